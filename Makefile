@@ -1,0 +1,39 @@
+# The two commands: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
+
+.PHONY: install run test lint media messages clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check learning tests scripts wsgi.py
+
+media:
+	$(PYTHON) scripts/make_media.py modules
+
+clean:
+	rm -rf $(VENV) .pytest_cache
+
+# Extract every user-facing string for translators (Spanish, French and Dutch are wanted).
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o messages.pot .

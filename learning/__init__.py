@@ -1,0 +1,84 @@
+"""The e-learning platform: an application factory and one sub-package per domain."""
+
+from flask import Flask
+
+from learning.config import Config
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    """Create and configure the application.
+
+    `config` is a Config subclass or a mapping of overrides (tests pass both kinds).
+    """
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_path=str(_instance_path()),
+    )
+    app.config.from_object(Config)
+    if isinstance(config, type):
+        app.config.from_object(config)
+    elif config:
+        app.config.update(config)
+    Config.finalise(app.config)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    from learning import database, models  # noqa: F401 - registers engine events and tables
+    from learning.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS",
+        database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
+    )
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_root() / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    from learning import accounts, admin, catalog, cohorts, core, progress
+    from learning.accounts import loader  # noqa: F401 - registers the user loader
+
+    app.register_blueprint(core.bp)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(catalog.bp)
+    app.register_blueprint(cohorts.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(progress.bp)
+
+    from learning.accounts.cli import users_cli
+    from learning.content.cli import content_cli
+    from learning.core.demo import demo_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(content_cli)
+    app.cli.add_command(demo_cli)
+    return app
+
+
+def _root():
+    from learning.config import ROOT
+
+    return ROOT
+
+
+def _instance_path():
+    from learning.config import INSTANCE
+
+    return INSTANCE
+
+
+def _select_locale():
+    from flask import current_app, has_request_context, request
+
+    # CLI commands translate too (service messages), with no request to ask: the default.
+    if not has_request_context():
+        return None
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"])

@@ -1,0 +1,153 @@
+"""Courses, their modules and the items inside each module."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learning.accounts.models import User, utcnow
+from learning.assessments.models import Instrument
+from learning.extensions import db
+
+ITEM_KINDS = ("recording", "reading", "self_assessment")
+
+
+class Course(db.Model):
+    """One programme, such as a webinar series."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(400), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    issuers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    is_published: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    modules: Mapped[list["Module"]] = relationship(
+        back_populates="course", order_by="Module.position", cascade="all, delete-orphan"
+    )
+    facilitators: Mapped[list[User]] = relationship(secondary="course_facilitator")
+
+    def can_edit(self, user) -> bool:
+        """Admins and the course's facilitators may author it."""
+        if not user.is_authenticated:
+            return False
+        if user.has_role("admin"):
+            return True
+        return user.has_role("facilitator") and any(f.id == user.id for f in self.facilitators)
+
+    def __repr__(self) -> str:
+        return f"<Course {self.slug}>"
+
+
+class CourseFacilitator(db.Model):
+    """A facilitator attached to a course."""
+
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("course.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Module(db.Model):
+    """One webinar turned into a unit of learning."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    live_session_on: Mapped[date | None]
+    speakers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    outcomes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    is_published: Mapped[bool] = mapped_column(default=True)
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+    items: Mapped[list["Item"]] = relationship(
+        back_populates="module", order_by="Item.position", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("course_id", "slug"),
+        UniqueConstraint("course_id", "position"),
+        CheckConstraint("position >= 1", name="position_positive"),
+    )
+
+    @property
+    def minutes(self) -> int:
+        """Estimated learning time: the sum of the items' minutes."""
+        return sum(item.minutes for item in self.items)
+
+    def __repr__(self) -> str:
+        return f"<Module {self.slug}>"
+
+
+class Item(db.Model):
+    """One thing to do inside a module: a recording, a reading or a self-assessment.
+
+    The fields of each kind live on this one table; check constraints keep a row of one
+    kind from carrying another kind's fields or lacking its own.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    is_required: Mapped[bool] = mapped_column(default=True)
+    minutes: Mapped[int] = mapped_column(default=0)
+
+    # recording
+    video_path: Mapped[str | None] = mapped_column(String(300))
+    embed_url: Mapped[str | None] = mapped_column(String(500))
+    captions_path: Mapped[str | None] = mapped_column(String(300))
+    transcript: Mapped[str | None] = mapped_column(Text)
+    duration_seconds: Mapped[int | None]
+    completion_threshold: Mapped[int | None]
+    transcript_completes: Mapped[bool] = mapped_column(default=False)
+
+    # reading
+    body_html: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(500))
+    file_path: Mapped[str | None] = mapped_column(String(300))
+    citation: Mapped[str | None] = mapped_column(String(500))
+
+    # self-assessment
+    instrument_id: Mapped[int | None] = mapped_column(
+        ForeignKey("instrument.id", ondelete="RESTRICT")
+    )
+
+    module: Mapped[Module] = relationship(back_populates="items")
+    instrument: Mapped[Instrument | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("module_id", "slug"),
+        UniqueConstraint("module_id", "position"),
+        CheckConstraint("position >= 1", name="position_positive"),
+        CheckConstraint("minutes >= 0", name="minutes_not_negative"),
+        CheckConstraint("kind IN ('recording', 'reading', 'self_assessment')", name="kind_known"),
+        CheckConstraint(
+            "kind != 'recording' OR ((video_path IS NOT NULL OR embed_url IS NOT NULL)"
+            " AND duration_seconds > 0"
+            " AND completion_threshold BETWEEN 1 AND 100)",
+            name="recording_complete",
+        ),
+        CheckConstraint(
+            "kind != 'reading' OR body_html IS NOT NULL OR url IS NOT NULL"
+            " OR file_path IS NOT NULL",
+            name="reading_has_source",
+        ),
+        CheckConstraint(
+            "(kind = 'self_assessment') = (instrument_id IS NOT NULL)",
+            name="instrument_iff_self_assessment",
+        ),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Item {self.kind} {self.slug}>"

@@ -1,0 +1,69 @@
+"""Cohorts of participants taking a course together, and their enrolments."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learning.accounts.models import User, utcnow
+from learning.catalog.models import Course
+from learning.extensions import db
+
+
+class Cohort(db.Model):
+    """A group taking a course together, joined with a code."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    is_open: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    course: Mapped[Course] = relationship()
+    managers: Mapped[list[User]] = relationship(secondary="cohort_manager")
+    enrolments: Mapped[list["Enrolment"]] = relationship(
+        back_populates="cohort", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on",
+                        name="dates_ordered"),
+    )
+
+    def can_view_progress(self, user) -> bool:
+        """Admins, the cohort's managers and the course's facilitators see its progress."""
+        if not user.is_authenticated:
+            return False
+        if user.has_role("admin"):
+            return True
+        if user.has_role("manager") and any(m.id == user.id for m in self.managers):
+            return True
+        return self.course.can_edit(user)
+
+
+class CohortManager(db.Model):
+    """A manager attached to a cohort."""
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Enrolment(db.Model):
+    """A participant in a cohort."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)

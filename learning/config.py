@@ -1,0 +1,81 @@
+"""Configuration from the environment: one class, a testing variant beside it."""
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+
+
+def _development_secret_key() -> str:
+    """Generate a secret key once and keep it under instance/, for development only."""
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _database_url(url: str) -> str:
+    # Heroku-style URLs name the driver "postgres"; SQLAlchemy wants an explicit psycopg 3 driver.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    """Settings read from the environment when the application starts."""
+
+    ENV_NAME = os.environ.get("LEARNING_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'learning.db'}")
+    )
+    MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(INSTANCE / "media"))
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    REDIS_URL = os.environ.get("REDIS_URL")
+    # How many reverse proxies stand in front of the app (their X-Forwarded-* are trusted).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() != "false"
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "no-reply@localhost")
+
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(200 * 1024 * 1024)))
+    PASSWORD_RESET_MAX_AGE = 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "false").lower() == "true"
+    WTF_CSRF_TIME_LIMIT = None  # a form left open all afternoon still submits
+    # British English: dates read "21 February 2024", as across the Commonwealth Caribbean.
+    BABEL_DEFAULT_LOCALE = "en_GB"
+    LANGUAGES = ["en_GB"]
+    RATELIMIT_ENABLED = True
+    SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
+
+    @classmethod
+    def finalise(cls, config: dict) -> None:
+        """Fill what depends on other settings; refuse to run insecurely outside development."""
+        if not config.get("SECRET_KEY"):
+            if config["ENV_NAME"] != "development":
+                raise RuntimeError("SECRET_KEY must be set outside development.")
+            config["SECRET_KEY"] = _development_secret_key()
+        config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
+
+
+class TestingConfig(Config):
+    """Settings for the test suite: a throwaway database, no CSRF unless a test asks."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"  # noqa: S105 - only the test suite uses it
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    WTF_CSRF_ENABLED = False
+    BASE_URL = "http://localhost"
+    SERVER_NAME = None

@@ -1,0 +1,146 @@
+"""Home page, health check, error pages and the headers every response carries."""
+
+from flask import current_app, jsonify, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from learning.core import bp
+from learning.core.api import wants_json_errors
+from learning.extensions import db
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "media-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+@bp.get("/")
+def home():
+    if current_user.is_authenticated:
+        return redirect(url_for("catalog.my_learning"))
+    return render_template("core/home.html")
+
+
+@bp.app_context_processor
+def template_globals():
+    return {"current_locale": str(get_locale()).replace("_", "-")}
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("Health check: database unreachable")
+        return {"status": "error", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}, 200
+
+
+@bp.after_app_request
+def security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    return response
+
+
+ERRORS = {
+    400: (lambda: _("Bad request"), lambda: _("The request could not be understood.")),
+    401: (lambda: _("Sign in required"), lambda: _("Please sign in to continue.")),
+    403: (lambda: _("Not allowed"), lambda: _("You do not have permission to see this page.")),
+    404: (lambda: _("Page not found"), lambda: _("There is no page at this address.")),
+    405: (
+        lambda: _("Method not allowed"),
+        lambda: _("This address does not accept that kind of request."),
+    ),
+    429: (
+        lambda: _("Too many attempts"),
+        lambda: _("Please wait a minute before trying again."),
+    ),
+    413: (
+        lambda: _("File too large"),
+        lambda: _("The file you sent is larger than this site accepts."),
+    ),
+    500: (
+        lambda: _("Something went wrong"),
+        lambda: _("An unexpected error occurred. It has been logged; please try again."),
+    ),
+}
+
+
+def _render_error(status: int, message: str | None = None):
+    title, default_message = ERRORS[status]
+    if wants_json_errors():
+        return jsonify(error=message or default_message()), status
+    return (
+        render_template(
+            "core/error.html", status=status, title=title(), message=message or default_message()
+        ),
+        status,
+    )
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error):
+    return _render_error(
+        400, _("Your form had expired or was sent from elsewhere. Please go back and try again.")
+    )
+
+
+@bp.app_errorhandler(400)
+def bad_request(error):
+    return _render_error(400)
+
+
+@bp.app_errorhandler(401)
+def unauthorised(error):
+    return _render_error(401)
+
+
+@bp.app_errorhandler(405)
+def method_not_allowed(error):
+    return _render_error(405)
+
+
+@bp.app_errorhandler(403)
+def forbidden(error):
+    return _render_error(403)
+
+
+@bp.app_errorhandler(404)
+def not_found(error):
+    return _render_error(404)
+
+
+@bp.app_errorhandler(413)
+def too_large(error):
+    return _render_error(413)
+
+
+@bp.app_errorhandler(429)
+def too_many_requests(error):
+    return _render_error(429)
+
+
+@bp.app_errorhandler(500)
+def internal_error(error):
+    db.session.rollback()
+    return _render_error(500)

@@ -1,0 +1,32 @@
+"""Per-participant, per-item progress: the one record module and course progress derive from."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from learning.accounts.models import utcnow
+from learning.extensions import db
+
+STATUSES = ("in_progress", "complete")
+
+
+class Progress(db.Model):
+    """What one participant has done of one item. No row means not started."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20), default="in_progress")
+    # Watched intervals of a recording, as sorted, merged [start, end] pairs in seconds.
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    completed_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "item_id"),
+        CheckConstraint("status IN ('in_progress', 'complete')", name="status_known"),
+        CheckConstraint("(status = 'complete') = (completed_at IS NOT NULL)",
+                        name="completed_at_iff_complete"),
+    )
