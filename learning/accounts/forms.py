@@ -1,0 +1,196 @@
+"""Account forms. Lengths match the columns; the password policy lives in passwords.py."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from learning.accounts import services
+from learning.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problem, verify_password
+
+EMAIL_MAX = 254
+NAME_MAX = 120
+ORGANISATION_MAX = 160
+COUNTRY_MAX = 80
+JOB_TITLE_MAX = 120
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def password_hint() -> str:
+    """The password rule, shown beside every new-password field."""
+    return _l(
+        "Use %(min)d to %(max)d characters. No special characters are needed: a few unrelated "
+        "words make a strong password that is easy to remember. Very common passwords are "
+        "refused.",
+        min=MIN_LENGTH, max=MAX_LENGTH,
+    )
+
+
+def _check_policy(field, *, email, name):
+    problem = password_problem(field.data or "", email=email or "", name=name or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+def _email_field(label=None):
+    return EmailField(
+        label or _l("Email address"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Length(max=EMAIL_MAX, message=_l("Use at most %(max)d characters.")),
+            Email(_l("Enter an email address like name@example.org."),
+                  check_deliverability=False),
+        ],
+    )
+
+
+def _new_password_fields():
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Choose a password."))],
+    )
+    confirm = PasswordField(
+        _l("Confirm password"),
+        validators=[
+            DataRequired(_l("Type the password again.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
+        ],
+    )
+    return password, confirm
+
+
+def _name_field():
+    return StringField(
+        _l("Full name"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Enter your name.")),
+            Length(max=NAME_MAX, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+
+
+def _organisation_field():
+    return StringField(
+        _l("Organisation"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Enter your organisation, for example your ministry or agency.")),
+            Length(max=ORGANISATION_MAX, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+
+
+def _country_field():
+    return StringField(
+        _l("Country"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Enter your country.")),
+            Length(max=COUNTRY_MAX, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+
+
+def _job_title_field():
+    return StringField(
+        _l("Job title (optional)"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=JOB_TITLE_MAX, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+
+
+# Fields are declared in page order in each form: the error summary lists them that way.
+class RegisterForm(FlaskForm):
+    """Create an account."""
+
+    name = _name_field()
+    email = _email_field()
+    organisation = _organisation_field()
+    country = _country_field()
+    job_title = _job_title_field()
+    password, confirm = _new_password_fields()
+    next = HiddenField()
+
+    # Set by validate_email so the page can offer to sign in or reset the password.
+    email_taken = False
+
+    def validate_email(self, field):
+        """Refuse an address that already has an account, in any letter case."""
+        if services.email_taken(field.data):
+            self.email_taken = True
+            raise ValidationError(_l("An account with this email address already exists."))
+
+    def validate_password(self, field):
+        """Apply the password policy, refusing the person's own email or name."""
+        _check_policy(field, email=self.email.data, name=self.name.data)
+
+
+class ProfileForm(FlaskForm):
+    """Edit a profile; the email address is shown, not edited."""
+
+    name = _name_field()
+    organisation = _organisation_field()
+    country = _country_field()
+    job_title = _job_title_field()
+
+
+class SignInForm(FlaskForm):
+    """Email and password."""
+
+    email = _email_field()
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    next = HiddenField()
+
+
+class ChangePasswordForm(FlaskForm):
+    """The current password, then a new one twice."""
+
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+    )
+    password, confirm = _new_password_fields()
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_current_password(self, field):
+        """The current password must be right before a new one is set."""
+        if not verify_password(self.user.password_hash, field.data):
+            raise ValidationError(_l("Your current password is not right."))
+
+    def validate_password(self, field):
+        """Apply the password policy to the new password."""
+        _check_policy(field, email=self.user.email, name=self.user.name)
+
+
+class PasswordResetRequestForm(FlaskForm):
+    """The email address to send a reset link to."""
+
+    email = _email_field()
+
+
+class PasswordResetForm(FlaskForm):
+    """A new password, twice."""
+
+    password, confirm = _new_password_fields()
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_password(self, field):
+        """Apply the password policy to the new password."""
+        _check_policy(field, email=self.user.email, name=self.user.name)
+
+
+class EmptyForm(FlaskForm):
+    """A button-only action: nothing but the CSRF token."""

@@ -1,0 +1,48 @@
+"""Password hashing and the password policy.
+
+The policy follows NIST SP 800-63B: a minimum length, a generous maximum, no composition
+rules, and a refusal of passwords that are known to be common.
+"""
+
+from functools import cache
+
+from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
+
+MIN_LENGTH = 12
+MAX_LENGTH = 128
+COMMON_PASSWORD_COUNT = 3000
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with scrypt, a memory-hard key derivation function."""
+    return generate_password_hash(password, method="scrypt")
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """True if the password matches the stored hash."""
+    return check_password_hash(password_hash, password)
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The most common passwords, from zxcvbn's frequency list (ranked by popularity)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"][:COMMON_PASSWORD_COUNT])
+
+
+def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
+    """Why the password is not acceptable, or None if it is."""
+    if len(password) < MIN_LENGTH:
+        return _l("Use at least %(n)d characters.", n=MIN_LENGTH)
+    if len(password) > MAX_LENGTH:
+        return _l("Use at most %(n)d characters.", n=MAX_LENGTH)
+    lowered = password.lower()
+    if lowered in common_passwords():
+        return _l("This password is too common. Choose one that is harder to guess.")
+    if email and lowered == email.strip().lower():
+        return _l("Do not use your email address as your password.")
+    if name and lowered == name.strip().lower():
+        return _l("Do not use your name as your password.")
+    return None

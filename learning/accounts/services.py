@@ -1,0 +1,313 @@
+"""Account rules: registration, authentication, sessions, password changes and resets, roles.
+
+Services add and flush; the caller (a view or a CLI command) commits.
+"""
+
+import hashlib
+import hmac
+import smtplib
+from functools import cache
+from urllib.parse import urlsplit
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from learning.accounts import mail
+from learning.accounts.models import (
+    ROLES,
+    User,
+    UserRole,
+    UserSession,
+    email_key,
+    hash_token,
+    utcnow,
+)
+from learning.accounts.passwords import hash_password, verify_password
+from learning.extensions import db
+
+RESET_SALT = "password-reset"
+MAX_NEXT_LENGTH = 2000
+
+
+class AccountError(ValueError):
+    """A refusal with a message fit to show to the person who asked."""
+
+
+class EmailTakenError(AccountError):
+    """Another account already uses this email address."""
+
+
+class RoleError(AccountError):
+    """A role cannot be granted or removed."""
+
+
+class LastAdminError(RoleError):
+    """Removing the role would leave the installation without an administrator."""
+
+
+class InvalidResetLinkError(AccountError):
+    """A password reset link that cannot be used: tampered, used already, or expired."""
+
+    def __init__(self, message: str, *, expired: bool = False):
+        super().__init__(message)
+        self.expired = expired
+
+
+# Registration and lookup
+
+def find_user_by_email(email: str) -> User | None:
+    """The user with this email address, compared case-insensitively."""
+    return db.session.scalar(select(User).where(User.email == email_key(email)))
+
+
+def email_taken(email: str) -> bool:
+    """True if an account already uses this email address (in any letter case)."""
+    return db.session.scalar(
+        select(func.count(User.id)).where(User.email == email_key(email))
+    ) > 0
+
+
+def create_user(*, email: str, name: str, password: str, roles=("participant",),
+                organisation: str = "", country: str = "", job_title: str = "") -> User:
+    """Create an active account. The password must already satisfy the policy.
+
+    Raises EmailTakenError if the address is in use, also when another request registered it
+    a moment ago (the unique constraint catches what the check above it could not).
+    """
+    if email_taken(email):
+        raise EmailTakenError(_("An account with this email address already exists."))
+    user = User(
+        email=email_key(email),
+        name=name,
+        organisation=organisation,
+        country=country,
+        job_title=job_title,
+        password_hash=hash_password(password),
+    )
+    for role in dict.fromkeys(roles):
+        _check_role_name(role)
+        user.roles.append(UserRole(role=role))
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError as error:
+        raise EmailTakenError(_("An account with this email address already exists.")) from error
+    return user
+
+
+def update_profile(user: User, *, name: str, organisation: str, country: str,
+                   job_title: str) -> None:
+    """Change what a person says about themselves; the email address stays."""
+    user.name = name
+    user.organisation = organisation
+    user.country = country
+    user.job_title = job_title
+    db.session.flush()
+
+
+# Signing in and out
+
+@cache
+def _dummy_password_hash() -> str:
+    return hash_password("an unguessable placeholder for unknown accounts")
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user with this email and password, or None.
+
+    Inactive users are returned too (the caller refuses them); an unknown email still costs a
+    hash check so that response times do not tell which addresses have accounts.
+    """
+    user = find_user_by_email(email)
+    if user is None:
+        verify_password(_dummy_password_hash(), password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    return user
+
+
+def start_session(user: User) -> str:
+    """Open a server-side session for the user and return its token (kept in the cookie)."""
+    token = UserSession.new_token()
+    db.session.add(UserSession(user_id=user.id, token_hash=hash_token(token)))
+    db.session.flush()
+    user.session_token = token
+    return token
+
+
+def end_session(token: str | None) -> None:
+    """End the session with this token, so that any copy of its cookie stops working."""
+    if not token:
+        return
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == hash_token(token), UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def end_sessions(user: User, *, keep_token: str | None = None) -> None:
+    """End every open session of the user, except the one with `keep_token`."""
+    statement = (
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    if keep_token:
+        statement = statement.where(UserSession.token_hash != hash_token(keep_token))
+    db.session.execute(statement)
+
+
+def safe_next(target: str | None) -> str | None:
+    """The target if it is a path on this site, else None (no open redirects).
+
+    Browsers read a leading double slash, or a slash and a backslash, as another site, so
+    both are refused, like any scheme or host.
+    """
+    if not target or len(target) > MAX_NEXT_LENGTH:
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+# Passwords
+
+def change_password(user: User, new_password: str, *, keep_token: str | None = None) -> None:
+    """Set a new password and end the user's other sessions (keeping `keep_token`'s)."""
+    user.password_hash = hash_password(new_password)
+    end_sessions(user, keep_token=keep_token)
+    db.session.flush()
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def _password_fingerprint(user: User) -> str:
+    # The link names the current password hash, so it stops working once the password changes.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:32]
+
+
+def password_reset_token(user: User) -> str:
+    """A signed token that resets this user's password until used or expired."""
+    return _serializer().dumps({"user": user.id, "password": _password_fingerprint(user)})
+
+
+def user_for_reset_token(token: str) -> User:
+    """The user a reset token was made for.
+
+    Raises InvalidResetLinkError when the token is tampered with, expired, already used (the
+    password changed since), or its account is gone or inactive.
+    """
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    used = _("This link is not valid. It may have been used already or copied incompletely.")
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise InvalidResetLinkError(
+            _("This link has expired. Links to reset a password work for %(minutes)d minutes.",
+              minutes=max(1, max_age // 60)),
+            expired=True,
+        ) from error
+    except BadSignature as error:
+        raise InvalidResetLinkError(used) from error
+    if not isinstance(data, dict) or not isinstance(data.get("user"), int):
+        raise InvalidResetLinkError(used)
+    user = db.session.get(User, data["user"])
+    if user is None or not user.is_active:
+        raise InvalidResetLinkError(used)
+    if not hmac.compare_digest(str(data.get("password", "")), _password_fingerprint(user)):
+        raise InvalidResetLinkError(used)
+    return user
+
+
+def send_password_reset(email: str) -> None:
+    """Email a reset link if an active account has this address; otherwise do nothing.
+
+    The caller answers the same either way. A mail server failure is logged, not shown, for
+    the same reason.
+    """
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    link = current_app.config["BASE_URL"] + url_for(
+        "accounts.reset_password", token=password_reset_token(user)
+    )
+    minutes = max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
+    body = _(
+        "Hello %(name)s,\n\n"
+        "Someone, hopefully you, asked to reset the password of your account on "
+        "Changing Mindsets Learning. To choose a new password, open this link within "
+        "%(minutes)d minutes. It works once.\n\n%(link)s\n\n"
+        "If you did not ask for this, you can ignore this message: your password stays "
+        "as it is.",
+        name=user.name, minutes=minutes, link=link,
+    )
+    try:
+        mail.send_mail(user.email, _("Reset your password"), body)
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("Could not send the password reset email to user %s", user.id)
+
+
+def reset_password(user: User, new_password: str) -> None:
+    """Set a new password from a reset link and end every session of the user."""
+    user.password_hash = hash_password(new_password)
+    end_sessions(user)
+    db.session.flush()
+
+
+# Roles
+
+def _check_role_name(role: str) -> None:
+    if role not in ROLES:
+        raise RoleError(_("Unknown role: %(role)s.", role=role))
+
+
+def grant_role(user: User, role: str) -> bool:
+    """Give the user a role. Granting a role already held changes nothing.
+
+    Returns True if the role was added.
+    """
+    _check_role_name(role)
+    if role in user.role_names:
+        return False
+    user.roles.append(UserRole(role=role))
+    db.session.flush()
+    return True
+
+
+def revoke_role(user: User, role: str) -> bool:
+    """Take a role from the user. Returns True if the role was held and is now removed.
+
+    Raises LastAdminError rather than leave no active administrator.
+    """
+    _check_role_name(role)
+    held = next((r for r in user.roles if r.role == role), None)
+    if held is None:
+        return False
+    if role == "admin" and user.is_active:
+        # Locked rows (on PostgreSQL) keep two concurrent removals from both passing this check.
+        admins = db.session.scalars(
+            select(UserRole.user_id)
+            .join(User, User.id == UserRole.user_id)
+            .where(UserRole.role == "admin", User.is_active.is_(True))
+            .with_for_update(of=UserRole)
+        ).all()
+        if not set(admins) - {user.id}:
+            raise LastAdminError(
+                _("%(email)s is the last administrator; grant the role to someone else first.",
+                  email=user.email)
+            )
+    user.roles.remove(held)
+    db.session.flush()
+    return True

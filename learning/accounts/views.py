@@ -1,0 +1,166 @@
+"""Account pages: register, sign in and out, profile, password change and reset."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from learning.accounts import bp, services
+from learning.accounts.forms import (
+    ChangePasswordForm,
+    EmptyForm,
+    PasswordResetForm,
+    PasswordResetRequestForm,
+    ProfileForm,
+    RegisterForm,
+    SignInForm,
+    password_hint,
+)
+from learning.extensions import db, limiter
+
+
+def _sign_in_rate_limit() -> str:
+    return current_app.config["SIGN_IN_RATE_LIMIT"]
+
+
+def _renew_session(user) -> None:
+    """Sign the user in on a fresh session: nothing from before sign-in survives."""
+    session.clear()
+    services.start_session(user)
+    login_user(user)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("catalog.my_learning"))
+    form = RegisterForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                organisation=form.organisation.data,
+                country=form.country.data,
+                job_title=form.job_title.data or "",
+            )
+        except services.EmailTakenError as error:
+            db.session.rollback()
+            form.email_taken = True
+            form.email.errors.append(str(error))
+        else:
+            _renew_session(user)
+            db.session.commit()
+            flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
+            return redirect(services.safe_next(form.next.data) or url_for("cohorts.join"))
+    return render_template("accounts/register.html", form=form, password_hint=password_hint())
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_sign_in_rate_limit, methods=["POST"])
+def sign_in():
+    form = SignInForm(next=request.args.get("next", ""))
+    target = services.safe_next(form.next.data or request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(target or url_for("catalog.my_learning"))
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.form_errors.append(_("Email or password is incorrect."))
+        elif not user.is_active:
+            form.form_errors.append(
+                _("This account has been deactivated. Contact the people who run the programme.")
+            )
+        else:
+            _renew_session(user)
+            db.session.commit()
+            return redirect(target or url_for("catalog.my_learning"))
+    return render_template("accounts/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if current_user.is_authenticated:
+        services.end_session(current_user.session_token)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("core.home"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_profile(
+            current_user,
+            name=form.name.data,
+            organisation=form.organisation.data,
+            country=form.country.data,
+            job_title=form.job_title.data or "",
+        )
+        db.session.commit()
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form)
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm(current_user)
+    if form.validate_on_submit():
+        services.change_password(
+            current_user, form.password.data, keep_token=current_user.session_token
+        )
+        db.session.commit()
+        flash(
+            _("Your password has been changed. You have been signed out everywhere else."),
+            "success",
+        )
+        return redirect(url_for("accounts.profile"))
+    return render_template(
+        "accounts/change_password.html", form=form, password_hint=password_hint()
+    )
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+@limiter.limit(_sign_in_rate_limit, methods=["POST"])
+def request_password_reset():
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        services.send_password_reset(form.email.data)
+        flash(
+            _(
+                "If an account exists for %(email)s, we have sent it a link to reset the "
+                "password. Check your email, including the spam folder.",
+                email=form.email.data,
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/request_password_reset.html", form=form)
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    try:
+        user = services.user_for_reset_token(token)
+    except services.InvalidResetLinkError as error:
+        return render_template(
+            "accounts/reset_link_invalid.html", message=str(error)
+        ), 400
+    form = PasswordResetForm(user)
+    if form.validate_on_submit():
+        services.reset_password(user, form.password.data)
+        _renew_session(user)
+        db.session.commit()
+        flash(_("Your password has been changed and you are signed in."), "success")
+        return redirect(url_for("catalog.my_learning"))
+    return render_template(
+        "accounts/reset_password.html", form=form, token=token, password_hint=password_hint()
+    )

@@ -1,0 +1,204 @@
+import pytest
+from sqlalchemy import func, select
+
+from learning.accounts.models import User, UserSession
+from tests.accounts.conftest import STRONG_PASSWORD
+from tests.conftest import page
+from tests.factories import make_user
+
+
+def user_count(db):
+    return db.session.scalar(select(func.count(User.id)))
+
+
+def errors_on(response):
+    soup = page(response)
+    summary = soup.select_one(".error-summary")
+    return [li.get_text(" ", strip=True) for li in summary.select("li")] if summary else []
+
+
+def test_register_page_shows_the_fields_and_the_password_rule(client):
+    soup = page(client.get("/register"))
+    assert soup.h1.get_text(strip=True) == "Create an account"
+    for name in ("name", "email", "organisation", "country", "job_title", "password", "confirm"):
+        field = soup.find("input", attrs={"name": name})
+        assert field is not None
+        assert soup.find("label", attrs={"for": field["id"]}) is not None
+    hint = soup.find(id="password-hint")
+    assert "12 to 128 characters" in hint.get_text()
+    assert soup.find(id="password")["aria-describedby"] == "password-hint"
+
+
+def test_register_signs_in_welcomes_and_goes_to_join(client, db, registration):
+    response = client.post("/register", data=registration)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/cohorts/join"
+
+    user = db.session.scalar(select(User).where(User.email == "ada@example.gov"))
+    assert user.name == "Ada Official"
+    assert user.organisation == "Ministry of Public Service"
+    assert user.country == "Barbados"
+    assert user.job_title == "Director of Training"
+    assert user.role_names == {"participant"}
+    assert user.password_hash != STRONG_PASSWORD
+    assert db.session.scalar(select(func.count(UserSession.id))) == 1
+
+    soup = page(client.get("/profile"))
+    assert soup.h1.get_text(strip=True) == "Your profile"
+    assert "Welcome, Ada Official" in soup.select_one(".message-success").get_text()
+
+
+def test_register_stores_the_email_lower_case_and_trimmed(client, db, registration):
+    registration["email"] = "  Ada@Example.GOV "
+    client.post("/register", data=registration)
+    assert db.session.scalar(select(User.email)) == "ada@example.gov"
+
+
+def test_register_goes_back_to_a_safe_next(client, registration):
+    registration["next"] = "/cohorts/join?code=JOINME2024"
+    response = client.post("/register", data=registration)
+    assert response.headers["Location"] == "/cohorts/join?code=JOINME2024"
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "https://evil.example/", "/\\evil.example"])
+def test_register_ignores_an_unsafe_next(client, registration, target):
+    registration["next"] = target
+    response = client.post("/register", data=registration)
+    assert response.headers["Location"] == "/cohorts/join"
+
+
+def test_register_keeps_next_from_the_query_string_in_the_form(client):
+    soup = page(client.get("/register?next=/cohorts/join%3Fcode%3DABC"))
+    assert soup.find("input", attrs={"name": "next"})["value"] == "/cohorts/join?code=ABC"
+
+
+@pytest.mark.parametrize("email", ["participant@example.org", "PARTICIPANT@Example.org"])
+def test_register_refuses_an_email_already_registered_in_any_case(client, db, registration,
+                                                                  email):
+    make_user("participant@example.org")
+    db.session.commit()
+    registration["email"] = email
+    response = client.post("/register", data=registration)
+    assert response.status_code == 200
+    assert user_count(db) == 1
+    assert any("already exists" in e for e in errors_on(response))
+    soup = page(response)
+    links = {a["href"].split("?")[0] for a in soup.select("p.hint a")}
+    assert "/sign-in" in links and "/password-reset" in links
+    assert soup.find("input", attrs={"name": "email"})["value"] == email
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short pass", "at least 12 characters"),
+        ("x" * 129, "at most 128 characters"),
+        ("QWERTY123456", "too common"),
+        ("ada@example.gov", "email address"),
+    ],
+)
+def test_register_refuses_a_weak_password(client, db, registration, password, message):
+    registration["password"] = registration["confirm"] = password
+    response = client.post("/register", data=registration)
+    assert response.status_code == 200
+    assert user_count(db) == 0
+    soup = page(response)
+    error = soup.find(id="password-error")
+    assert message in error.get_text()
+    assert soup.find(id="password")["aria-invalid"] == "true"
+    # Passwords are never sent back.
+    assert not soup.find(id="password").get("value")
+
+
+def test_register_accepts_a_long_password_without_composition_rules(client, db, registration):
+    registration["password"] = registration["confirm"] = "a" * 40 + " plain lower case words"
+    response = client.post("/register", data=registration)
+    assert response.status_code == 302
+    assert user_count(db) == 1
+
+
+def test_register_refuses_a_confirmation_that_differs(client, db, registration):
+    registration["confirm"] = registration["password"] + "!"
+    response = client.post("/register", data=registration)
+    assert user_count(db) == 0
+    assert "not the same" in page(response).find(id="confirm-error").get_text()
+
+
+def test_register_missing_fields_keep_what_was_typed(client, db, registration):
+    registration["name"] = ""
+    registration["country"] = "   "
+    response = client.post("/register", data=registration)
+    assert response.status_code == 200
+    assert user_count(db) == 0
+    soup = page(response)
+    assert soup.find(id="name-error") is not None
+    assert soup.find(id="country-error") is not None
+    assert soup.find(id="email")["value"] == "ada@example.gov"
+    assert soup.find(id="organisation")["value"] == "Ministry of Public Service"
+    assert soup.find(id="job_title")["value"] == "Director of Training"
+    assert not soup.find(id="password").get("value")
+    summary = [a["href"] for a in soup.select(".error-summary a")]
+    assert "#name" in summary and "#country" in summary
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [("name", 120), ("email", 254), ("organisation", 160), ("country", 80), ("job_title", 120)],
+)
+def test_register_refuses_overlong_values(client, db, registration, field, limit):
+    registration[field] = ("a" * (limit - 11) + "@example.gov") if field == "email" else "a" * (
+        limit + 1
+    )
+    response = client.post("/register", data=registration)
+    assert response.status_code == 200
+    assert user_count(db) == 0
+    soup = page(response)
+    assert soup.find(id=f"{field}-error") is not None
+    assert soup.find(id=field)["maxlength"] == str(limit)
+
+
+def test_register_refuses_a_malformed_email(client, db, registration):
+    registration["email"] = "not-an-address"
+    response = client.post("/register", data=registration)
+    assert user_count(db) == 0
+    assert "name@example.org" in page(response).find(id="email-error").get_text()
+
+
+def test_hostile_name_is_escaped_on_the_profile_page(client, db, registration):
+    registration["name"] = '<script>alert("x")</script>'
+    client.post("/register", data=registration)
+    response = client.get("/profile")
+    body = response.get_data(as_text=True)
+    assert "<script>alert" not in body
+    soup = page(response)
+    assert soup.find("script") is None
+    assert soup.find(id="name")["value"] == '<script>alert("x")</script>'
+
+
+def test_signed_in_user_is_sent_away_from_register(client, auth, db):
+    make_user()
+    db.session.commit()
+    auth.login()
+    response = client.get("/register")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/learning"
+
+
+def test_error_summary_lists_problems_in_page_order(client):
+    response = client.post("/register", data={"password": "x", "confirm": "y"})
+    hrefs = [a["href"] for a in page(response).select(".error-summary a")]
+    assert hrefs == ["#name", "#email", "#organisation", "#country", "#password", "#confirm"]
+
+
+def test_an_email_registered_a_moment_ago_by_another_request_is_refused(
+    client, db, registration, monkeypatch
+):
+    make_user("ada@example.gov")
+    db.session.commit()
+    # Both checks ran before the other request's row existed; the unique constraint decides.
+    monkeypatch.setattr("learning.accounts.services.email_taken", lambda email: False)
+    response = client.post("/register", data=registration)
+    assert response.status_code == 200
+    assert user_count(db) == 1
+    assert "already exists" in page(response).find(id="email-error").get_text()
+    assert page(response).find("a", href="/password-reset") is not None

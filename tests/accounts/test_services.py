@@ -1,0 +1,172 @@
+"""The account rules, called without a request."""
+
+import logging
+import smtplib
+
+import pytest
+
+from learning.accounts import mail, services
+from learning.accounts.models import UserSession, hash_token
+from tests.conftest import DEFAULT_PASSWORD
+from tests.factories import make_user
+
+
+@pytest.mark.parametrize("target", [
+    "/", "/profile", "/cohorts/join?code=ABC", "/courses/x#top", "/a//b",
+])
+def test_safe_next_accepts_paths_on_this_site(target):
+    assert services.safe_next(target) == target
+
+
+@pytest.mark.parametrize("target", [
+    None, "", "//evil.example", "///evil.example", "https://evil.example", "http:/evil",
+    "/\\evil.example", "\\\\evil.example", "evil.example", "javascript:alert(1)",
+    "/ok\nLocation: x", "/ok\x00", "/" + "a" * 2000,
+])
+def test_safe_next_refuses_anything_else(target):
+    assert services.safe_next(target) is None
+
+
+def test_authenticate(db):
+    user = make_user("pat@example.org")
+    assert services.authenticate("Pat@Example.org", DEFAULT_PASSWORD) is user
+    assert services.authenticate("pat@example.org", "wrong wrong wrong") is None
+    assert services.authenticate("nobody@example.org", DEFAULT_PASSWORD) is None
+
+
+def test_sessions_start_and_end(db):
+    user = make_user()
+    first = services.start_session(user)
+    second = services.start_session(user)
+    assert user.session_token == second
+    services.end_sessions(user, keep_token=second)
+    db.session.flush()
+    db.session.expire_all()
+    by_hash = {s.token_hash: s for s in db.session.scalars(db.select(UserSession))}
+    assert by_hash[hash_token(first)].ended_at is not None
+    assert by_hash[hash_token(second)].ended_at is None
+    services.end_session(second)
+    db.session.expire_all()
+    assert by_hash[hash_token(second)].ended_at is not None
+
+
+def test_grant_role_is_idempotent(db):
+    user = make_user()
+    assert services.grant_role(user, "facilitator") is True
+    assert services.grant_role(user, "facilitator") is False
+    assert sorted(r.role for r in user.roles) == ["facilitator", "participant"]
+
+
+def test_unknown_roles_are_refused(db):
+    user = make_user()
+    with pytest.raises(services.RoleError):
+        services.grant_role(user, "owner")
+    with pytest.raises(services.RoleError):
+        services.revoke_role(user, "owner")
+
+
+def test_revoke_role(db):
+    user = make_user("pat@example.org", "participant", "manager")
+    assert services.revoke_role(user, "manager") is True
+    assert services.revoke_role(user, "manager") is False
+    assert user.role_names == {"participant"}
+
+
+def test_the_last_active_admin_cannot_lose_the_role(db):
+    admin = make_user("admin@example.org", "admin")
+    with pytest.raises(services.LastAdminError):
+        services.revoke_role(admin, "admin")
+    # An inactive admin does not count as someone who can still administer.
+    make_user("gone@example.org", "admin", is_active=False)
+    with pytest.raises(services.LastAdminError):
+        services.revoke_role(admin, "admin")
+    make_user("other@example.org", "admin")
+    assert services.revoke_role(admin, "admin") is True
+    assert admin.role_names == set()
+
+
+def test_create_user_refuses_a_taken_email(db):
+    make_user("pat@example.org")
+    with pytest.raises(services.EmailTakenError):
+        services.create_user(email="PAT@example.org", name="Pat", password=DEFAULT_PASSWORD)
+
+
+def test_reset_token_round_trip_and_single_use(app, db):
+    user = make_user()
+    token = services.password_reset_token(user)
+    assert services.user_for_reset_token(token) is user
+    services.reset_password(user, "a brand new passphrase here")
+    with pytest.raises(services.InvalidResetLinkError) as raised:
+        services.user_for_reset_token(token)
+    assert raised.value.expired is False
+
+
+def test_in_development_mail_goes_to_the_log_without_a_mail_server(app, caplog):
+    app.config.update(TESTING=False, ENV_NAME="development", MAIL_SERVER=None)
+    with caplog.at_level(logging.INFO, logger=app.logger.name):
+        mail.send_mail("pat@example.org", "Subject line", "Body with a link")
+    assert caplog.records[-1].levelno >= logging.WARNING
+    assert "pat@example.org" in caplog.text
+    assert "Body with a link" in caplog.text
+
+
+def test_elsewhere_a_missing_mail_server_is_an_error_that_keeps_the_body_out(app, caplog):
+    app.config.update(TESTING=False, ENV_NAME="production", MAIL_SERVER=None)
+    with caplog.at_level(logging.INFO, logger=app.logger.name):
+        mail.send_mail("pat@example.org", "Subject line", "Body with a secret link")
+    assert caplog.records[-1].levelno == logging.ERROR
+    assert "not sent" in caplog.text
+    assert "secret link" not in caplog.text
+
+
+class FakeSMTP:
+    sent = []
+
+    def __init__(self, host, port, timeout=None, **kwargs):
+        self.calls = [("connect", host, port)]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        FakeSMTP.sent.append(self.calls)
+
+    def starttls(self, context=None):
+        self.calls.append(("starttls",))
+
+    def login(self, username, password):
+        self.calls.append(("login", username, password))
+
+    def send_message(self, message):
+        self.calls.append(("send", message["From"], message["To"], message["Subject"],
+                           message.get_content().strip()))
+
+
+def test_mail_goes_through_smtp_when_configured(app, monkeypatch):
+    FakeSMTP.sent = []
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    app.config.update(
+        TESTING=False, MAIL_SERVER="smtp.example.org", MAIL_PORT=587, MAIL_USE_TLS=True,
+        MAIL_USERNAME="mailer", MAIL_PASSWORD="secret", MAIL_SENDER="learning@example.org",
+    )
+    mail.send_mail("pat@example.org", "Subject line", "Body")
+    assert FakeSMTP.sent == [[
+        ("connect", "smtp.example.org", 587),
+        ("starttls",),
+        ("login", "mailer", "secret"),
+        ("send", "learning@example.org", "pat@example.org", "Subject line", "Body"),
+    ]]
+
+
+def test_a_mail_failure_is_logged_not_shown(app, client, db, monkeypatch, caplog):
+    make_user("pat@example.org")
+    db.session.commit()
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPException("refused")
+
+    monkeypatch.setattr(mail, "send_mail", refuse)
+    with caplog.at_level(logging.ERROR):
+        response = client.post("/password-reset", data={"email": "pat@example.org"})
+    assert response.status_code == 302
+    assert "Could not send" in caplog.text
