@@ -1,0 +1,215 @@
+"""Administration: find users, grant and remove roles, attach facilitators and managers."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from learning.accounts import services as accounts
+from learning.accounts.forms import EmptyForm
+from learning.accounts.models import ROLES, User
+from learning.accounts.permissions import role_required
+from learning.admin import bp
+from learning.admin.forms import CohortChoiceForm, CourseChoiceForm
+from learning.catalog import services as catalog
+from learning.catalog.models import Course
+from learning.cohorts import services as cohorts
+from learning.cohorts.models import Cohort
+from learning.extensions import db
+
+USERS_PER_PAGE = 25
+SEARCH_MAX = 254
+ROLE_LABELS = {
+    "participant": _l("Participant"),
+    "facilitator": _l("Facilitator"),
+    "manager": _l("Manager"),
+    "admin": _l("Administrator"),
+}
+
+
+@bp.context_processor
+def labels():
+    return {"role_labels": ROLE_LABELS, "roles": ROLES}
+
+
+def _role_list(user: User) -> str:
+    return ", ".join(str(ROLE_LABELS[r]) for r in ROLES if r in user.role_names)
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern matching the text anywhere, its wildcards taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _back_to(user: User):
+    return redirect(url_for("admin.user", id=user.id))
+
+
+def _role_or_404(role: str) -> str:
+    if role not in ROLES:
+        abort(404)
+    return role
+
+
+@bp.get("/users")
+@role_required("admin")
+def users():
+    q = request.args.get("q", "").strip()[:SEARCH_MAX]
+    query = select(User).order_by(func.lower(User.name), User.id)
+    if q:
+        pattern = _like(q.lower())
+        query = query.where(or_(func.lower(User.name).like(pattern, escape="\\"),
+                                User.email.like(pattern, escape="\\")))
+    pagination = db.paginate(query, per_page=USERS_PER_PAGE, max_per_page=USERS_PER_PAGE)
+    return render_template("admin/users.html", pagination=pagination, q=q, role_list=_role_list)
+
+
+@bp.get("/users/<int:id>")
+@role_required("admin")
+def user(id):
+    user = db.get_or_404(User, id)
+    facilitated = catalog.facilitated_courses(user)
+    managed = cohorts.managed_cohorts(user)
+    course_form = CourseChoiceForm()
+    facilitated_ids = {c.id for c in facilitated}
+    course_form.course.choices = [
+        (c.id, c.title) for c in catalog.all_courses() if c.id not in facilitated_ids
+    ]
+    cohort_form = CohortChoiceForm()
+    managed_ids = {c.id for c in managed}
+    cohort_form.cohort.choices = [
+        (c.id, f"{c.name} ({c.course.title})") for c in cohorts.all_cohorts()
+        if c.id not in managed_ids
+    ]
+    return render_template(
+        "admin/user.html",
+        user=user,
+        facilitated=facilitated,
+        managed=managed,
+        course_form=course_form,
+        cohort_form=cohort_form,
+    )
+
+
+@bp.post("/users/<int:id>/roles/<role>/grant")
+@role_required("admin")
+def grant_role(id, role):
+    user = db.get_or_404(User, id)
+    role = _role_or_404(role)
+    if EmptyForm().validate_on_submit():
+        if accounts.grant_role(user, role):
+            db.session.commit()
+            flash(_("%(name)s now holds the role %(role)s.",
+                    name=user.name, role=ROLE_LABELS[role]), "success")
+        else:
+            flash(_("%(name)s already holds the role %(role)s.",
+                    name=user.name, role=ROLE_LABELS[role]), "info")
+    return _back_to(user)
+
+
+@bp.post("/users/<int:id>/roles/<role>/revoke")
+@role_required("admin")
+def revoke_role(id, role):
+    user = db.get_or_404(User, id)
+    role = _role_or_404(role)
+    if EmptyForm().validate_on_submit():
+        try:
+            removed = accounts.revoke_role(user, role)
+        except accounts.LastAdminError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return _back_to(user)
+        if removed:
+            db.session.commit()
+            flash(_("%(name)s no longer holds the role %(role)s.",
+                    name=user.name, role=ROLE_LABELS[role]), "success")
+            if user.id == current_user.id and role == "admin":
+                return redirect(url_for("catalog.my_learning"))
+        else:
+            flash(_("%(name)s did not hold the role %(role)s.",
+                    name=user.name, role=ROLE_LABELS[role]), "info")
+    return _back_to(user)
+
+
+@bp.post("/users/<int:id>/courses")
+@role_required("admin")
+def add_course(id):
+    user = db.get_or_404(User, id)
+    form = CourseChoiceForm()
+    form.course.choices = [(c.id, c.title) for c in catalog.all_courses()]
+    if not form.validate_on_submit():
+        flash(_("Choose one of the courses listed."), "error")
+        return _back_to(user)
+    course = db.get_or_404(Course, form.course.data)
+    had_role = "facilitator" in user.role_names
+    if catalog.add_facilitator(course, user):
+        db.session.commit()
+        if had_role:
+            flash(_("%(name)s now facilitates %(course)s.",
+                    name=user.name, course=course.title), "success")
+        else:
+            flash(_("%(name)s now facilitates %(course)s and holds the role Facilitator.",
+                    name=user.name, course=course.title), "success")
+    else:
+        flash(_("%(name)s already facilitates %(course)s.",
+                name=user.name, course=course.title), "info")
+    return _back_to(user)
+
+
+@bp.post("/users/<int:id>/courses/<int:course_id>/remove")
+@role_required("admin")
+def remove_course(id, course_id):
+    user = db.get_or_404(User, id)
+    course = db.get_or_404(Course, course_id)
+    if EmptyForm().validate_on_submit():
+        if catalog.remove_facilitator(course, user):
+            db.session.commit()
+            flash(_("%(name)s no longer facilitates %(course)s.",
+                    name=user.name, course=course.title), "success")
+        else:
+            flash(_("%(name)s did not facilitate %(course)s.",
+                    name=user.name, course=course.title), "info")
+    return _back_to(user)
+
+
+@bp.post("/users/<int:id>/cohorts")
+@role_required("admin")
+def add_cohort(id):
+    user = db.get_or_404(User, id)
+    form = CohortChoiceForm()
+    form.cohort.choices = [(c.id, c.name) for c in cohorts.all_cohorts()]
+    if not form.validate_on_submit():
+        flash(_("Choose one of the cohorts listed."), "error")
+        return _back_to(user)
+    cohort = db.get_or_404(Cohort, form.cohort.data)
+    had_role = "manager" in user.role_names
+    if cohorts.add_manager(cohort, user):
+        db.session.commit()
+        if had_role:
+            flash(_("%(name)s now manages %(cohort)s.",
+                    name=user.name, cohort=cohort.name), "success")
+        else:
+            flash(_("%(name)s now manages %(cohort)s and holds the role Manager.",
+                    name=user.name, cohort=cohort.name), "success")
+    else:
+        flash(_("%(name)s already manages %(cohort)s.",
+                name=user.name, cohort=cohort.name), "info")
+    return _back_to(user)
+
+
+@bp.post("/users/<int:id>/cohorts/<int:cohort_id>/remove")
+@role_required("admin")
+def remove_cohort(id, cohort_id):
+    user = db.get_or_404(User, id)
+    cohort = db.get_or_404(Cohort, cohort_id)
+    if EmptyForm().validate_on_submit():
+        if cohorts.remove_manager(cohort, user):
+            db.session.commit()
+            flash(_("%(name)s no longer manages %(cohort)s.",
+                    name=user.name, cohort=cohort.name), "success")
+        else:
+            flash(_("%(name)s did not manage %(cohort)s.",
+                    name=user.name, cohort=cohort.name), "info")
+    return _back_to(user)

@@ -1,0 +1,122 @@
+"""Browsing: my courses, a course's modules, a module's items, each item, and their media."""
+
+import mimetypes
+import re
+from pathlib import PurePosixPath
+
+from flask import abort, current_app, render_template, send_from_directory
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from learning.catalog import bp
+from learning.catalog import services as catalog
+
+KIND_LABELS = {
+    "recording": _l("Recording"),
+    "reading": _l("Reading"),
+    "self_assessment": _l("Self-assessment"),
+}
+LEVEL_LABELS = {
+    "individual": _l("Individual"),
+    "organisational": _l("Organisational"),
+    "institutional": _l("Institutional"),
+}
+# Browsers are strict about these; the platform's mimetypes table may lack some of them.
+MEDIA_TYPES = {
+    ".webm": "video/webm",
+    ".mp4": "video/mp4",
+    ".vtt": "text/vtt",
+    ".pdf": "application/pdf",
+}
+MEDIA_MAX_AGE = 3600
+
+
+def media_type(path: str | None) -> str | None:
+    """The MIME type a browser expects for a media file, from its extension."""
+    if not path:
+        return None
+    return MEDIA_TYPES.get(PurePosixPath(path).suffix.lower()) or mimetypes.guess_type(path)[0]
+
+
+@bp.app_template_filter("paragraphs")
+def paragraphs(text: str | None) -> list[str]:
+    """Plain text split into paragraphs at blank lines."""
+    return [p.strip() for p in re.split(r"\n\s*\n", (text or "").strip()) if p.strip()]
+
+
+@bp.context_processor
+def labels():
+    return {"kind_labels": KIND_LABELS, "level_labels": LEVEL_LABELS}
+
+
+@bp.get("/learning")
+@login_required
+def my_learning():
+    return render_template("catalog/my_learning.html",
+                           cards=catalog.course_cards(current_user))
+
+
+@bp.get("/courses/<slug>")
+@login_required
+def course(slug):
+    course = catalog.get_course_or_404(slug)
+    return render_template(
+        "catalog/course.html",
+        course=course,
+        modules=catalog.visible_modules(current_user, course),
+        is_preview=catalog.can_preview(current_user, course),
+    )
+
+
+@bp.get("/courses/<slug>/modules/<module_slug>")
+@login_required
+def module(slug, module_slug):
+    course = catalog.get_course_or_404(slug)
+    module = catalog.get_module_or_404(course, module_slug)
+    previous, following = catalog.neighbours(catalog.visible_modules(current_user, course), module)
+    return render_template(
+        "catalog/module.html",
+        course=course,
+        module=module,
+        previous=previous,
+        following=following,
+        is_preview=catalog.can_preview(current_user, course),
+    )
+
+
+@bp.get("/courses/<slug>/modules/<module_slug>/items/<item_slug>")
+@login_required
+def item(slug, module_slug, item_slug):
+    course = catalog.get_course_or_404(slug)
+    module = catalog.get_module_or_404(course, module_slug)
+    item = catalog.get_item_or_404(module, item_slug)
+    previous, following = catalog.neighbours(module.items, item)
+    return render_template(
+        "catalog/item.html",
+        course=course,
+        module=module,
+        item=item,
+        previous=previous,
+        following=following,
+        is_preview=catalog.can_preview(current_user, course),
+        video_type=media_type(item.video_path),
+    )
+
+
+@bp.get("/items/<int:item_id>/<kind>")
+@login_required
+def media(item_id, kind):
+    item = catalog.get_item_by_id_or_404(item_id)
+    path = catalog.media_path(item, kind)
+    if not path:
+        abort(404)
+    # send_from_directory refuses paths that climb out of MEDIA_ROOT and answers Range
+    # requests (206), which lets a player seek without downloading the whole recording.
+    response = send_from_directory(
+        current_app.config["MEDIA_ROOT"], path, mimetype=media_type(path),
+        conditional=True, max_age=MEDIA_MAX_AGE,
+    )
+    # Course media is for enrolled people only: no shared cache may keep a copy.
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response

@@ -1,0 +1,50 @@
+"""Cohort forms: joining with a code, and creating a cohort."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+CODE_MAX = 40  # generous: people paste codes with spaces and hyphens
+NAME_MAX = 120
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class JoinForm(FlaskForm):
+    """The join code a programme gave its participants."""
+
+    code = StringField(
+        _l("Join code"),
+        filters=[_strip],
+        validators=[
+            InputRequired(_l("Enter the join code you were given.")),
+            Length(max=CODE_MAX, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+
+
+class CohortForm(FlaskForm):
+    """A new cohort: its name, its course and its dates. The join code is generated."""
+
+    name = StringField(
+        _l("Name"),
+        filters=[_strip],
+        validators=[
+            InputRequired(_l("Enter a name for the cohort.")),
+            Length(max=NAME_MAX, message=_l("Use at most %(max)d characters.")),
+        ],
+    )
+    course = SelectField(
+        _l("Course"), coerce=int, validate_choice=True,
+        validators=[InputRequired(_l("Choose the course."))],
+    )
+    starts_on = DateField(_l("Start date"), validators=[InputRequired(_l("Enter the start date."))])
+    ends_on = DateField(_l("End date"), validators=[InputRequired(_l("Enter the end date."))])
+
+    def validate_ends_on(self, field):
+        """A cohort cannot end before it starts."""
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The end date must be on or after the start date."))

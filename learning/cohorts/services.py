@@ -1,0 +1,244 @@
+"""Cohort rules: join codes, joining, who belongs to which cohort, who manages which."""
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from learning.accounts.models import User
+from learning.accounts.services import grant_role
+from learning.catalog.models import Course
+from learning.cohorts.models import Cohort, CohortManager, Enrolment
+from learning.extensions import db
+
+# Letters and digits that cannot be mistaken for one another when read aloud or copied
+# from a slide: no 0/O, 1/I/L, and no U/V pair.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTWXYZ23456789"
+JOIN_CODE_LENGTH = 10
+_CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
+
+
+def normalise_join_code(code: str) -> str:
+    """The stored form of a typed join code: upper case, without spaces or hyphens."""
+    return _CODE_SEPARATORS.sub("", code or "").upper()
+
+
+def new_join_code() -> str:
+    """A fresh join code: ten characters from an unambiguous alphabet, unused by any cohort."""
+    while True:
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        if not db.session.scalar(select(exists().where(Cohort.join_code == code))):
+            return code
+
+
+def find_cohort_by_code(code: str) -> Cohort | None:
+    """The cohort with this join code, however it was typed (open or not)."""
+    normalised = normalise_join_code(code)
+    if not normalised:
+        return None
+    return db.session.scalar(
+        select(Cohort).options(joinedload(Cohort.course)).where(Cohort.join_code == normalised)
+    )
+
+
+def can_join(cohort: Cohort | None) -> bool:
+    """A cohort can be joined while it is open and its course is published."""
+    return cohort is not None and cohort.is_open and cohort.course.is_published
+
+
+def is_enrolled(user: User, cohort: Cohort) -> bool:
+    """True if the user is a participant in the cohort."""
+    return bool(db.session.scalar(select(exists().where(
+        Enrolment.cohort_id == cohort.id, Enrolment.user_id == user.id
+    ))))
+
+
+def is_enrolled_in_course(user: User, course: Course) -> bool:
+    """True if the user is a participant in any cohort of the course."""
+    return bool(db.session.scalar(select(exists().where(
+        Enrolment.user_id == user.id,
+        Enrolment.cohort_id.in_(select(Cohort.id).where(Cohort.course_id == course.id)),
+    ))))
+
+
+def join_cohort(user: User, cohort: Cohort) -> bool:
+    """Enrol the user in the cohort, granting the participant role if they lack it.
+
+    Returns False (and changes nothing) when the user was already enrolled. Two submits of
+    the same form racing each other meet the unique constraint; the loser counts as
+    already enrolled rather than failing.
+    """
+    if is_enrolled(user, cohort):
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(Enrolment(cohort_id=cohort.id, user_id=user.id))
+    except IntegrityError:
+        return False
+    grant_role(user, "participant")
+    db.session.flush()
+    return True
+
+
+def create_cohort(course: Course, name: str, starts_on: date | None,
+                  ends_on: date | None) -> Cohort:
+    """A new open cohort of the course with a freshly generated join code."""
+    cohort = Cohort(course_id=course.id, name=name, starts_on=starts_on, ends_on=ends_on,
+                    join_code=new_join_code())
+    db.session.add(cohort)
+    db.session.flush()
+    return cohort
+
+
+def _managed_cohort_ids(user: User):
+    return select(CohortManager.cohort_id).where(CohortManager.user_id == user.id)
+
+
+def _enrolled_cohort_ids(user: User):
+    return select(Enrolment.cohort_id).where(Enrolment.user_id == user.id)
+
+
+def _member_cohort_ids(user: User):
+    """Cohorts the user is in: enrolled, or managing them while holding the manager role."""
+    if "manager" in user.role_names:
+        return _enrolled_cohort_ids(user).union(_managed_cohort_ids(user))
+    return _enrolled_cohort_ids(user)
+
+
+def member_course_ids(user: User) -> set[int]:
+    """Ids of the courses of the cohorts the user is enrolled in or manages."""
+    if not user.is_authenticated:
+        return set()
+    return set(db.session.scalars(
+        select(Cohort.course_id).where(Cohort.id.in_(_member_cohort_ids(user))).distinct()
+    ))
+
+
+def is_course_member(user: User, course: Course) -> bool:
+    """True if the user is enrolled in, or manages, a cohort of the course."""
+    if not user.is_authenticated:
+        return False
+    return bool(db.session.scalar(select(exists().where(
+        Cohort.course_id == course.id, Cohort.id.in_(_member_cohort_ids(user))
+    ))))
+
+
+def cohort_names_by_course(user: User) -> dict[int, list[str]]:
+    """The names of the user's cohorts (enrolled or managed), grouped by course id."""
+    names: dict[int, list[str]] = {}
+    rows = db.session.execute(
+        select(Cohort.course_id, Cohort.name)
+        .where(Cohort.id.in_(_member_cohort_ids(user)))
+        .order_by(Cohort.name)
+    )
+    for course_id, name in rows:
+        names.setdefault(course_id, []).append(name)
+    return names
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    """One line of the cohorts list: the cohort, how many joined, and whether to show its code."""
+
+    cohort: Cohort
+    participant_count: int
+    shows_join_code: bool
+
+
+def cohorts_for(user: User, facilitated_course_ids: set[int]) -> list[CohortRow]:
+    """The cohorts the user may see, newest first, each with its participant count.
+
+    Admins see all cohorts; facilitators those of their courses (`facilitated_course_ids`,
+    with the join code); managers those they manage. One query, however many cohorts.
+    """
+    participant_count = (
+        select(func.count(Enrolment.id))
+        .where(Enrolment.cohort_id == Cohort.id)
+        .correlate(Cohort)
+        .scalar_subquery()
+    )
+    query = (
+        select(Cohort, participant_count)
+        .options(joinedload(Cohort.course))
+        .order_by(Cohort.created_at.desc(), Cohort.id.desc())
+    )
+    is_admin = user.has_role("admin")
+    if not is_admin:
+        visible = [Cohort.course_id.in_(facilitated_course_ids)]
+        if "manager" in user.role_names:
+            visible.append(Cohort.id.in_(_managed_cohort_ids(user)))
+        query = query.where(or_(*visible))
+    return [
+        CohortRow(cohort, count, is_admin or cohort.course_id in facilitated_course_ids)
+        for cohort, count in db.session.execute(query)
+    ]
+
+
+def get_cohort_for_progress_or_404(cohort_id: int, user: User) -> Cohort:
+    """The cohort, if the user may see its participants (404 unknown, 403 not allowed)."""
+    cohort = db.session.scalar(
+        select(Cohort)
+        .options(joinedload(Cohort.course).selectinload(Course.facilitators),
+                 selectinload(Cohort.managers))
+        .where(Cohort.id == cohort_id)
+    )
+    if cohort is None:
+        abort(404)
+    if not cohort.can_view_progress(user):
+        abort(403)
+    return cohort
+
+
+def participants(cohort: Cohort) -> list[Enrolment]:
+    """The cohort's enrolments with their users, by name."""
+    return list(db.session.scalars(
+        select(Enrolment)
+        .join(Enrolment.user)
+        .options(joinedload(Enrolment.user))
+        .where(Enrolment.cohort_id == cohort.id)
+        .order_by(func.lower(User.name), User.id)
+    ))
+
+
+def managed_cohorts(user: User) -> list[Cohort]:
+    """The cohorts the user is attached to as a manager, with their courses."""
+    return list(db.session.scalars(
+        select(Cohort)
+        .options(joinedload(Cohort.course))
+        .where(Cohort.id.in_(_managed_cohort_ids(user)))
+        .order_by(Cohort.name)
+    ))
+
+
+def all_cohorts() -> list[Cohort]:
+    """Every cohort with its course, for choosing one."""
+    return list(db.session.scalars(
+        select(Cohort).options(joinedload(Cohort.course)).order_by(Cohort.name, Cohort.id)
+    ))
+
+
+def add_manager(cohort: Cohort, user: User) -> bool:
+    """Attach the user to the cohort as a manager, granting the manager role if needed.
+
+    Returns False when they already managed it.
+    """
+    if any(m.id == user.id for m in cohort.managers):
+        return False
+    cohort.managers.append(user)
+    grant_role(user, "manager")
+    db.session.flush()
+    return True
+
+
+def remove_manager(cohort: Cohort, user: User) -> bool:
+    """Detach the user from managing the cohort. Returns False when they did not manage it."""
+    if not any(m.id == user.id for m in cohort.managers):
+        return False
+    cohort.managers.remove(user)
+    db.session.flush()
+    return True

@@ -1,0 +1,64 @@
+"""Serving recordings, captions and PDFs: range requests, types, caching, paths."""
+
+import pytest
+
+
+def get(client, path, **kwargs):
+    with client.get(path, **kwargs) as response:
+        response.body = response.get_data()
+        return response
+
+
+@pytest.fixture
+def recording(world):
+    return world.modules[0].items[0]
+
+
+def test_video_is_served_with_range_support(client, world, media, sign_in_as, recording):
+    sign_in_as("enrolled")
+    whole = get(client, f"/items/{recording.id}/video")
+    assert whole.status_code == 200
+    assert whole.mimetype == "video/webm"
+    assert whole.headers["Accept-Ranges"] == "bytes"
+    assert len(whole.body) == 1024
+    partial = get(client, f"/items/{recording.id}/video", headers={"Range": "bytes=0-99"})
+    assert partial.status_code == 206
+    assert len(partial.body) == 100
+    assert partial.body == bytes(range(100))
+    assert partial.headers["Content-Range"] == "bytes 0-99/1024"
+
+
+def test_media_is_cached_privately(client, world, media, sign_in_as, recording):
+    sign_in_as("enrolled")
+    response = get(client, f"/items/{recording.id}/video")
+    assert response.cache_control.private
+    assert not response.cache_control.public
+    assert response.cache_control.max_age == 3600
+
+
+@pytest.mark.parametrize(("kind", "mimetype"), [
+    ("captions", "text/vtt"),
+    ("file", "application/pdf"),
+])
+def test_media_types(client, world, media, sign_in_as, kind, mimetype):
+    sign_in_as("enrolled")
+    item = world.modules[0].items[0 if kind == "captions" else 1]
+    response = get(client, f"/items/{item.id}/{kind}")
+    assert response.status_code == 200
+    assert response.mimetype == mimetype
+
+
+@pytest.mark.parametrize("kind", ["transcript", "video_path", "..", "file"])
+def test_unknown_kinds_and_missing_files_are_not_found(client, world, media, sign_in_as,
+                                                        recording, kind):
+    sign_in_as("enrolled")
+    assert get(client, f"/items/{recording.id}/{kind}").status_code == 404
+
+
+def test_a_path_climbing_out_of_media_root_is_refused(client, db, app, world, media, sign_in_as,
+                                                      recording):
+    (media.parent.parent.parent / "secret.txt").write_text("secret")
+    recording.video_path = "../secret.txt"
+    db.session.commit()
+    sign_in_as("enrolled")
+    assert get(client, f"/items/{recording.id}/video").status_code == 404
