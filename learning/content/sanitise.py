@@ -1,0 +1,92 @@
+"""Rich text made safe to store and show: a small allowlist of tags, attributes and protocols.
+
+Used on the way in (content import, and any form that takes rich text); Jinja still escapes
+everything else on the way out.
+"""
+
+from html.parser import HTMLParser
+
+import bleach
+
+ALLOWED_TAGS = frozenset({
+    "h2", "h3", "h4", "p", "ul", "ol", "li", "strong", "em", "a", "blockquote", "abbr", "cite",
+    "code", "br",
+})
+ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "abbr": ["title"]}
+ALLOWED_PROTOCOLS = frozenset({"https", "http", "mailto"})
+
+# Elements whose content is code, a form control's value or an embedded document: stripping
+# just their tags (what bleach does) would leave that content behind as stray text.
+_DROP_WITH_CONTENT = frozenset({
+    "script", "style", "template", "iframe", "object", "noscript", "svg", "math", "title",
+    "textarea", "select", "head",
+})
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+)
+
+
+def sanitise_html(html: str) -> str:
+    """Keep only the allowed markup; applying it twice changes nothing.
+
+    Other tags are stripped (scripts and styles with their content), other attributes and
+    link protocols removed, comments dropped.
+    """
+    return _cleaner.clean(_drop_elements(html)).strip()
+
+
+class _Dropper(HTMLParser):
+    """Finds the source spans of the elements to drop with their content."""
+
+    def __init__(self, source: str):
+        super().__init__(convert_charrefs=True)
+        self._line_starts = [0]
+        for index, char in enumerate(source):
+            if char == "\n":
+                self._line_starts.append(index + 1)
+        self._source = source
+        self._open: str | None = None
+        self._depth = 0
+        self._start = 0
+        self.spans: list[tuple[int, int]] = []
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        if self._open is None and tag in _DROP_WITH_CONTENT:
+            self._open, self._depth, self._start = tag, 1, self._offset()
+        elif tag == self._open:
+            self._depth += 1
+
+    def handle_endtag(self, tag):
+        if tag != self._open:
+            return
+        self._depth -= 1
+        if self._depth == 0:
+            end = self._source.find(">", self._offset())
+            self.spans.append((self._start, len(self._source) if end < 0 else end + 1))
+            self._open = None
+
+    def finish(self) -> None:
+        self.close()
+        if self._open is not None:  # never closed: it runs to the end, as in a browser
+            self.spans.append((self._start, len(self._source)))
+
+
+def _drop_elements(html: str) -> str:
+    dropper = _Dropper(html)
+    dropper.feed(html)
+    dropper.finish()
+    kept, position = [], 0
+    for start, end in dropper.spans:
+        kept.append(html[position:start])
+        position = end
+    kept.append(html[position:])
+    return "".join(kept)

@@ -1,0 +1,188 @@
+"""`flask demo load` and `flask demo generate`: demo accounts, a demo cohort, synthetic cohorts."""
+
+import json
+import random
+import secrets
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import insert, select
+
+from learning.accounts.models import User, UserRole, email_key
+from learning.accounts.passwords import hash_password
+from learning.catalog.models import Course, Item, Module
+from learning.cohorts.models import Cohort, Enrolment
+from learning.cohorts.services import new_join_code
+from learning.config import ROOT
+from learning.content.importer import ContentInvalid, import_content
+from learning.database import write_transaction
+from learning.extensions import db
+from learning.progress.models import Progress
+
+demo_cli = AppGroup("demo", help="Demo accounts, cohort and synthetic data.")
+
+DEMO_COHORT = "Demo cohort"
+DEMO_ACCOUNTS = (
+    ("admin", "admin@example.org", "Ada Admin"),
+    ("facilitator", "facilitator@example.org", "Fola Facilitator"),
+    ("manager", "manager@example.org", "Manu Manager"),
+    ("participant", "participant@example.org", "Pat Participant"),
+)
+
+
+def _credentials_file() -> Path:
+    return Path(current_app.instance_path) / "demo-accounts.json"
+
+
+def _demo_passwords() -> dict[str, str]:
+    """Passwords of the demo accounts: generated once per installation and kept in instance/."""
+    path = _credentials_file()
+    if path.exists():
+        return json.loads(path.read_text())
+    passwords = {email: secrets.token_urlsafe(12) for _, email, _ in DEMO_ACCOUNTS}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(passwords, indent=2))
+    path.chmod(0o600)
+    return passwords
+
+
+def _ensure_user(email: str, name: str, role: str, password: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == email_key(email)))
+    if user is None:
+        user = User(email=email_key(email), name=name, organisation="Demo ministry",
+                    country="Barbados", job_title="Demo account", password_hash="")
+        db.session.add(user)
+    user.password_hash = hash_password(password)
+    if role not in user.role_names:
+        user.roles.append(UserRole(role=role))
+    db.session.flush()
+    return user
+
+
+def load_demo(modules_dir: Path) -> list[str]:
+    """Import the course content, then create or refresh the demo accounts and cohort.
+
+    Returns the lines to print: one per account, then the cohort's join code.
+    """
+    import_content(modules_dir)
+    course = db.session.scalars(select(Course).order_by(Course.id)).first()
+    cohort = db.session.scalar(
+        select(Cohort).where(Cohort.course_id == course.id, Cohort.name == DEMO_COHORT)
+    )
+    if cohort is None:
+        cohort = Cohort(course_id=course.id, name=DEMO_COHORT, join_code=new_join_code())
+        db.session.add(cohort)
+        db.session.flush()
+
+    passwords = _demo_passwords()
+    lines = []
+    for role, email, name in DEMO_ACCOUNTS:
+        user = _ensure_user(email, name, role, passwords[email])
+        if role == "facilitator" and user not in course.facilitators:
+            course.facilitators.append(user)
+        if role == "manager" and user not in cohort.managers:
+            cohort.managers.append(user)
+        if role == "participant" and not db.session.scalar(
+            select(Enrolment).where(Enrolment.cohort_id == cohort.id,
+                                    Enrolment.user_id == user.id)
+        ):
+            db.session.add(Enrolment(cohort_id=cohort.id, user_id=user.id))
+        lines.append(f"{role:<12} {email:<28} {passwords[email]}")
+    db.session.flush()
+    lines.append(f"join code    {cohort.join_code} ({cohort.name}: {course.title})")
+    return lines
+
+
+@demo_cli.command("load")
+@click.option("--modules", "modules_dir", type=click.Path(exists=True, file_okay=False,
+              path_type=Path), default=ROOT / "modules", show_default=True,
+              help="The course content folder to import.")
+def load_command(modules_dir: Path) -> None:
+    """Import modules/, create the demo accounts and cohort, and print how to sign in."""
+    with write_transaction():
+        try:
+            lines = load_demo(modules_dir)
+        except ContentInvalid as invalid:
+            for error in invalid.errors:
+                click.echo(str(error), err=True)
+            raise click.ClickException(f"{modules_dir} has errors: nothing was loaded.") from None
+        db.session.commit()
+    click.echo("Demo accounts (role, email, password) and the demo cohort's join code:")
+    for line in lines:
+        click.echo(f"  {line}")
+
+
+def generate_cohort(course: Course, participants: int, seed: int = 2024) -> Cohort:
+    """A synthetic cohort of participants with varied progress, for benchmarks and reports.
+
+    Participants share one password hash (hashing thousands is slow and proves nothing here).
+    """
+    rng = random.Random(seed)  # a fixed seed gives the same cohort each time
+    items = db.session.scalars(
+        select(Item).join(Module).where(Module.course_id == course.id)
+        .order_by(Module.position, Item.position)
+    ).all()
+    cohort = Cohort(course_id=course.id, name=f"Synthetic cohort {secrets.token_hex(3)}",
+                    join_code=new_join_code(), starts_on=date(2024, 2, 21))
+    db.session.add(cohort)
+    db.session.flush()
+    shared_hash = hash_password(secrets.token_urlsafe(16))
+    tag = secrets.token_hex(4)
+    now = datetime.now(UTC)
+    user_rows = [
+        {"email": f"synthetic-{tag}-{n:05d}@example.org", "name": f"Participant {n:05d}",
+         "organisation": rng.choice(["Ministry of Finance", "Ministry of Health",
+                                     "Public Service Commission", "Digital Agency"]),
+         "country": rng.choice(["Barbados", "Jamaica", "Saint Lucia", "Grenada", "Belize"]),
+         "job_title": "Officer", "password_hash": shared_hash, "is_active": True,
+         "created_at": now}
+        for n in range(participants)
+    ]
+    user_ids = db.session.scalars(insert(User).returning(User.id), user_rows).all()
+    db.session.execute(insert(UserRole), [{"user_id": uid, "role": "participant",
+                                           "granted_at": now} for uid in user_ids])
+    db.session.execute(insert(Enrolment), [{"cohort_id": cohort.id, "user_id": uid,
+                                            "enrolled_at": now} for uid in user_ids])
+    progress_rows = []
+    for uid in user_ids:
+        reached = rng.randint(0, len(items))
+        for index, item in enumerate(items[:reached + 1]):
+            complete = index < reached
+            started = now - timedelta(days=rng.randint(1, 30))
+            detail = {}
+            if item.kind == "recording":
+                end = item.duration_seconds if complete else rng.randint(1, item.duration_seconds)
+                detail = {"intervals": [[0, end]], "position": end}
+            progress_rows.append({
+                "user_id": uid, "item_id": item.id,
+                "status": "complete" if complete else "in_progress", "detail": detail,
+                "started_at": started, "updated_at": started,
+                "completed_at": started if complete else None,
+            })
+    if progress_rows:
+        db.session.execute(insert(Progress), progress_rows)
+    db.session.flush()
+    return cohort
+
+
+@demo_cli.command("generate")
+@click.option("--participants", type=click.IntRange(1, 100_000), default=300, show_default=True)
+@click.option("--course", "course_slug", help="Course slug (default: the first course).")
+@click.option("--seed", type=int, default=2024, show_default=True)
+def generate_command(participants: int, course_slug: str | None, seed: int) -> None:
+    """Create a synthetic cohort with N participants and varied progress."""
+    with write_transaction():
+        query = select(Course).order_by(Course.id)
+        if course_slug:
+            query = query.where(Course.slug == course_slug)
+        course = db.session.scalars(query).first()
+        if course is None:
+            raise click.ClickException("No course found: run `flask content import modules` first.")
+        cohort = generate_cohort(course, participants, seed)
+        db.session.commit()
+    click.echo(
+        f"Created {cohort.name} ({participants} participants), join code {cohort.join_code}."
+    )

@@ -1,0 +1,61 @@
+"""The course content kept in the repository's modules/ folder imports and round-trips."""
+
+import pytest
+from sqlalchemy import select
+
+from learning.catalog.models import Course
+from learning.config import ROOT
+from learning.content.exporter import course_to_export, export_content
+from learning.content.importer import import_content
+from learning.content.schema import validate_content
+from learning.extensions import db
+from tests.content.conftest import snapshot, tree
+
+MODULES = ROOT / "modules"
+
+pytestmark = pytest.mark.skipif(not (MODULES / "course.yml").exists(),
+                                reason="the course content (modules/course.yml) is not written yet")
+
+
+def test_the_repository_content_has_no_problems():
+    assert [str(error) for error in validate_content(MODULES)] == []
+
+
+def test_the_repository_content_imports_four_modules_with_their_items(app):
+    import_content(MODULES)
+    db.session.commit()
+
+    course = db.session.scalar(select(Course))
+    assert course.title == ("Innovation, Digital Government and Changing Mindsets for Public "
+                            "Sector Transformation")
+    assert [module.position for module in course.modules] == [1, 2, 3, 4]
+    levels = []
+    for module in course.modules:
+        kinds = [item.kind for item in module.items]
+        assert kinds.count("recording") >= 1, module.slug
+        assert 2 <= kinds.count("reading") <= 4, module.slug
+        assert kinds.count("self_assessment") == 1, module.slug
+        assert module.live_session_on is not None and module.outcomes, module.slug
+        (assessment,) = [item for item in module.items if item.kind == "self_assessment"]
+        instrument = assessment.instrument
+        levels.append(instrument.level)
+        assert 3 <= len(instrument.dimensions) <= 5, instrument.slug
+        for dimension in instrument.dimensions:
+            assert 3 <= len(dimension.statements) <= 5, dimension.slug
+    assert levels == ["individual", "organisational", "organisational", "institutional"]
+    assert course.modules[0].items[-1].instrument.is_before_after
+
+
+def test_the_repository_content_round_trips(app, tmp_path):
+    import_content(MODULES)
+    db.session.commit()
+    export_content(course_to_export(), tmp_path / "b")
+    before = snapshot()
+
+    report = import_content(tmp_path / "b")
+    db.session.commit()
+
+    assert not report.changed
+    assert snapshot() == before
+    export_content(course_to_export(), tmp_path / "c")
+    assert tree(tmp_path / "c") == tree(tmp_path / "b")
