@@ -1,0 +1,123 @@
+import threading
+
+import pytest
+from sqlalchemy import select
+
+from learning import create_app
+from learning.catalog.models import Item
+from learning.config import TestingConfig
+from learning.database import write_transaction
+from learning.extensions import db
+from learning.progress import rules, services
+from learning.progress.models import Progress
+from tests import factories
+
+
+@pytest.fixture
+def recording(app):
+    course = factories.make_course()
+    module = factories.make_module(course)
+    user = factories.make_user()
+    db.session.commit()
+    return user, module.items[0], module
+
+
+def test_watching_merges_and_completes_at_the_threshold(recording):
+    user, item, _ = recording
+    row = services.record_watch(user.id, item, [(0, 30)], 30)
+    assert row.status == rules.IN_PROGRESS
+    row = services.record_watch(user.id, item, [(20, 54)], 54)
+    assert row.status == rules.COMPLETE
+    assert row.detail["intervals"] == [[0, 54]]
+    assert row.completed_at is not None
+
+
+def test_progress_never_goes_down(recording):
+    user, item, _ = recording
+    services.record_watch(user.id, item, [(0, 60)], 60)
+    first_completed = db.session.scalar(select(Progress)).completed_at
+    row = services.record_watch(user.id, item, [(0, 1)], 1)
+    assert row.status == rules.COMPLETE
+    assert row.detail["intervals"] == [[0, 60]]
+    assert row.completed_at == first_completed
+
+
+def test_marking_complete_is_idempotent(recording):
+    user, _, module = recording
+    reading = module.items[1]
+    services.mark_complete(user.id, reading, "read")
+    services.mark_complete(user.id, reading, "read")
+    assert db.session.scalars(select(Progress)).all()[0].status == rules.COMPLETE
+    assert len(db.session.scalars(select(Progress)).all()) == 1
+
+
+def test_summary_counts_required_items_and_finds_the_next_one(recording):
+    user, recording_item, module = recording
+    services.mark_complete(user.id, recording_item, "transcript")
+    rows = services.progress_by_item(user.id, [i.id for i in module.items])
+    summary = services.summarise(module.items, rows)
+    assert (summary.done, summary.total, summary.percent) == (1, 3, 33)
+    assert summary.next_item == module.items[1]
+    assert summary.status == rules.IN_PROGRESS
+
+
+def test_an_untouched_module_is_not_started(recording):
+    user, _, module = recording
+    summary = services.summarise(module.items, {})
+    assert summary.status == rules.NOT_STARTED
+    assert summary.next_item == module.items[0]
+
+
+def test_concurrent_reports_from_many_tabs_lose_no_interval(app, db, recording):
+    """Threads, each on its own connection, race to report disjoint parts of one recording."""
+    if app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite://":
+        pytest.skip("in-memory SQLite has one shared connection: the file test races instead")
+    user, item, _ = recording
+    _race(app, user.id, item)
+
+
+def test_concurrent_reports_on_a_sqlite_file(tmp_path):
+    if not TestingConfig.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+        pytest.skip("the PostgreSQL run races on PostgreSQL instead")
+    app = create_app({**{k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()},
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'race.db'}"})
+    with app.app_context():
+        db.create_all()
+        course = factories.make_course()
+        module = factories.make_module(course)
+        user = factories.make_user()
+        db.session.commit()
+        _race(app, user.id, module.items[0])
+        db.engine.dispose()
+
+
+def _race(app, user_id, item, workers=8):
+    barrier = threading.Barrier(workers)
+    errors = []
+    item_id, duration = item.id, item.duration_seconds
+    span = duration / workers
+    db.session.rollback()  # end this thread's snapshot so that it sees the threads' writes
+
+    def report(n):
+        # Each thread has its own application context, so its own session and connection.
+        with app.app_context(), write_transaction():
+            try:
+                barrier.wait()
+                own_item = db.session.get(Item, item_id)
+                services.record_watch(user_id, own_item, [(n * span, (n + 1) * span)], None)
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - collected and asserted below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=report, args=(n,)) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    rows = db.session.scalars(select(Progress).where(Progress.user_id == user_id)).all()
+    assert len(rows) == 1
+    assert rows[0].detail["intervals"] == [[0, duration]]
+    assert rows[0].status == rules.COMPLETE
