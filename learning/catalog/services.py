@@ -164,7 +164,8 @@ def courses_for(user) -> list[Course]:
     """
     query = (
         select(Course)
-        .options(selectinload(Course.modules), selectinload(Course.facilitators))
+        .options(selectinload(Course.modules).selectinload(Module.items),
+                 selectinload(Course.facilitators))
         .order_by(Course.title, Course.id)
     )
     if not user.has_role("admin"):
@@ -182,9 +183,14 @@ class CourseCard:
     """What the "My learning" page shows of one course."""
 
     course: Course
-    module_count: int
+    modules: list[Module]
     cohort_names: list[str]
     is_preview: bool
+
+    @property
+    def module_count(self) -> int:
+        """How many modules of the course the user can see."""
+        return len(self.modules)
 
 
 def course_cards(user) -> list[CourseCard]:
@@ -194,7 +200,7 @@ def course_cards(user) -> list[CourseCard]:
     for course in courses_for(user):
         preview = can_preview(user, course)
         modules = [m for m in course.modules if preview or m.is_published]
-        cards.append(CourseCard(course, len(modules), names.get(course.id, []), preview))
+        cards.append(CourseCard(course, modules, names.get(course.id, []), preview))
     return cards
 
 

@@ -10,6 +10,10 @@ from flask_login import current_user, login_required
 
 from learning.catalog import bp
 from learning.catalog import services as catalog
+from learning.cohorts import services as cohorts
+from learning.progress import rules as progress_rules
+from learning.progress import services as progress
+from learning.progress.forms import CompleteForm
 
 KIND_LABELS = {
     "recording": _l("Recording"),
@@ -52,18 +56,33 @@ def labels():
 @bp.get("/learning")
 @login_required
 def my_learning():
-    return render_template("catalog/my_learning.html",
-                           cards=catalog.course_cards(current_user))
+    cards = catalog.course_cards(current_user)
+    enrolled = cohorts.enrolled_course_ids(current_user)
+    return render_template(
+        "catalog/my_learning.html",
+        cards=cards,
+        progress={card.course.id: progress.course_progress(current_user.id, card.modules)
+                  for card in cards if card.course.id in enrolled},
+    )
+
+
+def _progress_in(course, modules):
+    """The signed-in user's progress through the modules, if they take the course."""
+    if not cohorts.is_enrolled_in_course(current_user, course):
+        return None
+    return progress.course_progress(current_user.id, modules)
 
 
 @bp.get("/courses/<slug>")
 @login_required
 def course(slug):
     course = catalog.get_course_or_404(slug)
+    modules = catalog.visible_modules(current_user, course)
     return render_template(
         "catalog/course.html",
         course=course,
-        modules=catalog.visible_modules(current_user, course),
+        modules=modules,
+        progress=_progress_in(course, modules),
         is_preview=catalog.can_preview(current_user, course),
     )
 
@@ -80,6 +99,7 @@ def module(slug, module_slug):
         module=module,
         previous=previous,
         following=following,
+        progress=_progress_in(course, [module]),
         is_preview=catalog.can_preview(current_user, course),
     )
 
@@ -91,8 +111,17 @@ def item(slug, module_slug, item_slug):
     module = catalog.get_module_or_404(course, module_slug)
     item = catalog.get_item_or_404(module, item_slug)
     previous, following = catalog.neighbours(module.items, item)
+    tracking = cohorts.is_enrolled_in_course(current_user, course)
+    row = progress.progress_by_item(current_user.id, [item.id]).get(item.id) if tracking else None
+    intervals = row.detail.get("intervals", []) if row else []
     return render_template(
         "catalog/item.html",
+        tracking=tracking,
+        status=progress.item_status(row),
+        completed_at=row.completed_at if row else None,
+        watched_percent=progress_rules.watched_percent(intervals, item.duration_seconds or 0),
+        resume_at=row.detail.get("position", 0) if row else 0,
+        complete_form=CompleteForm(),
         course=course,
         module=module,
         item=item,

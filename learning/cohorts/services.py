@@ -58,6 +58,13 @@ def is_enrolled(user: User, cohort: Cohort) -> bool:
     ))))
 
 
+def enrolled_course_ids(user: User) -> set[int]:
+    """Ids of the courses the user takes as a participant (enrolled in one of its cohorts)."""
+    return set(db.session.scalars(
+        select(Cohort.course_id).where(Cohort.id.in_(_enrolled_cohort_ids(user))).distinct()
+    ))
+
+
 def is_enrolled_in_course(user: User, course: Course) -> bool:
     """True if the user is a participant in any cohort of the course."""
     return bool(db.session.scalar(select(exists().where(

@@ -77,6 +77,11 @@ def coverage(intervals: Iterable[Sequence[float]], duration: float) -> float:
     return min(1.0, watched_seconds(intervals) / duration)
 
 
+def watched_percent(intervals: Iterable[Sequence[float]], duration: float) -> int:
+    """Whole percentage of the recording watched, rounded down."""
+    return math.floor(coverage(intervals, duration) * 100)
+
+
 def recording_is_watched(intervals, duration: float, threshold_percent: int) -> bool:
     """True once the distinct seconds watched reach the threshold share of the duration."""
     return coverage(intervals, duration) * 100 >= threshold_percent - 1e-9

@@ -110,11 +110,37 @@ class Summary:
 
 
 def summarise(items, rows: dict[int, Progress]) -> Summary:
-    """Progress through items in order: required ones complete, and the first unfinished one."""
+    """Progress through items in order: required ones complete, and the first unfinished one.
+
+    Only required items count toward completion, and the next item is the first required one
+    not yet complete: an optional reading left aside does not hold the participant back.
+    """
     required = [item for item in items if item.is_required]
-    done = sum(1 for item in required if item_status(rows.get(item.id)) == rules.COMPLETE)
-    next_item = next(
-        (item for item in items if item_status(rows.get(item.id)) != rules.COMPLETE), None
-    )
+    unfinished = [i for i in required if item_status(rows.get(i.id)) != rules.COMPLETE]
     started = any(item.id in rows for item in items)
-    return Summary(done=done, total=len(required), next_item=next_item, started=started)
+    return Summary(done=len(required) - len(unfinished), total=len(required),
+                   next_item=unfinished[0] if unfinished else None, started=started)
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    """A participant's progress through a course: per module, overall, and per item."""
+
+    modules: dict[int, Summary]
+    overall: Summary
+    rows: dict[int, Progress]
+
+    def status_of(self, item) -> str:
+        """not_started, in_progress or complete for one item of the course."""
+        return item_status(self.rows.get(item.id))
+
+
+def course_progress(user_id: int, modules) -> CourseProgress:
+    """Progress through the given modules (with their items loaded), from one query."""
+    items = [item for module in modules for item in module.items]
+    rows = progress_by_item(user_id, [item.id for item in items])
+    return CourseProgress(
+        modules={module.id: summarise(module.items, rows) for module in modules},
+        overall=summarise(items, rows),
+        rows=rows,
+    )

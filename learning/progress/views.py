@@ -76,9 +76,7 @@ def watch(item):
     db.session.commit()
     return jsonify(
         status=row.status,
-        watched_percent=rules.percent(
-            round(rules.watched_seconds(row.detail["intervals"])), item.duration_seconds
-        ),
+        watched_percent=rules.watched_percent(row.detail["intervals"], item.duration_seconds),
         position=row.detail.get("position", 0),
     )
 

@@ -39,7 +39,7 @@
 
     function show(result) {
       if (!status || !result) { return; }
-      var text = status.dataset.template.replace("%(percent)s", result.watched_percent);
+      var text = status.dataset.template.replace("{percent}", result.watched_percent);
       if (result.status === "complete") { text = status.dataset.complete; }
       status.textContent = text;
     }

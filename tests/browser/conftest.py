@@ -1,0 +1,135 @@
+"""A real browser (Debian's headless Chromium, driven by Playwright) against a live server.
+
+The server is the application on a free port with its own SQLite file, the course from
+modules/ imported, and one demo cohort. Without Chromium or Playwright these tests are
+skipped, unless REQUIRE_BROWSER is set (CI sets it), when they fail instead.
+"""
+
+import os
+import secrets
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from learning import create_app
+from learning.catalog.models import Course
+from learning.cohorts.models import Cohort
+from learning.config import ROOT, TestingConfig
+from learning.content.importer import import_content
+from learning.database import write_transaction
+from learning.extensions import db
+from tests import factories
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--autoplay-policy=no-user-gesture-required",
+]
+AXE = ROOT / "static" / "vendor" / "axe-core" / "axe.min.js"
+
+
+def _unavailable(reason: str):
+    if os.environ.get("REQUIRE_BROWSER"):
+        pytest.fail(f"browser tests required but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright for Python is not installed")
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS,
+                                             headless=True)
+        yield browser
+        browser.close()
+
+
+class LiveServer:
+    """The running application: its address, and a way to make data in its database."""
+
+    def __init__(self, app, url):
+        self.app = app
+        self.url = url
+
+    def participant(self) -> tuple[str, str]:
+        """A new participant enrolled in the demo cohort: (email, password)."""
+        email = f"p-{secrets.token_hex(4)}@example.org"
+        # The server writes concurrently: read-then-write needs an immediate transaction.
+        with self.app.app_context(), write_transaction():
+            cohort = db.session.scalars(select(Cohort)).first()
+            user = factories.make_user(email, name="Zoë Ångström-Ñúñez")
+            factories.enrol(user, cohort)
+            db.session.commit()
+        return email, factories.DEFAULT_PASSWORD
+
+    def course_slug(self) -> str:
+        with self.app.app_context():
+            return db.session.scalars(select(Course.slug)).first()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    base = tmp_path_factory.mktemp("live")
+    settings = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
+    settings.update(
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{base / 'live.db'}",
+        MEDIA_ROOT=str(base / "media"),
+        WTF_CSRF_ENABLED=True,
+        RATELIMIT_ENABLED=False,
+        TESTING=False,
+    )
+    app = create_app(settings)
+    with app.app_context():
+        db.create_all()
+        import_content(ROOT / "modules")
+        course = db.session.scalars(select(Course)).first()
+        factories.make_cohort(course, name="Browser cohort", join_code="BROWSER2024")
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+    server.shutdown()
+    thread.join()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
+def sign_in(page, live_server, email, password):
+    """Sign in through the form, as a person would."""
+    page.goto(f"{live_server.url}/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def axe_violations(page) -> list[dict]:
+    """WCAG 2.x A and AA violations axe-core finds on the page."""
+    # Evaluated through the DevTools protocol, so the page's strict CSP does not block it.
+    page.evaluate(AXE.read_text())
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag',
+             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
