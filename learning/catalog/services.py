@@ -63,6 +63,17 @@ def visible_modules(user, course: Course) -> list[Module]:
     return list(db.session.scalars(query))
 
 
+def required_items(course: Course) -> list[Item]:
+    """The required items of the course's published modules, in order: what completion asks."""
+    return list(db.session.scalars(
+        select(Item)
+        .join(Module)
+        .where(Module.course_id == course.id, Module.is_published.is_(True),
+               Item.is_required.is_(True))
+        .order_by(Module.position, Item.position)
+    ))
+
+
 def _refuse(course: Course) -> None:
     """Abort for a course the current user may not see.
 

@@ -3,11 +3,14 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from blinker import Namespace
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from learning.accounts.models import utcnow
+from learning.catalog.services import required_items
 from learning.extensions import db
 from learning.progress import rules
 from learning.progress.models import Progress
@@ -36,11 +39,18 @@ def _locked_row(user_id: int, item_id: int) -> Progress:
     ).one()
 
 
-def _complete(row: Progress, how: str, at: datetime) -> None:
+# Sent, inside the same transaction, when an item becomes complete for a participant, with
+# user_id and item. Certificates listen to issue one when the course is complete.
+item_completed = Namespace().signal("item-completed")
+
+
+def _complete(row: Progress, item, how: str, at: datetime) -> None:
     if row.status != rules.COMPLETE:
         row.status = rules.COMPLETE
         row.completed_at = at
         row.detail = {**row.detail, "completed_by": how}
+        db.session.flush()
+        item_completed.send(current_app._get_current_object(), user_id=row.user_id, item=item)
 
 
 def record_watch(user_id: int, item, intervals: list[rules.Interval],
@@ -57,7 +67,7 @@ def record_watch(user_id: int, item, intervals: list[rules.Interval],
     row.detail = detail
     row.updated_at = utcnow()
     if rules.recording_is_watched(merged, item.duration_seconds, item.completion_threshold):
-        _complete(row, "watching", row.updated_at)
+        _complete(row, item, "watching", row.updated_at)
     db.session.flush()
     return row
 
@@ -66,7 +76,7 @@ def mark_complete(user_id: int, item, how: str) -> Progress:
     """Complete an item the participant says they have done (a reading, a transcript)."""
     row = _locked_row(user_id, item.id)
     row.updated_at = utcnow()
-    _complete(row, how, row.updated_at)
+    _complete(row, item, how, row.updated_at)
     db.session.flush()
     return row
 
@@ -144,3 +154,15 @@ def course_progress(user_id: int, modules) -> CourseProgress:
         overall=summarise(items, rows),
         rows=rows,
     )
+
+
+def is_course_complete(user_id: int, course) -> bool:
+    """The completion rule: every required item of the course's published modules complete.
+
+    Certificates and reports ask this; a course with no required item is never complete.
+    """
+    items = required_items(course)
+    if not items:
+        return False
+    rows = progress_by_item(user_id, [item.id for item in items])
+    return all(item_status(rows.get(item.id)) == rules.COMPLETE for item in items)

@@ -121,3 +121,34 @@ def _race(app, user_id, item, workers=8):
     assert len(rows) == 1
     assert rows[0].detail["intervals"] == [[0, duration]]
     assert rows[0].status == rules.COMPLETE
+
+
+def test_the_course_is_complete_when_every_required_item_of_published_modules_is(recording):
+    user, _, module = recording
+    course = module.course
+    unpublished = factories.make_module(course, slug="draft", position=2, published=False)
+    optional = module.items[1]
+    optional.is_required = False
+    completed = []
+
+    def listen(sender, user_id, item):
+        completed.append((user_id, item.slug))
+
+    services.item_completed.connect(listen)
+    try:
+        services.mark_complete(user.id, module.items[0], "transcript")
+        assert not services.is_course_complete(user.id, course)
+        services.mark_complete(user.id, module.items[2], "assessment")
+        assert services.is_course_complete(user.id, course)
+        services.mark_complete(user.id, module.items[2], "assessment")
+    finally:
+        services.item_completed.disconnect(listen)
+    assert completed == [(user.id, "recording"), (user.id, "self-assessment")]
+    assert unpublished.items  # its items exist, yet do not hold completion back
+
+
+def test_a_course_without_required_items_is_never_complete(recording):
+    user, _, module = recording
+    for item in module.items:
+        item.is_required = False
+    assert not services.is_course_complete(user.id, module.course)
