@@ -41,6 +41,12 @@ def template_globals():
     return {"current_locale": str(get_locale()).replace("_", "-")}
 
 
+@bp.get("/ping")
+def ping():
+    """Liveness: the process answers, whatever the database does (see /healthz for that)."""
+    return "pong\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 @bp.get("/healthz")
 def healthz():
     try:

@@ -98,3 +98,13 @@ def test_a_read_transaction_leaves_writers_free(file_sqlite_app):
     other.execute("ROLLBACK")
     other.close()
     db.session.rollback()
+
+
+def test_ping_answers_without_touching_the_database(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("ping must not query")
+
+    monkeypatch.setattr(db.session, "execute", refuse)
+    response = client.get("/ping")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "pong\n"
