@@ -45,6 +45,12 @@ def _skip_empty_autogenerate(context_, revision, directives) -> None:
 
 
 def _run(connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch mode rebuilds a SQLite table by copy, drop and rename; with foreign keys
+        # enforced, dropping a table that others reference fails. The pragma only takes
+        # effect outside a transaction, so it goes to the driver before SQLAlchemy begins.
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -54,6 +60,12 @@ def _run(connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise RuntimeError(f"migration left broken foreign keys: {problems[:5]}")
+        connection.commit()
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def run_migrations_online() -> None:
