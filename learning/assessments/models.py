@@ -1,12 +1,22 @@
-"""Self-assessment instruments: dimensions of statements on a 1-5 scale, with score bands."""
+"""Self-assessment instruments: dimensions of statements on a 1-5 scale, with score bands.
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+And what participants answered: one Response per participant, instrument and phase, holding
+a snapshot of the instrument as it was answered, with one Answer per statement.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from learning.accounts.models import utcnow
 from learning.extensions import db
 
 LEVELS = ("individual", "organisational", "institutional")
 SCALE_POINTS = 5
+PHASES = ("single", "before", "after")
+RESPONSE_STATUSES = ("draft", "submitted")
+REFLECTION_MAX_LENGTH = 1000
 
 
 class Instrument(db.Model):
@@ -20,6 +30,9 @@ class Instrument(db.Model):
     is_before_after: Mapped[bool] = mapped_column(default=False)
     introduction: Mapped[str] = mapped_column(Text, default="")
     scale_labels: Mapped[list[str]] = mapped_column(JSON)
+    # Raised when the definition changes after someone answered it; responses keep a snapshot
+    # of the version they answered, so their scores never move.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     dimensions: Mapped[list["Dimension"]] = relationship(
         back_populates="instrument", order_by="Dimension.position", cascade="all, delete-orphan"
@@ -33,6 +46,7 @@ class Instrument(db.Model):
         CheckConstraint(
             "level IN ('individual', 'organisational', 'institutional')", name="level_known"
         ),
+        CheckConstraint("version >= 1", name="version_positive"),
     )
 
     @property
@@ -125,3 +139,69 @@ class Feedback(db.Model):
     band: Mapped[Band] = relationship()
 
     __table_args__ = (UniqueConstraint("dimension_id", "band_id"),)
+
+
+class Response(db.Model):
+    """A participant's answers to one phase of an instrument: a draft, then submitted.
+
+    One row per participant, instrument and phase, so a phase is submitted at most once.
+    `snapshot` is the instrument as answered (see `services.snapshot`): scoring always
+    reads it, never the live instrument.
+    """
+
+    __tablename__ = "assessment_response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id", ondelete="RESTRICT"))
+    phase: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    version: Mapped[int]
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    # "One thing I will change": plain text as typed, escaped when shown.
+    reflection: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None]
+
+    answers: Mapped[list["Answer"]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", order_by="Answer.id"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "instrument_id", "phase"),
+        # Group aggregates read one instrument's submitted responses to one phase.
+        Index("ix_assessment_response_instrument_phase", "instrument_id", "phase", "status"),
+        CheckConstraint("phase IN ('single', 'before', 'after')", name="phase_known"),
+        CheckConstraint("status IN ('draft', 'submitted')", name="status_known"),
+        CheckConstraint("(status = 'submitted') = (submitted_at IS NOT NULL)",
+                        name="submitted_at_iff_submitted"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint(f"reflection IS NULL OR length(reflection) <= {REFLECTION_MAX_LENGTH}",
+                        name="reflection_length"),
+    )
+
+    @property
+    def values(self) -> dict[str, int]:
+        """The answers as statement key -> value."""
+        return {answer.statement_key: answer.value for answer in self.answers}
+
+
+class Answer(db.Model):
+    """The value (1-5) a response gives one statement of its snapshot."""
+
+    __tablename__ = "assessment_answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_response.id", ondelete="CASCADE")
+    )
+    statement_key: Mapped[str] = mapped_column(String(40))
+    value: Mapped[int]
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+    __table_args__ = (
+        UniqueConstraint("response_id", "statement_key"),
+        CheckConstraint(f"value BETWEEN 1 AND {SCALE_POINTS}", name="value_on_scale"),
+    )

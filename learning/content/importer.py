@@ -1,5 +1,8 @@
 """`import_content`: bring the database in line with a content folder, in place.
 
+An instrument whose definition changes after someone answered it gets a new version number;
+responses keep a snapshot of what they answered, so their scores do not move.
+
 Rows are matched by natural keys (course slug; module slug in the course; item slug in the
 module; instrument slug in the course; dimension and band slugs in the instrument; statements
 by position), so an edit updates rows where they are and participants' progress, which points
@@ -17,9 +20,11 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from learning.assessments import services as assessments
 from learning.assessments.models import Band, Dimension, Feedback, Instrument, Statement
 from learning.catalog.models import Course, Item, Module
 from learning.content.schema import (
+    COURSE_FILE,
     MODULE_FILE,
     ContentError,
     ContentInvalid,
@@ -79,7 +84,7 @@ def import_content(directory: str | Path) -> ImportReport:
         .options(selectinload(Course.modules).selectinload(Module.items))
     )
     if course is not None:
-        errors = _removal_conflicts(course, spec)
+        errors = _removal_conflicts(course, spec) + _instrument_conflicts(course, spec)
         if errors:
             raise ContentInvalid(errors)
     report = ImportReport(course=spec.slug)
@@ -123,6 +128,23 @@ def _removal_conflicts(course: Course, spec: CourseSpec) -> list[ContentError]:
                 "identifies it: renaming it also removes it)",
             ))
     return errors
+
+
+def _instrument_conflicts(course: Course, spec: CourseSpec) -> list[ContentError]:
+    """Instruments the files no longer have but participants have answered."""
+    wanted = {instrument.slug for instrument in spec.instruments}
+    leaving = {
+        instrument.id: instrument.slug
+        for instrument in db.session.scalars(
+            select(Instrument).where(Instrument.course_id == course.id,
+                                     Instrument.slug.not_in(wanted)))
+    }
+    return [
+        ContentError(COURSE_FILE, "instruments",
+                     f"instrument {leaving[instrument_id]!r} is no longer in any module, but "
+                     f"{count} response{'s' if count != 1 else ''} answer it; put it back")
+        for instrument_id, count in assessments.response_counts(leaving).items()
+    ]
 
 
 class _Importer:
@@ -206,9 +228,15 @@ class _Importer:
                 instrument = Instrument(course_id=course.id, slug=spec.slug, **spec.fields)
                 db.session.add(instrument)
                 self.report.created += 1
+                self._instrument_parts(instrument, spec)
             else:
+                before = assessments.definition(instrument)
                 self._update(instrument, spec.fields)
-            self._instrument_parts(instrument, spec)
+                self._instrument_parts(instrument, spec)
+                if (assessments.definition(instrument) != before
+                        and assessments.has_responses(instrument)):
+                    instrument.version += 1
+                    db.session.flush()
             result[spec.slug] = instrument
         return result
 

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from learning.assessments.models import LEVELS, SCALE_POINTS, Band, Dimension, Instrument, Statement
+from learning.assessments.scoring import band_problems
 from learning.catalog.models import ITEM_KINDS, Course, Item, Module
 from learning.content.sanitise import sanitise_html
 
@@ -752,24 +753,9 @@ class _Reader:
                 "label": label, "min_score": low, "max_score": high,
             }))
         if complete and bands:
-            if bands[0].fields["min_score"] != 0:
-                file.error("bands[0].min", f"gap: scores 0 to {bands[0].fields['min_score']} "
-                                           "are in no band (the first band starts at 0)")
-            for index in range(1, len(bands)):
-                before, band = bands[index - 1], bands[index]
-                end, start = before.fields["max_score"], band.fields["min_score"]
-                if start > end:
-                    file.error(_join(_join("bands", index), "min"),
-                               f"gap: scores {end} to {start} are in no band (band "
-                               f"{before.slug!r} ends at {end}, {band.slug!r} starts at {start})")
-                elif start < end:
-                    file.error(_join(_join("bands", index), "min"),
-                               f"overlap: band {band.slug!r} starts at {start}, before band "
-                               f"{before.slug!r} ends at {end}")
-            if bands[-1].fields["max_score"] != 100:
-                file.error(_join(_join("bands", len(bands) - 1), "max"),
-                           f"gap: scores {bands[-1].fields['max_score']} to 100 are in no band "
-                           "(the last band ends at 100)")
+            ranges = [(b.slug, b.fields["min_score"], b.fields["max_score"]) for b in bands]
+            for problem in band_problems(ranges):
+                file.error(_join(_join("bands", problem.index), problem.field), problem.message)
         return bands, complete and bool(bands)
 
     def _dimension(self, file: _File, raw, path: str, band_slugs: list[str] | None):

@@ -81,6 +81,17 @@ def mark_complete(user_id: int, item, how: str) -> Progress:
     return row
 
 
+def mark_started(user_id: int, item) -> Progress:
+    """Record that the participant has begun an item (a self-assessment's first phase).
+
+    Creates an in-progress row if there is none; a complete item stays complete.
+    """
+    row = _locked_row(user_id, item.id)
+    row.updated_at = utcnow()
+    db.session.flush()
+    return row
+
+
 def progress_by_item(user_id: int, item_ids) -> dict[int, Progress]:
     """The user's progress rows for the given items, by item id, in one query."""
     item_ids = list(item_ids)

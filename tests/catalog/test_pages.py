@@ -190,12 +190,30 @@ def test_self_assessment_page_presents_the_instrument(client, world, sign_in_as)
     assert [text(li) for li in section.select("ol.scale li")] == [
         "Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"
     ]
-    assert [text(h) for h in section.find_all("h3")] == ["How you answer", "Learning mindset"]
-    assert [text(li) for li in section.select("ol.statements li")] == [
-        "I seek feedback.", "I avoid new tools."
+    # A participant sees what it measures and where they stand, not the statements ahead.
+    assert [text(h) for h in section.find_all("h3")] == [
+        "Your self-assessment", "How you answer", "What it looks at"
     ]
+    assert [text(li.strong) for li in section.select("ul.dimension-list li")] == [
+        "Learning mindset"
+    ]
+    assert not section.select("ol.statements")
+    start = section.select_one("ul.phase-list a.button")
+    assert text(start) == "Start: Self-assessment"
+    assert start["href"] == "/courses/mindsets/assessments/one-instrument/single"
     assert soup.main.find("form") is None
     assert soup.find("a", rel="next") is None
+
+
+def test_self_assessment_page_previews_the_statements(client, world, sign_in_as):
+    sign_in_as("facilitator")
+    soup = page(client.get(MODULE + "/items/self-assessment"))
+    section = soup.find("h2", string="What this self-assessment asks").find_parent("section")
+    assert [text(h) for h in section.find_all("h3")] == ["How you answer", "Learning mindset"]
+    assert [text(li) for li in section.select("ol.statements li")] == [
+        "I seek feedback.", "I avoid new tools. (reverse-scored)"
+    ]
+    assert not section.select("ul.phase-list")
 
 
 def test_item_of_an_unpublished_module_is_previewed(client, world, sign_in_as):
