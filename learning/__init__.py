@@ -43,8 +43,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     login_manager.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
 
-    from learning import accounts, admin, catalog, cohorts, core, progress
+    from learning import accounts, admin, catalog, certificates, cohorts, core, progress
     from learning.accounts import loader  # noqa: F401 - registers the user loader
+    from learning.assessments import bp as assessments_bp
 
     app.register_blueprint(core.bp)
     app.register_blueprint(accounts.bp)
@@ -52,6 +53,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.register_blueprint(cohorts.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(progress.bp)
+    app.register_blueprint(assessments_bp)
+    app.register_blueprint(certificates.bp)
 
     from learning.accounts.cli import users_cli
     from learning.content.cli import content_cli

@@ -58,6 +58,14 @@ class Config:
     LANGUAGES = ["en_GB"]
     RATELIMIT_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
+    # Certificates: who signs the Open Badges credentials, where the signing key is kept
+    # (default: issuer-key.pem in the instance folder), and how often anyone may verify.
+    CERTIFICATE_ISSUER_NAME = os.environ.get("CERTIFICATE_ISSUER_NAME",
+                                             "Changing Mindsets Learning")
+    ISSUER_KEY_PATH = os.environ.get("ISSUER_KEY_PATH")
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
+    # Self-assessment results are shown to facilitators and managers only for groups this big.
+    ASSESSMENT_MIN_GROUP = max(int(os.environ.get("ASSESSMENT_MIN_GROUP", "5")), 1)
 
     @classmethod
     def finalise(cls, config: dict) -> None:

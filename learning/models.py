@@ -1,14 +1,22 @@
 """Every domain's models, imported so that the metadata (and Alembic) knows all tables."""
 
 from learning.accounts.models import User, UserRole, UserSession
-from learning.assessments.models import Band, Dimension, Feedback, Instrument, Statement
+from learning.assessments.models import (
+    Answer,
+    Band,
+    Dimension,
+    Feedback,
+    Instrument,
+    Response,
+    Statement,
+)
 from learning.catalog.models import Course, CourseFacilitator, Item, Module
 from learning.certificates.models import Certificate
 from learning.cohorts.models import Cohort, CohortManager, Enrolment
 from learning.progress.models import Progress
 
 __all__ = [
-    "Band", "Certificate", "Cohort", "CohortManager", "Course", "CourseFacilitator",
+    "Answer", "Band", "Certificate", "Cohort", "CohortManager", "Course", "CourseFacilitator",
     "Dimension", "Enrolment", "Feedback", "Instrument", "Item", "Module", "Progress",
-    "Statement", "User", "UserRole", "UserSession",
+    "Response", "Statement", "User", "UserRole", "UserSession",
 ]

@@ -8,8 +8,10 @@ from flask import abort, current_app, render_template, send_from_directory
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from learning.assessments import services as assessments
 from learning.catalog import bp
 from learning.catalog import services as catalog
+from learning.certificates import services as certificates
 from learning.cohorts import services as cohorts
 from learning.progress import rules as progress_rules
 from learning.progress import services as progress
@@ -84,6 +86,7 @@ def course(slug):
         modules=modules,
         progress=_progress_in(course, modules),
         is_preview=catalog.can_preview(current_user, course),
+        certificate=certificates.certificate_for(current_user.id, course.id),
     )
 
 
@@ -92,7 +95,9 @@ def course(slug):
 def module(slug, module_slug):
     course = catalog.get_course_or_404(slug)
     module = catalog.get_module_or_404(course, module_slug)
-    previous, following = catalog.neighbours(catalog.visible_modules(current_user, course), module)
+    previous, following = catalog.neighbours(
+        catalog.visible_modules(current_user, course, with_items=False), module
+    )
     return render_template(
         "catalog/module.html",
         course=course,
@@ -114,6 +119,9 @@ def item(slug, module_slug, item_slug):
     tracking = cohorts.is_enrolled_in_course(current_user, course)
     row = progress.progress_by_item(current_user.id, [item.id]).get(item.id) if tracking else None
     intervals = row.detail.get("intervals", []) if row else []
+    assessment = None
+    if tracking and item.kind == "self_assessment":
+        assessment = assessments.item_state(current_user.id, course, item)
     return render_template(
         "catalog/item.html",
         tracking=tracking,
@@ -122,6 +130,7 @@ def item(slug, module_slug, item_slug):
         watched_percent=progress_rules.watched_percent(intervals, item.duration_seconds or 0),
         resume_at=row.detail.get("position", 0) if row else 0,
         complete_form=CompleteForm(),
+        assessment=assessment,
         course=course,
         module=module,
         item=item,

@@ -3,20 +3,28 @@
 from datetime import date, datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learning.accounts.models import utcnow
+from learning.accounts.models import User, utcnow
+from learning.catalog.models import Course
 from learning.extensions import db
+
+ACTIONS = ("issued", "revoked", "reissued")
 
 
 class Certificate(db.Model):
-    """A certificate of completion, with a snapshot of the claims it makes."""
+    """A certificate of completion, with a snapshot of the claims it makes.
+
+    `status_index` is the certificate's bit in the published revocation status list,
+    drawn at random so that neighbouring bits say nothing about who was certified when.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="RESTRICT"))
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id", ondelete="SET NULL"))
     code: Mapped[str] = mapped_column(String(32), unique=True)
+    status_index: Mapped[int] = mapped_column(unique=True)
     recipient_name: Mapped[str] = mapped_column(String(120))
     course_title: Mapped[str] = mapped_column(String(200))
     cohort_name: Mapped[str] = mapped_column(String(120), default="")
@@ -27,8 +35,47 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
 
+    user: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship()
+    events: Mapped[list["CertificateEvent"]] = relationship(
+        back_populates="certificate", order_by="CertificateEvent.id",
+        cascade="all, delete-orphan",
+    )
+
     __table_args__ = (
         UniqueConstraint("user_id", "course_id"),
         CheckConstraint("(revoked_at IS NULL) = (revocation_reason IS NULL)",
                         name="revocation_has_reason"),
+        CheckConstraint("status_index >= 0", name="status_index_not_negative"),
+    )
+
+    @property
+    def is_revoked(self) -> bool:
+        """True while the certificate stands revoked."""
+        return self.revoked_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Certificate {self.code}>"
+
+
+class CertificateEvent(db.Model):
+    """One thing that happened to a certificate: issued, revoked or re-issued; by whom and why.
+
+    The actor is empty when the platform issued the certificate on completion.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(
+        ForeignKey("certificate.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    certificate: Mapped[Certificate] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("action IN ('issued', 'revoked', 'reissued')", name="action_known"),
     )

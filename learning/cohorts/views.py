@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from learning.accounts.permissions import role_required
 from learning.catalog import services as catalog
+from learning.certificates import services as certificates
 from learning.cohorts import bp
 from learning.cohorts import services as cohorts
 from learning.cohorts.forms import CohortForm, JoinForm
@@ -80,10 +81,14 @@ def cohort(id):
     if shows_join_code:
         join_link = current_app.config["BASE_URL"] + url_for("cohorts.join",
                                                              code=cohort.join_code)
+    enrolments = cohorts.participants(cohort)
     return render_template(
         "cohorts/cohort.html",
         cohort=cohort,
-        enrolments=cohorts.participants(cohort),
+        enrolments=enrolments,
+        certificates=certificates.certificates_by_user(
+            cohort.course_id, [e.user_id for e in enrolments]),
+        can_manage_certificates=cohort.course.can_edit(current_user),
         shows_join_code=shows_join_code,
         join_link=join_link,
     )

@@ -1,0 +1,257 @@
+"""Certificate rules: when one is due, issuing it exactly once, codes, revocation, re-issue."""
+
+import re
+import secrets
+from urllib.parse import urlencode
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload, selectinload
+
+from learning.accounts.models import User, utcnow
+from learning.catalog.models import Course, Item, Module
+from learning.certificates.models import Certificate, CertificateEvent
+from learning.cohorts.models import Cohort, Enrolment
+from learning.extensions import db
+
+# Crockford's base32: digits and letters without I, L, O and U, so nothing reads as another.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 20  # 100 random bits
+CODE_GROUP = 4
+# Letters people type for the digits they look like (Crockford's decoding rules).
+_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
+# Bits in the revocation status list: the Bitstring Status List minimum (16 KB), which
+# gives herd privacy and room for as many certificates as the platform will issue.
+STATUS_LIST_SIZE = 131_072
+ISSUE_ATTEMPTS = 20
+REASON_MAX = 1000
+
+
+class CertificateError(Exception):
+    """A refused change to a certificate, with a message fit for the person who asked."""
+
+
+def new_code() -> str:
+    """A fresh verification code: 20 random Crockford base32 characters (100 bits)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _position in range(CODE_LENGTH))
+
+
+def normalise_code(typed: str | None) -> str | None:
+    """The stored form of a typed code, or None when it cannot be a code at all.
+
+    Case, spaces and hyphens do not matter, and O, I and L are read as 0, 1 and 1.
+    """
+    code = _SEPARATORS.sub("", typed or "").upper().translate(_LOOKALIKES)
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        return None
+    return code
+
+
+def format_code(code: str) -> str:
+    """The code as people read it: groups of four joined by hyphens."""
+    return "-".join(code[i:i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))
+
+
+def learning_hours(course: Course) -> float:
+    """Hours of learning the course's published modules ask: their items' minutes / 60.
+
+    Optional items count too: they are part of the modules' stated durations.
+    """
+    minutes = db.session.scalar(
+        select(func.coalesce(func.sum(Item.minutes), 0))
+        .join(Module)
+        .where(Module.course_id == course.id, Module.is_published.is_(True))
+    )
+    return round(minutes / 60, 1)
+
+
+def participant_cohort(user_id: int, course: Course) -> Cohort | None:
+    """The cohort of the course the participant joined first, if any."""
+    return db.session.scalars(
+        select(Cohort)
+        .join(Enrolment, Enrolment.cohort_id == Cohort.id)
+        .where(Enrolment.user_id == user_id, Cohort.course_id == course.id)
+        .order_by(Enrolment.enrolled_at, Enrolment.id)
+        .limit(1)
+    ).first()
+
+
+def certificate_for(user_id: int, course_id: int) -> Certificate | None:
+    """The participant's certificate for the course, if one was issued."""
+    return db.session.scalars(
+        select(Certificate).where(Certificate.user_id == user_id,
+                                  Certificate.course_id == course_id)
+    ).first()
+
+
+def _serialise_per_participant(user_id: int, course_id: int) -> None:
+    """Make concurrent completion checks of one participant's course take turns.
+
+    Two requests completing the last two items at once would each miss the other's
+    uncommitted completion under PostgreSQL's READ COMMITTED and issue nothing; holding this
+    lock until commit makes the second check see the first. SQLite's write transactions
+    (BEGIN IMMEDIATE) already take turns.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:course, :user)"),
+                           {"course": course_id, "user": user_id})
+
+
+def issue_if_due(user_id: int, course: Course) -> Certificate | None:
+    """Issue the participant's certificate for the course if it is complete and not issued.
+
+    Safe against racing requests: the insert ignores a conflict on (user, course), so two
+    requests that both find the course complete end with one certificate. A conflict on
+    the random code or status bit is retried with fresh ones. Returns the certificate, or
+    None when the course is not complete.
+    """
+    # Imported here: progress's package loads catalog, whose views ask this module.
+    from learning.progress.services import is_course_complete
+
+    _serialise_per_participant(user_id, course.id)
+    existing = certificate_for(user_id, course.id)
+    if existing is not None:
+        return existing
+    if not is_course_complete(user_id, course):
+        return None
+    user = db.session.get(User, user_id)
+    cohort = participant_cohort(user_id, course)
+    now = utcnow()
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    taken = set(db.session.scalars(select(Certificate.status_index)))
+    for _attempt in range(ISSUE_ATTEMPTS):
+        index = secrets.randbelow(STATUS_LIST_SIZE)
+        if index in taken:
+            continue
+        inserted_id = db.session.execute(
+            insert(Certificate)
+            .values(user_id=user_id, course_id=course.id,
+                    cohort_id=cohort.id if cohort else None,
+                    code=new_code(), status_index=index,
+                    recipient_name=user.name, course_title=course.title,
+                    cohort_name=cohort.name if cohort else "",
+                    completed_on=now.date(), learning_hours=learning_hours(course),
+                    issuers=list(course.issuers or []), issued_at=now)
+            .on_conflict_do_nothing()
+            .returning(Certificate.id)
+        ).scalar_one_or_none()
+        certificate = certificate_for(user_id, course.id)
+        if certificate is not None:
+            if inserted_id == certificate.id:
+                db.session.add(CertificateEvent(certificate_id=certificate.id, action="issued",
+                                                at=now))
+                db.session.flush()
+            return certificate
+        taken.add(index)
+    raise RuntimeError("could not draw an unused certificate code and status bit")
+
+
+def on_item_completed(sender, user_id: int, item) -> None:
+    """Signal receiver: issue the certificate when this completion finishes the course."""
+    issue_if_due(user_id, item.module.course)
+
+
+def get_certificate_by_code(code: str | None) -> Certificate | None:
+    """The certificate with this code, however it was typed, with its course and events."""
+    normalised = normalise_code(code)
+    if normalised is None:
+        return None
+    return db.session.scalars(
+        select(Certificate)
+        .options(joinedload(Certificate.course).selectinload(Course.facilitators),
+                 selectinload(Certificate.events).joinedload(CertificateEvent.actor))
+        .where(Certificate.code == normalised)
+    ).first()
+
+
+def can_manage(user, certificate: Certificate) -> bool:
+    """The course's facilitators and admins may revoke and re-issue its certificates."""
+    return certificate.course.can_edit(user)
+
+
+def can_download(user, certificate: Certificate) -> bool:
+    """The recipient, the course's facilitators and admins may download the certificate."""
+    if not user.is_authenticated:
+        return False
+    return certificate.user_id == user.id or can_manage(user, certificate)
+
+
+def _clean_reason(reason: str | None, missing: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(missing)
+    return reason[:REASON_MAX]
+
+
+def revoke(certificate: Certificate, actor: User, reason: str | None) -> CertificateEvent:
+    """Revoke the certificate for the reason given, recording who did it and when."""
+    if certificate.is_revoked:
+        raise CertificateError(_("This certificate is already revoked."))
+    reason = _clean_reason(reason, _("Give the reason for revoking this certificate."))
+    now = utcnow()
+    certificate.revoked_at = now
+    certificate.revocation_reason = reason
+    event = CertificateEvent(certificate=certificate, action="revoked", actor_id=actor.id,
+                             reason=reason, at=now)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def reissue(certificate: Certificate, actor: User, reason: str | None) -> CertificateEvent:
+    """Restore a revoked certificate (same code, same claims), recording who, when and why."""
+    if not certificate.is_revoked:
+        raise CertificateError(_("This certificate is not revoked, so there is nothing to "
+                                 "re-issue."))
+    reason = _clean_reason(reason, _("Give the reason for re-issuing this certificate."))
+    certificate.revoked_at = None
+    certificate.revocation_reason = None
+    event = CertificateEvent(certificate=certificate, action="reissued", actor_id=actor.id,
+                             reason=reason, at=utcnow())
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def certificates_of(user: User) -> list[Certificate]:
+    """The user's certificates, newest first."""
+    return list(db.session.scalars(
+        select(Certificate).where(Certificate.user_id == user.id)
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    ))
+
+
+def certificates_by_user(course_id: int, user_ids) -> dict[int, Certificate]:
+    """The course's certificates of the given users, by user id, in one query."""
+    user_ids = list(user_ids)
+    if not user_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Certificate).where(Certificate.course_id == course_id,
+                                  Certificate.user_id.in_(user_ids))
+    )
+    return {row.user_id: row for row in rows}
+
+
+def revoked_indices() -> set[int]:
+    """The status-list bits of every revoked certificate."""
+    return set(db.session.scalars(
+        select(Certificate.status_index).where(Certificate.revoked_at.is_not(None))
+    ))
+
+
+def linkedin_url(certificate: Certificate, verify_url: str) -> str:
+    """LinkedIn's add-to-profile address, pre-filled with the certificate's details."""
+    params = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": certificate.course_title,
+        "organizationName": " and ".join(certificate.issuers) or certificate.course_title,
+        "issueYear": certificate.issued_at.year,
+        "issueMonth": certificate.issued_at.month,
+        "certUrl": verify_url,
+        "certId": format_code(certificate.code),
+    }
+    return "https://www.linkedin.com/profile/add?" + urlencode(params)
