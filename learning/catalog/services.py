@@ -50,14 +50,14 @@ def can_view_module(user, module: Module) -> bool:
     return module.is_published or can_preview(user, course)
 
 
-def visible_modules(user, course: Course) -> list[Module]:
-    """The course's modules the user may see, in order, with their items loaded."""
-    query = (
-        select(Module)
-        .options(selectinload(Module.items))
-        .where(Module.course_id == course.id)
-        .order_by(Module.position)
-    )
+def visible_modules(user, course: Course, with_items: bool = True) -> list[Module]:
+    """The course's modules the user may see, in order, with their items loaded.
+
+    `with_items=False` leaves the items unloaded, for pages that only link to the modules.
+    """
+    query = select(Module).where(Module.course_id == course.id).order_by(Module.position)
+    if with_items:
+        query = query.options(selectinload(Module.items))
     if not can_preview(user, course):
         query = query.where(Module.is_published.is_(True))
     return list(db.session.scalars(query))
@@ -84,10 +84,12 @@ def _refuse(course: Course) -> None:
 
 
 def get_course_or_404(slug: str) -> Course:
-    """The course with this slug, if the signed-in user may see it."""
-    course = db.session.scalar(
-        select(Course).options(selectinload(Course.facilitators)).where(Course.slug == slug)
-    )
+    """The course with this slug, if the signed-in user may see it.
+
+    Its facilitators are not loaded with it: only a facilitator's access check walks them
+    (`Course.can_edit`), so a participant's request does not pay for them.
+    """
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
     if course is None:
         abort(404)
     if not can_view_course(current_user, course):
@@ -96,12 +98,15 @@ def get_course_or_404(slug: str) -> Course:
 
 
 def get_module_or_404(course: Course, slug: str) -> Module:
-    """The course's module with this slug and its items; unpublished ones only to previewers."""
-    module = db.session.scalar(
+    """The course's module with this slug and its items; unpublished ones only to previewers.
+
+    One module's few items come joined to it: one query, not two.
+    """
+    module = db.session.scalars(
         select(Module)
-        .options(selectinload(Module.items))
+        .options(joinedload(Module.items))
         .where(Module.course_id == course.id, Module.slug == slug)
-    )
+    ).unique().first()
     if module is None or not (module.is_published or can_preview(current_user, course)):
         abort(404)
     return module
@@ -124,11 +129,13 @@ def get_item_or_404(module: Module, slug: str) -> Item:
 
 
 def get_item_by_id_or_404(item_id: int) -> Item:
-    """The item with this id, if the signed-in user may see its module (for media requests)."""
+    """The item with this id, if the signed-in user may see its module (media, progress).
+
+    As in get_course_or_404, the course's facilitators load only if an access check asks.
+    """
     item = db.session.scalar(
         select(Item)
-        .options(joinedload(Item.module).joinedload(Module.course)
-                 .selectinload(Course.facilitators))
+        .options(joinedload(Item.module).joinedload(Module.course))
         .where(Item.id == item_id)
     )
     if item is None:

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from sqlalchemy import insert, select
 
 from learning.accounts.models import User, UserRole, email_key
-from learning.accounts.passwords import hash_password
+from learning.accounts.passwords import hash_password, password_problem
 from learning.catalog.models import Course, Item, Module
 from learning.cohorts.models import Cohort, Enrolment
 from learning.cohorts.services import new_join_code
@@ -115,10 +115,12 @@ def load_command(modules_dir: Path) -> None:
         click.echo(f"  {line}")
 
 
-def generate_cohort(course: Course, participants: int, seed: int = 2024) -> Cohort:
+def generate_cohort(course: Course, participants: int, seed: int = 2024,
+                    password: str | None = None) -> Cohort:
     """A synthetic cohort of participants with varied progress, for benchmarks and reports.
 
-    Participants share one password hash (hashing thousands is slow and proves nothing here).
+    Participants share one password hash (hashing thousands is slow and proves nothing here):
+    `password` when given (a benchmark signs them in), else a random one nobody knows.
     """
     rng = random.Random(seed)  # a fixed seed gives the same cohort each time
     items = db.session.scalars(
@@ -129,7 +131,7 @@ def generate_cohort(course: Course, participants: int, seed: int = 2024) -> Coho
                     join_code=new_join_code(), starts_on=date(2024, 2, 21))
     db.session.add(cohort)
     db.session.flush()
-    shared_hash = hash_password(secrets.token_urlsafe(16))
+    shared_hash = hash_password(password or secrets.token_urlsafe(16))
     tag = secrets.token_hex(4)
     now = datetime.now(UTC)
     user_rows = [
@@ -168,12 +170,29 @@ def generate_cohort(course: Course, participants: int, seed: int = 2024) -> Coho
     return cohort
 
 
+def _read_password_file(path: Path) -> str:
+    """The first line of the file, held to the same policy as any other password."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    password = lines[0] if lines else ""
+    if not password:
+        raise click.ClickException(f"{path} has no password on its first line.")
+    problem = password_problem(password)
+    if problem:
+        raise click.ClickException(f"{path}: {problem}")
+    return password
+
+
 @demo_cli.command("generate")
 @click.option("--participants", type=click.IntRange(1, 100_000), default=300, show_default=True)
 @click.option("--course", "course_slug", help="Course slug (default: the first course).")
 @click.option("--seed", type=int, default=2024, show_default=True)
-def generate_command(participants: int, course_slug: str | None, seed: int) -> None:
+@click.option("--password-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A file whose first line is the participants' password (default: a random "
+                   "one nobody knows). A file keeps it out of process lists.")
+def generate_command(participants: int, course_slug: str | None, seed: int,
+                     password_file: Path | None) -> None:
     """Create a synthetic cohort with N participants and varied progress."""
+    password = _read_password_file(password_file) if password_file else None
     with write_transaction():
         query = select(Course).order_by(Course.id)
         if course_slug:
@@ -181,7 +200,7 @@ def generate_command(participants: int, course_slug: str | None, seed: int) -> N
         course = db.session.scalars(query).first()
         if course is None:
             raise click.ClickException("No course found: run `flask content import modules` first.")
-        cohort = generate_cohort(course, participants, seed)
+        cohort = generate_cohort(course, participants, seed, password)
         db.session.commit()
     click.echo(
         f"Created {cohort.name} ({participants} participants), join code {cohort.join_code}."

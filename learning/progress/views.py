@@ -73,12 +73,15 @@ def watch(item):
         return json_error(400, str(error) if isinstance(error, rules.IntervalError)
                           else "intervals must be JSON")
     row = services.record_watch(current_user.id, item, intervals, position)
-    db.session.commit()
-    return jsonify(
+    # Read the answer before committing: the commit expires the row and the item, and
+    # reading them afterwards would open a second (on SQLite, write-locking) transaction.
+    answer = jsonify(
         status=row.status,
         watched_percent=rules.watched_percent(row.detail["intervals"], item.duration_seconds),
         position=row.detail.get("position", 0),
     )
+    db.session.commit()
+    return answer
 
 
 def _position(raw: str | None, duration: int) -> float | None:

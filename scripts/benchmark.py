@@ -1,0 +1,836 @@
+"""Load benchmark: the app under gunicorn on SQLite and PostgreSQL, driven by wrk.
+
+For each database it builds a fresh installation with a realistic data set (the course
+content, the demo accounts and a synthetic cohort of several hundred participants with
+progress), starts `gunicorn -w 2`, signs participants in through the real sign-in form, and
+drives three scenarios with wrk from a second process: the ceiling (GET /ping, a short text
+through the same app and middleware), a participant's module page, and progress heartbeats
+from many participants. It prints requests per second, p50 and p99 latency and errors, and
+writes them with the ratios to the ceiling, machine and versions into BENCHMARKS.md.
+
+Run by hand from the repository root (not part of `make test`); a full run on both databases
+takes a few minutes:
+
+    python3 scripts/benchmark.py [--databases sqlite,postgresql] [--participants 300]
+                                 [--duration 15] [--connections 32]
+
+It installs nothing: wrk must be on the PATH (`apt-get install wrk`). It runs under the
+project's .venv (re-starting itself there when needed). PostgreSQL is reached at
+--postgresql-url; the database it names is created at the start and dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from http.cookiejar import CookieJar
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+DRIVER = ROOT / "scripts" / "bench" / "driver.lua"
+USER_AGENT = "learning-benchmark"
+LOCKED = "database is locked"
+DEFAULT_POSTGRESQL_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/learning_bench"
+SCENARIOS = ("ceiling", "module", "heartbeat")
+SCENARIO_TITLES = {
+    "ceiling": "GET /ping (ceiling)",
+    "module": "module page",
+    "heartbeat": "progress heartbeat",
+}
+# The issue's targets: each scenario's requests per second as a share of the ceiling's.
+TARGET_RATIOS = {"module": 0.25, "heartbeat": 0.20}
+# A 1-minute load average from this high means something else is using the CPU.
+BUSY_LOAD = 0.5
+NOTES_BEGIN = "<!-- notes: written by people; the script keeps what is between these lines -->"
+NOTES_END = "<!-- end of notes -->"
+HISTORY_BEGIN = "<!-- history: rows added by scripts/benchmark.py, newest first -->"
+HISTORY_END = "<!-- end of history -->"
+HISTORY_HEADER = (
+    "| date | note | load before | database | ceiling req/s | module / ceiling "
+    "| heartbeat / ceiling | errors | locked | targets |\n"
+    "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"
+)
+
+
+class BenchmarkError(Exception):
+    """Something that stops the benchmark, with a message for the person running it."""
+
+
+def ensure_environment() -> None:
+    """Run under the project's virtual environment, where the app and its tools live."""
+    try:
+        import flask  # noqa: F401
+        import sqlalchemy  # noqa: F401
+    except ImportError:
+        if VENV_PYTHON.exists() and Path(sys.executable) != VENV_PYTHON:
+            os.execv(VENV_PYTHON, [str(VENV_PYTHON), *sys.argv])  # noqa: S606
+        sys.exit("The project's packages are missing: run `make install` (or create .venv) first.")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+
+
+# --- the installation under test -------------------------------------------------------------
+
+
+@dataclass
+class Participant:
+    """A signed-in participant: the Cookie header their browser would send and a CSRF token."""
+
+    email: str
+    cookie: str
+    csrf_token: str
+
+
+@dataclass
+class DataSet:
+    """What the database under test holds."""
+
+    users: int
+    participants: int
+    enrolments: int
+    progress_rows: int
+    modules: int
+    items: int
+
+
+@dataclass
+class Target:
+    """The course, module and recordings the scenarios use."""
+
+    course_slug: str
+    module_slug: str
+    recordings: list[tuple[int, int]]  # (item id, duration in seconds)
+
+    @property
+    def module_path(self) -> str:
+        """The module page's path."""
+        return f"/courses/{self.course_slug}/modules/{self.module_slug}"
+
+
+@dataclass
+class Result:
+    """One scenario's figures from wrk, with the server log's count of locked databases."""
+
+    scenario: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    statuses: dict[str, int]
+    socket_errors: dict[str, int]
+    locked: int
+
+    @property
+    def rps(self) -> float:
+        """Requests per second over the measured run."""
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def non_2xx(self) -> int:
+        """Responses whose status is not 2xx (a redirect to sign-in counts: it is a failure)."""
+        return sum(n for status, n in self.statuses.items() if not status.startswith("2"))
+
+    @property
+    def socket_error_count(self) -> int:
+        """Connect, read, write errors and timeouts."""
+        return sum(self.socket_errors.values())
+
+
+@dataclass
+class DatabaseRun:
+    """All that was measured on one database."""
+
+    name: str
+    version: str
+    data_set: DataSet
+    signed_in: int
+    results: dict[str, Result] = field(default_factory=dict)
+
+    def ratio(self, scenario: str) -> float:
+        """The scenario's requests per second over the ceiling's."""
+        ceiling = self.results["ceiling"].rps
+        return self.results[scenario].rps / ceiling if ceiling else 0.0
+
+    @property
+    def errors(self) -> int:
+        """Non-2xx responses and socket errors, across the scenarios."""
+        return sum(r.non_2xx + r.socket_error_count for r in self.results.values())
+
+    @property
+    def locked(self) -> int:
+        """How often the server logged "database is locked" during the scenarios."""
+        return sum(r.locked for r in self.results.values())
+
+    def checks(self) -> list[tuple[str, str, bool]]:
+        """The issue's targets: (what, measured, passed)."""
+        checks = [
+            (f"{scenario} ≥ {target:.2f} × ceiling", f"{self.ratio(scenario):.2f}",
+             self.ratio(scenario) >= target)
+            for scenario, target in TARGET_RATIOS.items()
+        ]
+        checks.append(("zero errors", str(self.errors), self.errors == 0))
+        checks.append((f'no "{LOCKED}"', str(self.locked), self.locked == 0))
+        return checks
+
+    @property
+    def passed(self) -> bool:
+        """True if every target is met."""
+        return all(ok for _, _, ok in self.checks())
+
+
+class Installation:
+    """A fresh installation on one database, in a temporary folder, served by gunicorn."""
+
+    def __init__(self, database: str, postgresql_url: str, workers: int, workdir: Path):
+        self.database = database
+        self.workers = workers
+        self.workdir = workdir
+        self.log_path = workdir / "server.log"
+        self.process: subprocess.Popen | None = None
+        self.port = 0
+        if database == "sqlite":
+            self.url = f"sqlite:///{workdir / 'learning.db'}"
+        else:
+            self.url = postgresql_url
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": self.url,
+            "SECRET_KEY": secrets.token_urlsafe(32),
+            "LEARNING_ENV": "production",
+            "MEDIA_ROOT": str(workdir / "media"),
+            "INSTANCE_PATH": str(workdir / "instance"),
+            # Signing in a few dozen participants in seconds is the point, not an attack.
+            "SIGN_IN_RATE_LIMIT": "100000 per minute",
+            "PYTHONUNBUFFERED": "1",
+        }
+        for name in ("REDIS_URL", "PROXY_COUNT", "FLASK_APP"):
+            self.env.pop(name, None)
+
+    @property
+    def base_url(self) -> str:
+        """Where the server answers."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def _admin_engine(self):
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        return create_engine(make_url(self.url).set(database="postgres"),
+                             isolation_level="AUTOCOMMIT")
+
+    def _database_name(self) -> str:
+        from sqlalchemy.engine import make_url
+
+        name = make_url(self.url).database
+        if not name or not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            raise BenchmarkError(f"--postgresql-url must name a plain database, not {name!r}.")
+        return name
+
+    def create_database(self) -> None:
+        """For PostgreSQL, a fresh database (one left behind by an interrupted run is dropped)."""
+        if self.database != "postgresql":
+            return
+        from sqlalchemy import text
+
+        name = self._database_name()
+        engine = self._admin_engine()
+        try:
+            with engine.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+        except Exception as error:
+            raise BenchmarkError(f"Cannot create PostgreSQL database {name}: {error}") from error
+        finally:
+            engine.dispose()
+
+    def drop_database(self) -> None:
+        """For PostgreSQL, drop the database this run created."""
+        if self.database != "postgresql":
+            return
+        from sqlalchemy import text
+
+        engine = self._admin_engine()
+        try:
+            with engine.connect() as connection:
+                connection.execute(
+                    text(f'DROP DATABASE IF EXISTS "{self._database_name()}" WITH (FORCE)')
+                )
+        finally:
+            engine.dispose()
+
+    def flask(self, *args: str) -> str:
+        """Run a `flask --app wsgi` command against this installation; its standard output."""
+        command = [sys.executable, "-m", "flask", "--app", "wsgi", *args]
+        done = subprocess.run(command, cwd=ROOT, env=self.env,  # noqa: S603 - our own arguments
+                              capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise BenchmarkError(f"`flask {' '.join(args)}` failed:\n{done.stdout}{done.stderr}")
+        return done.stdout
+
+    def populate(self, participants: int) -> Path:
+        """Migrate, load the course and demo accounts, generate the synthetic cohort.
+
+        Returns the file holding the synthetic participants' password.
+        """
+        password_file = self.workdir / "participant-password"
+        password_file.write_text(secrets.token_urlsafe(24) + "\n")
+        password_file.chmod(0o600)
+        self.flask("db", "upgrade")
+        self.flask("demo", "load")
+        self.flask("demo", "generate", "--participants", str(participants),
+                   "--password-file", str(password_file))
+        return password_file
+
+    def start(self) -> None:
+        """Start gunicorn on a free port and wait until /healthz answers 200."""
+        self.port = _free_port()
+        command = [sys.executable, "-m", "gunicorn", "-w", str(self.workers),
+                   "-b", f"127.0.0.1:{self.port}", "wsgi:app"]
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env,  # noqa: S603
+                                            stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchmarkError(f"gunicorn stopped at start:\n{self.log_tail()}")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(f"{self.base_url}/healthz", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        return
+            time.sleep(0.2)
+        raise BenchmarkError(f"gunicorn did not answer /healthz within 60 s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        """Stop gunicorn (TERM, then KILL if it lingers)."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def log_size(self) -> int:
+        """The server log's current length, to read what a scenario added."""
+        return self.log_path.stat().st_size if self.log_path.exists() else 0
+
+    def locked_since(self, offset: int) -> int:
+        """Occurrences of "database is locked" in the server log after offset."""
+        with self.log_path.open("rb") as log:
+            log.seek(offset)
+            return log.read().decode("utf-8", "replace").count(LOCKED)
+
+    def log_tail(self, lines: int = 40) -> str:
+        """The end of the server log, for error messages."""
+        if not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text("utf-8", "replace").splitlines()[-lines:])
+
+    def engine(self):
+        """An SQLAlchemy engine on the database under test, for reading what it holds."""
+        from sqlalchemy import create_engine
+
+        return create_engine(self.url)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def describe(installation: Installation, module_slug: str, signed_in: int):
+    """The data set's size, the scenarios' target and the synthetic participants to sign in."""
+    from sqlalchemy import func, select, text
+    from sqlalchemy.orm import Session
+
+    from learning.accounts.models import User, UserRole
+    from learning.catalog.models import Course, Item, Module
+    from learning.cohorts.models import Enrolment
+    from learning.progress.models import Progress
+
+    engine = installation.engine()
+    try:
+        with Session(engine) as session:
+            def count(column, *where):
+                return session.scalar(select(func.count(column)).where(*where))
+
+            data_set = DataSet(
+                users=count(User.id),
+                participants=count(UserRole.id, UserRole.role == "participant"),
+                enrolments=count(Enrolment.id),
+                progress_rows=count(Progress.id),
+                modules=count(Module.id),
+                items=count(Item.id),
+            )
+            course = session.scalars(select(Course).order_by(Course.id)).first()
+            recordings = session.execute(
+                select(Item.id, Item.duration_seconds).join(Module)
+                .where(Module.course_id == course.id, Module.is_published.is_(True),
+                       Item.kind == "recording", Item.duration_seconds > 0)
+                .order_by(Module.position, Item.position)
+            ).all()
+            emails = list(session.scalars(
+                select(User.email).where(User.email.like("synthetic-%")).order_by(User.id)
+                .limit(signed_in)
+            ))
+            if engine.dialect.name == "sqlite":
+                import sqlite3
+
+                version = f"SQLite {sqlite3.sqlite_version}"
+            else:
+                version = "PostgreSQL " + session.scalar(text("SHOW server_version"))
+    finally:
+        engine.dispose()
+    if not recordings:
+        raise BenchmarkError("The course has no published recording to send heartbeats for.")
+    target = Target(course.slug, module_slug, [(item_id, d) for item_id, d in recordings])
+    return data_set, target, emails, version
+
+
+# --- signing in, as a browser does ------------------------------------------------------------
+
+
+class CsrfField(HTMLParser):
+    """Finds the value of the first hidden csrf_token input of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.value: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "input" and attributes.get("name") == "csrf_token" and self.value is None:
+            self.value = attributes.get("value")
+
+
+def _opener(jar: CookieJar):
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
+    return opener
+
+
+def sign_in(base_url: str, email: str, password: str, target: Target) -> Participant:
+    """Sign in through the form, fetch a CSRF token, and check that the module page opens."""
+    jar = CookieJar()
+    opener = _opener(jar)
+    with opener.open(f"{base_url}/sign-in", timeout=30) as response:
+        parser = CsrfField()
+        parser.feed(response.read().decode())
+    if not parser.value:
+        raise BenchmarkError("The sign-in page has no CSRF token.")
+    form = urllib.parse.urlencode(
+        {"csrf_token": parser.value, "email": email, "password": password, "next": ""}
+    ).encode()
+    with opener.open(f"{base_url}/sign-in", data=form, timeout=60) as response:
+        if urllib.parse.urlsplit(response.url).path != "/learning":
+            raise BenchmarkError(f"{email} could not sign in (ended at {response.url}).")
+    with opener.open(f"{base_url}/progress/csrf-token", timeout=30) as response:
+        token = json.load(response)["csrf_token"]
+    with opener.open(base_url + target.module_path, timeout=30) as response:
+        if response.status != 200 or urllib.parse.urlsplit(response.url).path != target.module_path:
+            raise BenchmarkError(f"{email} cannot open {target.module_path}.")
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    return Participant(email, cookie, token)
+
+
+def sign_in_all(base_url: str, emails: list[str], password: str,
+                target: Target) -> list[Participant]:
+    """Sign the participants in, a few at a time (each sign-in hashes a password)."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(lambda email: sign_in(base_url, email, password, target), emails))
+
+
+def check_heartbeat(base_url: str, participant: Participant, item_id: int) -> None:
+    """One heartbeat by hand, to fail early and clearly if the scenario cannot work."""
+    body = urllib.parse.urlencode({"intervals": "[[0,1]]", "position": "1",
+                                   "csrf_token": participant.csrf_token}).encode()
+    request = urllib.request.Request(  # noqa: S310
+        f"{base_url}/progress/items/{item_id}/watch", data=body,
+        headers={"Cookie": participant.cookie, "User-Agent": USER_AGENT},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            json.load(response)
+    except urllib.error.HTTPError as error:
+        raise BenchmarkError(
+            f"A heartbeat for item {item_id} as {participant.email} answered {error.code}: "
+            f"{error.read()[:200]!r}"
+        ) from error
+
+
+# --- driving the load ------------------------------------------------------------------------
+
+
+def write_scenario_files(workdir: Path, participants: list[Participant],
+                         target: Target) -> tuple[Path, Path]:
+    """The cookies the module scenario rotates through, and the heartbeat scenario's lines.
+
+    Each participant reports on every recording of the course, so heartbeats spread over
+    participants and items as they would in a cohort working through the course.
+    """
+    cookies = workdir / "cookies.txt"
+    cookies.write_text("".join(f"{p.cookie}\n" for p in participants))
+    heartbeats = workdir / "heartbeats.txt"
+    heartbeats.write_text("".join(
+        f"{p.cookie}\t{urllib.parse.quote(p.csrf_token, safe='')}\t{item_id}\t{duration}\n"
+        for item_id, duration in target.recordings
+        for p in participants
+    ))
+    for path in (cookies, heartbeats):
+        path.chmod(0o600)
+    return cookies, heartbeats
+
+
+def run_wrk(base_url: str, arguments: list[str], seconds: int, connections: int,
+            threads: int) -> dict:
+    """Run wrk with the driver script; the figures its done() prints."""
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
+               "-s", str(DRIVER), base_url, "--", *arguments]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCHMARK-RESULT "):
+            return json.loads(line.removeprefix("BENCHMARK-RESULT "))
+    raise BenchmarkError(f"wrk gave no result:\n{done.stdout}{done.stderr}")
+
+
+def measure(installation: Installation, scenario: str, arguments: list[str],
+            options: argparse.Namespace) -> Result:
+    """Warm up, then measure one scenario; count what the server logged as locked meanwhile."""
+    if options.warmup:
+        run_wrk(installation.base_url, arguments, options.warmup, options.connections,
+                options.threads)
+    offset = installation.log_size()
+    figures = run_wrk(installation.base_url, arguments, options.duration, options.connections,
+                      options.threads)
+    errors = figures["errors"]
+    return Result(
+        scenario=scenario,
+        requests=figures["requests"],
+        seconds=figures["duration_us"] / 1e6,
+        p50_ms=figures["p50_us"] / 1000,
+        p99_ms=figures["p99_us"] / 1000,
+        statuses=figures["statuses"],
+        socket_errors={kind: errors[kind] for kind in ("connect", "read", "write", "timeout")},
+        locked=installation.locked_since(offset),
+    )
+
+
+def benchmark_database(database: str, options: argparse.Namespace) -> DatabaseRun:
+    """Build, serve and measure one database; clean up whatever happens."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"learning-bench-{database}-"))
+    installation = Installation(database, options.postgresql_url, options.workers, workdir)
+    succeeded = False
+    try:
+        say(f"{database}: creating the database and {options.participants} participants")
+        installation.create_database()
+        password = installation.populate(options.participants).read_text().strip()
+        data_set, target, emails, version = describe(installation, options.module,
+                                                     options.signed_in)
+        say(f"{database}: starting gunicorn with {options.workers} workers")
+        installation.start()
+        say(f"{database}: signing in {len(emails)} participants")
+        participants = sign_in_all(installation.base_url, emails, password, target)
+        check_heartbeat(installation.base_url, participants[0], target.recordings[0][0])
+        cookies, heartbeats = write_scenario_files(workdir, participants, target)
+        run = DatabaseRun(database, version, data_set, len(participants))
+        arguments = {
+            "ceiling": ["ceiling"],
+            "module": ["module", str(cookies), target.module_path],
+            "heartbeat": ["heartbeat", str(heartbeats)],
+        }
+        for scenario in SCENARIOS:
+            say(f"{database}: {SCENARIO_TITLES[scenario]}, {options.duration} s "
+                f"at {options.connections} connections")
+            run.results[scenario] = measure(installation, scenario, arguments[scenario], options)
+        succeeded = True
+        return run
+    finally:
+        installation.stop()
+        installation.drop_database()
+        if succeeded and not options.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+        else:
+            say(f"{database}: files and server log kept in {workdir}")
+
+
+# --- reporting -------------------------------------------------------------------------------
+
+
+def say(message: str) -> None:
+    """Progress for the person waiting."""
+    print(f"[benchmark] {message}", file=sys.stderr, flush=True)
+
+
+def machine() -> dict[str, str]:
+    """CPUs, CPU model and memory of this machine."""
+    model = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = "unknown"
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {"CPUs (nproc)": str(cpus), "CPU model": model, "memory": memory,
+            "system": f"{platform.system()} {platform.release()}"}
+
+
+def versions() -> dict[str, str]:
+    """The versions that shape the figures."""
+    found = {"Python": platform.python_version()}
+    for package in ("Flask", "Werkzeug", "SQLAlchemy", "gunicorn", "psycopg", "Flask-Login",
+                    "Flask-WTF"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            found[package] = metadata.version(package)
+    done = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)  # noqa: S607
+    first = (done.stdout or done.stderr).splitlines()
+    found["wrk"] = first[0].split(" [")[0].removeprefix("wrk ").strip() if first else "unknown"
+    return found
+
+
+def results_table(runs: list[DatabaseRun]) -> list[str]:
+    """The figures as a Markdown table, one row per database and scenario."""
+    rows = [
+        "| database | scenario | req/s | ratio to ceiling | p50 ms | p99 ms | non-2xx "
+        "| socket errors | locked |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for run in runs:
+        for scenario in SCENARIOS:
+            result = run.results[scenario]
+            ratio = "1.00" if scenario == "ceiling" else f"{run.ratio(scenario):.2f}"
+            rows.append(
+                f"| {run.name} | {SCENARIO_TITLES[scenario]} | {result.rps:,.0f} | {ratio} "
+                f"| {result.p50_ms:.1f} | {result.p99_ms:.1f} | {result.non_2xx} "
+                f"| {result.socket_error_count} | {result.locked} |"
+            )
+    return rows
+
+
+def targets_table(runs: list[DatabaseRun]) -> list[str]:
+    """Each target with what was measured and PASS or FAIL."""
+    rows = ["| database | target | measured | result |", "| --- | --- | ---: | --- |"]
+    for run in runs:
+        for what, measured, ok in run.checks():
+            rows.append(f"| {run.name} | {what} | {measured} | {'PASS' if ok else 'FAIL'} |")
+    return rows
+
+
+def print_summary(runs: list[DatabaseRun]) -> None:
+    """A plain-text table on standard output."""
+    header = (f"{'database':<11} {'scenario':<21} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} "
+              f"{'p99 ms':>8} {'non-2xx':>8} {'sock err':>8} {'locked':>7}")
+    print(header)
+    print("-" * len(header))
+    for run in runs:
+        for scenario in SCENARIOS:
+            r = run.results[scenario]
+            ratio = 1.0 if scenario == "ceiling" else run.ratio(scenario)
+            print(f"{run.name:<11} {SCENARIO_TITLES[scenario]:<21} {r.rps:>8.0f} {ratio:>6.2f} "
+                  f"{r.p50_ms:>8.1f} {r.p99_ms:>8.1f} {r.non_2xx:>8} "
+                  f"{r.socket_error_count:>8} {r.locked:>7}")
+    print()
+    for run in runs:
+        for what, measured, ok in run.checks():
+            print(f"{run.name:<11} {what:<32} {measured:>8}  {'PASS' if ok else 'FAIL'}")
+
+
+def _between(path: Path, begin: str, end: str) -> str:
+    """The text between two markers of the existing report, or nothing."""
+    text = path.read_text() if path.exists() else ""
+    if begin not in text or end not in text:
+        return ""
+    return text.split(begin, 1)[1].split(end, 1)[0]
+
+
+def history_rows(path: Path) -> list[str]:
+    """The rows of the history table already in the file, if any."""
+    block = _between(path, HISTORY_BEGIN, HISTORY_END)
+    return [line for line in block.splitlines() if re.match(r"\| \d{4}-\d\d-\d\d", line)]
+
+
+def notes(path: Path) -> list[str]:
+    """The hand-written notes of the existing report (findings, changes), kept as they are."""
+    block = _between(path, NOTES_BEGIN, NOTES_END).strip("\n")
+    return [NOTES_BEGIN, *([block] if block else []), NOTES_END]
+
+
+def write_report(path: Path, runs: list[DatabaseRun], options: argparse.Namespace,
+                 started: datetime) -> None:
+    """BENCHMARKS.md: this run in full, and one line per database for every run so far."""
+    date = started.strftime("%Y-%m-%d %H:%M UTC")
+    note = (options.note or "").replace("|", "/")
+    new_rows = [
+        f"| {date} | {note} | {options.load_before:.2f} | {run.name} "
+        f"| {run.results['ceiling'].rps:,.0f} "
+        f"| {run.ratio('module'):.2f} | {run.ratio('heartbeat'):.2f} | {run.errors} "
+        f"| {run.locked} | {'PASS' if run.passed else 'FAIL'} |"
+        for run in runs
+    ]
+    first = runs[0]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `scripts/benchmark.py` (see `scripts/README.md`); run it again to refresh.",
+        "The figures that matter are the ratios to the ceiling measured in the same run, not",
+        "absolute times, which depend on the machine.",
+        "",
+        "## Latest run",
+        "",
+        f"- Date: {date}" + (f" ({note})" if note else ""),
+    ]
+    lines += [f"- {name}: {value}" for name, value in machine().items()]
+    lines.append(f"- Load average (1 min) before the run: {options.load_before:.2f} (anything "
+                 "else using the CPU skews the figures)")
+    lines.append("- Versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()) + "; "
+                 + ", ".join(run.version for run in runs))
+    lines += [
+        f"- Data set (each database): the course ({first.data_set.modules} modules, "
+        f"{first.data_set.items} items), the demo accounts and a synthetic cohort: "
+        f"{first.data_set.users} users, {first.data_set.participants} participants, "
+        f"{first.data_set.enrolments} enrolments, {first.data_set.progress_rows} progress rows",
+        f"- Server: gunicorn, {options.workers} sync workers, LEARNING_ENV=production "
+        "(CSRF on, sessions checked against the database on every request)",
+        f"- Load: wrk from a second process, {options.threads} threads, "
+        f"{options.connections} connections, {options.duration} s per scenario after a "
+        f"{options.warmup} s warm-up; module pages and heartbeats rotate among "
+        f"{first.signed_in} signed-in participants (heartbeats over every recording of the "
+        "course, with varied watched intervals)",
+        "",
+        "Scenarios: the ceiling is `GET /ping` (a short text through the same app and "
+        "middleware); the module page is `GET /courses/<course>/modules/"
+        f"{options.module}` as a signed-in participant; a heartbeat is "
+        "`POST /progress/items/<id>/watch` with a form body of intervals, position and CSRF "
+        "token, as the player sends it.",
+        "",
+        *results_table(runs),
+        "",
+        "Non-2xx counts every response that is not a success (a redirect to the sign-in page "
+        f'included); locked counts "{LOCKED}" in the server log during the scenario.',
+        "",
+        "## Targets",
+        "",
+        "From issue 3: at 32 connections, on both databases, the module page at least 0.25 "
+        "and the heartbeat at least 0.20 of the ceiling's requests per second, zero errors and "
+        f'no "{LOCKED}".',
+        "",
+        *targets_table(runs),
+        "",
+        *notes(path),
+        "",
+        "## History",
+        "",
+        HISTORY_BEGIN,
+        HISTORY_HEADER,
+        *new_rows,
+        *history_rows(path),
+        HISTORY_END,
+        "",
+    ]
+    if options.connections != 32:
+        lines.insert(lines.index("## Targets") + 2,
+                     f"This run used {options.connections} connections, not 32: it does not "
+                     "show whether the targets are met.\n")
+    path.write_text("\n".join(lines))
+
+
+# --- command line ----------------------------------------------------------------------------
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--databases", default="sqlite,postgresql",
+                        help="comma-separated: sqlite, postgresql (default: both)")
+    parser.add_argument("--participants", type=int, default=300,
+                        help="synthetic participants to generate (default: 300)")
+    parser.add_argument("--signed-in", type=int, default=64,
+                        help="participants to sign in and rotate among (default: 64)")
+    parser.add_argument("--duration", type=int, default=15,
+                        help="seconds per scenario (default: 15)")
+    parser.add_argument("--warmup", type=int, default=3,
+                        help="seconds of unmeasured load before each scenario (default: 3)")
+    parser.add_argument("--connections", type=int, default=32,
+                        help="concurrent connections (default: 32)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default: 2)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default: 2)")
+    parser.add_argument("--module", default="changing-mindsets",
+                        help="slug of the module whose page is requested")
+    parser.add_argument("--postgresql-url", default=DEFAULT_POSTGRESQL_URL,
+                        help="PostgreSQL database to create, use and drop "
+                             f"(default: {DEFAULT_POSTGRESQL_URL})")
+    parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md",
+                        help="the report to write (default: BENCHMARKS.md)")
+    parser.add_argument("--note", help="a few words on this run, kept in the report's history")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep each database's temporary folder (server log, data files)")
+    options = parser.parse_args(argv)
+    options.databases = [name.strip() for name in options.databases.split(",") if name.strip()]
+    unknown = set(options.databases) - {"sqlite", "postgresql"}
+    if unknown or not options.databases:
+        parser.error(f"--databases takes sqlite and/or postgresql, not {', '.join(unknown)}")
+    for name in ("participants", "signed_in", "duration", "connections", "threads", "workers"):
+        if getattr(options, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if options.warmup < 0:
+        parser.error("--warmup cannot be negative")
+    if options.connections < options.threads:
+        parser.error("--connections must be at least --threads")
+    options.signed_in = min(options.signed_in, options.participants)
+    return options
+
+
+def main(argv: list[str]) -> int:
+    """Run the benchmark; 0 when every target is met, 1 on failure or a missed target."""
+    options = parse_arguments(argv)
+    if shutil.which("wrk") is None:
+        print("wrk is not installed. Install it (Debian/Ubuntu: `apt-get install wrk`) and run "
+              "the benchmark again.", file=sys.stderr)
+        return 1
+    ensure_environment()
+    started = datetime.now(UTC)
+    options.load_before = os.getloadavg()[0]
+    if options.load_before >= BUSY_LOAD:
+        say(f"the load average is {options.load_before:.2f}: other processes are using the CPU "
+            "and will skew the figures; a quiet machine gives steadier ratios")
+    try:
+        runs = [benchmark_database(database, options) for database in options.databases]
+    except BenchmarkError as error:
+        print(f"benchmark failed: {error}", file=sys.stderr)
+        return 1
+    print_summary(runs)
+    write_report(options.output, runs, options, started)
+    say(f"wrote {options.output}")
+    return 0 if all(run.passed for run in runs) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
