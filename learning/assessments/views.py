@@ -30,14 +30,10 @@ LEVEL_LABELS = {
 
 
 @bp.app_context_processor
-def phase_names():
-    # The catalog's item page shows the phases too.
-    return {"phase_labels": PHASE_LABELS, "phase_titles": PHASE_TITLES}
-
-
-@bp.context_processor
 def labels():
-    return {"level_labels": LEVEL_LABELS}
+    # The catalog's item page names the level and the phases too.
+    return {"level_labels": LEVEL_LABELS, "phase_labels": PHASE_LABELS,
+            "phase_titles": PHASE_TITLES}
 
 
 def _load(slug, instrument_slug):

@@ -22,11 +22,6 @@ KIND_LABELS = {
     "reading": _l("Reading"),
     "self_assessment": _l("Self-assessment"),
 }
-LEVEL_LABELS = {
-    "individual": _l("Individual"),
-    "organisational": _l("Organisational"),
-    "institutional": _l("Institutional"),
-}
 # Browsers are strict about these; the platform's mimetypes table may lack some of them.
 MEDIA_TYPES = {
     ".webm": "video/webm",
@@ -52,7 +47,7 @@ def paragraphs(text: str | None) -> list[str]:
 
 @bp.context_processor
 def labels():
-    return {"kind_labels": KIND_LABELS, "level_labels": LEVEL_LABELS}
+    return {"kind_labels": KIND_LABELS}
 
 
 @bp.get("/learning")
