@@ -705,7 +705,8 @@ def write_report(path: Path, runs: list[DatabaseRun], options: argparse.Namespac
         "",
         "## Latest run",
         "",
-        f"- Date: {date}" + (f" ({note})" if note else ""),
+        f"- Date: {date}",
+        *([f"- Note: {note}"] if note else []),
     ]
     lines += [f"- {name}: {value}" for name, value in machine().items()]
     lines.append(f"- Load average (1 min) before the run: {options.load_before:.2f} (anything "
