@@ -1,6 +1,5 @@
 """Replays racing each other: one submission wins, the others are refused."""
 
-import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -10,47 +9,33 @@ from learning.assessments import services
 from learning.assessments.models import Answer, Instrument, Response
 from learning.catalog.models import Item
 from learning.config import TestingConfig
-from learning.database import write_transaction
 from learning.extensions import db
 from learning.progress import services as progress
 from tests import factories
+from tests.concurrency import race
 
 
 def _race(app, user_id, item_id, instrument_id, workers=6):
-    barrier = threading.Barrier(workers)
-    outcomes, completed = [], []
-    db.session.rollback()
+    completed = []
 
     def listener(sender, user_id, item):
         completed.append(user_id)
 
-    def submit(value):
-        with app.app_context(), write_transaction():
-            try:
-                barrier.wait()
-                instrument = db.session.get(Instrument, instrument_id)
-                item = db.session.get(Item, item_id)
-                keys = services.statement_keys(services.snapshot(instrument))
-                services.save_response(user_id, instrument, item, "single",
-                                       dict.fromkeys(keys, value), True)
-                db.session.commit()
-                outcomes.append("submitted")
-            except services.AlreadySubmitted:
-                db.session.rollback()
-                outcomes.append("refused")
-            except Exception as error:  # noqa: BLE001 - reported below
-                db.session.rollback()
-                outcomes.append(repr(error))
+    def submit(n):
+        instrument = db.session.get(Instrument, instrument_id)
+        item = db.session.get(Item, item_id)
+        keys = services.statement_keys(services.snapshot(instrument))
+        services.save_response(user_id, instrument, item, "single",
+                               dict.fromkeys(keys, 1 + n % 5), True)
 
     progress.item_completed.connect(listener)
     try:
-        threads = [threading.Thread(target=submit, args=(1 + n % 5,)) for n in range(workers)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        errors = race(app, workers, submit)
     finally:
         progress.item_completed.disconnect(listener)
+    outcomes = ["submitted" if error is None
+                else "refused" if isinstance(error, services.AlreadySubmitted)
+                else repr(error) for error in errors]
     assert sorted(outcomes) == ["refused"] * (workers - 1) + ["submitted"]
     assert completed == [user_id]
     assert db.session.scalar(select(func.count()).select_from(Response)) == 1

@@ -1,4 +1,3 @@
-import threading
 from datetime import date
 
 import pytest
@@ -10,11 +9,11 @@ from learning.catalog.models import Course, Item
 from learning.certificates import services
 from learning.certificates.models import Certificate, CertificateEvent
 from learning.config import TestingConfig
-from learning.database import write_transaction
 from learning.extensions import db
 from learning.progress import services as progress
 from tests import factories
 from tests.certificates.conftest import COURSE_TITLE, NAME, complete
+from tests.concurrency import race
 
 
 def test_codes_carry_100_random_bits_in_an_unambiguous_alphabet():
@@ -151,27 +150,7 @@ def test_linkedin_link_carries_the_certificate(world, certificate):
 # Racing: each thread its own application context, so its own session and connection.
 
 def _race(app, workers, action):
-    barrier = threading.Barrier(workers)
-    errors = []
-    db.session.rollback()  # end this thread's snapshot so that it sees the threads' writes
-
-    def run(n):
-        with app.app_context(), write_transaction():
-            try:
-                barrier.wait()
-                action(n)
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001 - collected and asserted below
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert [error for error in race(app, workers, action) if error] == []
 
 
 def _course_of_many_items(count):

@@ -1,4 +1,3 @@
-import threading
 
 import pytest
 from sqlalchemy import select
@@ -6,11 +5,11 @@ from sqlalchemy import select
 from learning import create_app
 from learning.catalog.models import Item
 from learning.config import TestingConfig
-from learning.database import write_transaction
 from learning.extensions import db
 from learning.progress import rules, services
 from learning.progress.models import Progress
 from tests import factories
+from tests.concurrency import race
 
 
 @pytest.fixture
@@ -92,31 +91,14 @@ def test_concurrent_reports_on_a_sqlite_file(tmp_path):
 
 
 def _race(app, user_id, item, workers=8):
-    barrier = threading.Barrier(workers)
-    errors = []
     item_id, duration = item.id, item.duration_seconds
     span = duration / workers
-    db.session.rollback()  # end this thread's snapshot so that it sees the threads' writes
 
     def report(n):
-        # Each thread has its own application context, so its own session and connection.
-        with app.app_context(), write_transaction():
-            try:
-                barrier.wait()
-                own_item = db.session.get(Item, item_id)
-                services.record_watch(user_id, own_item, [(n * span, (n + 1) * span)], None)
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001 - collected and asserted below
-                errors.append(error)
-            finally:
-                db.session.remove()
+        own_item = db.session.get(Item, item_id)
+        services.record_watch(user_id, own_item, [(n * span, (n + 1) * span)], None)
 
-    threads = [threading.Thread(target=report, args=(n,)) for n in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert [error for error in race(app, workers, report) if error] == []
     rows = db.session.scalars(select(Progress).where(Progress.user_id == user_id)).all()
     assert len(rows) == 1
     assert rows[0].detail["intervals"] == [[0, duration]]
