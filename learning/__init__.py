@@ -1,5 +1,7 @@
 """The e-learning platform: an application factory and one sub-package per domain."""
 
+import functools
+
 from flask import Flask
 
 from learning.config import Config
@@ -29,6 +31,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     from learning import database, models  # noqa: F401 - registers engine events and tables
+    from learning.core import templating
     from learning.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     app.config.setdefault(
@@ -39,6 +42,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(_root() / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    templating.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -79,9 +83,23 @@ def _instance_path():
 
 
 def _select_locale():
+    """The request's locale: the best of LANGUAGES for its Accept-Language, else the default.
+
+    Returned parsed, and parsed once per identifier: Flask-Babel would parse it again (the
+    default too) on every request.
+    """
     from flask import current_app, has_request_context, request
 
     # CLI commands translate too (service messages), with no request to ask: the default.
     if not has_request_context():
         return None
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"])
+    config = current_app.config
+    best = request.accept_languages.best_match(config["LANGUAGES"])
+    return _parse_locale(best or config["BABEL_DEFAULT_LOCALE"])
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_locale(identifier: str):
+    from babel import Locale
+
+    return Locale.parse(identifier)

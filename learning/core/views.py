@@ -1,7 +1,6 @@
 """Home page, health check, error pages and the headers every response carries."""
 
 from flask import current_app, jsonify, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -34,11 +33,6 @@ def home():
     if current_user.is_authenticated:
         return redirect(url_for("catalog.my_learning"))
     return render_template("core/home.html")
-
-
-@bp.app_context_processor
-def template_globals():
-    return {"current_locale": str(get_locale()).replace("_", "-")}
 
 
 @bp.get("/ping")
