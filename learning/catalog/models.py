@@ -1,5 +1,6 @@
 """Courses, their modules and the items inside each module."""
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -10,6 +11,11 @@ from learning.assessments.models import Instrument
 from learning.extensions import db
 
 ITEM_KINDS = ("recording", "reading", "self_assessment")
+
+
+def new_outline_version() -> str:
+    """A fresh, random outline version: one that a rolled-back change cannot have used."""
+    return secrets.token_hex(8)
 
 
 class Course(db.Model):
@@ -24,6 +30,11 @@ class Course(db.Model):
     is_published: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Changes, to a new random value, whenever the course, its modules or its items change
+    # (learning/catalog/outline.py): processes keep the outline they built until it does.
+    outline_version: Mapped[str] = mapped_column(
+        String(16), default=new_outline_version, server_default="0"
+    )
 
     modules: Mapped[list["Module"]] = relationship(
         back_populates="course", order_by="Module.position", cascade="all, delete-orphan"
@@ -148,6 +159,11 @@ class Item(db.Model):
             name="instrument_iff_self_assessment",
         ),
     )
+
+    @property
+    def module_slug(self) -> str:
+        """The slug of the item's module, for links (an item's outline carries it too)."""
+        return self.module.slug
 
     def __repr__(self) -> str:
         return f"<Item {self.kind} {self.slug}>"

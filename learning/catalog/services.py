@@ -19,6 +19,13 @@ from learning.accounts.models import User
 from learning.accounts.services import grant_role
 from learning.assessments.models import Dimension, Instrument
 from learning.catalog.models import Course, CourseFacilitator, Item, Module
+from learning.catalog.outline import (
+    CourseOutline,
+    ItemOutline,
+    ModuleOutline,
+    outline_by_item,
+    outline_by_slug,
+)
 from learning.cohorts import services as cohorts
 from learning.extensions import db
 
@@ -33,13 +40,39 @@ def can_preview(user, course: Course) -> bool:
     return course.can_edit(user)
 
 
+@dataclass(frozen=True)
+class CourseAccess:
+    """What the user may do in a course, worked out once per request."""
+
+    can_view: bool  # its published parts, or all of it when previewing
+    is_preview: bool  # an admin or one of its facilitators: sees unpublished content
+    is_enrolled: bool  # a participant: keeps progress in it
+
+
+NO_ACCESS = CourseAccess(can_view=False, is_preview=False, is_enrolled=False)
+
+
+def course_access(user, course: Course | CourseOutline,
+                  member: cohorts.Membership | None = None) -> CourseAccess:
+    """The user's access to the course: the rule in the module docstring, in one place.
+
+    `member` is the user's membership when the query that found the course brought it.
+    """
+    if not user.is_authenticated:
+        return NO_ACCESS
+    preview = can_preview(user, course)
+    if member is None:
+        member = cohorts.membership(user, course.id)
+    return CourseAccess(
+        can_view=preview or (course.is_published and member.is_member),
+        is_preview=preview,
+        is_enrolled=member.enrolled,
+    )
+
+
 def can_view_course(user, course: Course) -> bool:
     """True if the user may see the course (its published parts, or all when previewing)."""
-    if not user.is_authenticated:
-        return False
-    if can_preview(user, course):
-        return True
-    return course.is_published and cohorts.is_course_member(user, course)
+    return course_access(user, course).can_view
 
 
 def can_view_module(user, module: Module) -> bool:
@@ -48,19 +81,6 @@ def can_view_module(user, module: Module) -> bool:
     if not can_view_course(user, course):
         return False
     return module.is_published or can_preview(user, course)
-
-
-def visible_modules(user, course: Course, with_items: bool = True) -> list[Module]:
-    """The course's modules the user may see, in order, with their items loaded.
-
-    `with_items=False` leaves the items unloaded, for pages that only link to the modules.
-    """
-    query = select(Module).where(Module.course_id == course.id).order_by(Module.position)
-    if with_items:
-        query = query.options(selectinload(Module.items))
-    if not can_preview(user, course):
-        query = query.where(Module.is_published.is_(True))
-    return list(db.session.scalars(query))
 
 
 def required_items(course: Course) -> list[Item]:
@@ -74,7 +94,7 @@ def required_items(course: Course) -> list[Item]:
     ))
 
 
-def _refuse(course: Course) -> None:
+def _refuse(course: Course | CourseOutline) -> None:
     """Abort for a course the current user may not see.
 
     An unpublished course answers 404 so that its existence is not revealed; a published
@@ -95,6 +115,47 @@ def get_course_or_404(slug: str) -> Course:
     if not can_view_course(current_user, course):
         _refuse(course)
     return course
+
+
+def get_outline_or_404(slug: str) -> tuple[CourseOutline, CourseAccess]:
+    """The outline of the course with this slug and the user's access, if they may see it."""
+    found = outline_by_slug(slug, current_user)
+    if found is None:
+        abort(404)
+    course, member = found
+    access = course_access(current_user, course, member)
+    if not access.can_view:
+        _refuse(course)
+    return course, access
+
+
+def get_module_outline_or_404(
+    course: CourseOutline, access: CourseAccess, slug: str
+) -> ModuleOutline:
+    """The outline's module with this slug; unpublished ones only to previewers."""
+    module = course.module(slug)
+    if module is None or not (module.is_published or access.is_preview):
+        abort(404)
+    return module
+
+
+def get_item_outline_or_404(item_id: int) -> tuple[CourseOutline, CourseAccess, ItemOutline]:
+    """The item with this id from its course's outline, if the user may see its module.
+
+    The same answers as get_item_by_id_or_404, for requests (progress reports) that need the
+    item's outline, not its body.
+    """
+    found = outline_by_item(item_id, current_user)
+    if found is None:
+        abort(404)
+    course, member = found
+    access = course_access(current_user, course, member)
+    if not access.can_view:
+        _refuse(course)
+    module, item = course.item(item_id)
+    if not (module.is_published or access.is_preview):
+        abort(404)
+    return course, access, item
 
 
 def get_module_or_404(course: Course, slug: str) -> Module:

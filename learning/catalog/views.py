@@ -47,7 +47,8 @@ def paragraphs(text: str | None) -> list[str]:
 
 @bp.context_processor
 def labels():
-    return {"kind_labels": KIND_LABELS}
+    # Translated once per page, not once for every item it lists.
+    return {"kind_labels": {kind: str(label) for kind, label in KIND_LABELS.items()}}
 
 
 @bp.get("/learning")
@@ -63,24 +64,17 @@ def my_learning():
     )
 
 
-def _progress_in(course, modules):
-    """The signed-in user's progress through the modules, if they take the course."""
-    if not cohorts.is_enrolled_in_course(current_user, course):
-        return None
-    return progress.course_progress(current_user.id, modules)
-
-
 @bp.get("/courses/<slug>")
 @login_required
 def course(slug):
-    course = catalog.get_course_or_404(slug)
-    modules = catalog.visible_modules(current_user, course)
+    course, access = catalog.get_outline_or_404(slug)
+    modules = course.visible_modules(access.is_preview)
     return render_template(
         "catalog/course.html",
         course=course,
         modules=modules,
-        progress=_progress_in(course, modules),
-        is_preview=catalog.can_preview(current_user, course),
+        progress=progress.course_progress(current_user.id, modules) if access.is_enrolled else None,
+        is_preview=access.is_preview,
         certificate=certificates.certificate_for(current_user.id, course.id),
     )
 
@@ -88,19 +82,18 @@ def course(slug):
 @bp.get("/courses/<slug>/modules/<module_slug>")
 @login_required
 def module(slug, module_slug):
-    course = catalog.get_course_or_404(slug)
-    module = catalog.get_module_or_404(course, module_slug)
-    previous, following = catalog.neighbours(
-        catalog.visible_modules(current_user, course, with_items=False), module
-    )
+    course, access = catalog.get_outline_or_404(slug)
+    module = catalog.get_module_outline_or_404(course, access, module_slug)
+    previous, following = catalog.neighbours(course.visible_modules(access.is_preview), module)
     return render_template(
         "catalog/module.html",
         course=course,
         module=module,
         previous=previous,
         following=following,
-        progress=_progress_in(course, [module]),
-        is_preview=catalog.can_preview(current_user, course),
+        progress=(progress.course_progress(current_user.id, [module])
+                  if access.is_enrolled else None),
+        is_preview=access.is_preview,
     )
 
 

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning.accounts.models import User, utcnow
@@ -66,4 +66,9 @@ class Enrolment(db.Model):
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     user: Mapped[User] = relationship()
 
-    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+    # The unique pair serves lookups by cohort; a user's own enrolments (asked on every
+    # course page and heartbeat) need their own index.
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "user_id"),
+        Index("ix_enrolment_user_id", "user_id"),
+    )

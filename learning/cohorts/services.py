@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -65,12 +65,61 @@ def enrolled_course_ids(user: User) -> set[int]:
     ))
 
 
+@dataclass(frozen=True)
+class Membership:
+    """How a user belongs to a course through its cohorts."""
+
+    enrolled: bool  # a participant in one of its cohorts: keeps progress in the course
+    manages: bool  # attached to one of its cohorts as a manager (counts with the role only)
+
+    @property
+    def is_member(self) -> bool:
+        """Enrolled, or managing a cohort while holding the manager role."""
+        return self.enrolled or self.manages
+
+
+def membership_columns(course_id) -> tuple:
+    """Two SQL columns, enrolled and manages, for the user in the `user_id` parameter.
+
+    `course_id` is a column or parameter naming the course: a query that finds a course can
+    answer how the user belongs to it in the same round trip (learning/catalog/outline.py).
+    """
+    cohort = Cohort.__table__.c
+    enrolment = Enrolment.__table__.c
+    manager = CohortManager.__table__.c
+    return (
+        exists().where(enrolment.user_id == bindparam("user_id"),
+                       enrolment.cohort_id == cohort.id, cohort.course_id == course_id)
+        .label("enrolled"),
+        exists().where(manager.user_id == bindparam("user_id"),
+                       manager.cohort_id == cohort.id, cohort.course_id == course_id)
+        .label("manages"),
+    )
+
+
+_MEMBERSHIP = select(*membership_columns(bindparam("course_id")))
+NOT_A_MEMBER = Membership(enrolled=False, manages=False)
+
+
+def membership_of(user: User, enrolled: bool, manages: bool) -> Membership:
+    """The membership that `membership_columns` found: managing counts with the role only."""
+    if not user.is_authenticated:
+        return NOT_A_MEMBER
+    return Membership(enrolled=bool(enrolled),
+                      manages=bool(manages) and "manager" in user.role_names)
+
+
+def membership(user: User, course_id: int) -> Membership:
+    """Whether the user takes or manages the course: one query, asked on most course pages."""
+    if not user.is_authenticated:
+        return NOT_A_MEMBER
+    row = db.session.execute(_MEMBERSHIP, {"user_id": user.id, "course_id": course_id}).one()
+    return membership_of(user, row.enrolled, row.manages)
+
+
 def is_enrolled_in_course(user: User, course: Course) -> bool:
     """True if the user is a participant in any cohort of the course."""
-    return bool(db.session.scalar(select(exists().where(
-        Enrolment.user_id == user.id,
-        Enrolment.cohort_id.in_(select(Cohort.id).where(Cohort.course_id == course.id)),
-    ))))
+    return membership(user, course.id).enrolled
 
 
 def join_cohort(user: User, cohort: Cohort) -> bool:
@@ -128,11 +177,7 @@ def member_course_ids(user: User) -> set[int]:
 
 def is_course_member(user: User, course: Course) -> bool:
     """True if the user is enrolled in, or manages, a cohort of the course."""
-    if not user.is_authenticated:
-        return False
-    return bool(db.session.scalar(select(exists().where(
-        Cohort.course_id == course.id, Cohort.id.in_(_member_cohort_ids(user))
-    ))))
+    return membership(user, course.id).is_member
 
 
 def cohort_names_by_course(user: User) -> dict[int, list[str]]:
