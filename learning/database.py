@@ -5,15 +5,35 @@ transaction that read first can fail at once with "database is locked" whatever 
 timeout: the waiting is skipped to avoid a deadlock. A transaction that means to write must
 therefore start with BEGIN IMMEDIATE. Requests that may change state (anything but GET, HEAD
 and OPTIONS) and code inside `write_transaction()` get one; reads stay deferred and concurrent.
+
+The rule for requests, then:
+
+- By default a state-changing request is one immediate transaction from its first statement
+  (the session check) to its commit: simple and safe, but on SQLite it holds the write lock
+  for the whole request, so such requests run one at a time, across processes too.
+- A busy view that writes little may declare `@reads_then_writes`. Its reads (session,
+  item, access checks) then run in a deferred transaction, which it ends with
+  `end_read_transaction()`; it writes only inside `write_transaction()`, whose BEGIN
+  IMMEDIATE waits (busy timeout) for the lock, and commits there: the lock covers the write
+  alone. Never a write in the deferred transaction ("database is locked" above):
+  `end_read_transaction()` refuses pending changes. What was read may change before the
+  write begins, as between two requests: the write reads again, under its lock, the rows it
+  changes; the access checks and the rest stand as of the reads, as for a request a moment
+  earlier.
+
+PostgreSQL has no database-wide write lock: a writer locks the rows it writes (or selects
+FOR UPDATE), so a `@reads_then_writes` view there is one transaction, as any other.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from learning.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -31,10 +51,55 @@ def write_transaction() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+def reads_then_writes(view):
+    """Declare that a state-changing view writes only inside `write_transaction()`.
+
+    Its reads then begin deferred instead of taking SQLite's write lock at the first
+    statement. The view must end them with `end_read_transaction()` before it writes (see
+    the module docstring). Found through `request.endpoint`, so it marks the view whatever
+    the order of its decorators.
+    """
+    view.reads_then_writes = True
+    return view
+
+
+def end_read_transaction() -> None:
+    """End a `@reads_then_writes` view's reads, before its `write_transaction()`.
+
+    On SQLite, commits the deferred read transaction: the write must begin its own,
+    immediate, one. On PostgreSQL the transaction simply goes on into the write, saving a
+    commit and a connection check-out (with its ping): the reads locked nothing a writer
+    waits for, and each statement after them sees what others committed (READ COMMITTED).
+
+    The commit keeps the objects the reads loaded as they are. Expiring them, as a commit
+    does by default, would load them again at the next attribute read, inside the write
+    transaction and holding its lock; the session's own setting applies again afterwards.
+    Refuses pending changes: they would be written here, in a deferred transaction.
+    """
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("changes made before the write transaction began")
+    if db.engine.dialect.name != "sqlite":
+        return
+    expire_on_commit = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
+
+
+def _view_writes_explicitly() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "reads_then_writes", False)
+
+
 def _wants_immediate() -> bool:
     if _write_intent.get():
         return True
-    return has_request_context() and request.method not in SAFE_METHODS
+    if not has_request_context() or request.method in SAFE_METHODS:
+        return False
+    return not _view_writes_explicitly()
 
 
 def engine_options(uri: str) -> dict:

@@ -150,8 +150,13 @@ def issue_if_due(user_id: int, course: Course) -> Certificate | None:
 
 
 def on_item_completed(sender, user_id: int, item) -> None:
-    """Signal receiver: issue the certificate when this completion finishes the course."""
-    issue_if_due(user_id, item.module.course)
+    """Signal receiver: issue the certificate when this completion finishes the course.
+
+    `item` may be the ORM item or its outline (heartbeats): only its id is read here.
+    """
+    issue_if_due(user_id, db.session.scalars(
+        select(Course).join(Module).join(Item).where(Item.id == item.id)
+    ).one())
 
 
 def get_certificate_by_code(code: str | None) -> Certificate | None:

@@ -1,13 +1,22 @@
-"""Recording and reading progress: concurrency-safe writes, and progress derived for pages."""
+"""Recording and reading progress: concurrency-safe writes, and progress derived for pages.
 
-from dataclasses import dataclass
+The writes below (a heartbeat every 10 to 15 s per viewer, a completion now and then) lock
+the participant's row for the item, merge, and write it back, with Core statements built
+once: building statements and the ORM's load and flush of the row cost more than the rest
+of a heartbeat's write.
+They return a `ProgressState`. Pages read the rows the same way (`progress_by_item`); an ORM
+`Progress` object loaded elsewhere in the transaction is kept in step by the writes (`_write`).
+"""
+
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from blinker import Namespace
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.util import identity_key
 
 from learning.accounts.models import utcnow
 from learning.catalog.services import required_items
@@ -16,27 +25,72 @@ from learning.progress import rules
 from learning.progress.models import Progress
 
 
-def _locked_row(user_id: int, item_id: int) -> Progress:
+@dataclass(frozen=True, slots=True)
+class ProgressState:
+    """A participant's progress row for one item, as the writes below leave it."""
+
+    id: int
+    user_id: int
+    item_id: int
+    status: str
+    detail: dict
+    completed_at: datetime | None
+
+
+_progress = Progress.__table__
+_LOCK_ROW = (
+    select(_progress.c.id, _progress.c.status, _progress.c.detail, _progress.c.completed_at)
+    .where(_progress.c.user_id == bindparam("user_id"),
+           _progress.c.item_id == bindparam("item_id"))
+    .with_for_update()
+)
+# The columns come with the parameters. A conflict means a concurrent first report has
+# created the row: it is locked and read like any other.
+_CREATE_ROW = {
+    name: dialect_insert(_progress).on_conflict_do_nothing(index_elements=["user_id", "item_id"])
+    for name, dialect_insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+# Sets the columns given with the row id.
+_UPDATE_ROW = update(_progress).where(_progress.c.id == bindparam("row_id"))
+_STATE_COLUMNS = ("status", "detail", "completed_at")
+
+
+def _locked_row(user_id: int, item_id: int) -> ProgressState:
     """The user's progress row for the item, created if missing, locked until commit.
 
-    The insert ignores a conflict, so concurrent first reports from several tabs or
-    processes end with one row; the row lock (PostgreSQL) or the immediate transaction
-    (SQLite) makes the read-merge-write that follows one at a time.
+    The row lock (PostgreSQL's FOR UPDATE) or the immediate transaction (SQLite) makes the
+    read-merge-write that follows one at a time. Most reports find the row; the first one
+    creates it, ignoring a conflict, so that concurrent first reports from several tabs or
+    processes end with one row, and reads it again (a new statement sees the other's commit).
     """
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    now = utcnow()
-    db.session.execute(
-        insert(Progress)
-        .values(user_id=user_id, item_id=item_id, status=rules.IN_PROGRESS, detail={},
-                started_at=now, updated_at=now)
-        .on_conflict_do_nothing(index_elements=["user_id", "item_id"])
-    )
-    return db.session.scalars(
-        select(Progress)
-        .where(Progress.user_id == user_id, Progress.item_id == item_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    db.session.flush()  # what the session holds pending goes first, as for an ORM query
+    connection = db.session.connection()
+    key = {"user_id": user_id, "item_id": item_id}
+    row = connection.execute(_LOCK_ROW, key).first()
+    if row is None:
+        now = utcnow()
+        connection.execute(_CREATE_ROW[connection.dialect.name], {
+            **key, "status": rules.IN_PROGRESS, "detail": {}, "started_at": now,
+            "updated_at": now,
+        })
+        row = connection.execute(_LOCK_ROW, key).one()
+    return ProgressState(id=row.id, user_id=user_id, item_id=item_id, status=row.status,
+                         detail=row.detail, completed_at=row.completed_at)
+
+
+def _write(state: ProgressState, **values) -> ProgressState:
+    """Write these columns of the locked row; the state the caller sees next.
+
+    An ORM copy of the row in the session (a page's, a test's) is expired, so that the
+    next ORM read in this transaction, such as the certificate's completion check, sees
+    the write instead of the copy.
+    """
+    db.session.connection().execute(_UPDATE_ROW, {"row_id": state.id, **values})
+    session = db.session()
+    loaded = session.identity_map.get(identity_key(Progress, state.id))
+    if loaded is not None:
+        session.expire(loaded)
+    return replace(state, **{name: values[name] for name in _STATE_COLUMNS if name in values})
 
 
 # Sent, inside the same transaction, when an item becomes complete for a participant, with
@@ -44,66 +98,75 @@ def _locked_row(user_id: int, item_id: int) -> Progress:
 item_completed = Namespace().signal("item-completed")
 
 
-def _complete(row: Progress, item, how: str, at: datetime) -> None:
-    if row.status != rules.COMPLETE:
-        row.status = rules.COMPLETE
-        row.completed_at = at
-        row.detail = {**row.detail, "completed_by": how}
-        db.session.flush()
-        item_completed.send(current_app._get_current_object(), user_id=row.user_id, item=item)
+def _complete(state: ProgressState, item, how: str, at: datetime,
+              detail: dict) -> ProgressState:
+    """Write the row complete, with `detail`, and tell the listeners (it was not complete)."""
+    state = _write(state, status=rules.COMPLETE, completed_at=at, updated_at=at,
+                   detail={**detail, "completed_by": how})
+    item_completed.send(current_app._get_current_object(), user_id=state.user_id, item=item)
+    return state
 
 
 def record_watch(user_id: int, item, intervals: list[rules.Interval],
-                 position: float | None) -> Progress:
+                 position: float | None) -> ProgressState:
     """Merge watched intervals into the participant's record of a recording.
 
     Progress only goes up: intervals are unioned, and a complete item stays complete.
+    Reads only the item's id, duration and threshold (the completion's listeners get the
+    item itself). One UPDATE, whether or not this report completes the item.
     """
-    row = _locked_row(user_id, item.id)
-    merged = rules.merge_intervals(row.detail.get("intervals", []), intervals)
-    detail = {**row.detail, "intervals": merged}
+    state = _locked_row(user_id, item.id)
+    merged = rules.merge_intervals(state.detail.get("intervals", []), intervals)
+    detail = {**state.detail, "intervals": merged}
     if position is not None:
         detail["position"] = round(min(max(position, 0.0), float(item.duration_seconds)), 3)
-    row.detail = detail
-    row.updated_at = utcnow()
-    if rules.recording_is_watched(merged, item.duration_seconds, item.completion_threshold):
-        _complete(row, item, "watching", row.updated_at)
-    db.session.flush()
-    return row
+    now = utcnow()
+    if state.status != rules.COMPLETE and rules.recording_is_watched(
+            merged, item.duration_seconds, item.completion_threshold):
+        return _complete(state, item, "watching", now, detail)
+    return _write(state, detail=detail, updated_at=now)
 
 
-def mark_complete(user_id: int, item, how: str) -> Progress:
+def mark_complete(user_id: int, item, how: str) -> ProgressState:
     """Complete an item the participant says they have done (a reading, a transcript)."""
-    row = _locked_row(user_id, item.id)
-    row.updated_at = utcnow()
-    _complete(row, item, how, row.updated_at)
-    db.session.flush()
-    return row
+    state = _locked_row(user_id, item.id)
+    now = utcnow()
+    if state.status == rules.COMPLETE:
+        return _write(state, updated_at=now)
+    return _complete(state, item, how, now, state.detail)
 
 
-def mark_started(user_id: int, item) -> Progress:
+def mark_started(user_id: int, item) -> ProgressState:
     """Record that the participant has begun an item (a self-assessment's first phase).
 
     Creates an in-progress row if there is none; a complete item stays complete.
     """
-    row = _locked_row(user_id, item.id)
-    row.updated_at = utcnow()
-    db.session.flush()
-    return row
+    return _write(_locked_row(user_id, item.id), updated_at=utcnow())
 
 
-def progress_by_item(user_id: int, item_ids) -> dict[int, Progress]:
-    """The user's progress rows for the given items, by item id, in one query."""
+_ROWS = select(
+    _progress.c.item_id, _progress.c.status, _progress.c.detail, _progress.c.started_at,
+    _progress.c.completed_at, _progress.c.updated_at,
+).where(_progress.c.user_id == bindparam("user_id"),
+        _progress.c.item_id.in_(bindparam("item_ids", expanding=True)))
+
+
+def progress_by_item(user_id: int, item_ids) -> dict[int, Row]:
+    """The user's progress rows for the given items, by item id, in one query.
+
+    Read-only rows (item_id, status, detail, started_at, completed_at, updated_at), not ORM
+    objects: every page a participant opens asks this, and loading objects costs more than
+    the query.
+    """
     item_ids = list(item_ids)
     if not item_ids:
         return {}
-    rows = db.session.scalars(
-        select(Progress).where(Progress.user_id == user_id, Progress.item_id.in_(item_ids))
-    )
+    db.session.flush()  # what the session holds pending counts, as for an ORM query
+    rows = db.session.execute(_ROWS, {"user_id": user_id, "item_ids": item_ids})
     return {row.item_id: row for row in rows}
 
 
-def item_status(row: Progress | None) -> str:
+def item_status(row: Row | None) -> str:
     """not_started, in_progress or complete."""
     return rules.NOT_STARTED if row is None else row.status
 
@@ -130,7 +193,7 @@ class Summary:
         return rules.IN_PROGRESS if self.started else rules.NOT_STARTED
 
 
-def summarise(items, rows: dict[int, Progress]) -> Summary:
+def summarise(items, rows: dict[int, Row]) -> Summary:
     """Progress through items in order: required ones complete, and the first unfinished one.
 
     Only required items count toward completion, and the next item is the first required one
@@ -149,7 +212,7 @@ class CourseProgress:
 
     modules: dict[int, Summary]
     overall: Summary
-    rows: dict[int, Progress]
+    rows: dict[int, Row]
 
     def status_of(self, item) -> str:
         """not_started, in_progress or complete for one item of the course."""

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from learning.catalog.services import get_item_by_id_or_404
-from learning.cohorts.services import is_enrolled_in_course
+from learning.catalog.services import get_item_outline_or_404
 from learning.core.api import json_errors
+from learning.database import end_read_transaction, reads_then_writes, write_transaction
 from learning.extensions import db
 from learning.progress import bp, rules, services
 from learning.progress.forms import CompleteForm
@@ -31,7 +31,10 @@ def limit_report_size():
 
 
 def participant_item(view):
-    """Load the item of a progress request, for an enrolled participant only.
+    """Find the item of a progress request in its course's outline, for a participant only.
+
+    The view gets the course's and the item's outlines (learning/catalog/outline.py): what
+    progress needs of them, without loading the item's body.
 
     Others get a 401 (not signed in), 404 (cannot see the item) or 403 (can see it, e.g. as
     a facilitator previewing, but keeps no progress in the course).
@@ -41,10 +44,10 @@ def participant_item(view):
     def wrapped(item_id: int):
         if not current_user.is_authenticated:
             abort(401)
-        item = get_item_by_id_or_404(item_id)
-        if not is_enrolled_in_course(current_user, item.module.course):
+        course, access, item = get_item_outline_or_404(item_id)
+        if not access.is_enrolled:
             abort(403)
-        return view(item)
+        return view(course, item)
 
     return wrapped
 
@@ -59,10 +62,15 @@ def csrf_token():
 
 
 @bp.post("/items/<int:item_id>/watch")
+@reads_then_writes
 @json_errors
 @participant_item
-def watch(item):
-    """Merge the intervals the player reports as watched; answer with the item's state."""
+def watch(course, item):
+    """Merge the intervals the player reports as watched; answer with the item's state.
+
+    The busiest write of the site: on SQLite it holds the write lock only for the merge
+    (learning/database.py), not while the session, the item and the access are checked.
+    """
     if item.kind != "recording" or not item.duration_seconds:
         return json_error(400, "this item is not a recording")
     try:
@@ -72,16 +80,17 @@ def watch(item):
     except (ValueError, TypeError) as error:
         return json_error(400, str(error) if isinstance(error, rules.IntervalError)
                           else "intervals must be JSON")
-    row = services.record_watch(current_user.id, item, intervals, position)
-    # Read the answer before committing: the commit expires the row and the item, and
-    # reading them afterwards would open a second (on SQLite, write-locking) transaction.
-    answer = jsonify(
-        status=row.status,
-        watched_percent=rules.watched_percent(row.detail["intervals"], item.duration_seconds),
-        position=row.detail.get("position", 0),
+    user_id, duration = current_user.id, item.duration_seconds
+    end_read_transaction()
+    with write_transaction():
+        state = services.record_watch(user_id, item, intervals, position)
+        db.session.commit()
+    # The commit expired the ORM objects: the answer uses only what was read before it.
+    return jsonify(
+        status=state.status,
+        watched_percent=rules.watched_percent(state.detail["intervals"], duration),
+        position=state.detail.get("position", 0),
     )
-    db.session.commit()
-    return answer
 
 
 def _position(raw: str | None, duration: int) -> float | None:
@@ -95,7 +104,7 @@ def _position(raw: str | None, duration: int) -> float | None:
 
 @bp.post("/items/<int:item_id>/complete")
 @participant_item
-def complete(item):
+def complete(course, item):
     """Mark a reading read, or a recording done by reading its transcript (works without JS)."""
     form = CompleteForm()
     if not form.validate_on_submit():
@@ -108,6 +117,5 @@ def complete(item):
     services.mark_complete(current_user.id, item, how)
     db.session.commit()
     flash(_("Marked as done: %(title)s.", title=item.title), "success")
-    module = item.module
-    return redirect(url_for("catalog.item", slug=module.course.slug, module_slug=module.slug,
+    return redirect(url_for("catalog.item", slug=course.slug, module_slug=item.module_slug,
                             item_slug=item.slug))

@@ -1,25 +1,245 @@
-"""A heartbeat is one short transaction: nothing is read back after the commit."""
+"""A heartbeat reads in one transaction and writes in a short one: the lock covers the write.
 
+On SQLite the write transaction is the only one that takes the database's write lock, so
+heartbeats from several processes check sessions and access side by side and take turns only
+for the merge. Nothing is read back after the commit.
+"""
+
+import json
+import sqlite3
+import threading
+
+import pytest
+from flask import request_started
+from sqlalchemy import event, select
+
+from learning import create_app
+from learning.certificates.models import Certificate
+from learning.config import TestingConfig
+from learning.extensions import db as _db
+from learning.progress import services
+from learning.progress.models import Progress
 from tests import factories
+from tests.conftest import _fresh_request_globals
 
 
-def test_a_heartbeat_answers_without_reading_after_its_write(app, client, auth, db,
-                                                              count_queries):
+def _world(db):
     course = factories.make_course(slug="mindsets")
     module = factories.make_module(course, slug="one")
     factories.enrol(factories.make_user("participant@example.org"), factories.make_cohort(course))
     db.session.commit()
+    return module
+
+
+class Transactions:
+    """The statements sent while recording, with "COMMIT" where a transaction ended.
+
+    On SQLite the BEGIN statements show which kind of transaction began.
+    """
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.log: list[str] = []
+
+    def _statement(self, conn, cursor, statement, parameters, context, executemany):
+        self.log.append(statement)
+
+    def _commit(self, conn):
+        self.log.append("COMMIT")
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._statement)
+        event.listen(self.engine, "commit", self._commit)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._statement)
+        event.remove(self.engine, "commit", self._commit)
+
+
+def _shape(statement: str) -> str:
+    """"SELECT progress", "INSERT certificate"...: a statement's verb and table (BEGINs whole)."""
+    words = statement.replace("\n", " ").split()
+    if words[0] == "SELECT" and "FROM progress" in " ".join(words):
+        return "SELECT progress"
+    if words[0] in ("INSERT", "UPDATE"):
+        return f"{words[0]} {words[2 if words[0] == 'INSERT' else 1]}"
+    return statement if words[0] == "BEGIN" else words[0]
+
+
+def _reads_and_write(log: list[str]) -> tuple[list[str], list[str]]:
+    """The shapes of the statements before the heartbeat's write, and of the write's."""
+    shapes = [_shape(s) for s in log]
+    start = shapes.index("SELECT progress")
+    return shapes[:start], shapes[start:]
+
+
+def _heartbeat(client, item_id, intervals, position):
+    return client.post(f"/progress/items/{item_id}/watch",
+                       data={"intervals": json.dumps(intervals), "position": str(position)})
+
+
+def test_a_heartbeat_reads_then_writes_only_its_row_and_commits(app, client, auth, db):
+    item_id = _world(db).items[0].id
+    auth.login()
+    with Transactions(db.engine) as first:
+        response = _heartbeat(client, item_id, [[0, 12]], 12)
+    assert response.status_code == 200
+    assert response.json == {"status": "in_progress", "watched_percent": 20, "position": 12}
+    with Transactions(db.engine) as later:
+        response = _heartbeat(client, item_id, [[10, 30]], 30)
+    assert response.json == {"status": "in_progress", "watched_percent": 50, "position": 30}
+
+    # The first report creates the row; nothing is read back after the commit.
+    assert _reads_and_write(first.log)[1] == ["SELECT progress", "INSERT progress",
+                                              "SELECT progress", "UPDATE progress", "COMMIT"]
+    assert _reads_and_write(later.log)[1] == ["SELECT progress", "UPDATE progress", "COMMIT"]
+    for recorded in (first, later):
+        reads, _ = _reads_and_write(recorded.log)
+        assert "SELECT" in reads  # the session, the item, the access checks
+        assert not any(shape.startswith(("INSERT", "UPDATE")) for shape in reads)
+        if db.engine.dialect.name == "sqlite":
+            # Read in a deferred transaction, ended before the write takes the lock.
+            assert reads[0] == "BEGIN" and reads[-2:] == ["COMMIT", "BEGIN IMMEDIATE"]
+            assert reads.count("COMMIT") == 1 and reads.count("BEGIN IMMEDIATE") == 1
+        else:
+            # One transaction: the row lock (FOR UPDATE) comes with the write's first read.
+            assert "COMMIT" not in reads
+            assert "FOR UPDATE" in next(s for s in recorded.log if "FROM progress" in s)
+
+
+def test_other_state_changing_requests_keep_one_immediate_transaction(app, client, auth, db):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("BEGIN IMMEDIATE is SQLite's")
+    reading_id = _world(db).items[1].id
+    auth.login()
+    with Transactions(db.engine) as recorded:
+        response = client.post(f"/progress/items/{reading_id}/complete", data={"how": "read"})
+    assert response.status_code == 302
+    assert [s for s in recorded.log if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE"]
+    assert recorded.log[0] == "BEGIN IMMEDIATE"
+
+
+def test_the_heartbeat_completing_a_course_issues_its_certificate_in_the_write(app, client,
+                                                                              auth, db):
+    module = _world(db)
+    for item in module.items[1:]:
+        item.is_required = False
+    db.session.commit()
     item_id = module.items[0].id
     auth.login()
 
-    with count_queries() as counter:
-        response = client.post(f"/progress/items/{item_id}/watch",
-                               data={"intervals": "[[0, 12]]", "position": "12"})
+    with Transactions(db.engine) as recorded:
+        def listener(sender, user_id, item):
+            recorded.log.append("item_completed")
 
+        services.item_completed.connect(listener)
+        try:
+            response = _heartbeat(client, item_id, [[0, 60]], 60)
+        finally:
+            services.item_completed.disconnect(listener)
+    assert response.json == {"status": "complete", "watched_percent": 100, "position": 60}
+    # Sent in the write transaction, once the row is written complete: the certificate
+    # (issued by the listener the certificates connect) commits with the completion.
+    _, write = _reads_and_write(recorded.log)
+    assert write[-1] == "COMMIT" and write.count("COMMIT") == 1
+    assert write.index("UPDATE progress") < write.index("INSERT certificate")
+    assert write.index("UPDATE progress") < write.index("item_completed")
+    db.session.rollback()
+    assert db.session.scalar(select(Certificate.course_id)) == module.course_id
+
+
+@pytest.fixture
+def file_app(tmp_path):
+    """The application on a SQLite file, its requests each in their own app context."""
+    if not TestingConfig.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+        pytest.skip("the write lock is SQLite's")
+    path = tmp_path / "app.db"
+    app = create_app({**{k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()},
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "MEDIA_ROOT": str(tmp_path / "media"), "INSTANCE_DIR": str(tmp_path)})
+    request_started.connect(_fresh_request_globals, app)
+    with app.app_context():
+        _db.create_all()
+        item_id = _world(_db).items[0].id
+    yield app, path, item_id
+    with app.app_context():
+        _db.engine.dispose()
+    request_started.disconnect(_fresh_request_globals, app)
+
+
+def test_a_heartbeat_holds_the_sqlite_write_lock_only_while_it_writes(file_app, monkeypatch):
+    app, path, item_id = file_app
+    client = app.test_client()
+    client.post("/sign-in", data={"email": "participant@example.org",
+                                  "password": factories.DEFAULT_PASSWORD})
+    assert _heartbeat(client, item_id, [[20, 30]], 30).status_code == 200
+    record_watch = services.record_watch
+    neighbour = sqlite3.connect(path, timeout=0, isolation_level=None)
+
+    def with_a_neighbour_writing(user_id, item, intervals, position):
+        # Between the heartbeat's reads and its write, another process writes at once (no
+        # waiting: timeout=0): the reads hold no lock. It adds an interval to the same row.
+        neighbour.execute("BEGIN IMMEDIATE")
+        neighbour.execute("UPDATE progress SET detail = ? WHERE user_id = ? AND item_id = ?",
+                          (json.dumps({"intervals": [[20, 30], [40, 50]]}), user_id, item.id))
+        neighbour.execute("COMMIT")
+        state = record_watch(user_id, item, intervals, position)
+        # While the heartbeat writes, it holds the lock: the neighbour would have to wait.
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            neighbour.execute("BEGIN IMMEDIATE")
+        return state
+
+    monkeypatch.setattr(services, "record_watch", with_a_neighbour_writing)
+    try:
+        response = _heartbeat(client, item_id, [[0, 10]], 10)
+    finally:
+        neighbour.close()
     assert response.status_code == 200
-    assert response.json == {"status": "in_progress", "watched_percent": 20, "position": 12}
-    # Reading the row or the item after the commit would start a second transaction (on
-    # SQLite, a second write lock) just to answer.
-    assert counter.statements[-1].startswith("UPDATE progress")
-    if db.engine.dialect.name == "sqlite":
-        assert [s for s in counter.statements if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE"]
+    # The merge read the row under the lock: the neighbour's interval is kept.
+    assert response.json == {"status": "in_progress", "watched_percent": 50, "position": 10}
+    with app.app_context():
+        row = _db.session.scalar(select(Progress))
+        assert row.detail["intervals"] == [[0, 10], [20, 30], [40, 50]]
+
+
+@pytest.fixture
+def racing_app(request):
+    """An application whose requests in threads each have their own connection, and an item."""
+    if TestingConfig.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+        app, _, item_id = request.getfixturevalue("file_app")  # in memory: one connection
+        return app, item_id
+    app = request.getfixturevalue("app")
+    item_id = _world(_db).items[0].id
+    _db.session.commit()
+    return app, item_id
+
+
+def test_racing_heartbeats_lose_nothing_and_never_find_the_database_locked(racing_app):
+    """Requests in threads, each on its own connection: reads side by side, writes in turn."""
+    app, item_id = racing_app
+    first = app.test_client()
+    first.post("/sign-in", data={"email": "participant@example.org",
+                                 "password": factories.DEFAULT_PASSWORD})
+    cookie = first.get_cookie("session")
+    workers = 8
+    barrier = threading.Barrier(workers)
+    answers: list = [None] * workers
+
+    def report(n):
+        client = app.test_client()
+        client.set_cookie("session", cookie.value)
+        barrier.wait()
+        response = _heartbeat(client, item_id, [[n * 6, n * 6 + 6]], n * 6 + 6)
+        answers[n] = (response.status_code, response.get_data(as_text=True))
+
+    threads = [threading.Thread(target=report, args=(n,)) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [status for status, _ in answers] == [200] * workers, answers
+    with app.app_context():
+        _db.session.rollback()
+        row = _db.session.scalar(select(Progress))
+        assert row.detail["intervals"] == [[0, workers * 6]]
