@@ -152,10 +152,10 @@ def get_item_outline_or_404(item_id: int) -> tuple[CourseOutline, CourseAccess, 
     access = course_access(current_user, course, member)
     if not access.can_view:
         _refuse(course)
-    module, item = course.item(item_id)
-    if not (module.is_published or access.is_preview):
+    found_item = course.item(item_id)  # None only if deleted since the query above
+    if found_item is None or not (found_item[0].is_published or access.is_preview):
         abort(404)
-    return course, access, item
+    return course, access, found_item[1]
 
 
 def get_module_or_404(course: Course, slug: str) -> Module:
