@@ -243,3 +243,26 @@ def test_a_new_participant_is_invited_to_start(client, auth, course_world):
     auth.login()
     link = button_link(page(client.get("/learning")), "Start the course")
     assert link["href"] == "/courses/mindsets/modules/one/items/recording"
+
+
+def test_heartbeat_for_an_item_gone_from_its_outline_is_404(client, auth, db, course_world,
+                                                            monkeypatch):
+    # The item was deleted between the query that found its course and the outline's build.
+    from dataclasses import replace
+
+    from learning.catalog import services as catalog
+
+    found_by_item = catalog.outline_by_item
+
+    def without_the_item(item_id, user):
+        outline, member = found_by_item(item_id, user)
+        modules = tuple(replace(m, items=tuple(i for i in m.items if i.id != item_id))
+                        for m in outline.modules)
+        return replace(outline, modules=modules), member
+
+    monkeypatch.setattr(catalog, "outline_by_item", without_the_item)
+    auth.login()
+    response = watch(client, course_world["recording"], [[0, 10]])
+    assert response.status_code == 404
+    assert "error" in response.json
+    assert rows(db) == []
