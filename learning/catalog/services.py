@@ -117,9 +117,8 @@ def get_course_or_404(slug: str) -> Course:
     return course
 
 
-def get_outline_or_404(slug: str) -> tuple[CourseOutline, CourseAccess]:
-    """The outline of the course with this slug and the user's access, if they may see it."""
-    found = outline_by_slug(slug, current_user)
+def _visible_outline_or_404(found) -> tuple[CourseOutline, CourseAccess]:
+    """The outline a lookup found and the user's access, if they may see the course."""
     if found is None:
         abort(404)
     course, member = found
@@ -127,6 +126,11 @@ def get_outline_or_404(slug: str) -> tuple[CourseOutline, CourseAccess]:
     if not access.can_view:
         _refuse(course)
     return course, access
+
+
+def get_outline_or_404(slug: str) -> tuple[CourseOutline, CourseAccess]:
+    """The outline of the course with this slug and the user's access, if they may see it."""
+    return _visible_outline_or_404(outline_by_slug(slug, current_user))
 
 
 def get_module_outline_or_404(
@@ -145,13 +149,7 @@ def get_item_outline_or_404(item_id: int) -> tuple[CourseOutline, CourseAccess, 
     The same answers as get_item_by_id_or_404, for requests (progress reports) that need the
     item's outline, not its body.
     """
-    found = outline_by_item(item_id, current_user)
-    if found is None:
-        abort(404)
-    course, member = found
-    access = course_access(current_user, course, member)
-    if not access.can_view:
-        _refuse(course)
+    course, access = _visible_outline_or_404(outline_by_item(item_id, current_user))
     found_item = course.item(item_id)  # None only if deleted since the query above
     if found_item is None or not (found_item[0].is_published or access.is_preview):
         abort(404)
