@@ -23,20 +23,33 @@ The rule for requests, then:
 
 PostgreSQL has no database-wide write lock: a writer locks the rows it writes (or selects
 FOR UPDATE), so a `@reads_then_writes` view there is one transaction, as any other.
+
+On PostgreSQL, a safe request (GET, HEAD, OPTIONS) outside `write_transaction()` reads in
+autocommit: no BEGIN and no ROLLBACK, two round trips fewer on every page. Its reads see no
+less than before: at READ COMMITTED, the server's default and ours, each statement of a
+transaction takes its own snapshot anyway. Such a request must not write; one that has to
+writes inside `write_transaction()`, which gets a transaction of its own.
+
+A pooled PostgreSQL connection is checked (one round trip) when it comes out of the pool only
+if it has sat there idle for more than a second: long enough for a server restart or an idle
+timeout to have closed it. One used a moment ago by the previous request is trusted, as
+connection pools such as HikariCP do; a dead one is replaced before the request sees it.
 """
 
+import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import event
+from flask_sqlalchemy.session import Session as _FlaskSession
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
-
-from learning.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+PING_AFTER_IDLE_SECONDS = 1.0
 
 _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 
@@ -76,6 +89,8 @@ def end_read_transaction() -> None:
     transaction and holding its lock; the session's own setting applies again afterwards.
     Refuses pending changes: they would be written here, in a deferred transaction.
     """
+    from learning.extensions import db
+
     session = db.session()
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("changes made before the write transaction began")
@@ -102,11 +117,64 @@ def _wants_immediate() -> bool:
     return not _view_writes_explicitly()
 
 
+def _reads_only() -> bool:
+    return (has_request_context() and request.method in SAFE_METHODS
+            and not _write_intent.get())
+
+
+_autocommit_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+def _autocommit(engine: Engine) -> Engine:
+    """The engine's autocommit twin: the same pool, connections without transactions."""
+    twin = _autocommit_engines.get(engine)
+    if twin is None:
+        twin = _autocommit_engines[engine] = engine.execution_options(
+            isolation_level="AUTOCOMMIT"
+        )
+    return twin
+
+
+class Session(_FlaskSession):
+    """Flask-SQLAlchemy's session, reading in autocommit on PostgreSQL for safe requests."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        engine = super().get_bind(mapper, clause=clause, bind=bind, **kwargs)
+        if engine.dialect.name == "postgresql" and _reads_only():
+            return _autocommit(engine)
+        return engine
+
+
 def engine_options(uri: str) -> dict:
     """Engine options for the database the URI names."""
-    if uri.startswith("postgresql"):
-        return {"pool_pre_ping": True}
     return {}
+
+
+def init_app(app) -> None:
+    """Check idle PostgreSQL connections as they leave the pool (after `db.init_app`)."""
+    from learning.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkin")
+    def note_checkin(dbapi_connection, connection_record) -> None:
+        connection_record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping_if_idle(dbapi_connection, connection_record, connection_proxy) -> None:
+        checked_in = connection_record.info.get("checked_in")
+        if checked_in is None or time.monotonic() - checked_in <= PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+            dbapi_connection.rollback()  # the ping's transaction, if the driver began one
+        except dialect.loaded_dbapi.Error as error:
+            # The pool discards the connection and checks out another, up to three times.
+            raise exc.DisconnectionError(str(error)) from error
 
 
 @event.listens_for(Engine, "connect")

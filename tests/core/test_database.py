@@ -1,8 +1,9 @@
 """Which transactions take SQLite's write lock at BEGIN, and how a view ends its reads."""
 
 import pytest
-from sqlalchemy import event, inspect, text
+from sqlalchemy import create_engine, event, inspect, text
 
+import learning.database
 from learning.database import end_read_transaction, write_transaction
 from tests import factories
 
@@ -72,3 +73,71 @@ def test_ending_the_reads_refuses_changes_made_before_the_write(app, db):
     with pytest.raises(RuntimeError, match="before the write transaction"):
         end_read_transaction()
     db.session.rollback()
+
+
+# --- PostgreSQL: reads in autocommit, idle connections checked --------------------------------
+
+
+@pytest.fixture
+def postgresql(db):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("autocommit reads and the idle check are PostgreSQL's")
+    db.session.remove()
+    return db
+
+
+def _in_autocommit(app, db, path, method, *, writes=False):
+    """Whether the request's first statement runs outside a transaction."""
+    with app.test_request_context(path, method=method):
+        if writes:
+            with write_transaction():
+                connection = db.session.connection()
+        else:
+            connection = db.session.connection()
+        autocommit = connection.connection.driver_connection.autocommit
+        db.session.remove()
+    return autocommit
+
+
+def test_safe_requests_read_in_autocommit_on_postgresql(app, postgresql):
+    assert _in_autocommit(app, postgresql, "/", "GET")
+    assert _in_autocommit(app, postgresql, "/", "HEAD")
+    # The connection goes back to the pool with its transactions, for whoever comes next.
+    assert not _in_autocommit(app, postgresql, "/sign-out", "POST")
+    assert not _in_autocommit(app, postgresql, "/progress/items/1/watch", "POST")
+    assert not _in_autocommit(app, postgresql, "/", "GET", writes=True)
+    with app.app_context():
+        assert not postgresql.session.connection().connection.driver_connection.autocommit
+        postgresql.session.remove()
+
+
+def _pooled_backend(db) -> int:
+    pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    db.session.remove()  # back to the pool
+    return pid
+
+
+def test_a_connection_that_died_while_idle_is_replaced_before_a_request_uses_it(
+        app, postgresql, client, monkeypatch):
+
+    dead = _pooled_backend(postgresql)
+    other = create_engine(postgresql.engine.url, isolation_level="AUTOCOMMIT")
+    try:
+        with other.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": dead})
+    finally:
+        other.dispose()
+    monkeypatch.setattr(learning.database, "PING_AFTER_IDLE_SECONDS", -1)  # idle long enough
+    assert client.get("/").status_code == 200
+    assert _pooled_backend(postgresql) != dead
+
+
+def test_a_connection_used_a_moment_ago_is_not_pinged(app, postgresql, monkeypatch):
+    pings = []
+    monkeypatch.setattr(postgresql.engine.dialect, "do_ping", pings.append)
+    _pooled_backend(postgresql)
+    _pooled_backend(postgresql)
+    assert pings == []
+    monkeypatch.setattr(learning.database, "PING_AFTER_IDLE_SECONDS", -1)
+    _pooled_backend(postgresql)
+    assert len(pings) == 1
