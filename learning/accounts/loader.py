@@ -1,10 +1,10 @@
 """How Flask-Login finds the user behind a session cookie: through an open UserSession."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import lazyload
 
-from learning.accounts.models import User, UserSession, hash_token
+from learning.accounts.models import User, UserRole, UserSession, hash_token
 from learning.extensions import db, login_manager
 
 login_manager.login_view = "accounts.sign_in"
@@ -16,9 +16,14 @@ login_manager.session_protection = "basic"
 # Built once: this runs on every signed-in request, and building a statement costs more
 # than running it.
 _USER_BY_SESSION = (
-    select(User)
+    select(
+        User,
+        select(func.aggregate_strings(UserRole.role, " "))
+        .where(UserRole.user_id == User.id)
+        .scalar_subquery(),
+    )
     .join(UserSession, UserSession.user_id == User.id)
-    .options(joinedload(User.roles))
+    .options(lazyload(User.roles))
     .where(UserSession.token_hash == bindparam("token_hash"), UserSession.ended_at.is_(None))
 )
 
@@ -29,10 +34,10 @@ def load_user(token: str):
 
     The user's roles come in the same query: nearly every page asks for them.
     """
-    user = db.session.scalars(
-        _USER_BY_SESSION, {"token_hash": hash_token(token)}
-    ).unique().first()
-    if user is None or not user.is_active:
+    row = db.session.execute(_USER_BY_SESSION, {"token_hash": hash_token(token)}).first()
+    if row is None or not row[0].is_active:
         return None
+    user, roles = row
+    user.loaded_role_names = frozenset(roles.split()) if roles else frozenset()
     user.session_token = token
     return user

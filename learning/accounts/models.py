@@ -40,10 +40,13 @@ class User(db.Model):
     # Set on the instance when the user is loaded from, or signed into, a session;
     # Flask-Login stores it in the cookie. Not a column.
     session_token: ClassVar[str | None] = None
+    loaded_role_names: ClassVar[frozenset[str] | None] = None
 
     @property
     def role_names(self) -> set[str]:
         """The names of the roles this user holds."""
+        if self.loaded_role_names is not None and "roles" not in self.__dict__:
+            return set(self.loaded_role_names)
         return {r.role for r in self.roles}
 
     def has_role(self, *names: str) -> bool:

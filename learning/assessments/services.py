@@ -192,9 +192,8 @@ def responses_of(user_id: int, instrument: Instrument) -> dict[str, Response]:
 def rest_of_course_complete(user_id: int, course: Course, item: Item) -> bool:
     """True when every required item of the course other than this one is complete."""
     others = [other for other in required_items(course) if other.id != item.id]
-    rows = progress.progress_by_item(user_id, [other.id for other in others])
-    return all(progress.item_status(rows.get(other.id)) == progress_rules.COMPLETE
-               for other in others)
+    statuses = progress.statuses_by_item(user_id, [other.id for other in others])
+    return all(statuses.get(other.id) == progress_rules.COMPLETE for other in others)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,9 @@ from flask.globals import request_ctx
 from flask_babel import get_locale, get_translations
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+_NUMBERS = frozenset({int, float})
 
 
 class TemplateTranslations:
@@ -93,9 +95,18 @@ class TemplateTranslations:
 
     @staticmethod
     def _format(eval_ctx: EvalContext, rv: str, variables: dict[str, Any]) -> str:
-        if eval_ctx.autoescape:
-            rv = Markup(rv)  # noqa: S704 - the catalogue's own markup is trusted, as in Jinja
-        return rv % variables
+        if not eval_ctx.autoescape:
+            return rv % variables
+        # What `Markup(rv) % variables` gives, without its per-variable wrapper objects:
+        # numbers as they are (for %d), everything else escaped.
+        try:
+            formatted = rv % {
+                name: value if type(value) in _NUMBERS else escape(value)
+                for name, value in variables.items()
+            }
+        except TypeError:  # a number of another type for %d, say: the general way
+            return Markup(rv) % variables  # noqa: S704 - the catalogue's markup is trusted
+        return Markup(formatted)  # noqa: S704 - the catalogue's markup, escaped variables
 
 
 class TemplateUrls:

@@ -4,8 +4,9 @@ The writes below (a heartbeat every 10 to 15 s per viewer, a completion now and 
 the participant's row for the item, merge, and write it back, with Core statements built
 once: building statements and the ORM's load and flush of the row cost more than the rest
 of a heartbeat's write.
-They return a `ProgressState`. Pages read the rows the same way (`progress_by_item`); an ORM
-`Progress` object loaded elsewhere in the transaction is kept in step by the writes (`_write`).
+They return a `ProgressState`. Pages read rows the same way (`progress_by_item`, or
+`statuses_by_item` where the status is all they show); an ORM `Progress` object loaded
+elsewhere in the transaction is kept in step by the writes (`_write`).
 """
 
 from dataclasses import dataclass, replace
@@ -166,6 +167,26 @@ def progress_by_item(user_id: int, item_ids) -> dict[int, Row]:
     return {row.item_id: row for row in rows}
 
 
+_STATUSES = select(_progress.c.item_id, _progress.c.status).where(
+    _progress.c.user_id == bindparam("user_id"),
+    _progress.c.item_id.in_(bindparam("item_ids", expanding=True)),
+)
+
+
+def statuses_by_item(user_id: int, item_ids) -> dict[int, str]:
+    """The status of each of the given items the user has a progress row for, in one query.
+
+    What the progress bars, summaries and the completion rule need: the status alone, not
+    the watched intervals and dates that `progress_by_item` also reads and converts.
+    """
+    item_ids = list(item_ids)
+    if not item_ids:
+        return {}
+    db.session.flush()  # what the session holds pending counts, as for an ORM query
+    rows = db.session.execute(_STATUSES, {"user_id": user_id, "item_ids": item_ids})
+    return {item_id: status for item_id, status in rows}
+
+
 def item_status(row: Row | None) -> str:
     """not_started, in_progress or complete."""
     return rules.NOT_STARTED if row is None else row.status
@@ -193,15 +214,15 @@ class Summary:
         return rules.IN_PROGRESS if self.started else rules.NOT_STARTED
 
 
-def summarise(items, rows: dict[int, Row]) -> Summary:
+def summarise(items, statuses: dict[int, str]) -> Summary:
     """Progress through items in order: required ones complete, and the first unfinished one.
 
     Only required items count toward completion, and the next item is the first required one
     not yet complete: an optional reading left aside does not hold the participant back.
     """
     required = [item for item in items if item.is_required]
-    unfinished = [i for i in required if item_status(rows.get(i.id)) != rules.COMPLETE]
-    started = any(item.id in rows for item in items)
+    unfinished = [i for i in required if statuses.get(i.id) != rules.COMPLETE]
+    started = any(item.id in statuses for item in items)
     return Summary(done=len(required) - len(unfinished), total=len(required),
                    next_item=unfinished[0] if unfinished else None, started=started)
 
@@ -212,21 +233,21 @@ class CourseProgress:
 
     modules: dict[int, Summary]
     overall: Summary
-    rows: dict[int, Row]
+    statuses: dict[int, str]
 
     def status_of(self, item) -> str:
         """not_started, in_progress or complete for one item of the course."""
-        return item_status(self.rows.get(item.id))
+        return self.statuses.get(item.id, rules.NOT_STARTED)
 
 
 def course_progress(user_id: int, modules) -> CourseProgress:
     """Progress through the given modules (with their items loaded), from one query."""
     items = [item for module in modules for item in module.items]
-    rows = progress_by_item(user_id, [item.id for item in items])
+    statuses = statuses_by_item(user_id, [item.id for item in items])
     return CourseProgress(
-        modules={module.id: summarise(module.items, rows) for module in modules},
-        overall=summarise(items, rows),
-        rows=rows,
+        modules={module.id: summarise(module.items, statuses) for module in modules},
+        overall=summarise(items, statuses),
+        statuses=statuses,
     )
 
 
@@ -238,5 +259,5 @@ def is_course_complete(user_id: int, course) -> bool:
     items = required_items(course)
     if not items:
         return False
-    rows = progress_by_item(user_id, [item.id for item in items])
-    return all(item_status(rows.get(item.id)) == rules.COMPLETE for item in items)
+    statuses = statuses_by_item(user_id, [item.id for item in items])
+    return all(statuses.get(item.id) == rules.COMPLETE for item in items)

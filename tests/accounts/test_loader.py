@@ -1,6 +1,7 @@
 from learning.accounts import services
 from learning.accounts.loader import load_user
 from learning.accounts.models import User
+from tests.conftest import page
 from tests.factories import make_user
 
 
@@ -45,3 +46,43 @@ def test_an_ended_session_or_a_deactivated_user_loads_nobody(db):
 
 def test_an_unknown_token_loads_nobody(db):
     assert load_user("no-such-token") is None
+
+
+def test_a_user_without_roles_loads_with_none(db):
+    user = make_user("plain@example.org")
+    user.roles.clear()
+    db.session.flush()
+    loaded = load_user(fresh_token(db, user))
+    assert loaded.role_names == set()
+    assert not loaded.has_role("participant")
+
+
+def test_roles_changed_in_the_request_are_the_ones_that_count(db):
+    user = make_user("admin-self@example.org", "participant", "admin")
+    loaded = load_user(fresh_token(db, user))
+    assert loaded.has_role("facilitator")  # admins hold every role
+    # An admin revoking their own admin role in this request: the loaded names give way to
+    # the roles relationship once it is loaded and changed.
+    loaded.roles[:] = [role for role in loaded.roles if role.role != "admin"]
+    assert loaded.role_names == {"participant"}
+    assert not loaded.has_role("facilitator")
+
+
+def test_a_role_granted_or_revoked_shows_on_the_next_request(db, client, auth):
+    make_user("rising@example.org")
+    db.session.commit()
+    auth.login("rising@example.org")
+
+    def navigation():
+        return [a.get_text(strip=True) for a in page(client.get("/learning")).select("nav a")]
+
+    def change(action):
+        action(services.find_user_by_email("rising@example.org"), "facilitator")
+        db.session.commit()
+        db.session.expunge_all()  # as another process would: nothing kept in memory
+
+    assert "Cohorts" not in navigation()
+    change(services.grant_role)
+    assert "Cohorts" in navigation()
+    change(services.revoke_role)
+    assert "Cohorts" not in navigation()

@@ -1,6 +1,7 @@
 """Templates' translations and URLs (learning/core/templating.py): resolved once, same output."""
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,9 @@ from babel.messages.mofile import write_mo
 from flask import g, render_template_string
 from flask_babel import force_locale, lazy_gettext
 from flask_babel import gettext as babel_gettext
+from jinja2 import Environment
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from learning import create_app
@@ -26,6 +30,7 @@ def french(tmp_path):
     catalog.add("Sign in", "Se connecter")
     catalog.add("Hello %(name)s", "<em>Bonjour</em> %(name)s")
     catalog.add("Fish & chips", "Poisson & frites")
+    catalog.add("Recording", "Enregistrement")
     # French has three plural forms in CLDR: one, many (millions) and other.
     catalog.add(
         ("%(num)d minute", "%(num)d minutes"),
@@ -217,3 +222,37 @@ def test_remembered_urls_are_bounded(app):
             assert urls.for_page()("core.home") == f"{root}/"
     assert len(urls._roots) <= 2
     assert all(len(remembered) <= 2 for remembered in urls._roots.values())
+
+
+@pytest.mark.parametrize("variables", [
+    {"name": "<b>Ann & Bo</b>"},
+    {"name": Markup("<em>trusted</em>")},
+    {"num": 3},
+    {"num": 2.5},
+    {"num": True},
+    {"num": Decimal("7")},
+    {"name": None, "num": 0},
+])
+def test_variables_are_escaped_as_markup_formatting_would(variables):
+    from learning.core.templating import TemplateTranslations
+
+    source = "%(name)s <i>has</i> %(num)d" if "num" in variables else "<i>Hi</i> %(name)s"
+    variables = {"name": "x", **variables}
+    on = TemplateTranslations._format(EvalContext(Environment(autoescape=True)), source,
+                                      dict(variables))
+    off = TemplateTranslations._format(EvalContext(Environment(autoescape=False)), source,
+                                       dict(variables))
+    assert on == Markup(source) % variables
+    assert type(on) is Markup
+    assert off == source % variables
+
+
+def test_item_kind_labels_are_remembered_per_catalogue(french):
+    from learning.catalog.views import labels
+
+    def kind_label(language):
+        with french.test_request_context("/", headers={"Accept-Language": language}):
+            return labels()["kind_labels"]["recording"]
+
+    assert [kind_label("fr"), kind_label("en"), kind_label("fr")] == [
+        "Enregistrement", "Recording", "Enregistrement"]

@@ -53,8 +53,9 @@ def test_marking_complete_is_idempotent(recording):
 def test_summary_counts_required_items_and_finds_the_next_one(recording):
     user, recording_item, module = recording
     services.mark_complete(user.id, recording_item, "transcript")
-    rows = services.progress_by_item(user.id, [i.id for i in module.items])
-    summary = services.summarise(module.items, rows)
+    statuses = services.statuses_by_item(user.id, [i.id for i in module.items])
+    assert statuses == {recording_item.id: rules.COMPLETE}
+    summary = services.summarise(module.items, statuses)
     assert (summary.done, summary.total, summary.percent) == (1, 3, 33)
     assert summary.next_item == module.items[1]
     assert summary.status == rules.IN_PROGRESS
