@@ -28,6 +28,7 @@ macros imported without context see, stays Flask's.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -36,8 +37,11 @@ from weakref import WeakKeyDictionary
 from flask import Flask, has_request_context
 from flask.globals import request_ctx
 from flask_babel import get_locale, get_translations
-from jinja2 import pass_eval_context
+from jinja2 import Environment, nodes, pass_eval_context
+from jinja2.ext import Extension
 from jinja2.nodes import EvalContext
+from jinja2.parser import Parser
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 _NUMBERS = frozenset({int, float})
@@ -187,3 +191,56 @@ def page_context(urls: TemplateUrls) -> dict[str, Any]:
 def init_app(app: Flask) -> None:
     """Hand every render its translations and URLs; call after Flask-Babel's init_app."""
     app.context_processor(partial(page_context, TemplateUrls(app)))
+    app.jinja_env.add_extension(FragmentCache)
+
+
+class FragmentCache(Extension):
+    """`{% fragment key, ... %}...{% endfragment %}`: a part of a page rendered once per key.
+
+    For markup that many requests render alike: the navigation, a module's description and
+    item list. The template names, after the tag, every value the body depends on other
+    than the language and the request root, which the key always includes (so does the
+    place of the tag in its template); whatever differs per person or request (a status, a
+    CSRF token) stays outside. A value in the key must be hashable and must not change under
+    the same key: a course outline's version, a role, an endpoint name. Parts are kept per
+    application and process, at most MAX_FRAGMENTS of them (all are forgotten when full);
+    nothing is kept while templates reload (debug), since a changed template would not show.
+    """
+
+    tags = frozenset({"fragment"})
+    MAX_FRAGMENTS = 4096
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.extend(fragment_store={})
+        self._places = itertools.count()
+
+    def parse(self, parser: Parser) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        values = []
+        while parser.stream.current.type != "block_end":
+            if values:
+                parser.stream.expect("comma")
+            values.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endfragment",), drop_needle=True)
+        # Each tag, as parsed, is its own place: templates from strings have no name.
+        place = nodes.Const((parser.name, lineno, next(self._places)))
+        key = nodes.Tuple(values, "load")
+        call = self.call_method("_render", [nodes.ContextReference(), place, key])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    def _render(self, context: Context, place: tuple, values: tuple, caller) -> str:
+        environment = self.environment
+        if environment.auto_reload:
+            return caller()
+        root = request_ctx.request.script_root if has_request_context() else None
+        key = (place, context.get("current_locale"), root, values)
+        store = environment.fragment_store
+        try:
+            return store[key]
+        except KeyError:
+            rendered = caller()
+            if len(store) >= self.MAX_FRAGMENTS:
+                store.clear()
+            store[key] = rendered
+            return rendered
