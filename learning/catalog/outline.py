@@ -18,6 +18,7 @@ item's body (readings, transcripts, instruments) load the item itself.
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from itertools import chain
 from threading import Lock
 
@@ -180,12 +181,23 @@ _modules = Module.__table__
 _items = Item.__table__
 # The outline's version and the user's membership, in one round trip.
 _FOUND = select(_course.id, _course.outline_version, *cohorts.membership_columns(_course.id))
-_BY_SLUG = _FOUND.where(_course.slug == bindparam("slug"))
 _BY_ITEM = (
     _FOUND.join(_modules, _modules.c.course_id == _course.id)
     .join(_items, _items.c.module_id == _modules.c.id)
     .where(_items.c.id == bindparam("item_id"))
 )
+
+
+@cache
+def _by_slug():
+    """`_FOUND` by slug, with the user's item statuses too: what the course's pages need.
+
+    Built at first use: the progress module, which knows the statuses, imports this one.
+    """
+    from learning.progress.services import statuses_column
+
+    return _FOUND.add_columns(statuses_column(_course.id).label("statuses")).where(
+        _course.slug == bindparam("slug"))
 
 
 def _found(row, user) -> tuple[CourseOutline, cohorts.Membership] | None:
@@ -201,10 +213,19 @@ def _user_id(user) -> int | None:
     return user.id if user.is_authenticated else None
 
 
-def outline_by_slug(slug: str, user) -> tuple[CourseOutline, cohorts.Membership] | None:
-    """The outline of the course with this slug and the user's membership (no access check)."""
-    row = db.session.execute(_BY_SLUG, {"slug": slug, "user_id": _user_id(user)}).first()
-    return _found(row, user)
+def outline_by_slug(
+    slug: str, user
+) -> tuple[CourseOutline, cohorts.Membership, dict[int, str]] | None:
+    """The outline of the course with this slug, the user's membership and item statuses.
+
+    The statuses (not_started is no entry) are those of `progress.statuses_column`. No
+    access check.
+    """
+    from learning.progress.services import statuses_from
+
+    row = db.session.execute(_by_slug(), {"slug": slug, "user_id": _user_id(user)}).first()
+    found = _found(row, user)
+    return None if found is None else (*found, statuses_from(row.statuses))
 
 
 def outline_by_item(item_id: int, user) -> tuple[CourseOutline, cohorts.Membership] | None:

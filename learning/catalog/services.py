@@ -121,16 +121,20 @@ def _visible_outline_or_404(found) -> tuple[CourseOutline, CourseAccess]:
     """The outline a lookup found and the user's access, if they may see the course."""
     if found is None:
         abort(404)
-    course, member = found
+    course, member = found[:2]
     access = course_access(current_user, course, member)
     if not access.can_view:
         _refuse(course)
     return course, access
 
 
-def get_outline_or_404(slug: str) -> tuple[CourseOutline, CourseAccess]:
-    """The outline of the course with this slug and the user's access, if they may see it."""
-    return _visible_outline_or_404(outline_by_slug(slug, current_user))
+def get_outline_or_404(slug: str) -> tuple[CourseOutline, CourseAccess, dict[int, str]]:
+    """The outline of the course with this slug, if the user may see it.
+
+    With the user's access and their item statuses in it (for `progress.course_progress`).
+    """
+    found = outline_by_slug(slug, current_user)
+    return (*_visible_outline_or_404(found), found[2])
 
 
 def get_module_outline_or_404(

@@ -84,13 +84,14 @@ def my_learning():
 @bp.get("/courses/<slug>")
 @login_required
 def course(slug):
-    course, access = catalog.get_outline_or_404(slug)
+    course, access, statuses = catalog.get_outline_or_404(slug)
     modules = course.visible_modules(access.is_preview)
     return render_template(
         "catalog/course.html",
         course=course,
         modules=modules,
-        progress=progress.course_progress(current_user.id, modules) if access.is_enrolled else None,
+        progress=(progress.course_progress(current_user.id, modules, statuses)
+                  if access.is_enrolled else None),
         is_preview=access.is_preview,
         certificate=certificates.certificate_for(current_user.id, course.id),
     )
@@ -99,7 +100,7 @@ def course(slug):
 @bp.get("/courses/<slug>/modules/<module_slug>")
 @login_required
 def module(slug, module_slug):
-    course, access = catalog.get_outline_or_404(slug)
+    course, access, statuses = catalog.get_outline_or_404(slug)
     module = catalog.get_module_outline_or_404(course, access, module_slug)
     previous, following = catalog.neighbours(course.visible_modules(access.is_preview), module)
     return render_template(
@@ -108,7 +109,7 @@ def module(slug, module_slug):
         module=module,
         previous=previous,
         following=following,
-        progress=(progress.course_progress(current_user.id, [module])
+        progress=(progress.course_progress(current_user.id, [module], statuses)
                   if access.is_enrolled else None),
         is_preview=access.is_preview,
     )

@@ -9,17 +9,19 @@ They return a `ProgressState`. Pages read rows the same way (`progress_by_item`,
 elsewhere in the transaction is kept in step by the writes (`_write`).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from blinker import Namespace
 from flask import current_app
-from sqlalchemy import Row, bindparam, select, update
+from sqlalchemy import Row, String, bindparam, cast, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.util import identity_key
 
 from learning.accounts.models import utcnow
+from learning.catalog.models import Item, Module
 from learning.catalog.services import required_items
 from learning.extensions import db
 from learning.progress import rules
@@ -187,6 +189,32 @@ def statuses_by_item(user_id: int, item_ids) -> dict[int, str]:
     return {item_id: status for item_id, status in rows}
 
 
+def statuses_column(course_id):
+    """One SQL column: the statuses of the course's items for the user in `user_id`, as text.
+
+    `course_id` is a column naming the course: the query that finds a course for a page
+    brings what its progress bars need in the same round trip (learning/catalog/outline.py).
+    Read it with `statuses_from`.
+    """
+    item, module = Item.__table__.c, Module.__table__.c
+    pair = cast(_progress.c.item_id, String) + ":" + _progress.c.status
+    return (
+        select(func.aggregate_strings(pair, " "))
+        .select_from(_progress.join(Item.__table__, item.id == _progress.c.item_id)
+                     .join(Module.__table__, module.id == item.module_id))
+        .where(_progress.c.user_id == bindparam("user_id"), module.course_id == course_id)
+        .scalar_subquery()
+    )
+
+
+def statuses_from(found: str | None) -> dict[int, str]:
+    """The statuses, by item id, that `statuses_column` found."""
+    if not found:
+        return {}
+    pairs = (pair.split(":") for pair in found.split())
+    return {int(item_id): status for item_id, status in pairs}
+
+
 def item_status(row: Row | None) -> str:
     """not_started, in_progress or complete."""
     return rules.NOT_STARTED if row is None else row.status
@@ -240,10 +268,16 @@ class CourseProgress:
         return self.statuses.get(item.id, rules.NOT_STARTED)
 
 
-def course_progress(user_id: int, modules) -> CourseProgress:
-    """Progress through the given modules (with their items loaded), from one query."""
+def course_progress(user_id: int, modules,
+                    statuses: Mapping[int, str] | None = None) -> CourseProgress:
+    """Progress through the given modules (with their items loaded).
+
+    From the user's item statuses when the caller has them (`statuses_column`), else from
+    one query.
+    """
     items = [item for module in modules for item in module.items]
-    statuses = statuses_by_item(user_id, [item.id for item in items])
+    if statuses is None:
+        statuses = statuses_by_item(user_id, [item.id for item in items])
     return CourseProgress(
         modules={module.id: summarise(module.items, statuses) for module in modules},
         overall=summarise(items, statuses),

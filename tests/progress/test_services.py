@@ -135,3 +135,10 @@ def test_a_course_without_required_items_is_never_complete(recording):
     for item in module.items:
         item.is_required = False
     assert not services.is_course_complete(user.id, module.course)
+
+
+def test_statuses_found_with_the_course_read_back_by_item():
+    assert services.statuses_from(None) == {}
+    assert services.statuses_from("") == {}
+    assert services.statuses_from("12:complete 7:in_progress") == {12: "complete",
+                                                                  7: "in_progress"}

@@ -3,6 +3,7 @@ import json
 import pytest
 from sqlalchemy import select
 
+from learning.progress import services
 from learning.progress.models import Progress
 from tests import factories
 from tests.conftest import page
@@ -220,6 +221,26 @@ def test_module_page_shows_each_items_status(client, auth, course_world):
                 for li in soup.select("ol.items > li")]
     assert statuses == ["In progress", "✓Complete", "Not started"]
     assert "1 of 3 required items complete (33%)" in soup.select_one(".progress").get_text()
+
+
+def test_pages_show_only_the_participants_own_statuses(app, client, auth, db, course_world):
+    # Another participant of the same cohort has finished what this one has not begun.
+    other = factories.make_user("colleague@example.org")
+    factories.enrol(other, factories.make_cohort(course_world["course"], name="Cohort B",
+                                                 join_code="SECOND2024"))
+    db.session.commit()
+    for item in ("recording", "reading"):
+        services.mark_complete(other.id, course_world[item], "read")
+    db.session.commit()
+    auth.login()
+    watch(client, course_world["recording"], [[0, 20]])
+    soup = page(client.get("/courses/mindsets/modules/one"))
+    statuses = [li.select_one(".status").get_text(strip=True)
+                for li in soup.select("ol.items > li")]
+    assert statuses == ["In progress", "Not started", "Not started"]
+    course_page = page(client.get("/courses/mindsets"))
+    assert [p.get_text(" ", strip=True) for p in course_page.select(".progress-text")][0] \
+        == "0 of 6 required items complete (0%)"
 
 
 def test_course_page_and_my_learning_show_progress_and_where_to_continue(client, auth,
