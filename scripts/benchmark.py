@@ -5,14 +5,15 @@ content, the demo accounts and a synthetic cohort of several hundred participant
 progress), starts `gunicorn -w 2`, signs participants in through the real sign-in form, and
 drives three scenarios with wrk from a second process: the ceiling (GET /ping, a short text
 through the same app and middleware), a participant's module page, and progress heartbeats
-from many participants. It prints requests per second, p50 and p99 latency and errors, and
-writes them with the ratios to the ceiling, machine and versions into BENCHMARKS.md.
+from many participants, in turn, for a few rounds. It prints requests per second, p50 and
+p99 latency and errors, and writes them with the ratios to the ceiling, machine and versions
+into BENCHMARKS.md.
 
 Run by hand from the repository root (not part of `make test`); a full run on both databases
 takes a few minutes:
 
     python3 scripts/benchmark.py [--databases sqlite,postgresql] [--participants 300]
-                                 [--duration 15] [--connections 32]
+                                 [--duration 5] [--rounds 3] [--connections 32]
 
 It installs nothing: wrk must be on the PATH (`apt-get install wrk`). It runs under the
 project's .venv (re-starting itself there when needed). PostgreSQL is reached at
@@ -538,6 +539,32 @@ def measure(installation: Installation, scenario: str, arguments: list[str],
     )
 
 
+def combined(results: list[Result]) -> Result:
+    """One scenario's rounds as one result.
+
+    Counts add up; p50 is the median round's, p99 the worst round's.
+    """
+    middle = sorted(result.p50_ms for result in results)[len(results) // 2]
+
+    def added(name: str) -> dict[str, int]:
+        total: dict[str, int] = {}
+        for result in results:
+            for key, count in getattr(result, name).items():
+                total[key] = total.get(key, 0) + count
+        return total
+
+    return Result(
+        scenario=results[0].scenario,
+        requests=sum(result.requests for result in results),
+        seconds=sum(result.seconds for result in results),
+        p50_ms=middle,
+        p99_ms=max(result.p99_ms for result in results),
+        statuses=added("statuses"),
+        socket_errors=added("socket_errors"),
+        locked=sum(result.locked for result in results),
+    )
+
+
 def benchmark_database(database: str, options: argparse.Namespace) -> DatabaseRun:
     """Build, serve and measure one database; clean up whatever happens."""
     workdir = Path(tempfile.mkdtemp(prefix=f"learning-bench-{database}-"))
@@ -561,10 +588,17 @@ def benchmark_database(database: str, options: argparse.Namespace) -> DatabaseRu
             "module": ["module", str(cookies), target.module_path],
             "heartbeat": ["heartbeat", str(heartbeats)],
         }
-        for scenario in SCENARIOS:
-            say(f"{database}: {SCENARIO_TITLES[scenario]}, {options.duration} s "
-                f"at {options.connections} connections")
-            run.results[scenario] = measure(installation, scenario, arguments[scenario], options)
+        # The scenarios take turns, round after round: a machine whose speed drifts during
+        # the run (other work, CPU frequency) then weighs on the ceiling and the others alike.
+        rounds: dict[str, list[Result]] = {scenario: [] for scenario in SCENARIOS}
+        for number in range(1, options.rounds + 1):
+            for scenario in SCENARIOS:
+                say(f"{database}: round {number} of {options.rounds}, "
+                    f"{SCENARIO_TITLES[scenario]}, {options.duration} s "
+                    f"at {options.connections} connections")
+                rounds[scenario].append(
+                    measure(installation, scenario, arguments[scenario], options))
+        run.results = {scenario: combined(results) for scenario, results in rounds.items()}
         succeeded = True
         return run
     finally:
@@ -721,8 +755,10 @@ def write_report(path: Path, runs: list[DatabaseRun], options: argparse.Namespac
         f"- Server: gunicorn, {options.workers} sync workers, LEARNING_ENV=production "
         "(CSRF on, sessions checked against the database on every request)",
         f"- Load: wrk from a second process, {options.threads} threads, "
-        f"{options.connections} connections, {options.duration} s per scenario after a "
-        f"{options.warmup} s warm-up; module pages and heartbeats rotate among "
+        f"{options.connections} connections; the three scenarios in turn, "
+        f"{options.rounds} round(s) of {options.duration} s each, every one after a "
+        f"{options.warmup} s warm-up (req/s over all rounds, p50 the median round's, p99 the "
+        "worst round's); module pages and heartbeats rotate among "
         f"{first.signed_in} signed-in participants (heartbeats over every recording of the "
         "course, with varied watched intervals)",
         "",
@@ -775,10 +811,13 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
                         help="synthetic participants to generate (default: 300)")
     parser.add_argument("--signed-in", type=int, default=64,
                         help="participants to sign in and rotate among (default: 64)")
-    parser.add_argument("--duration", type=int, default=15,
-                        help="seconds per scenario (default: 15)")
-    parser.add_argument("--warmup", type=int, default=3,
-                        help="seconds of unmeasured load before each scenario (default: 3)")
+    parser.add_argument("--duration", type=int, default=5,
+                        help="seconds per scenario and round (default: 5)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="times the scenarios run in turn; the figures add up over the "
+                             "rounds (default: 3)")
+    parser.add_argument("--warmup", type=int, default=2,
+                        help="seconds of unmeasured load before each measurement (default: 2)")
     parser.add_argument("--connections", type=int, default=32,
                         help="concurrent connections (default: 32)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default: 2)")
@@ -798,7 +837,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     unknown = set(options.databases) - {"sqlite", "postgresql"}
     if unknown or not options.databases:
         parser.error(f"--databases takes sqlite and/or postgresql, not {', '.join(unknown)}")
-    for name in ("participants", "signed_in", "duration", "connections", "threads", "workers"):
+    for name in ("participants", "signed_in", "duration", "rounds", "connections", "threads",
+                 "workers"):
         if getattr(options, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if options.warmup < 0:
