@@ -756,7 +756,8 @@ def write_report(path: Path, runs: list[DatabaseRun], options: argparse.Namespac
         "(CSRF on, sessions checked against the database on every request)",
         f"- Load: wrk from a second process, {options.threads} threads, "
         f"{options.connections} connections; the three scenarios in turn, "
-        f"{options.rounds} round(s) of {options.duration} s each, every one after a "
+        f"{options.rounds} round{'' if options.rounds == 1 else 's'} of {options.duration} s "
+        "each, every one after a "
         f"{options.warmup} s warm-up (req/s over all rounds, p50 the median round's, p99 the "
         "worst round's); module pages and heartbeats rotate among "
         f"{first.signed_in} signed-in participants (heartbeats over every recording of the "
