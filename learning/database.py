@@ -13,22 +13,26 @@ The rule for requests, then:
   for the whole request, so such requests run one at a time, across processes too.
 - A busy view that writes little may declare `@reads_then_writes`. Its reads (session,
   item, access checks) then run in a deferred transaction, which it ends with
-  `end_read_transaction()`; it writes only inside `write_transaction()`, whose BEGIN
-  IMMEDIATE waits (busy timeout) for the lock, and commits there: the lock covers the write
-  alone. Never a write in the deferred transaction ("database is locked" above):
-  `end_read_transaction()` refuses pending changes. What was read may change before the
-  write begins, as between two requests: the write reads again, under its lock, the rows it
-  changes; the access checks and the rest stand as of the reads, as for a request a moment
-  earlier.
+  `end_read_transaction()`; it writes only inside `write_transaction()` (or
+  `single_statement_write()`, below), whose BEGIN IMMEDIATE waits (busy timeout) for the
+  lock, and commits there: the lock covers the write alone. Never a write in the deferred
+  transaction ("database is locked" above): `end_read_transaction()` refuses pending
+  changes. What was read may change before the write begins, as between two requests: the
+  write reads again, under its lock, the rows it changes, or writes on condition that they
+  have not changed; the access checks and the rest stand as of the reads, as for a request
+  a moment earlier.
 
 PostgreSQL has no database-wide write lock: a writer locks the rows it writes (or selects
-FOR UPDATE), so a `@reads_then_writes` view there is one transaction, as any other.
+FOR UPDATE). There, a safe request (GET, HEAD, OPTIONS) and a `@reads_then_writes` view read
+in autocommit outside `write_transaction()`: no BEGIN and no ROLLBACK, two round trips fewer
+on every page. Their reads see no less than before: at READ COMMITTED, the server's default
+and ours, each statement of a transaction takes its own snapshot anyway. Such a request
+writes only inside `write_transaction()`, which gets a transaction of its own, or as one
+statement inside `single_statement_write()`.
 
-On PostgreSQL, a safe request (GET, HEAD, OPTIONS) outside `write_transaction()` reads in
-autocommit: no BEGIN and no ROLLBACK, two round trips fewer on every page. Its reads see no
-less than before: at READ COMMITTED, the server's default and ours, each statement of a
-transaction takes its own snapshot anyway. Such a request must not write; one that has to
-writes inside `write_transaction()`, which gets a transaction of its own.
+`single_statement_write()` is for a write that is one statement, atomic on its own, such as
+an UPDATE conditional on what was read: on PostgreSQL it runs in autocommit, one round trip
+instead of three (BEGIN, the statement, COMMIT); on SQLite in an immediate transaction.
 
 A pooled PostgreSQL connection is checked (one round trip) when it comes out of the pool only
 if it has sat there idle for more than a second: long enough for a server restart or an idle
@@ -64,6 +68,30 @@ def write_transaction() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+@contextmanager
+def single_statement_write() -> Iterator[None]:
+    """Run one writing statement, committed when the block ends (see the module docstring).
+
+    For a `@reads_then_writes` view after `end_read_transaction()`. The block sends that one
+    statement and nothing else: on PostgreSQL it commits as it runs, so a second statement
+    would not be atomic with it. Outside a request (a command, a test), the block's
+    statement runs in the session's transaction, committed when the block ends.
+    """
+    from learning.extensions import db
+
+    if _write_intent.get() or (has_request_context() and not _autocommits()):
+        # On PostgreSQL it would run on a second connection, outside the transaction, and
+        # wait for the locks that transaction holds.
+        raise RuntimeError("single_statement_write() inside a transaction")
+    if db.engine.dialect.name == "sqlite":
+        with write_transaction():
+            yield
+            db.session.commit()
+        return
+    yield
+    db.session.commit()  # in autocommit, no round trip: ends the session's transaction
+
+
 def reads_then_writes(view):
     """Declare that a state-changing view writes only inside `write_transaction()`.
 
@@ -80,9 +108,7 @@ def end_read_transaction() -> None:
     """End a `@reads_then_writes` view's reads, before its `write_transaction()`.
 
     On SQLite, commits the deferred read transaction: the write must begin its own,
-    immediate, one. On PostgreSQL the transaction simply goes on into the write, saving a
-    commit and a connection check-out (with its ping): the reads locked nothing a writer
-    waits for, and each statement after them sees what others committed (READ COMMITTED).
+    immediate, one. On PostgreSQL the reads ran in autocommit: there is nothing to end.
 
     The commit keeps the objects the reads loaded as they are. Expiring them, as a commit
     does by default, would load them again at the next attribute read, inside the write
@@ -117,9 +143,11 @@ def _wants_immediate() -> bool:
     return not _view_writes_explicitly()
 
 
-def _reads_only() -> bool:
-    return (has_request_context() and request.method in SAFE_METHODS
-            and not _write_intent.get())
+def _autocommits() -> bool:
+    """On PostgreSQL: whether statements now run in autocommit (see the module docstring)."""
+    if _write_intent.get() or not has_request_context():
+        return False
+    return request.method in SAFE_METHODS or _view_writes_explicitly()
 
 
 _autocommit_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
@@ -136,11 +164,11 @@ def _autocommit(engine: Engine) -> Engine:
 
 
 class Session(_FlaskSession):
-    """Flask-SQLAlchemy's session, reading in autocommit on PostgreSQL for safe requests."""
+    """Flask-SQLAlchemy's session, in autocommit on PostgreSQL where reads need no transaction."""
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
         engine = super().get_bind(mapper, clause=clause, bind=bind, **kwargs)
-        if engine.dialect.name == "postgresql" and _reads_only():
+        if engine.dialect.name == "postgresql" and _autocommits():
             return _autocommit(engine)
         return engine
 

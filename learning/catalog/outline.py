@@ -21,6 +21,7 @@ from datetime import date
 from functools import cache
 from itertools import chain
 from threading import Lock
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import bindparam, event, select
@@ -181,11 +182,22 @@ _modules = Module.__table__
 _items = Item.__table__
 # The outline's version and the user's membership, in one round trip.
 _FOUND = select(_course.id, _course.outline_version, *cohorts.membership_columns(_course.id))
-_BY_ITEM = (
-    _FOUND.join(_modules, _modules.c.course_id == _course.id)
-    .join(_items, _items.c.module_id == _modules.c.id)
-    .where(_items.c.id == bindparam("item_id"))
-)
+
+
+@cache
+def _by_item():
+    """`_FOUND` by item, with the user's progress row for it: what a progress report needs.
+
+    Built at first use, as `_by_slug` below.
+    """
+    from learning.progress.services import with_progress_row
+
+    return with_progress_row(
+        _FOUND.join(_modules, _modules.c.course_id == _course.id)
+        .join(_items, _items.c.module_id == _modules.c.id)
+        .where(_items.c.id == bindparam("item_id")),
+        _items.c.id,
+    )
 
 
 @cache
@@ -228,10 +240,17 @@ def outline_by_slug(
     return None if found is None else (*found, statuses_from(row.statuses))
 
 
-def outline_by_item(item_id: int, user) -> tuple[CourseOutline, cohorts.Membership] | None:
-    """The outline of the course holding this item and the user's membership (no access check)."""
-    row = db.session.execute(_BY_ITEM, {"item_id": item_id, "user_id": _user_id(user)}).first()
-    return _found(row, user)
+def outline_by_item(item_id: int, user) -> tuple[CourseOutline, cohorts.Membership, Any] | None:
+    """The outline of the course holding this item, the user's membership and progress row.
+
+    The row is a `progress.ProgressState`, None if the user has none. No access check.
+    """
+    from learning.progress.services import progress_row_from
+
+    user_id = _user_id(user)
+    row = db.session.execute(_by_item(), {"item_id": item_id, "user_id": user_id}).first()
+    found = _found(row, user)
+    return None if found is None else (*found, progress_row_from(row, user_id, item_id))
 
 
 def _changed_courses(session: Session) -> Iterator[Course]:

@@ -8,7 +8,7 @@ Items have no publication state of their own: they follow their module.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user
@@ -147,17 +147,19 @@ def get_module_outline_or_404(
     return module
 
 
-def get_item_outline_or_404(item_id: int) -> tuple[CourseOutline, CourseAccess, ItemOutline]:
+def get_item_outline_or_404(item_id: int) -> tuple[CourseOutline, CourseAccess, ItemOutline, Any]:
     """The item with this id from its course's outline, if the user may see its module.
 
     The same answers as get_item_by_id_or_404, for requests (progress reports) that need the
-    item's outline, not its body.
+    item's outline, not its body. With the user's progress row for the item, as read (a
+    `progress.ProgressState`, None if there is none).
     """
-    course, access = _visible_outline_or_404(outline_by_item(item_id, current_user))
+    found = outline_by_item(item_id, current_user)
+    course, access = _visible_outline_or_404(found)
     found_item = course.item(item_id)  # None only if deleted since the query above
     if found_item is None or not (found_item[0].is_published or access.is_preview):
         abort(404)
-    return course, access, found_item[1]
+    return course, access, found_item[1], found[2]
 
 
 def get_module_or_404(course: Course, slug: str) -> Module:

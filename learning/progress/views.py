@@ -10,7 +10,12 @@ from flask_wtf.csrf import generate_csrf
 
 from learning.catalog.services import get_item_outline_or_404
 from learning.core.api import json_errors
-from learning.database import end_read_transaction, reads_then_writes, write_transaction
+from learning.database import (
+    end_read_transaction,
+    reads_then_writes,
+    single_statement_write,
+    write_transaction,
+)
 from learning.extensions import db
 from learning.progress import bp, rules, services
 from learning.progress.forms import CompleteForm
@@ -34,7 +39,8 @@ def participant_item(view):
     """Find the item of a progress request in its course's outline, for a participant only.
 
     The view gets the course's and the item's outlines (learning/catalog/outline.py): what
-    progress needs of them, without loading the item's body.
+    progress needs of them, without loading the item's body. And the participant's progress
+    row for the item, as read with them (None if there is none).
 
     Others get a 401 (not signed in), 404 (cannot see the item) or 403 (can see it, e.g. as
     a facilitator previewing, but keeps no progress in the course).
@@ -44,10 +50,10 @@ def participant_item(view):
     def wrapped(item_id: int):
         if not current_user.is_authenticated:
             abort(401)
-        course, access, item = get_item_outline_or_404(item_id)
+        course, access, item, seen = get_item_outline_or_404(item_id)
         if not access.is_enrolled:
             abort(403)
-        return view(course, item)
+        return view(course, item, seen)
 
     return wrapped
 
@@ -65,11 +71,15 @@ def csrf_token():
 @reads_then_writes
 @json_errors
 @participant_item
-def watch(course, item):
+def watch(course, item, seen):
     """Merge the intervals the player reports as watched; answer with the item's state.
 
-    The busiest write of the site: on SQLite it holds the write lock only for the merge
-    (learning/database.py), not while the session, the item and the access are checked.
+    The busiest write of the site. The row was read with the item: most reports write it
+    back in one statement, named by the revision read (`record_watch_if_unchanged`). The
+    first report on an item, one that completes it, and one that another write overtook are
+    recorded under the row's lock. On SQLite either write holds the database's write lock
+    only while it writes (learning/database.py), not while the session, the item and the
+    access are checked.
     """
     if item.kind != "recording" or not item.duration_seconds:
         return json_error(400, "this item is not a recording")
@@ -82,9 +92,14 @@ def watch(course, item):
                           else "intervals must be JSON")
     user_id, duration = current_user.id, item.duration_seconds
     end_read_transaction()
-    with write_transaction():
-        state = services.record_watch(user_id, item, intervals, position)
-        db.session.commit()
+    state = None
+    if seen is not None:
+        with single_statement_write():
+            state = services.record_watch_if_unchanged(seen, item, intervals, position)
+    if state is None:
+        with write_transaction():
+            state = services.record_watch(user_id, item, intervals, position)
+            db.session.commit()
     # The commit expired the ORM objects: the answer uses only what was read before it.
     return jsonify(
         status=state.status,
@@ -104,7 +119,7 @@ def _position(raw: str | None, duration: int) -> float | None:
 
 @bp.post("/items/<int:item_id>/complete")
 @participant_item
-def complete(course, item):
+def complete(course, item, _seen):
     """Mark a reading read, or a recording done by reading its transcript (works without JS)."""
     form = CompleteForm()
     if not form.validate_on_submit():

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import create_engine, event, inspect, text
 
 import learning.database
-from learning.database import end_read_transaction, write_transaction
+from learning.database import end_read_transaction, single_statement_write, write_transaction
 from tests import factories
 
 
@@ -62,7 +62,8 @@ def test_ending_the_reads_keeps_what_they_loaded(app, db):
     end_read_transaction()
     assert not inspect(user).expired_attributes
     assert db.session().expire_on_commit  # the session's setting is back
-    # SQLite: the read transaction is over; PostgreSQL: it goes on into the write.
+    # SQLite: the read transaction is over. PostgreSQL: nothing to end (in a request, such
+    # reads run in autocommit; outside one, as here, the transaction goes on).
     assert db.session().in_transaction() == (db.engine.dialect.name != "sqlite")
 
 
@@ -73,6 +74,45 @@ def test_ending_the_reads_refuses_changes_made_before_the_write(app, db):
     with pytest.raises(RuntimeError, match="before the write transaction"):
         end_read_transaction()
     db.session.rollback()
+
+
+def _names(db) -> list[str]:
+    db.session.rollback()
+    names = db.session.scalars(text('SELECT name FROM "user" ORDER BY id')).all()
+    db.session.rollback()
+    return names
+
+
+def test_a_single_statement_write_is_committed_when_its_block_ends(app, db):
+    user = factories.make_user(name="Before")
+    db.session.commit()
+    with app.test_request_context("/progress/items/1/watch", method="POST"):
+        db.session.execute(text("SELECT 1"))  # the view's reads
+        end_read_transaction()
+        with single_statement_write():
+            db.session.execute(text('UPDATE "user" SET name = :name WHERE id = :id'),
+                               {"name": "After", "id": user.id})
+        db.session.remove()  # a rollback now would have nothing left to undo
+    assert _names(db) == ["After"]
+
+
+def test_a_single_statement_write_refuses_to_run_inside_a_transaction(app, db):
+    with app.test_request_context("/sign-out", method="POST"), pytest.raises(
+            RuntimeError, match="inside a transaction"), single_statement_write():
+        pass
+    with app.test_request_context("/progress/items/1/watch", method="POST"), \
+            write_transaction(), pytest.raises(RuntimeError, match="inside a transaction"), \
+            single_statement_write():
+        pass
+
+
+def test_a_single_statement_write_takes_the_sqlite_lock_for_itself(app, db, begins):
+    with app.test_request_context("/progress/items/1/watch", method="POST"):
+        db.session.execute(text("SELECT 1"))
+        end_read_transaction()
+        with single_statement_write():
+            db.session.execute(text("SELECT 1"))
+    assert begins == ["BEGIN", "BEGIN IMMEDIATE"]
 
 
 # --- PostgreSQL: reads in autocommit, idle connections checked --------------------------------
@@ -99,12 +139,13 @@ def _in_autocommit(app, db, path, method, *, writes=False):
     return autocommit
 
 
-def test_safe_requests_read_in_autocommit_on_postgresql(app, postgresql):
+def test_safe_requests_and_reads_before_writes_run_in_autocommit_on_postgresql(app, postgresql):
     assert _in_autocommit(app, postgresql, "/", "GET")
     assert _in_autocommit(app, postgresql, "/", "HEAD")
+    assert _in_autocommit(app, postgresql, "/progress/items/1/watch", "POST")  # reads_then_writes
     # The connection goes back to the pool with its transactions, for whoever comes next.
     assert not _in_autocommit(app, postgresql, "/sign-out", "POST")
-    assert not _in_autocommit(app, postgresql, "/progress/items/1/watch", "POST")
+    assert not _in_autocommit(app, postgresql, "/progress/items/1/watch", "POST", writes=True)
     assert not _in_autocommit(app, postgresql, "/", "GET", writes=True)
     with app.app_context():
         assert not postgresql.session.connection().connection.driver_connection.autocommit

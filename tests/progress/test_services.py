@@ -5,6 +5,7 @@ from sqlalchemy import select
 from learning import create_app
 from learning.catalog.models import Item
 from learning.config import TestingConfig
+from learning.database import single_statement_write
 from learning.extensions import db
 from learning.progress import rules, services
 from learning.progress.models import Progress
@@ -39,6 +40,29 @@ def test_progress_never_goes_down(recording):
     assert row.status == rules.COMPLETE
     assert row.detail["intervals"] == [[0, 60]]
     assert row.completed_at == first_completed
+
+
+def test_a_write_from_an_unlocked_read_happens_only_if_no_other_write_came_first(recording):
+    user, item, _ = recording
+    seen = services.record_watch(user.id, item, [(0, 10)], 10)
+    db.session.commit()
+    with single_statement_write():
+        written = services.record_watch_if_unchanged(seen, item, [(20, 30)], 30)
+    assert written.detail["intervals"] == [[0, 10], [20, 30]]
+    assert written.revision == seen.revision + 1
+    with single_statement_write():  # from the same, now stale, read
+        assert services.record_watch_if_unchanged(seen, item, [(40, 45)], 45) is None
+    row = db.session.scalar(select(Progress))
+    assert (row.detail["intervals"], row.revision) == ([[0, 10], [20, 30]], written.revision)
+
+
+def test_a_completion_is_not_written_from_an_unlocked_read(recording):
+    user, item, _ = recording
+    seen = services.record_watch(user.id, item, [(0, 10)], 10)
+    db.session.commit()
+    with single_statement_write():
+        assert services.record_watch_if_unchanged(seen, item, [(0, 60)], 60) is None
+    assert db.session.scalar(select(Progress)).status == rules.IN_PROGRESS
 
 
 def test_marking_complete_is_idempotent(recording):

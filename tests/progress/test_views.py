@@ -276,10 +276,10 @@ def test_heartbeat_for_an_item_gone_from_its_outline_is_404(client, auth, db, co
     found_by_item = catalog.outline_by_item
 
     def without_the_item(item_id, user):
-        outline, member = found_by_item(item_id, user)
+        outline, member, row = found_by_item(item_id, user)
         modules = tuple(replace(m, items=tuple(i for i in m.items if i.id != item_id))
                         for m in outline.modules)
-        return replace(outline, modules=modules), member
+        return replace(outline, modules=modules), member, row
 
     monkeypatch.setattr(catalog, "outline_by_item", without_the_item)
     auth.login()

@@ -1,8 +1,10 @@
-"""A heartbeat reads in one transaction and writes in a short one: the lock covers the write.
+"""A heartbeat reads its row with its item, then writes in one statement or a short transaction.
 
-On SQLite the write transaction is the only one that takes the database's write lock, so
-heartbeats from several processes check sessions and access side by side and take turns only
-for the merge. Nothing is read back after the commit.
+Most heartbeats write the row back in one UPDATE conditional on the revision they read; the
+first on an item, a completion, and one overtaken by another write take the row's lock. On
+SQLite either write is the only one that takes the database's write lock, so heartbeats from
+several processes check sessions and access side by side and take turns only for the write.
+Nothing is read back after the commit.
 """
 
 import json
@@ -11,7 +13,7 @@ import threading
 
 import pytest
 from flask import request_started
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from learning import create_app
 from learning.certificates.models import Certificate
@@ -70,7 +72,8 @@ def _shape(statement: str) -> str:
 def _reads_and_write(log: list[str]) -> tuple[list[str], list[str]]:
     """The shapes of the statements before the heartbeat's write, and of the write's."""
     shapes = [_shape(s) for s in log]
-    start = shapes.index("SELECT progress")
+    start = next(n for n, shape in enumerate(shapes)
+                 if shape in ("SELECT progress", "UPDATE progress"))
     return shapes[:start], shapes[start:]
 
 
@@ -79,7 +82,8 @@ def _heartbeat(client, item_id, intervals, position):
                        data={"intervals": json.dumps(intervals), "position": str(position)})
 
 
-def test_a_heartbeat_reads_then_writes_only_its_row_and_commits(app, client, auth, db):
+def test_a_heartbeat_writes_the_row_it_read_with_its_item_in_one_statement(app, client, auth,
+                                                                          db):
     item_id = _world(db).items[0].id
     auth.login()
     with Transactions(db.engine) as first:
@@ -90,22 +94,63 @@ def test_a_heartbeat_reads_then_writes_only_its_row_and_commits(app, client, aut
         response = _heartbeat(client, item_id, [[10, 30]], 30)
     assert response.json == {"status": "in_progress", "watched_percent": 50, "position": 30}
 
-    # The first report creates the row; nothing is read back after the commit.
-    assert _reads_and_write(first.log)[1] == ["SELECT progress", "INSERT progress",
-                                              "SELECT progress", "UPDATE progress", "COMMIT"]
-    assert _reads_and_write(later.log)[1] == ["SELECT progress", "UPDATE progress", "COMMIT"]
+    # The first report found no row: it creates one under the lock. (On PostgreSQL the
+    # session commits its autocommit connection of the reads as well: no round trip.)
+    write = _reads_and_write(first.log)[1]
+    assert write[:5] == ["SELECT progress", "INSERT progress", "SELECT progress",
+                         "UPDATE progress", "COMMIT"]
+    assert set(write[5:]) <= {"COMMIT"}
+    # The next found the row with its item: one UPDATE, if the row is still as read.
+    assert _reads_and_write(later.log)[1] == ["UPDATE progress", "COMMIT"]
+    update = next(s for s in later.log if s.startswith("UPDATE progress"))
+    assert "progress.revision = " in update
     for recorded in (first, later):
         reads, _ = _reads_and_write(recorded.log)
-        assert "SELECT" in reads  # the session, the item, the access checks
+        assert "SELECT" in reads  # the session, the item and its row, the access checks
         assert not any(shape.startswith(("INSERT", "UPDATE")) for shape in reads)
         if db.engine.dialect.name == "sqlite":
             # Read in a deferred transaction, ended before the write takes the lock.
             assert reads[0] == "BEGIN" and reads[-2:] == ["COMMIT", "BEGIN IMMEDIATE"]
             assert reads.count("COMMIT") == 1 and reads.count("BEGIN IMMEDIATE") == 1
         else:
-            # One transaction: the row lock (FOR UPDATE) comes with the write's first read.
-            assert "COMMIT" not in reads
-            assert "FOR UPDATE" in next(s for s in recorded.log if "FROM progress" in s)
+            assert "COMMIT" not in reads  # read in autocommit: no transaction to end
+    if db.engine.dialect.name == "postgresql":
+        assert "FOR UPDATE" in next(s for s in first.log if "FROM progress" in s)
+        # Committed without waiting for the disk, for that transaction only.
+        assert "set_config" in update
+    db.session.rollback()
+    assert db.session.scalar(select(Progress.revision)) == 2  # every write counts
+
+
+def test_a_heartbeat_overtaken_by_another_write_merges_under_the_lock(racing_app, monkeypatch):
+    app, item_id = racing_app
+    client = app.test_client()
+    client.post("/sign-in", data={"email": "participant@example.org",
+                                  "password": factories.DEFAULT_PASSWORD})
+    assert _heartbeat(client, item_id, [[20, 30]], 30).status_code == 200
+    if_unchanged = services.record_watch_if_unchanged
+    outcomes = []
+
+    def overtaken(seen, item, intervals, position):
+        # Between the heartbeat's read and its write, another tab's report is written.
+        with _db.engine.begin() as connection:
+            connection.execute(
+                text("UPDATE progress SET detail = :detail, revision = revision + 1 "
+                     "WHERE id = :id"),
+                {"detail": json.dumps({"intervals": [[20, 30], [40, 50]]}), "id": seen.id})
+        outcomes.append(if_unchanged(seen, item, intervals, position))
+        return outcomes[-1]
+
+    monkeypatch.setattr(services, "record_watch_if_unchanged", overtaken)
+    response = _heartbeat(client, item_id, [[0, 10]], 10)
+    assert response.status_code == 200
+    assert outcomes == [None]  # the UPDATE found the row changed and wrote nothing
+    # The locked merge that followed kept the other report's interval.
+    assert response.json == {"status": "in_progress", "watched_percent": 50, "position": 10}
+    with app.app_context():
+        row = _db.session.scalar(select(Progress))
+        assert row.detail["intervals"] == [[0, 10], [20, 30], [40, 50]]
+        assert row.revision == 3
 
 
 def test_other_state_changing_requests_keep_one_immediate_transaction(app, client, auth, db):
@@ -128,6 +173,7 @@ def test_the_heartbeat_completing_a_course_issues_its_certificate_in_the_write(a
     db.session.commit()
     item_id = module.items[0].id
     auth.login()
+    assert _heartbeat(client, item_id, [[0, 30]], 30).status_code == 200
 
     with Transactions(db.engine) as recorded:
         def listener(sender, user_id, item):
@@ -139,9 +185,11 @@ def test_the_heartbeat_completing_a_course_issues_its_certificate_in_the_write(a
         finally:
             services.item_completed.disconnect(listener)
     assert response.json == {"status": "complete", "watched_percent": 100, "position": 60}
-    # Sent in the write transaction, once the row is written complete: the certificate
-    # (issued by the listener the certificates connect) commits with the completion.
+    # A completion is written under the row's lock, though the row was read with the item;
+    # the signal is sent in the write transaction, once the row is written complete: the
+    # certificate (issued by the listener the certificates connect) commits with it.
     _, write = _reads_and_write(recorded.log)
+    assert write[0] == "SELECT progress"
     assert write[-1] == "COMMIT" and write.count("COMMIT") == 1
     assert write.index("UPDATE progress") < write.index("INSERT certificate")
     assert write.index("UPDATE progress") < write.index("item_completed")
@@ -174,29 +222,38 @@ def test_a_heartbeat_holds_the_sqlite_write_lock_only_while_it_writes(file_app, 
     client.post("/sign-in", data={"email": "participant@example.org",
                                   "password": factories.DEFAULT_PASSWORD})
     assert _heartbeat(client, item_id, [[20, 30]], 30).status_code == 200
-    record_watch = services.record_watch
+    if_unchanged, locked = services.record_watch_if_unchanged, services.record_watch
     neighbour = sqlite3.connect(path, timeout=0, isolation_level=None)
+    writes = []
 
-    def with_a_neighbour_writing(user_id, item, intervals, position):
+    def holding_the_lock(write):
+        def wrapped(*args):
+            state = write(*args)
+            # While the heartbeat writes, it holds the lock: the neighbour would have to wait.
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                neighbour.execute("BEGIN IMMEDIATE")
+            writes.append(write.__name__)
+            return state
+        return wrapped
+
+    def with_a_neighbour_writing(seen, *args):
         # Between the heartbeat's reads and its write, another process writes at once (no
         # waiting: timeout=0): the reads hold no lock. It adds an interval to the same row.
         neighbour.execute("BEGIN IMMEDIATE")
-        neighbour.execute("UPDATE progress SET detail = ? WHERE user_id = ? AND item_id = ?",
-                          (json.dumps({"intervals": [[20, 30], [40, 50]]}), user_id, item.id))
+        neighbour.execute("UPDATE progress SET detail = ?, revision = revision + 1 WHERE id = ?",
+                          (json.dumps({"intervals": [[20, 30], [40, 50]]}), seen.id))
         neighbour.execute("COMMIT")
-        state = record_watch(user_id, item, intervals, position)
-        # While the heartbeat writes, it holds the lock: the neighbour would have to wait.
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
-            neighbour.execute("BEGIN IMMEDIATE")
-        return state
+        return holding_the_lock(if_unchanged)(seen, *args)
 
-    monkeypatch.setattr(services, "record_watch", with_a_neighbour_writing)
+    monkeypatch.setattr(services, "record_watch_if_unchanged", with_a_neighbour_writing)
+    monkeypatch.setattr(services, "record_watch", holding_the_lock(locked))
     try:
         response = _heartbeat(client, item_id, [[0, 10]], 10)
     finally:
         neighbour.close()
     assert response.status_code == 200
-    # The merge read the row under the lock: the neighbour's interval is kept.
+    assert writes == ["record_watch_if_unchanged", "record_watch"]
+    # The neighbour's write came first: the merge read the row again under the lock.
     assert response.json == {"status": "in_progress", "watched_percent": 50, "position": 10}
     with app.app_context():
         row = _db.session.scalar(select(Progress))
@@ -221,6 +278,8 @@ def test_racing_heartbeats_lose_nothing_and_never_find_the_database_locked(racin
     first = app.test_client()
     first.post("/sign-in", data={"email": "participant@example.org",
                                  "password": factories.DEFAULT_PASSWORD})
+    # The row exists: the racers read it with the item and write on condition.
+    assert _heartbeat(first, item_id, [[58, 59]], 59).status_code == 200
     cookie = first.get_cookie("session")
     workers = 8
     barrier = threading.Barrier(workers)
@@ -242,4 +301,4 @@ def test_racing_heartbeats_lose_nothing_and_never_find_the_database_locked(racin
     with app.app_context():
         _db.session.rollback()
         row = _db.session.scalar(select(Progress))
-        assert row.detail["intervals"] == [[0, workers * 6]]
+        assert row.detail["intervals"] == [[0, workers * 6], [58, 59]]
