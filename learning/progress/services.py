@@ -71,10 +71,12 @@ _UPDATE_IF_UNCHANGED = {
     "sqlite": _UPDATE_ROW.where(_progress.c.revision == bindparam("seen_revision"))
     .returning(_progress.c.id),
     # A heartbeat that completes nothing commits without waiting for the disk: PostgreSQL's
-    # asynchronous commit, for this statement's transaction alone (set_config's `true`). A
-    # server crash can lose the last moments of such reports (three times wal_writer_delay
-    # at most, 0.6 s by default), as SQLite's synchronous=NORMAL can lose the last commits
-    # (learning/database.py); it never corrupts, and completions wait for the disk as ever.
+    # asynchronous commit, for this statement's transaction alone (set_config's `true`).
+    # A database crash (not a restart, which writes everything) can lose the reports of its
+    # last moments (three times wal_writer_delay at most, 0.6 s by default); it corrupts
+    # nothing. The player sends everything watched since the page opened with every report
+    # (static/js/player.js), so its next report restores what such a crash lost. The first
+    # report on an item and completions, written under the lock, wait for the disk.
     "postgresql": _UPDATE_ROW.where(_progress.c.revision == bindparam("seen_revision"))
     .returning(_progress.c.id, func.set_config("synchronous_commit", "off", True)),
 }
