@@ -69,8 +69,6 @@ class SessionChecks:
         return user, roles
 
     def keep(self, token_hash: str, user: User, roles: frozenset[str]) -> None:
-        if self.seconds <= 0:
-            return
         with self._lock:
             if len(self._answers) >= self.limit:
                 self._answers.clear()
@@ -109,7 +107,8 @@ def load_user(token: str):
             return None
         user, found_roles = row
         roles = frozenset(found_roles.split()) if found_roles else frozenset()
-        checks.keep(token_hash, _detached_copy(user), roles)
+        if checks.seconds > 0:
+            checks.keep(token_hash, _detached_copy(user), roles)
     user.loaded_role_names = roles
     user.session_token = token
     return user
