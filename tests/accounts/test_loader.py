@@ -129,6 +129,7 @@ def test_a_session_check_is_remembered_for_a_few_seconds(app, db, count_queries,
         assert again.name == "Pat Participant"
     assert _selects(counter) == 0
     assert again.session_token == token
+    assert again in db.session and not db.session.dirty  # nothing to write back
 
     clock.now += app.config["SESSION_CHECK_SECONDS"]
     db.session.expunge_all()

@@ -104,6 +104,10 @@ def test_a_heartbeat_writes_the_row_it_read_with_its_item_in_one_statement(app, 
     assert _reads_and_write(later.log)[1] == ["UPDATE progress", "COMMIT"]
     update = next(s for s in later.log if s.startswith("UPDATE progress"))
     assert "progress.revision = " in update
+    # The first report's session check is remembered (learning/accounts/loader.py): a
+    # progress write is no change to an account, so the process does not forget it.
+    assert any("user_session" in s for s in first.log)
+    assert not any("user_session" in s for s in later.log)
     for recorded in (first, later):
         reads, _ = _reads_and_write(recorded.log)
         assert "SELECT" in reads  # the session, the item and its row, the access checks
