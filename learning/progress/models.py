@@ -23,8 +23,9 @@ class Progress(db.Model):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     completed_at: Mapped[datetime | None]
-    # Counts the writes to the row: a write made from an unlocked read names the revision it
-    # read and changes nothing if another write came first (progress.services).
+    # Counts the writes to the row; every UPDATE increments it. A write made from an
+    # unlocked read names the revision it read, and changes nothing if another write came
+    # first (progress.services.record_watch_if_unchanged).
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __table_args__ = (
