@@ -21,7 +21,7 @@ from datetime import date
 from functools import cache
 from itertools import chain
 from threading import Lock
-from typing import Any
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import bindparam, event, select
@@ -30,6 +30,9 @@ from sqlalchemy.orm import Session, selectinload
 from learning.catalog.models import Course, Item, Module, new_outline_version
 from learning.cohorts import services as cohorts
 from learning.extensions import db
+
+if TYPE_CHECKING:  # progress imports this module
+    from learning.progress.services import ProgressState
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -240,7 +243,9 @@ def outline_by_slug(
     return None if found is None else (*found, statuses_from(row.statuses))
 
 
-def outline_by_item(item_id: int, user) -> tuple[CourseOutline, cohorts.Membership, Any] | None:
+def outline_by_item(
+    item_id: int, user
+) -> tuple[CourseOutline, cohorts.Membership, "ProgressState | None"] | None:
     """The outline of the course holding this item, the user's membership and progress row.
 
     The row is a `progress.ProgressState`, None if the user has none. No access check.

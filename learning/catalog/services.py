@@ -8,7 +8,7 @@ Items have no publication state of their own: they follow their module.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from flask import abort
 from flask_login import current_user
@@ -28,6 +28,9 @@ from learning.catalog.outline import (
 )
 from learning.cohorts import services as cohorts
 from learning.extensions import db
+
+if TYPE_CHECKING:  # progress imports this module
+    from learning.progress.services import ProgressState
 
 # The files an item may carry, by the name used in media URLs.
 MEDIA_FIELDS = {"video": "video_path", "captions": "captions_path", "file": "file_path"}
@@ -147,7 +150,9 @@ def get_module_outline_or_404(
     return module
 
 
-def get_item_outline_or_404(item_id: int) -> tuple[CourseOutline, CourseAccess, ItemOutline, Any]:
+def get_item_outline_or_404(
+    item_id: int
+) -> tuple[CourseOutline, CourseAccess, ItemOutline, "ProgressState | None"]:
     """The item with this id from its course's outline, if the user may see its module.
 
     The same answers as get_item_by_id_or_404, for requests (progress reports) that need the
