@@ -11,6 +11,7 @@ everywhere. Set SESSION_CHECK_SECONDS to 0 to check the database on every reques
 """
 
 import time
+from itertools import chain
 from threading import Lock
 
 from flask import current_app, has_app_context
@@ -137,11 +138,10 @@ _CHANGED = "accounts.changed"
 
 
 def _changes_accounts(session) -> bool:
-    if any(isinstance(obj, _ACCOUNTS) for obj in session.dirty) or any(
-            isinstance(obj, _ACCOUNTS) for obj in session.deleted):
-        return True
-    # A new user or role changes no one's check; a new session is not in use yet.
-    return any(isinstance(obj, UserRole) for obj in session.new)
+    # A new user changes no one's check, and a new session is not in use yet; a new role
+    # changes its holder's.
+    return (any(isinstance(obj, _ACCOUNTS) for obj in chain(session.dirty, session.deleted))
+            or any(isinstance(obj, UserRole) for obj in session.new))
 
 
 @event.listens_for(Session, "before_flush")

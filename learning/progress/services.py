@@ -67,9 +67,9 @@ _CREATE_ROW = {
 # Sets the columns given with the row id, and counts the write.
 _UPDATE_ROW = (update(_progress).where(_progress.c.id == bindparam("row_id"))
                .values(revision=_progress.c.revision + 1))
+_UPDATE_IF_UNCHANGED_ROW = _UPDATE_ROW.where(_progress.c.revision == bindparam("seen_revision"))
 _UPDATE_IF_UNCHANGED = {
-    "sqlite": _UPDATE_ROW.where(_progress.c.revision == bindparam("seen_revision"))
-    .returning(_progress.c.id),
+    "sqlite": _UPDATE_IF_UNCHANGED_ROW.returning(_progress.c.id),
     # A heartbeat that completes nothing commits without waiting for the disk: PostgreSQL's
     # asynchronous commit, for this statement's transaction alone (set_config's `true`).
     # A database crash (not a restart, which writes everything) can lose the reports of its
@@ -77,8 +77,8 @@ _UPDATE_IF_UNCHANGED = {
     # nothing. The player sends everything watched since the page opened with every report
     # (static/js/player.js), so its next report restores what such a crash lost. The first
     # report on an item and completions, written under the lock, wait for the disk.
-    "postgresql": _UPDATE_ROW.where(_progress.c.revision == bindparam("seen_revision"))
-    .returning(_progress.c.id, func.set_config("synchronous_commit", "off", True)),
+    "postgresql": _UPDATE_IF_UNCHANGED_ROW.returning(
+        _progress.c.id, func.set_config("synchronous_commit", "off", True)),
 }
 _STATE_COLUMNS = ("status", "detail", "completed_at")
 
