@@ -39,7 +39,6 @@ def create_app(config: type | dict | None = None) -> Flask:
         database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
     )
     db.init_app(app)
-    database.init_app(app)
     migrate.init_app(app, db, directory=str(_root() / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)

@@ -52,9 +52,6 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "false").lower() == "true"
-    # How long each process trusts a session check it made (learning/accounts/loader.py):
-    # a session ended elsewhere stops working within this many seconds; 0 checks every time.
-    SESSION_CHECK_SECONDS = float(os.environ.get("SESSION_CHECK_SECONDS", "5"))
     WTF_CSRF_TIME_LIMIT = None  # a form left open all afternoon still submits
     # British English: dates read "21 February 2024", as across the Commonwealth Caribbean.
     BABEL_DEFAULT_LOCALE = "en_GB"

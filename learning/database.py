@@ -34,13 +34,14 @@ statement inside `single_statement_write()`.
 an UPDATE conditional on what was read: on PostgreSQL it runs in autocommit, one round trip
 instead of three (BEGIN, the statement, COMMIT); on SQLite in an immediate transaction.
 
-A pooled PostgreSQL connection is checked (one round trip) when it comes out of the pool only
-if it has sat there idle for more than a second: long enough for a server restart or an idle
-timeout to have closed it. One used a moment ago by the previous request is trusted, as
-connection pools such as HikariCP do; a dead one is replaced before the request sees it.
+Durability: an answer of success means the write is on disk. PostgreSQL commits
+synchronously (its default, never turned off here); SQLite runs with `synchronous=FULL`, so
+a commit in WAL mode survives a power cut too, not only a crash of the process. A pooled
+PostgreSQL connection is pinged as it leaves the pool (`pool_pre_ping`): one round trip, so
+that a connection the server closed (a restart, an idle timeout, a killed backend) is
+replaced before a request uses it, however recently it was used.
 """
 
-import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,12 +49,11 @@ from contextvars import ContextVar
 
 from flask import current_app, has_request_context, request
 from flask_sqlalchemy.session import Session as _FlaskSession
-from sqlalchemy import event, exc
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BUSY_TIMEOUT_MS = 15_000
-PING_AFTER_IDLE_SECONDS = 1.0
 
 _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 
@@ -174,35 +174,13 @@ class Session(_FlaskSession):
 
 
 def engine_options(uri: str) -> dict:
-    """Engine options for the database the URI names."""
-    return {}
+    """Engine options for the database the URI names: a ping for every pooled connection.
 
-
-def init_app(app) -> None:
-    """Check idle PostgreSQL connections as they leave the pool (after `db.init_app`)."""
-    from learning.extensions import db
-
-    with app.app_context():
-        engine = db.engine
-    if engine.dialect.name != "postgresql":
-        return
-    dialect = engine.dialect
-
-    @event.listens_for(engine, "checkin")
-    def note_checkin(dbapi_connection, connection_record) -> None:
-        connection_record.info["checked_in"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def ping_if_idle(dbapi_connection, connection_record, connection_proxy) -> None:
-        checked_in = connection_record.info.get("checked_in")
-        if checked_in is None or time.monotonic() - checked_in <= PING_AFTER_IDLE_SECONDS:
-            return
-        try:
-            dialect.do_ping(dbapi_connection)
-            dbapi_connection.rollback()  # the ping's transaction, if the driver began one
-        except dialect.loaded_dbapi.Error as error:
-            # The pool discards the connection and checks out another, up to three times.
-            raise exc.DisconnectionError(str(error)) from error
+    SQLite opens a file, not a connection a server could have closed: nothing to ping.
+    """
+    if uri.startswith("sqlite"):
+        return {}
+    return {"pool_pre_ping": True}
 
 
 @event.listens_for(Engine, "connect")
@@ -214,7 +192,7 @@ def _on_connect(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
 

@@ -68,18 +68,7 @@ _CREATE_ROW = {
 _UPDATE_ROW = (update(_progress).where(_progress.c.id == bindparam("row_id"))
                .values(revision=_progress.c.revision + 1))
 _UPDATE_IF_UNCHANGED_ROW = _UPDATE_ROW.where(_progress.c.revision == bindparam("seen_revision"))
-_UPDATE_IF_UNCHANGED = {
-    "sqlite": _UPDATE_IF_UNCHANGED_ROW.returning(_progress.c.id),
-    # A heartbeat that completes nothing commits without waiting for the disk: PostgreSQL's
-    # asynchronous commit, for this statement's transaction alone (set_config's `true`).
-    # A database crash (not a restart, which writes everything) can lose the reports of its
-    # last moments (three times wal_writer_delay at most, 0.6 s by default); it corrupts
-    # nothing. The player sends everything watched since the page opened with every report
-    # (static/js/player.js), so its next report restores what such a crash lost. The first
-    # report on an item and completions, written under the lock, wait for the disk.
-    "postgresql": _UPDATE_IF_UNCHANGED_ROW.returning(
-        _progress.c.id, func.set_config("synchronous_commit", "off", True)),
-}
+_UPDATE_IF_UNCHANGED = _UPDATE_IF_UNCHANGED_ROW.returning(_progress.c.id)
 _STATE_COLUMNS = ("status", "detail", "completed_at")
 
 
@@ -213,7 +202,7 @@ def record_watch_if_unchanged(seen: ProgressState, item, intervals: list[rules.I
         return None
     values = {"detail": detail, "updated_at": utcnow()}
     connection = db.session.connection()
-    written = connection.execute(_UPDATE_IF_UNCHANGED[connection.dialect.name], {
+    written = connection.execute(_UPDATE_IF_UNCHANGED, {
         "row_id": seen.id, "seen_revision": seen.revision, **values}).first()
     return None if written is None else _written(seen, values)
 

@@ -20,7 +20,6 @@ def test_a_participants_module_page_does_not_load_the_facilitators(client, world
 
 def test_the_module_page_makes_as_many_queries_however_big_the_course(app, client, db, world,
                                                                       sign_in_as, count_queries):
-    app.config["SESSION_CHECK_SECONDS"] = 0  # both requests check their session
     sign_in_as("enrolled")
     with count_queries() as few:
         client.get("/courses/mindsets/modules/one")
