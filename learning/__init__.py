@@ -45,7 +45,6 @@ def create_app(config: type | dict | None = None) -> Flask:
     templating.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    app.jinja_env.add_extension("jinja2.ext.do")
 
     from learning import accounts, admin, catalog, certificates, cohorts, core, progress
     from learning.accounts import loader  # noqa: F401 - registers the user loader

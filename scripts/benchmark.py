@@ -753,8 +753,8 @@ def write_report(path: Path, runs: list[DatabaseRun], options: argparse.Namespac
         f"{first.data_set.users} users, {first.data_set.participants} participants, "
         f"{first.data_set.enrolments} enrolments, {first.data_set.progress_rows} progress rows",
         f"- Server: gunicorn, {options.workers} sync workers, LEARNING_ENV=production "
-        "(CSRF on; each process trusts a session check it made for "
-        f"SESSION_CHECK_SECONDS={os.environ.get('SESSION_CHECK_SECONDS', '5')} s)",
+        "(every guarantee as shipped: CSRF on, the session checked in the database on every "
+        "request, every commit waiting for the disk, pool_pre_ping on)",
         f"- Load: wrk from a second process, {options.threads} threads, "
         f"{options.connections} connections; the three scenarios in turn, "
         f"{options.rounds} round{'' if options.rounds == 1 else 's'} of {options.duration} s "

@@ -2,13 +2,9 @@
 
 import mimetypes
 import re
-from collections.abc import Mapping
 from pathlib import PurePosixPath
-from types import MappingProxyType
-from weakref import WeakKeyDictionary
 
 from flask import abort, current_app, render_template, send_from_directory
-from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -51,21 +47,8 @@ def paragraphs(text: str | None) -> list[str]:
 
 @bp.context_processor
 def labels():
-    return {"kind_labels": _kind_labels(get_translations())}
-
-
-_labels_by_catalogue: WeakKeyDictionary = WeakKeyDictionary()
-
-
-def _kind_labels(translations) -> Mapping[str, str]:
-    """The item kinds' labels from the request's catalogue: translated once, not per page."""
-    try:
-        return _labels_by_catalogue[translations]
-    except KeyError:
-        labels = _labels_by_catalogue[translations] = MappingProxyType(
-            {kind: str(label) for kind, label in KIND_LABELS.items()}
-        )
-        return labels
+    """The item kinds' labels, in the request's language."""
+    return {"kind_labels": {kind: str(label) for kind, label in KIND_LABELS.items()}}
 
 
 @bp.get("/learning")

@@ -33,10 +33,11 @@ def test_a_second_visit_reuses_the_outline_and_asks_two_questions(client, world,
 
     assert response.status_code == 200
     statements = selects(counter)
-    # The course's version with the membership and the item statuses; the session check
-    # was made a moment ago, and is remembered (learning/accounts/loader.py).
-    assert len(statements) == 1
-    assert "FROM course" in statements[0]
+    # The session check, then the course's version with the membership and the item
+    # statuses: the modules and items come from the outline kept in the process.
+    assert len(statements) == 2
+    assert "user_session" in statements[0]
+    assert "FROM course" in statements[1]
     assert not any("FROM module" in s for s in statements)
 
 

@@ -1,23 +1,19 @@
-"""Templates' translations and URLs (learning/core/templating.py): resolved once, same output."""
+"""Templates' translations: Flask-Babel's, per request, and every string extractable."""
 
 import re
-from decimal import Decimal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from flask import g, render_template_string
+from flask import render_template_string
 from flask_babel import force_locale, lazy_gettext
 from flask_babel import gettext as babel_gettext
-from jinja2 import Environment
-from jinja2.nodes import EvalContext
-from markupsafe import Markup
-from werkzeug.routing import BuildError
 
 from learning import create_app
-from learning.config import TestingConfig
-from learning.core.templating import TemplateUrls
+from learning.config import ROOT, TestingConfig
 from learning.extensions import babel
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -133,121 +129,38 @@ def test_flask_babel_and_lazy_strings_outside_templates_still_translate(french):
         assert str(label) == "Sign in"
 
 
-def test_every_macro_import_passes_the_page_context():
-    # Without context a macro sees only the globals, and so Flask-Babel's slower callables.
-    imports = [
-        (path.relative_to(TEMPLATES), tag)
-        for path in TEMPLATES.rglob("*.html")
-        for tag in re.findall(r"{%-?\s*(?:from|import)\s[^%]*%}", path.read_text())
-    ]
-    assert imports
-    assert [(path, tag) for path, tag in imports if "with context" not in tag] == []
+def _extracted(tmp_path) -> dict[str, set[str]]:
+    """What `make messages` extracts: each message id, with the files it was found in."""
+    from babel.messages.pofile import read_po
 
-
-# URLs
-
-
-@pytest.fixture
-def builds(app, monkeypatch):
-    """The URLs the application itself built (the template cache's misses)."""
-    built = []
-    real = app.url_for
-
-    def url_for(endpoint, **values):
-        built.append(endpoint)
-        return real(endpoint, **values)
-
-    monkeypatch.setattr(app, "url_for", url_for)
-    return built
-
-
-def test_template_urls_are_the_applications_and_built_once(app, builds):
-    source = (
-        "{{ url_for('static', filename='css/site.css') }} {{ url_for('core.home') }} "
-        "{{ url_for('catalog.module', slug='c', module_slug='m') }}"
+    pot = tmp_path / "messages.pot"
+    subprocess.run(  # noqa: S603 - our own command line
+        [str(Path(sys.executable).parent / "pybabel"), "extract", "-F", "babel.cfg",
+         "-k", "_l", "-o", str(pot), "."],
+        cwd=ROOT, check=True, capture_output=True,
     )
-    with app.test_request_context("/"):
-        first = render_template_string(source)
-        assert render_template_string(source) == first
-    assert first == "/static/css/site.css / /courses/c/modules/m"
-    assert builds == ["static", "core.home", "catalog.module"]
+    with pot.open("rb") as handle:
+        catalog = read_po(handle)
+    return {message.id if isinstance(message.id, str) else message.id[0]:
+            {path for path, _ in message.locations} for message in catalog if message.id}
 
 
-def test_template_urls_follow_the_request_root(app):
-    source = "{{ url_for('core.home') }} {{ url_for('catalog.course', slug='c') }}"
-    with app.test_request_context("/"):
-        assert render_template_string(source) == "/ /courses/c"
-    with app.test_request_context("/", base_url="http://localhost/learn"):
-        assert render_template_string(source) == "/learn/ /learn/courses/c"
+def test_extraction_finds_the_strings_of_every_template_folder(tmp_path):
+    found = _extracted(tmp_path)
+    files = set().union(*found.values())
+    marked = sorted(str(path.relative_to(ROOT)) for path in TEMPLATES.rglob("*.html")
+                    if re.search(r"\b(_|gettext|ngettext)\(", path.read_text()))
+    assert [path for path in marked if path not in files] == []
+    folders = {path.parent for path in TEMPLATES.rglob("*.html")}
+    assert {str(folder.relative_to(ROOT)) for folder in folders} <= {
+        str(Path(path).parent) for path in files}
+    # A known string from the layout, the module page and a macro.
+    assert "templates/base.html" in found["Skip to main content"]
+    assert "templates/catalog/module.html" in found["In this module"]
+    assert any(path.startswith("templates/macros/") for path in files)
 
 
-def test_template_urls_with_options_or_objects_are_built_every_time(app, builds):
-    source = (
-        "{{ url_for('core.home', _external=True) }} {{ url_for('core.home', _anchor='top') }} "
-        "{{ url_for('core.home', page=True) }} {{ url_for('core.home', page=1) }}"
-    )
-    with app.test_request_context("/"):
-        assert render_template_string(source) == "http://localhost/ /#top /?page=True /?page=1"
-        render_template_string(source)
-    # `page=1` is remembered once; the others, each time.
-    assert builds.count("core.home") == 7
-
-
-def test_template_urls_respect_url_defaults(app):
-    @app.url_defaults
-    def referrer(endpoint, values):
-        if endpoint == "core.home" and "ref" in g:
-            values.setdefault("ref", g.ref)
-
-    for ref in ("a", "b"):
-        with app.test_request_context("/"):
-            g.ref = ref
-            assert render_template_string("{{ url_for('core.home') }}") == f"/?ref={ref}"
-
-
-def test_an_unknown_endpoint_is_still_a_build_error(app):
-    with app.test_request_context("/"), pytest.raises(BuildError):
-        render_template_string("{{ url_for('no.such.endpoint') }}")
-
-
-def test_remembered_urls_are_bounded(app):
-    urls = TemplateUrls(app, max_urls=2, max_roots=2)
-    with app.test_request_context("/"):
-        url_for = urls.for_page()
-        assert [url_for("catalog.course", slug=s) for s in "abc"] == [
-            "/courses/a", "/courses/b", "/courses/c"
-        ]
-    for root in ("/one", "/two", "/three"):
-        with app.test_request_context("/", base_url=f"http://localhost{root}"):
-            assert urls.for_page()("core.home") == f"{root}/"
-    assert len(urls._roots) <= 2
-    assert all(len(remembered) <= 2 for remembered in urls._roots.values())
-
-
-@pytest.mark.parametrize("variables", [
-    {"name": "<b>Ann & Bo</b>"},
-    {"name": Markup("<em>trusted</em>")},
-    {"num": 3},
-    {"num": 2.5},
-    {"num": True},
-    {"num": Decimal("7")},
-    {"name": None, "num": 0},
-])
-def test_variables_are_escaped_as_markup_formatting_would(variables):
-    from learning.core.templating import TemplateTranslations
-
-    source = "%(name)s <i>has</i> %(num)d" if "num" in variables else "<i>Hi</i> %(name)s"
-    variables = {"name": "x", **variables}
-    on = TemplateTranslations._format(EvalContext(Environment(autoescape=True)), source,
-                                      dict(variables))
-    off = TemplateTranslations._format(EvalContext(Environment(autoescape=False)), source,
-                                       dict(variables))
-    assert on == Markup(source) % variables
-    assert type(on) is Markup
-    assert off == source % variables
-
-
-def test_item_kind_labels_are_remembered_per_catalogue(french):
+def test_item_kind_labels_follow_the_request_language(french):
     from learning.catalog.views import labels
 
     def kind_label(language):
