@@ -1,7 +1,7 @@
 """Load benchmark: the app under gunicorn on SQLite and PostgreSQL, driven by wrk.
 
 For each database it builds a fresh installation with a realistic data set (the course
-content, the demo accounts and a synthetic cohort of several hundred participants with
+content, the demo accounts and a synthetic cohort of over a thousand participants with
 progress), starts `gunicorn -w 2`, signs participants in through the real sign-in form, and
 drives three scenarios with wrk from a second process: the ceiling (GET /ping, a short text
 through the same app and middleware), a participant's module page, and progress heartbeats
@@ -12,7 +12,7 @@ into BENCHMARKS.md.
 Run by hand from the repository root (not part of `make test`); a full run on both databases
 takes a few minutes:
 
-    python3 scripts/benchmark.py [--databases sqlite,postgresql] [--participants 300]
+    python3 scripts/benchmark.py [--databases sqlite,postgresql] [--participants 1200]
                                  [--duration 5] [--rounds 3] [--connections 32]
 
 It installs nothing: wrk must be on the PATH (`apt-get install wrk`). It runs under the
@@ -809,10 +809,10 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--databases", default="sqlite,postgresql",
                         help="comma-separated: sqlite, postgresql (default: both)")
-    parser.add_argument("--participants", type=int, default=300,
-                        help="synthetic participants to generate (default: 300)")
-    parser.add_argument("--signed-in", type=int, default=64,
-                        help="participants to sign in and rotate among (default: 64)")
+    parser.add_argument("--participants", type=int, default=1200,
+                        help="synthetic participants to generate (default: 1200)")
+    parser.add_argument("--signed-in", type=int, default=1000,
+                        help="participants to sign in and rotate among (default: 1000)")
     parser.add_argument("--duration", type=int, default=5,
                         help="seconds per scenario and round (default: 5)")
     parser.add_argument("--rounds", type=int, default=3,
