@@ -321,6 +321,11 @@ class Summary:
         return rules.percent(self.done, self.total)
 
     @property
+    def is_finished(self) -> bool:
+        """Every required item complete, and there is at least one: what earns a certificate."""
+        return self.total > 0 and self.done == self.total
+
+    @property
     def status(self) -> str:
         """Complete once every required item is; in progress once anything is started."""
         if self.done == self.total:
