@@ -1,6 +1,8 @@
 """Shared fixtures: an application on a throwaway database, a client, a CLI runner, sign-in."""
 
+import threading
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -10,6 +12,7 @@ from sqlalchemy import event
 from learning import create_app
 from learning.config import TestingConfig
 from learning.extensions import db as _db
+from learning.progress import rules as progress_rules
 from tests import factories
 
 DEFAULT_PASSWORD = factories.DEFAULT_PASSWORD
@@ -50,6 +53,49 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+class Clock:
+    """The time progress reports are received at (`learning.progress.rules.now`), set by tests.
+
+    It stands still unless moved with `advance`, or moves `step` on every reading.
+    """
+
+    def __init__(self, start: datetime):
+        self.time = start
+        self.step = timedelta(0)
+        self._lock = threading.Lock()  # racing requests read it from several threads
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            current = self.time
+            self.time += self.step
+            return current
+
+    def advance(self, seconds: float) -> None:
+        """Let this many seconds pass, as a participant watching would."""
+        with self._lock:
+            self.time += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A clock for the pace of watching: a test simulating watching must advance it."""
+    clock = Clock(datetime(2024, 2, 21, 14, 0, tzinfo=UTC))
+    monkeypatch.setattr(progress_rules, "now", clock)
+    return clock
+
+
+@pytest.fixture
+def unhurried(clock, monkeypatch):
+    """Every progress report comes long after the one before, the first one included.
+
+    For tests about what is merged and how it is written, not about the pace of watching
+    (tests/progress/test_pace.py): whatever a report claims was watched is credited.
+    """
+    clock.step = timedelta(days=1)
+    monkeypatch.setattr(progress_rules, "FIRST_REPORT_ALLOWANCE_SECONDS", 86_400.0)
+    return clock
 
 
 class AuthActions:

@@ -6,13 +6,16 @@ carries its figure and phase in text, and the phases differ in pattern as well a
 
 from dataclasses import dataclass
 
-WIDTH = 660
+# Drawn in these units and scaled to the width there is (viewBox, width 100%): narrow enough
+# that the figures stay legible on a 375 px phone, wide enough for "After: 100.0" past a full
+# bar.
+WIDTH = 440
 LABEL_HEIGHT = 22
 BAR_HEIGHT = 20
 BAR_GAP = 6
 GROUP_GAP = 18
 PLOT_LEFT = 8
-PLOT_WIDTH = 500
+PLOT_WIDTH = 320
 AXIS_HEIGHT = 24
 TICKS = (0, 25, 50, 75, 100)
 

@@ -56,11 +56,15 @@ def labels():
 def my_learning():
     cards = catalog.course_cards(current_user)
     enrolled = cohorts.enrolled_course_ids(current_user)
+    course_progress = {card.course.id: progress.course_progress(current_user.id, card.modules)
+                       for card in cards if card.course.id in enrolled}
+    finished = [course_id for course_id, found in course_progress.items()
+                if found.overall.is_finished]
     return render_template(
         "catalog/my_learning.html",
         cards=cards,
-        progress={card.course.id: progress.course_progress(current_user.id, card.modules)
-                  for card in cards if card.course.id in enrolled},
+        progress=course_progress,
+        certificates=certificates.certificates_by_course(current_user.id, finished),
     )
 
 

@@ -229,6 +229,17 @@ def certificates_of(user: User) -> list[Certificate]:
     ))
 
 
+def certificates_by_course(user_id: int, course_ids) -> dict[int, Certificate]:
+    """The user's certificates for the given courses, by course id, in one query."""
+    course_ids = list(course_ids)
+    if not course_ids:
+        return {}
+    return {certificate.course_id: certificate for certificate in db.session.scalars(
+        select(Certificate).where(Certificate.user_id == user_id,
+                                  Certificate.course_id.in_(course_ids))
+    )}
+
+
 def certificates_by_user(course_id: int, user_ids) -> dict[int, Certificate]:
     """The course's certificates of the given users, by user id, in one query."""
     user_ids = list(user_ids)

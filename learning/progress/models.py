@@ -18,7 +18,9 @@ class Progress(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(20), default="in_progress")
-    # Watched intervals of a recording, as sorted, merged [start, end] pairs in seconds.
+    # Watched intervals of a recording, as sorted, merged [start, end] pairs in seconds;
+    # the position to resume at; when the last report was received ("reported_at", ISO
+    # 8601, what the next report's credit is measured from); how it was completed.
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

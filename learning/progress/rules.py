@@ -5,6 +5,7 @@ These are the one implementation that pages, certificates and reports all use.
 
 import math
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -14,7 +15,21 @@ MAX_INTERVALS_PER_REPORT = 100
 # A player may report a moment past the end the file claims (rounding, container padding).
 END_TOLERANCE_SECONDS = 2.0
 
+# The player (static/js/player.js) reports every HEARTBEAT_SECONDS while playing and offers
+# no speed above MAX_PLAYBACK_RATE. A report is credited with at most the wall-clock time
+# since the previous one at that speed, so no recording is complete in less than half its
+# length; the first report of a recording, with no previous one to measure from, is
+# credited with what a heartbeat's worth of playing at that speed can cover.
+HEARTBEAT_SECONDS = 12
+MAX_PLAYBACK_RATE = 2.0
+FIRST_REPORT_ALLOWANCE_SECONDS = HEARTBEAT_SECONDS * MAX_PLAYBACK_RATE
+
 Interval = tuple[float, float]
+
+
+def now() -> datetime:
+    """The time a report is received; the one clock the pace of watching is measured by."""
+    return datetime.now(UTC)
 
 
 class IntervalError(ValueError):
@@ -63,6 +78,53 @@ def merge_intervals(*groups: Iterable[Sequence[float]]) -> list[list[float]]:
         else:
             merged.append([start, end])
     return [[round(a, 3), round(b, 3)] for a, b in merged]
+
+
+def report_allowance(previous_reported_at: datetime | None, at: datetime,
+                     first_report_allowance: float) -> float:
+    """Seconds of new watching a report received `at` may add to a recording.
+
+    The wall-clock time since the previous accepted report, at the fastest speed the player
+    offers; `first_report_allowance` when there is no previous report. A clock that went
+    back allows nothing.
+    """
+    if previous_reported_at is None:
+        return first_report_allowance
+    return max(0.0, (at - previous_reported_at).total_seconds()) * MAX_PLAYBACK_RATE
+
+
+def credit(watched: Iterable[Sequence[float]], reported: Iterable[Sequence[float]],
+           allowance: float) -> list[list[float]]:
+    """The parts of a report to add to what was `watched`: at most `allowance` new seconds.
+
+    Seconds already watched cost nothing; new ones are taken from the earliest on, so a
+    report clipped now is credited the rest when the player sends the same ranges again.
+    """
+    known = merge_intervals(watched)
+    credited: list[list[float]] = []
+    left = max(0.0, allowance)
+    for start, end in merge_intervals(reported):
+        for new_start, new_end in _outside(start, end, known):
+            if left <= 0:
+                return credited
+            taken = min(new_end - new_start, left)
+            credited.append([new_start, new_start + taken])
+            left -= taken
+    return credited
+
+
+def _outside(start: float, end: float, known: list[list[float]]) -> list[Interval]:
+    """The parts of [start, end] that no interval in `known` (merged, sorted) covers."""
+    parts = []
+    for known_start, known_end in known:
+        if known_end <= start or known_start >= end:
+            continue
+        if known_start > start:
+            parts.append((start, known_start))
+        start = max(start, known_end)
+    if end > start:
+        parts.append((start, end))
+    return parts
 
 
 def watched_seconds(intervals: Iterable[Sequence[float]]) -> float:

@@ -162,10 +162,19 @@ def _watched(state: ProgressState, item, intervals: list[rules.Interval],
              position: float | None) -> tuple[dict, bool]:
     """The row's detail with a report merged in, and whether the report completes the item.
 
-    Progress only goes up: intervals are unioned, and a complete item stays complete.
+    Progress only goes up: intervals are unioned, and a complete item stays complete. The
+    new seconds credited are held to the pace of real watching (`rules.report_allowance`),
+    measured from the time of the previous report the row records, so the revision that
+    guards the write guards that time too.
     """
-    merged = rules.merge_intervals(state.detail.get("intervals", []), intervals)
-    detail = {**state.detail, "intervals": merged}
+    at = rules.now()
+    previous = state.detail.get("reported_at")
+    allowance = rules.report_allowance(
+        datetime.fromisoformat(previous) if previous else None, at,
+        rules.FIRST_REPORT_ALLOWANCE_SECONDS)
+    watched = state.detail.get("intervals", [])
+    merged = rules.merge_intervals(watched, rules.credit(watched, intervals, allowance))
+    detail = {**state.detail, "intervals": merged, "reported_at": at.isoformat()}
     if position is not None:
         detail["position"] = round(min(max(position, 0.0), float(item.duration_seconds)), 3)
     completes = state.status != rules.COMPLETE and rules.recording_is_watched(
@@ -310,6 +319,11 @@ class Summary:
     def percent(self) -> int:
         """Share of required items complete, rounded down."""
         return rules.percent(self.done, self.total)
+
+    @property
+    def is_finished(self) -> bool:
+        """Every required item complete, and there is at least one: what earns a certificate."""
+        return self.total > 0 and self.done == self.total
 
     @property
     def status(self) -> str:

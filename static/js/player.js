@@ -3,11 +3,13 @@
  * time ranges (video.played), which skipping ahead does not add to. Sent every 12 seconds
  * while playing, on pause, after a seek, at the end, and with sendBeacon when the page is
  * hidden. The server merges reports, so repeats and late arrivals never lower progress.
+ * Speeds above 2x are held at 2x: the server credits no faster (learning/progress/rules.py).
  */
 (function () {
   "use strict";
 
-  var HEARTBEAT_MS = 12000;
+  var HEARTBEAT_MS = 12000;  // rules.HEARTBEAT_SECONDS
+  var MAX_RATE = 2;  // rules.MAX_PLAYBACK_RATE
 
   function playedRanges(video) {
     var ranges = [];
@@ -74,6 +76,13 @@
       }
     }
 
+    function holdRate() {
+      if (video.playbackRate > MAX_RATE) { video.playbackRate = MAX_RATE; }
+      if (video.defaultPlaybackRate > MAX_RATE) { video.defaultPlaybackRate = MAX_RATE; }
+    }
+
+    holdRate();
+    video.addEventListener("ratechange", holdRate);
     video.addEventListener("loadedmetadata", function () {
       var resume = parseFloat(video.dataset.resume || "0");
       if (resume > 0 && resume < video.duration - 5) { video.currentTime = resume; }

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from learning.assessments.charts import PLOT_WIDTH
 from learning.extensions import db
 from learning.progress import services as progress
 from tests.assessments.conftest import AFTER, BEFORE, RESULTS, SINGLE, SINGLE_RESULTS, form_data
@@ -35,7 +36,13 @@ def test_single_results_show_score_band_feedback_links_chart_and_table(client, w
     title = svg.find("title")
     assert svg["aria-labelledby"] == title["id"] and "same figures" in text(title)
     assert [text(t) for t in svg.select("text.chart-value")] == ["Your answers: 75.0"]
-    assert [r["width"] for r in svg.select("rect.chart-bar")] == ["375.0"]
+    assert [r["width"] for r in svg.select("rect.chart-bar")] == [f"{0.75 * PLOT_WIDTH:.1f}"]
+    # It scales to the width there is, and the table scrolls in its own region.
+    assert svg["viewbox"].startswith("0 0 ") and svg["width"] == "100%"
+    region = soup.select_one("table.table").parent
+    assert (region["class"], region["tabindex"], region["role"]) == (["table-scroll"], "0",
+                                                                     "region")
+    assert region["aria-label"]
     assert not soup.select("[style]")
 
 

@@ -12,6 +12,9 @@ from learning.progress.models import Progress
 from tests import factories
 from tests.concurrency import race
 
+# Reports here are about merging and writing; tests/progress/test_pace.py times them.
+pytestmark = pytest.mark.usefixtures("unhurried")
+
 
 @pytest.fixture
 def recording(app):

@@ -8,6 +8,9 @@ from learning.progress.models import Progress
 from tests import factories
 from tests.conftest import page
 
+# Reports here are about merging and writing; tests/progress/test_pace.py times them.
+pytestmark = pytest.mark.usefixtures("unhurried")
+
 
 @pytest.fixture
 def course_world(app, db):

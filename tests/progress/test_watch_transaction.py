@@ -24,6 +24,9 @@ from learning.progress.models import Progress
 from tests import factories
 from tests.conftest import _fresh_request_globals
 
+# Reports here are about merging and writing; tests/progress/test_pace.py times them.
+pytestmark = pytest.mark.usefixtures("unhurried")
+
 
 def _world(db):
     course = factories.make_course(slug="mindsets")
