@@ -197,8 +197,15 @@ def responses_of(user_id: int, instrument: Instrument) -> dict[str, Response]:
 
 
 def rest_of_course_complete(user_id: int, course: Course, item: Item) -> bool:
-    """True when every required item of the course other than this one is complete."""
-    others = [other for other in required_items(course) if other.id != item.id]
+    """True when every required item of the course other than this one is complete.
+
+    Other before-and-after self-assessments are left out: each is completed by its own
+    "after", which waits for the rest of the course, so counting them would make two such
+    items wait for each other for ever.
+    """
+    ends_with_after = {row.id for row in course_outline(course) if row.is_before_after}
+    others = [other for other in required_items(course)
+              if other.id != item.id and other.id not in ends_with_after]
     statuses = progress.statuses_by_item(user_id, [other.id for other in others])
     return all(statuses.get(other.id) == progress_rules.COMPLETE for other in others)
 
