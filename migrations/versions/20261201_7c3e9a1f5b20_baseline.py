@@ -26,12 +26,12 @@ def upgrade():
         batch_op.add_column(sa.Column('is_baseline', sa.Boolean(), server_default=sa.false(),
                                       nullable=False))
         batch_op.create_check_constraint(
-            'baseline_is_submitted_before',
+            op.f('ck_assessment_response_baseline_is_submitted_before'),
             "NOT is_baseline OR (phase = 'before' AND status = 'submitted')")
 
 
 def downgrade():
     with op.batch_alter_table('assessment_response', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_assessment_response_baseline_is_submitted_before',
+        batch_op.drop_constraint(op.f('ck_assessment_response_baseline_is_submitted_before'),
                                  type_='check')
         batch_op.drop_column('is_baseline')
