@@ -46,8 +46,9 @@ _VALID_VALUES = {str(value): value for value in range(1, SCALE_POINTS + 1)}
 
 BASELINE_CLOSED_MESSAGE = _l(
     "The start-of-course self-assessment is closed. It records where you stood before the "
-    "course, so it can only be taken until you complete an item beyond the course's opening "
-    "items. You can still take the end-of-course self-assessment when it opens.")
+    "course, so it can only be taken until you complete an item beyond the start of the "
+    "course: the first module, up to and including its self-assessment. You can still take "
+    "the end-of-course self-assessment when it opens.")
 
 
 class AssessmentError(Exception):
@@ -279,7 +280,7 @@ def phase_states(user_id: int, course: Course, item: Item, instrument: Instrumen
 
     Single is open until submitted; before until either phase is submitted or the baseline
     window closes (`is_baseline_open`); after once every other required item of the course is
-    complete.
+    complete (`rest_of_course_complete`).
     """
     if responses is None:
         responses = responses_of(user_id, instrument)
@@ -319,7 +320,8 @@ def check_phase_open(states: list[PhaseState], phase: str) -> None:
                                  "A submission is final: your results are below."))
     if state.closed_because == "waiting":
         raise PhaseClosed(_("The end-of-course self-assessment opens once you have "
-                            "completed every other required item of the course."))
+                            "completed every other required item of the course, apart from "
+                            "the other end-of-course self-assessments."))
     if state.closed_because == "passed":
         raise PhaseClosed(_("The start-of-course self-assessment is closed: you have "
                             "already taken the end-of-course one."))
