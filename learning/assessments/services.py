@@ -11,7 +11,6 @@ from datetime import datetime
 
 from flask import abort, current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -44,19 +43,21 @@ _TOKEN_SALT = "assessment-form"  # noqa: S105 - a salt, not a secret
 _VALID_VALUES = {str(value): value for value in range(1, SCALE_POINTS + 1)}
 
 
-BASELINE_CLOSED_MESSAGE = _l(
-    "The start-of-course self-assessment is closed. It records where you stood before the "
-    "course, so it can only be taken until you complete an item beyond the start of the "
-    "course: the first module, up to and including its self-assessment. You can still take "
-    "the end-of-course self-assessment when it opens.")
-
-
 class AssessmentError(Exception):
     """A request the rules refuse, with a message for the participant."""
 
 
 class PhaseClosed(AssessmentError):
     """The phase cannot be taken now (not open yet, or no longer)."""
+
+
+def baseline_closed() -> PhaseClosed:
+    """The refusal of a "before" once the baseline window has closed."""
+    return PhaseClosed(_(
+        "The start-of-course self-assessment is closed. It records where you stood before the "
+        "course, so it can only be taken until you complete an item beyond the start of the "
+        "course: the first module, up to and including its self-assessment. You can still "
+        "take the end-of-course self-assessment when it opens."))
 
 
 class AlreadySubmitted(AssessmentError):
@@ -326,7 +327,7 @@ def check_phase_open(states: list[PhaseState], phase: str) -> None:
         raise PhaseClosed(_("The start-of-course self-assessment is closed: you have "
                             "already taken the end-of-course one."))
     if state.closed_because == "baseline_closed":
-        raise PhaseClosed(BASELINE_CLOSED_MESSAGE)
+        raise baseline_closed()
 
 
 def form_token(user_id: int, instrument: Instrument, phase: str) -> str:
@@ -447,7 +448,7 @@ def save_response(user_id: int, instrument: Instrument, item: Item, phase: str,
                                  "A submission is final: your results are below."))
     is_baseline = submit and phase == BEFORE
     if is_baseline and not is_baseline_open(user_id, item.module.course):
-        raise PhaseClosed(str(BASELINE_CLOSED_MESSAGE))
+        raise baseline_closed()
     row.snapshot = snap
     row.version = instrument.version
     row.updated_at = utcnow()
@@ -719,8 +720,12 @@ def other_open_baselines(user_id: int, course: Course, instrument: Instrument) -
 
     Empty once the baseline window has closed: these are the starting points to set now.
     """
-    wanted = [other for other in instruments_of(course)
-              if other.is_before_after and other.id != instrument.id]
+    wanted = list(db.session.scalars(
+        select(Instrument).join(Item, Item.instrument_id == Instrument.id).join(Module)
+        .where(Module.course_id == course.id, Module.is_published.is_(True),
+               Instrument.is_before_after.is_(True), Instrument.id != instrument.id)
+        .order_by(Module.position, Item.position)
+    ).unique())
     if not wanted or not is_baseline_open(user_id, course):
         return []
     submitted = set(db.session.scalars(
