@@ -6,7 +6,16 @@ a snapshot of the instrument as it was answered, with one Answer per statement.
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning.accounts.models import utcnow
@@ -163,6 +172,10 @@ class Response(db.Model):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]
+    # A "before" submitted while the baseline window was open (services.is_baseline_open):
+    # only such a response is a real baseline that a shift may be measured against. Set once,
+    # at submission; responses from before the window existed stay False.
+    is_baseline: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     answers: Mapped[list["Answer"]] = relationship(
         back_populates="response", cascade="all, delete-orphan", order_by="Answer.id"
@@ -177,6 +190,8 @@ class Response(db.Model):
         CheckConstraint("(status = 'submitted') = (submitted_at IS NOT NULL)",
                         name="submitted_at_iff_submitted"),
         CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("NOT is_baseline OR (phase = 'before' AND status = 'submitted')",
+                        name="baseline_is_submitted_before"),
         CheckConstraint(f"reflection IS NULL OR length(reflection) <= {REFLECTION_MAX_LENGTH}",
                         name="reflection_length"),
     )

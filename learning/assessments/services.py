@@ -5,14 +5,14 @@ Privacy lives here: a participant's responses are only ever loaded by their own 
 ASSESSMENT_MIN_GROUP.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import abort, current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
@@ -49,6 +49,15 @@ class AssessmentError(Exception):
 
 class PhaseClosed(AssessmentError):
     """The phase cannot be taken now (not open yet, or no longer)."""
+
+
+def baseline_closed() -> PhaseClosed:
+    """The refusal of a "before" once the baseline window has closed."""
+    return PhaseClosed(_(
+        "The start-of-course self-assessment is closed. It records where you stood before the "
+        "course, so it can only be taken until you complete an item beyond the start of the "
+        "course: the first module, up to and including its self-assessment. You can still "
+        "take the end-of-course self-assessment when it opens."))
 
 
 class AlreadySubmitted(AssessmentError):
@@ -190,10 +199,66 @@ def responses_of(user_id: int, instrument: Instrument) -> dict[str, Response]:
 
 
 def rest_of_course_complete(user_id: int, course: Course, item: Item) -> bool:
-    """True when every required item of the course other than this one is complete."""
-    others = [other for other in required_items(course) if other.id != item.id]
+    """True when every required item of the course other than this one is complete.
+
+    Other before-and-after self-assessments are left out: each is completed by its own
+    "after", which waits for the rest of the course, so counting them would make two such
+    items wait for each other for ever.
+    """
+    ends_with_after = {row.id for row in course_outline(course) if row.is_before_after}
+    others = [other for other in required_items(course)
+              if other.id != item.id and other.id not in ends_with_after]
     statuses = progress.statuses_by_item(user_id, [other.id for other in others])
     return all(statuses.get(other.id) == progress_rules.COMPLETE for other in others)
+
+
+@dataclass(frozen=True)
+class OutlineItem:
+    """What the baseline window needs to know of an item, in course order."""
+
+    id: int
+    module_id: int
+    is_before_after: bool
+
+
+def opening_item_ids(outline: Sequence[OutlineItem]) -> set[int]:
+    """The course's opening items: where a participant sets their baseline.
+
+    They are the items of the first module, up to and including its last self-assessment
+    taken before and after; none if the first module has no such self-assessment. `outline`
+    is the published items in course order.
+    """
+    if not outline:
+        return set()
+    first = [item for item in outline if item.module_id == outline[0].module_id]
+    last = max((index for index, item in enumerate(first) if item.is_before_after), default=-1)
+    return {item.id for item in first[:last + 1]}
+
+
+def baseline_window_open(completed_ids: Iterable[int], opening_ids: Iterable[int]) -> bool:
+    """The "before" phase is open from enrolment until an item beyond the opening is complete."""
+    return set(completed_ids) <= set(opening_ids)
+
+
+def course_outline(course: Course) -> list[OutlineItem]:
+    """The items of the course's published modules in order, for the baseline window."""
+    rows = db.session.execute(
+        select(Item.id, Item.module_id, Instrument.is_before_after)
+        .join(Module, Item.module_id == Module.id)
+        .outerjoin(Instrument, Item.instrument_id == Instrument.id)
+        .where(Module.course_id == course.id, Module.is_published.is_(True))
+        .order_by(Module.position, Item.position)
+    )
+    return [OutlineItem(row.id, row.module_id, bool(row.is_before_after)) for row in rows]
+
+
+def is_baseline_open(user_id: int, course: Course) -> bool:
+    """True while the participant may still set their baseline ("before") in this course."""
+    outline = course_outline(course)
+    statuses = progress.statuses_by_item(user_id, [item.id for item in outline])
+    completed = [item_id for item_id, status in statuses.items()
+                 if status == progress_rules.COMPLETE]
+    return baseline_window_open(completed, opening_item_ids(outline))
 
 
 @dataclass(frozen=True)
@@ -205,7 +270,8 @@ class PhaseState:
     is_open: bool
     submitted_at: datetime | None = None
     # Why a phase that is not submitted cannot be taken: "waiting" (the rest of the course
-    # comes first) or "passed" (the after phase was taken, so "before" is over).
+    # comes first), "passed" (the after phase was taken, so "before" is over) or
+    # "baseline_closed" (an item beyond the course's opening is complete).
     closed_because: str | None = None
 
 
@@ -213,8 +279,9 @@ def phase_states(user_id: int, course: Course, item: Item, instrument: Instrumen
                  responses: Mapping[str, Response] | None = None) -> list[PhaseState]:
     """The state of each phase of the instrument for the participant.
 
-    Single is open until submitted; before until either phase is submitted; after once every
-    other required item of the course is complete.
+    Single is open until submitted; before until either phase is submitted or the baseline
+    window closes (`is_baseline_open`); after once every other required item of the course is
+    complete (`rest_of_course_complete`).
     """
     if responses is None:
         responses = responses_of(user_id, instrument)
@@ -232,6 +299,8 @@ def phase_states(user_id: int, course: Course, item: Item, instrument: Instrumen
             is_open = False
         elif phase == BEFORE and status(AFTER) == SUBMITTED:
             is_open, reason = False, "passed"
+        elif phase == BEFORE and not is_baseline_open(user_id, course):
+            is_open, reason = False, "baseline_closed"
         elif phase == AFTER and not rest_of_course_complete(user_id, course, item):
             is_open, reason = False, "waiting"
         else:
@@ -252,10 +321,13 @@ def check_phase_open(states: list[PhaseState], phase: str) -> None:
                                  "A submission is final: your results are below."))
     if state.closed_because == "waiting":
         raise PhaseClosed(_("The end-of-course self-assessment opens once you have "
-                            "completed every other required item of the course."))
+                            "completed every other required item of the course, apart from "
+                            "the other end-of-course self-assessments."))
     if state.closed_because == "passed":
         raise PhaseClosed(_("The start-of-course self-assessment is closed: you have "
                             "already taken the end-of-course one."))
+    if state.closed_because == "baseline_closed":
+        raise baseline_closed()
 
 
 def form_token(user_id: int, instrument: Instrument, phase: str) -> str:
@@ -359,8 +431,10 @@ def save_response(user_id: int, instrument: Instrument, item: Item, phase: str,
     """Store the answers as a draft, or submit them (every statement answered).
 
     The response takes the current snapshot and version. Submitting "single" or "after"
-    completes the item; anything else marks it in progress. Raises AlreadySubmitted if the
-    phase was submitted meanwhile, and ValueError if a submission has gaps.
+    completes the item; anything else marks it in progress. A "before" is submitted only
+    while the baseline window is open, and is then marked as the participant's baseline.
+    Raises AlreadySubmitted if the phase was submitted meanwhile, PhaseClosed if the
+    baseline window closed meanwhile, and ValueError if a submission has gaps.
     """
     snap = snapshot(instrument)
     keys = statement_keys(snap)
@@ -372,6 +446,9 @@ def save_response(user_id: int, instrument: Instrument, item: Item, phase: str,
     if row.status == SUBMITTED:
         raise AlreadySubmitted(_("You have already submitted this self-assessment. "
                                  "A submission is final: your results are below."))
+    is_baseline = submit and phase == BEFORE
+    if is_baseline and not is_baseline_open(user_id, item.module.course):
+        raise baseline_closed()
     row.snapshot = snap
     row.version = instrument.version
     row.updated_at = utcnow()
@@ -388,6 +465,7 @@ def save_response(user_id: int, instrument: Instrument, item: Item, phase: str,
     if submit:
         row.status = SUBMITTED
         row.submitted_at = row.updated_at
+        row.is_baseline = is_baseline
     db.session.flush()
     if submit and phase == completing_phase(instrument):
         progress.mark_complete(user_id, item, "assessment")
@@ -462,6 +540,8 @@ class Results:
 
     phases: list[PhaseResult]
     shift: list[ShiftRow] | None
+    # The end-of-course answers are in, but there is no baseline to measure a shift against.
+    has_no_baseline: bool = False
 
     @property
     def latest(self) -> PhaseResult:
@@ -484,14 +564,28 @@ def shift_rows(before: list, after: list, score=lambda d: d.score) -> list[Shift
     ]
 
 
+def counts(response: Response | None) -> bool:
+    """True for a submitted response that results may show.
+
+    A "before" counts only as a real baseline: one submitted while the baseline window was
+    open. Any other "before" would make a shift out of two answers given at the same stage.
+    """
+    if response is None or response.status != SUBMITTED:
+        return False
+    return response.phase != BEFORE or response.is_baseline
+
+
 def results(user_id: int, instrument: Instrument) -> Results | None:
-    """The user's own submitted phases scored from their snapshots; None if none."""
+    """The user's own submitted phases scored from their snapshots; None if none.
+
+    The shift (after minus before) is given only against a real baseline (`counts`).
+    """
     responses = responses_of(user_id, instrument)
     phases = [
         PhaseResult(phase, responses[phase],
                     scoring.score_snapshot(responses[phase].snapshot, responses[phase].values))
         for phase in phases_of(instrument)
-        if phase in responses and responses[phase].status == SUBMITTED
+        if counts(responses.get(phase))
     ]
     if not phases:
         return None
@@ -499,7 +593,8 @@ def results(user_id: int, instrument: Instrument) -> Results | None:
     shift = None
     if BEFORE in by_phase and AFTER in by_phase:
         shift = shift_rows(by_phase[BEFORE].dimensions, by_phase[AFTER].dimensions)
-    return Results(phases, shift)
+    has_no_baseline = AFTER in by_phase and BEFORE not in by_phase
+    return Results(phases, shift, has_no_baseline)
 
 
 def helpful_links(course: Course, references) -> dict[str, Item]:
@@ -550,6 +645,8 @@ def min_group() -> int:
 def aggregate(instrument: Instrument, cohort: Cohort, phase: str) -> Aggregate:
     """The cohort's submitted responses to one phase, as group figures only.
 
+    A "before" aggregate counts real baselines only (`counts`).
+
     Below the threshold the answer carries no figure. A dimension is averaged over the
     responses whose snapshots have it (a later version may add or drop one); a dimension
     with fewer than the threshold is left out.
@@ -559,7 +656,9 @@ def aggregate(instrument: Instrument, cohort: Cohort, phase: str) -> Aggregate:
         select(Response).options(selectinload(Response.answers))
         .join(Enrolment, Enrolment.user_id == Response.user_id)
         .where(Enrolment.cohort_id == cohort.id, Response.instrument_id == instrument.id,
-               Response.phase == phase, Response.status == SUBMITTED)
+               Response.phase == phase, Response.status == SUBMITTED,
+               # A group's "before" is made of real baselines only, like a participant's.
+               Response.is_baseline.is_(True) if phase == BEFORE else true())
     ).unique())
     if len(responses) < threshold:
         return Aggregate(phase, threshold, False)
@@ -616,11 +715,35 @@ def cohort_summaries(cohort: Cohort) -> list[InstrumentSummary]:
     return summaries
 
 
+def other_open_baselines(user_id: int, course: Course, instrument: Instrument) -> list[Instrument]:
+    """The course's other before-and-after instruments whose "before" the user can still take.
+
+    Empty once the baseline window has closed: these are the starting points to set now.
+    """
+    wanted = list(db.session.scalars(
+        select(Instrument).join(Item, Item.instrument_id == Instrument.id).join(Module)
+        .where(Module.course_id == course.id, Module.is_published.is_(True),
+               Instrument.is_before_after.is_(True), Instrument.id != instrument.id)
+        .order_by(Module.position, Item.position)
+    ).unique())
+    if not wanted or not is_baseline_open(user_id, course):
+        return []
+    submitted = set(db.session.scalars(
+        select(Response.instrument_id)
+        .where(Response.user_id == user_id, Response.phase == BEFORE,
+               Response.status == SUBMITTED,
+               Response.instrument_id.in_([other.id for other in wanted]))
+    ))
+    return [other for other in wanted if other.id not in submitted]
+
+
 def item_state(user_id: int, course: Course, item: Item) -> dict:
     """What the item page shows a participant about their self-assessment."""
     instrument = item.instrument
     responses = responses_of(user_id, instrument)
     return {
         "phases": phase_states(user_id, course, item, instrument, responses),
-        "has_results": any(r.status == SUBMITTED for r in responses.values()),
+        "has_results": any(counts(r) for r in responses.values()),
+        "other_baselines": (other_open_baselines(user_id, course, instrument)
+                            if instrument.is_before_after else []),
     }

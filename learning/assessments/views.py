@@ -122,6 +122,10 @@ def _receive(course, instrument, item, phase, draft):
         db.session.rollback()
         flash(str(refusal), "error")
         return redirect(_results_url(course, instrument))
+    except services.PhaseClosed as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+        return redirect(_item_url(course, item))
     db.session.commit()
     if submit:
         flash(_("Thank you: your answers are submitted. Here are your results."), "success")
@@ -148,6 +152,7 @@ def _render_results(course, instrument, item, results, reflection_form, status=2
         course=course, module=item.module, item=item, instrument=instrument,
         results=results, latest=results.latest,
         states=services.phase_states(current_user.id, course, item, instrument),
+        other_baselines=services.other_open_baselines(current_user.id, course, instrument),
         links=services.helpful_links(course, references),
         chart=charts.bar_chart(_chart_rows(results)),
         reflection_form=reflection_form,

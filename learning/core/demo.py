@@ -13,6 +13,8 @@ from sqlalchemy import insert, select
 
 from learning.accounts.models import User, UserRole, email_key
 from learning.accounts.passwords import hash_password, password_problem
+from learning.assessments import services as assessments
+from learning.assessments.models import Answer, Response
 from learning.catalog.models import Course, Item, Module
 from learning.cohorts.models import Cohort, Enrolment
 from learning.cohorts.services import new_join_code
@@ -148,11 +150,22 @@ def generate_cohort(course: Course, participants: int, seed: int = 2024,
                                            "granted_at": now} for uid in user_ids])
     db.session.execute(insert(Enrolment), [{"cohort_id": cohort.id, "user_id": uid,
                                             "enrolled_at": now} for uid in user_ids])
-    progress_rows = []
+    instruments = {instrument.id: instrument for instrument in assessments.instruments_of(course)}
+    # Answers draw from their own generator, so the progress a seed gives stays the same.
+    answer_rng = random.Random(seed + 1)
+    progress_rows, answered = [], []
     for uid in user_ids:
         reached = rng.randint(0, len(items))
+        answers = _synthetic_answers(answer_rng, uid, items, reached, instruments, now)
+        answered.extend(answers)
         for index, item in enumerate(items[:reached + 1]):
             complete = index < reached
+            if item.instrument_id in instruments:
+                # A self-assessment is complete once its completing phase is submitted.
+                phase = assessments.completing_phase(instruments[item.instrument_id])
+                complete = any(a["response"]["phase"] == phase
+                               and a["response"]["instrument_id"] == item.instrument_id
+                               for a in answers)
             started = now - timedelta(days=rng.randint(1, 30))
             detail = {}
             if item.kind == "recording":
@@ -166,8 +179,53 @@ def generate_cohort(course: Course, participants: int, seed: int = 2024,
             })
     if progress_rows:
         db.session.execute(insert(Progress), progress_rows)
+    if answered:
+        response_ids = db.session.scalars(
+            insert(Response).returning(Response.id, sort_by_parameter_order=True),
+            [a["response"] for a in answered]).all()
+        db.session.execute(insert(Answer), [
+            {"response_id": response_id, "statement_key": key, "value": value}
+            for response_id, a in zip(response_ids, answered, strict=True)
+            for key, value in a["values"].items()
+        ])
     db.session.flush()
     return cohort
+
+
+def _synthetic_answers(rng: random.Random, user_id: int, items: list[Item], reached: int,
+                       instruments: dict, now: datetime) -> list[dict]:
+    """Submitted responses for one synthetic participant, following the baseline rule.
+
+    Most set a baseline at enrolment; "after" (and "single") only once everything else before
+    the item is done. After answers drift modestly from the baseline, mostly upwards.
+    """
+    finished = reached == len(items)
+    result = []
+    for index, item in enumerate(items):
+        instrument = instruments.get(item.instrument_id)
+        if instrument is None:
+            continue
+        snap = assessments.snapshot(instrument)
+        reverse = {s["key"] for d in snap["dimensions"] for s in d["statements"] if s["reverse"]}
+        start = {key: rng.randint(2, 4) for key in assessments.statement_keys(snap)}
+        phases = []
+        if instrument.is_before_after:
+            if rng.random() < 0.9:
+                phases.append(("before", start))
+            if finished:
+                after = {key: min(5, max(1, value + rng.choice((0, 0, 1)) * (
+                    -1 if key in reverse else 1))) for key, value in start.items()}
+                phases.append(("after", after))
+        elif index < reached:
+            phases.append(("single", start))
+        for phase, values in phases:
+            at = now - timedelta(days=30 if phase == "before" else 1)
+            result.append({"response": {
+                "user_id": user_id, "instrument_id": instrument.id, "phase": phase,
+                "status": "submitted", "version": instrument.version, "snapshot": snap,
+                "started_at": at, "updated_at": at, "submitted_at": at,
+                "is_baseline": phase == "before"}, "values": values})
+    return result
 
 
 def _read_password_file(path: Path) -> str:

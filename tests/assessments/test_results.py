@@ -83,7 +83,8 @@ def test_the_history_says_when_after_opens(client, world, sign_in_as):
     client.post(BEFORE, data=form_data(client, BEFORE, [3, 3]))
     history = [text(li) for li in page(client.get(RESULTS)).select("ul.phase-history li")]
     assert history[1] == ("End of the course: opens once you have completed every other "
-                          "required item of the course")
+                          "required item of the course, apart from the other end-of-course "
+                          "self-assessments")
 
 
 def test_the_reflection_is_kept_escaped_and_editable(client, world, sign_in_as):

@@ -261,7 +261,7 @@ def test_the_item_page_shows_each_phase_and_the_way_in(client, world, sign_in_as
     assert [text(li) for li in phases] == [
         "Start of the course Not started Start: Start of the course",
         "End of the course Not open yet Opens once you have completed every other required "
-        "item of the course.",
+        "item of the course, apart from the other end-of-course self-assessments.",
     ]
     client.post(BEFORE, data=form_data(client, BEFORE, [3], action="save"))
     soup = page(client.get(item_url))

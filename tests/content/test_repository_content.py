@@ -3,6 +3,8 @@
 import pytest
 from sqlalchemy import select
 
+from learning.assessments.models import LEVELS
+from learning.assessments.services import course_outline, opening_item_ids
 from learning.catalog.models import Course
 from learning.config import ROOT
 from learning.content.exporter import course_to_export, export_content
@@ -43,7 +45,23 @@ def test_the_repository_content_imports_four_modules_with_their_items(app):
         for dimension in instrument.dimensions:
             assert 3 <= len(dimension.statements) <= 5, dimension.slug
     assert levels == ["individual", "organisational", "organisational", "institutional"]
-    assert course.modules[0].items[-1].instrument.is_before_after
+
+
+def test_every_level_has_a_before_and_after_with_a_baseline_in_the_first_module(app):
+    import_content(MODULES)
+    db.session.commit()
+
+    course = db.session.scalar(select(Course))
+    instruments = [item.instrument for module in course.modules for item in module.items
+                   if item.instrument is not None]
+    assert {i.level for i in instruments if i.is_before_after} == set(LEVELS)
+    # The baseline window covers the first module up to its before-and-after self-assessment,
+    # and nothing of a later module: a participant reaches it before going further.
+    opening = opening_item_ids(course_outline(course))
+    first = course.modules[0]
+    assert opening and opening <= {item.id for item in first.items}
+    assert any(item.id in opening and item.instrument and item.instrument.is_before_after
+               for item in first.items)
 
 
 def test_the_repository_content_round_trips(app, tmp_path):

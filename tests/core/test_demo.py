@@ -2,8 +2,14 @@ import pytest
 from sqlalchemy import func, select
 
 from learning.accounts.models import User
+from learning.assessments import services as assessments
+from learning.assessments.models import Response
+from learning.catalog.models import Course
 from learning.cohorts.models import Cohort, Enrolment
+from learning.config import ROOT
+from learning.content.importer import import_content
 from learning.extensions import db
+from learning.progress import services as progress
 from learning.progress.models import Progress
 from tests.conftest import DEFAULT_PASSWORD
 from tests.factories import make_course, make_module
@@ -102,3 +108,29 @@ def test_generate_without_a_course_says_to_import_one(runner, app):
 
     assert result.exit_code == 1
     assert "No course found" in result.stderr
+
+
+def test_generated_self_assessments_follow_the_baseline_rule_and_show_shifts(runner, app):
+    # The course as shipped: every instrument is taken before and after.
+    import_content(ROOT / "modules")
+    db.session.commit()
+    result = runner.invoke(args=["demo", "generate", "--participants", "60"])
+    assert result.exit_code == 0, result.output
+
+    rows = list(db.session.scalars(select(Response)))
+    befores = [r for r in rows if r.phase == "before"]
+    afters = [r for r in rows if r.phase == "after"]
+    assert befores and afters and all(r.is_baseline for r in befores)
+    assert all(r.status == "submitted" for r in rows)
+    # "after" only for people who completed the rest of the course.
+    course = db.session.scalar(select(Course))
+    for user_id in {r.user_id for r in afters}:
+        assert progress.is_course_complete(user_id, course)
+        for instrument in assessments.instruments_of(course):
+            shift = assessments.results(user_id, instrument).shift
+            if shift is not None:
+                assert all(-25 <= row.change <= 25 for row in shift)
+    with_baseline = [r for r in afters
+                     if any(b.user_id == r.user_id and b.instrument_id == r.instrument_id
+                            for b in befores)]
+    assert with_baseline
