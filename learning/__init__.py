@@ -30,7 +30,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
-    from learning import database, models  # noqa: F401 - registers engine events and tables
+    from learning import caches, database, models  # noqa: F401 - registers engine events and tables
     from learning.core import templating
     from learning.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -39,6 +39,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
     )
     db.init_app(app)
+    caches.init_app(app)
     migrate.init_app(app, db, directory=str(_root() / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
@@ -46,18 +47,20 @@ def create_app(config: type | dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from learning import accounts, admin, catalog, certificates, cohorts, core, progress
+    # Views are the top layer: nothing imports them, so the domains below import each other
+    # in one direction only (accounts, cohorts, catalog, progress, assessments, certificates).
     from learning.accounts import loader  # noqa: F401 - registers the user loader
-    from learning.assessments import bp as assessments_bp
+    from learning.accounts import views as accounts
+    from learning.admin import views as admin
+    from learning.assessments import views as assessments
+    from learning.catalog import views as catalog
+    from learning.certificates import views as certificates
+    from learning.cohorts import views as cohorts
+    from learning.core import views as core
+    from learning.progress import views as progress
 
-    app.register_blueprint(core.bp)
-    app.register_blueprint(accounts.bp)
-    app.register_blueprint(catalog.bp)
-    app.register_blueprint(cohorts.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(progress.bp)
-    app.register_blueprint(assessments_bp)
-    app.register_blueprint(certificates.bp)
+    for domain in (core, accounts, catalog, cohorts, admin, progress, assessments, certificates):
+        app.register_blueprint(domain.bp)
 
     from learning.accounts.cli import users_cli
     from learning.content.cli import content_cli

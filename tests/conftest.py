@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from flask import g, request_started
 from sqlalchemy import event
 
-from learning import create_app
+from learning import caches, create_app
 from learning.config import TestingConfig
 from learning.extensions import db as _db
 from learning.progress import rules as progress_rules
@@ -27,6 +27,7 @@ def _fresh_request_globals(sender, **extra):
 
 @pytest.fixture
 def app(tmp_path):
+    caches.forget_all()
     app = create_app(TestingConfig)
     app.config.update(MEDIA_ROOT=str(tmp_path / "media"), INSTANCE_DIR=str(tmp_path))
     request_started.connect(_fresh_request_globals, app)

@@ -2,12 +2,15 @@
 
 from datetime import date
 
+from sqlalchemy import select
+
 from learning.accounts.models import User, UserRole, email_key
 from learning.accounts.passwords import hash_password
 from learning.assessments.models import Band, Dimension, Feedback, Instrument, Statement
 from learning.catalog.models import Course, Item, Module
 from learning.cohorts.models import Cohort, Enrolment
 from learning.extensions import db
+from learning.progress import completion
 
 DEFAULT_PASSWORD = "correct horse battery staple"  # noqa: S105
 
@@ -95,3 +98,12 @@ def enrol(user, cohort) -> Enrolment:
     db.session.add(enrolment)
     db.session.flush()
     return enrolment
+
+
+def required_items(course) -> list[Item]:
+    """The items the completion rule asks of the course, in course order."""
+    return list(db.session.scalars(
+        select(Item).join(Module)
+        .where(Item.id.in_(completion.required_items(course.id)))
+        .order_by(Module.position, Item.position)
+    ))

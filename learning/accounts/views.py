@@ -1,10 +1,20 @@
 """Account pages: register, sign in and out, profile, password change and reset."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from learning.accounts import bp, services
+from learning.accounts import services
 from learning.accounts.forms import (
     ChangePasswordForm,
     EmptyForm,
@@ -16,6 +26,8 @@ from learning.accounts.forms import (
     password_hint,
 )
 from learning.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__)
 
 
 def _sign_in_rate_limit() -> str:

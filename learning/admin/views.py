@@ -1,6 +1,6 @@
 """Administration: find users, grant and remove roles, attach facilitators and managers."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,13 +10,14 @@ from learning.accounts import services as accounts
 from learning.accounts.forms import EmptyForm
 from learning.accounts.models import ROLES, User
 from learning.accounts.permissions import role_required
-from learning.admin import bp
 from learning.admin.forms import CohortChoiceForm, CourseChoiceForm
 from learning.catalog import services as catalog
 from learning.catalog.models import Course
 from learning.cohorts import services as cohorts
 from learning.cohorts.models import Cohort
 from learning.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 USERS_PER_PAGE = 25
 SEARCH_MAX = 254

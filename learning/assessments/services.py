@@ -29,9 +29,9 @@ from learning.assessments.models import (
     Response,
 )
 from learning.catalog.models import Course, Item, Module
-from learning.catalog.services import required_items
 from learning.cohorts.models import Cohort, Enrolment
 from learning.extensions import db
+from learning.progress import completion
 from learning.progress import rules as progress_rules
 from learning.progress import services as progress
 
@@ -206,10 +206,7 @@ def rest_of_course_complete(user_id: int, course: Course, item: Item) -> bool:
     items wait for each other for ever.
     """
     ends_with_after = {row.id for row in course_outline(course) if row.is_before_after}
-    others = [other for other in required_items(course)
-              if other.id != item.id and other.id not in ends_with_after]
-    statuses = progress.statuses_by_item(user_id, [other.id for other in others])
-    return all(statuses.get(other.id) == progress_rules.COMPLETE for other in others)
+    return completion.nothing_left_but(user_id, course.id, ends_with_after | {item.id})
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,17 @@
 """Taking a self-assessment, its results, the reflection, and a cohort's aggregates."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from learning.assessments import bp, charts, services
+from learning.assessments import charts, services
 from learning.assessments.forms import ReflectionForm, TakeForm
 from learning.catalog import services as catalog
 from learning.cohorts import services as cohorts
 from learning.extensions import db
+
+bp = Blueprint("assessments", __name__)
 
 PHASE_LABELS = {
     "single": _l("Your answers"),

@@ -8,7 +8,7 @@ Items have no publication state of their own: they follow their module.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from flask import abort
 from flask_login import current_user
@@ -19,18 +19,9 @@ from learning.accounts.models import User
 from learning.accounts.services import grant_role
 from learning.assessments.models import Dimension, Instrument
 from learning.catalog.models import Course, CourseFacilitator, Item, Module
-from learning.catalog.outline import (
-    CourseOutline,
-    ItemOutline,
-    ModuleOutline,
-    outline_by_item,
-    outline_by_slug,
-)
+from learning.catalog.outline import CourseOutline, ModuleOutline
 from learning.cohorts import services as cohorts
 from learning.extensions import db
-
-if TYPE_CHECKING:  # progress imports this module
-    from learning.progress.services import ProgressState
 
 # The files an item may carry, by the name used in media URLs.
 MEDIA_FIELDS = {"video": "video_path", "captions": "captions_path", "file": "file_path"}
@@ -86,17 +77,6 @@ def can_view_module(user, module: Module) -> bool:
     return module.is_published or can_preview(user, course)
 
 
-def required_items(course: Course) -> list[Item]:
-    """The required items of the course's published modules, in order: what completion asks."""
-    return list(db.session.scalars(
-        select(Item)
-        .join(Module)
-        .where(Module.course_id == course.id, Module.is_published.is_(True),
-               Item.is_required.is_(True))
-        .order_by(Module.position, Item.position)
-    ))
-
-
 def _refuse(course: Course | CourseOutline) -> None:
     """Abort for a course the current user may not see.
 
@@ -120,24 +100,16 @@ def get_course_or_404(slug: str) -> Course:
     return course
 
 
-def _visible_outline_or_404(found) -> tuple[CourseOutline, CourseAccess]:
-    """The outline a lookup found and the user's access, if they may see the course."""
-    if found is None:
+def outline_access_or_404(
+    course: CourseOutline | None, member: cohorts.Membership | None
+) -> CourseAccess:
+    """The user's access to a course a look-up found, if they may see it; else abort."""
+    if course is None:
         abort(404)
-    course, member = found[:2]
     access = course_access(current_user, course, member)
     if not access.can_view:
         _refuse(course)
-    return course, access
-
-
-def get_outline_or_404(slug: str) -> tuple[CourseOutline, CourseAccess, dict[int, str]]:
-    """The outline of the course with this slug, if the user may see it.
-
-    With the user's access and their item statuses in it (for `progress.course_progress`).
-    """
-    found = outline_by_slug(slug, current_user)
-    return (*_visible_outline_or_404(found), found[2])
+    return access
 
 
 def get_module_outline_or_404(
@@ -148,23 +120,6 @@ def get_module_outline_or_404(
     if module is None or not (module.is_published or access.is_preview):
         abort(404)
     return module
-
-
-def get_item_outline_or_404(
-    item_id: int
-) -> tuple[CourseOutline, CourseAccess, ItemOutline, "ProgressState | None"]:
-    """The item with this id from its course's outline, if the user may see its module.
-
-    The same answers as get_item_by_id_or_404, for requests (progress reports) that need the
-    item's outline, not its body. With the user's progress row for the item, as read (a
-    `progress.ProgressState`, None if there is none).
-    """
-    found = outline_by_item(item_id, current_user)
-    course, access = _visible_outline_or_404(found)
-    found_item = course.item(item_id)  # None only if deleted since the query above
-    if found_item is None or not (found_item[0].is_published or access.is_preview):
-        abort(404)
-    return course, access, found_item[1], found[2]
 
 
 def get_module_or_404(course: Course, slug: str) -> Module:

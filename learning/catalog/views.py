@@ -4,18 +4,20 @@ import mimetypes
 import re
 from pathlib import PurePosixPath
 
-from flask import abort, current_app, render_template, send_from_directory
+from flask import Blueprint, abort, current_app, render_template, send_from_directory
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from learning.assessments import services as assessments
-from learning.catalog import bp
 from learning.catalog import services as catalog
 from learning.certificates import services as certificates
 from learning.cohorts import services as cohorts
+from learning.progress import lookups
 from learning.progress import rules as progress_rules
 from learning.progress import services as progress
 from learning.progress.forms import CompleteForm
+
+bp = Blueprint("catalog", __name__)
 
 KIND_LABELS = {
     "recording": _l("Recording"),
@@ -71,7 +73,7 @@ def my_learning():
 @bp.get("/courses/<slug>")
 @login_required
 def course(slug):
-    course, access, statuses = catalog.get_outline_or_404(slug)
+    course, access, statuses = lookups.course_outline_or_404(slug)
     modules = course.visible_modules(access.is_preview)
     return render_template(
         "catalog/course.html",
@@ -87,7 +89,7 @@ def course(slug):
 @bp.get("/courses/<slug>/modules/<module_slug>")
 @login_required
 def module(slug, module_slug):
-    course, access, statuses = catalog.get_outline_or_404(slug)
+    course, access, statuses = lookups.course_outline_or_404(slug)
     module = catalog.get_module_outline_or_404(course, access, module_slug)
     previous, following = catalog.neighbours(course.visible_modules(access.is_preview), module)
     return render_template(

@@ -10,7 +10,6 @@ import base64
 import hashlib
 import json
 import os
-import threading
 from pathlib import Path
 
 import jwt
@@ -18,10 +17,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import current_app
 
+from learning import caches
+
 KEY_BITS = 3072
 KEY_FILE = "issuer-key.pem"
-_lock = threading.Lock()
-_cache: dict[str, rsa.RSAPrivateKey] = {}
 
 
 def key_path() -> Path:
@@ -47,16 +46,15 @@ def _create(path: Path) -> None:
 
 
 def private_key() -> rsa.RSAPrivateKey:
-    """The issuer's private key, created on first use."""
+    """The issuer's private key, created on first use, kept per process (`learning.caches`)."""
     path = key_path()
-    with _lock:
-        key = _cache.get(str(path))
-        if key is None:
-            if not path.exists():
-                _create(path)
-            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-            _cache[str(path)] = key
-        return key
+
+    def load() -> rsa.RSAPrivateKey:
+        if not path.exists():
+            _create(path)
+        return serialization.load_pem_private_key(path.read_bytes(), password=None)
+
+    return caches.signing_key(str(path), load)
 
 
 def thumbprint(public_jwk: dict) -> str:

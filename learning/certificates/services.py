@@ -15,6 +15,7 @@ from learning.catalog.models import Course, Item, Module
 from learning.certificates.models import Certificate, CertificateEvent
 from learning.cohorts.models import Cohort, Enrolment
 from learning.extensions import db
+from learning.progress import completion
 
 # Crockford's base32: digits and letters without I, L, O and U, so nothing reads as another.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -108,14 +109,11 @@ def issue_if_due(user_id: int, course: Course) -> Certificate | None:
     the random code or status bit is retried with fresh ones. Returns the certificate, or
     None when the course is not complete.
     """
-    # Imported here: progress's package loads catalog, whose views ask this module.
-    from learning.progress.services import is_course_complete
-
     _serialise_per_participant(user_id, course.id)
     existing = certificate_for(user_id, course.id)
     if existing is not None:
         return existing
-    if not is_course_complete(user_id, course):
+    if not completion.is_course_complete(user_id, course.id):
         return None
     user = db.session.get(User, user_id)
     cohort = participant_cohort(user_id, course)

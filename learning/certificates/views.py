@@ -1,6 +1,7 @@
 """Certificate pages: mine, downloads, public verification, management, and what verifiers fetch."""
 
 from flask import (
+    Blueprint,
     Response,
     abort,
     current_app,
@@ -15,10 +16,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from learning.certificates import badges, bp, keys, pdf
+from learning.certificates import badges, keys, pdf
 from learning.certificates import services as certificates
 from learning.certificates.forms import ReasonForm, VerifyForm
 from learning.extensions import db, limiter
+from learning.progress import services as progress
+
+bp = Blueprint("certificates", __name__)
+
+
+@bp.record_once
+def _issue_on_completion(state) -> None:
+    """Issue in the same transaction as the completion that finishes a course."""
+    progress.item_completed.connect(certificates.on_item_completed)
 
 # Codes are unguessable, but a public look-up still should not serve as an oracle at speed.
 VERIFY_RATE_LIMIT = "30 per minute"

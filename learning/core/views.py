@@ -1,15 +1,16 @@
 """Home page, health check, error pages and the headers every response carries."""
 
-from flask import current_app, jsonify, redirect, render_template, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from learning.core import bp
 from learning.core.api import wants_json_errors
 from learning.extensions import db
+
+bp = Blueprint("core", __name__)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

@@ -1,6 +1,10 @@
 """The completion rules, as plain functions: watched intervals, coverage, item and module status.
 
-These are the one implementation that pages, certificates and reports all use.
+These are the one implementation that pages, certificates, self-assessments and reports all
+use. Whether a set of items (a module, a course) is complete is `is_complete`: every required
+item complete, and at least one required. A course that requires nothing is never complete:
+there is nothing to certify. The data the rule needs comes from the outline a page already
+holds (`services.summarise`) or from one query (`learning.progress.completion`).
 """
 
 import math
@@ -149,8 +153,25 @@ def recording_is_watched(intervals, duration: float, threshold_percent: int) -> 
     return coverage(intervals, duration) * 100 >= threshold_percent - 1e-9
 
 
+def nothing_left(done: int, total: int) -> bool:
+    """True when all `total` required items are complete (also when there are none)."""
+    return done >= total
+
+
+def is_complete(done: int, total: int) -> bool:
+    """The completion rule: all `total` required items complete, and there is at least one."""
+    return total > 0 and nothing_left(done, total)
+
+
+def status(done: int, total: int, started: bool) -> str:
+    """A module's or course's status: complete by `is_complete`, else whether anything began."""
+    if is_complete(done, total):
+        return COMPLETE
+    return IN_PROGRESS if started else NOT_STARTED
+
+
 def percent(done: int, total: int) -> int:
-    """Whole-number percentage, 100 for an empty total (nothing is required)."""
+    """Whole-number percentage of the required items complete; 0 when nothing is required."""
     if total == 0:
-        return 100
+        return 0
     return math.floor(100 * done / total)

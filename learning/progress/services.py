@@ -5,16 +5,19 @@ Two ways to write a participant's row for an item, with one merge (`rules`):
 - Locked (`record_watch`, `mark_complete`, `mark_started`): lock the row, merge, write it
   back, commit. The way for the first report on an item, completions and the rest.
 - From an unlocked read (`record_watch_if_unchanged`): a heartbeat reads the row with its
-  item (`with_progress_row`), merges, and writes in one UPDATE that names the row's
+  item (`lookups.item_outline_or_404`), merges, and writes in one UPDATE that names the row's
   revision. If another write came between the read and the write, the UPDATE matches
   nothing and the heartbeat takes the locked way: no report is lost. Three round trips
   for a heartbeat on PostgreSQL instead of six.
 
+`report_watching` is a heartbeat's whole write, choosing between the two.
+
 Writes are Core statements built once: building statements and the ORM's load and flush of
-the row cost more than the rest of a heartbeat's write. They return a `ProgressState`.
-Pages read rows the same way (`progress_by_item`, or `statuses_by_item` where the status is
-all they show); an ORM `Progress` object loaded elsewhere in the transaction is kept in step
-by the locked writes (`_write`).
+the row cost more than the rest of a heartbeat's write. A participant's progress on an item
+is one shape, `ProgressState`: what writes return and pages read (`progress_by_item`), or
+just its status where that is all they show (`statuses_by_item`, by item id). An ORM
+`Progress` object loaded elsewhere in the transaction is kept in step by the locked writes
+(`_write`).
 """
 
 from collections.abc import Mapping
@@ -23,14 +26,13 @@ from datetime import datetime
 
 from blinker import Namespace
 from flask import current_app
-from sqlalchemy import Row, Select, String, and_, bindparam, cast, func, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.util import identity_key
 
 from learning.accounts.models import utcnow
-from learning.catalog.models import Item, Module
-from learning.catalog.services import required_items
+from learning.database import end_read_transaction, single_statement_write, write_transaction
 from learning.extensions import db
 from learning.progress import rules
 from learning.progress.models import Progress
@@ -50,10 +52,10 @@ class ProgressState:
 
 
 _progress = Progress.__table__
-_STATE = (_progress.c.id, _progress.c.status, _progress.c.detail, _progress.c.completed_at,
+STATE_COLUMNS = (_progress.c.id, _progress.c.status, _progress.c.detail, _progress.c.completed_at,
           _progress.c.revision)
 _LOCK_ROW = (
-    select(*_STATE)
+    select(*STATE_COLUMNS)
     .where(_progress.c.user_id == bindparam("user_id"),
            _progress.c.item_id == bindparam("item_id"))
     .with_for_update()
@@ -69,7 +71,7 @@ _UPDATE_ROW = (update(_progress).where(_progress.c.id == bindparam("row_id"))
                .values(revision=_progress.c.revision + 1))
 _UPDATE_IF_UNCHANGED_ROW = _UPDATE_ROW.where(_progress.c.revision == bindparam("seen_revision"))
 _UPDATE_IF_UNCHANGED = _UPDATE_IF_UNCHANGED_ROW.returning(_progress.c.id)
-_STATE_COLUMNS = ("status", "detail", "completed_at")
+_WRITABLE = ("status", "detail", "completed_at")
 
 
 def _state(row, user_id: int, item_id: int) -> ProgressState:
@@ -118,30 +120,7 @@ def _written(state: ProgressState, values: Mapping) -> ProgressState:
     if loaded is not None:
         session.expire(loaded)
     return replace(state, revision=state.revision + 1,
-                   **{name: values[name] for name in _STATE_COLUMNS if name in values})
-
-
-def with_progress_row(found: Select, item_id) -> Select:
-    """`found` with the user's progress row for the item `item_id` (a column) names.
-
-    For the query that finds the item of a progress report (learning/catalog/outline.py):
-    the row comes in the same round trip, for `record_watch_if_unchanged`. The user is the
-    `user_id` parameter; read the row back with `progress_row_from`.
-    """
-    return found.outerjoin(_progress, and_(_progress.c.item_id == item_id,
-                                           _progress.c.user_id == bindparam("user_id"))
-                           ).add_columns(*(column.label(f"progress_{column.name}")
-                                           for column in _STATE))
-
-
-def progress_row_from(row, user_id: int | None, item_id: int) -> ProgressState | None:
-    """The progress row that a query extended by `with_progress_row` found, if any."""
-    if row.progress_id is None:
-        return None
-    return ProgressState(id=row.progress_id, user_id=user_id, item_id=item_id,
-                         status=row.progress_status, detail=row.progress_detail,
-                         completed_at=row.progress_completed_at,
-                         revision=row.progress_revision)
+                   **{name: values[name] for name in _WRITABLE if name in values})
 
 
 # Sent, inside the same transaction, when an item becomes complete for a participant, with
@@ -216,6 +195,30 @@ def record_watch_if_unchanged(seen: ProgressState, item, intervals: list[rules.I
     return None if written is None else _written(seen, values)
 
 
+def report_watching(user_id: int, item, seen: ProgressState | None,
+                    intervals: list[rules.Interval], position: float | None) -> ProgressState:
+    """Record a player's report, committed: the whole write of a heartbeat.
+
+    For a `@reads_then_writes` view, whose reads found the item and `seen`, the user's row
+    as read (`lookups.item_outline_or_404`). Most reports write that row back in one
+    statement named by its revision (`record_watch_if_unchanged`); the first report on an
+    item, one that completes it and one that another write overtook are recorded under the
+    row's lock (`record_watch`). On SQLite either write holds the database's write lock only
+    while it writes (learning/database.py). The commit expires ORM objects: callers answer
+    from the state returned and what they read before.
+    """
+    end_read_transaction()
+    state = None
+    if seen is not None:
+        with single_statement_write():
+            state = record_watch_if_unchanged(seen, item, intervals, position)
+    if state is None:
+        with write_transaction():
+            state = record_watch(user_id, item, intervals, position)
+            db.session.commit()
+    return state
+
+
 def mark_complete(user_id: int, item, how: str) -> ProgressState:
     """Complete an item the participant says they have done (a reading, a transcript)."""
     state = _locked_row(user_id, item.id)
@@ -233,26 +236,23 @@ def mark_started(user_id: int, item) -> ProgressState:
     return _write(_locked_row(user_id, item.id), updated_at=utcnow())
 
 
-_ROWS = select(
-    _progress.c.item_id, _progress.c.status, _progress.c.detail, _progress.c.started_at,
-    _progress.c.completed_at, _progress.c.updated_at,
-).where(_progress.c.user_id == bindparam("user_id"),
-        _progress.c.item_id.in_(bindparam("item_ids", expanding=True)))
+_ROWS = select(_progress.c.item_id, *STATE_COLUMNS).where(
+    _progress.c.user_id == bindparam("user_id"),
+    _progress.c.item_id.in_(bindparam("item_ids", expanding=True)))
 
 
-def progress_by_item(user_id: int, item_ids) -> dict[int, Row]:
-    """The user's progress rows for the given items, by item id, in one query.
+def progress_by_item(user_id: int, item_ids) -> dict[int, ProgressState]:
+    """The user's progress on the given items, by item id, in one query.
 
-    Read-only rows (item_id, status, detail, started_at, completed_at, updated_at), not ORM
-    objects: every page a participant opens asks this, and loading objects costs more than
-    the query.
+    Read-only states, not ORM objects: every page a participant opens asks this, and
+    loading objects costs more than the query.
     """
     item_ids = list(item_ids)
     if not item_ids:
         return {}
     db.session.flush()  # what the session holds pending counts, as for an ORM query
     rows = db.session.execute(_ROWS, {"user_id": user_id, "item_ids": item_ids})
-    return {row.item_id: row for row in rows}
+    return {row.item_id: _state(row, user_id, row.item_id) for row in rows}
 
 
 _STATUSES = select(_progress.c.item_id, _progress.c.status).where(
@@ -275,35 +275,9 @@ def statuses_by_item(user_id: int, item_ids) -> dict[int, str]:
     return {item_id: status for item_id, status in rows}
 
 
-def statuses_column(course_id):
-    """One SQL column: the statuses of the course's items for the user in `user_id`, as text.
-
-    `course_id` is a column naming the course: the query that finds a course for a page
-    brings what its progress bars need in the same round trip (learning/catalog/outline.py).
-    Read it with `statuses_from`.
-    """
-    item, module = Item.__table__.c, Module.__table__.c
-    pair = cast(_progress.c.item_id, String) + ":" + _progress.c.status
-    return (
-        select(func.aggregate_strings(pair, " "))
-        .select_from(_progress.join(Item.__table__, item.id == _progress.c.item_id)
-                     .join(Module.__table__, module.id == item.module_id))
-        .where(_progress.c.user_id == bindparam("user_id"), module.course_id == course_id)
-        .scalar_subquery()
-    )
-
-
-def statuses_from(found: str | None) -> dict[int, str]:
-    """The statuses, by item id, that `statuses_column` found."""
-    if not found:
-        return {}
-    pairs = (pair.split(":") for pair in found.split())
-    return {int(item_id): status for item_id, status in pairs}
-
-
-def item_status(row: Row | None) -> str:
+def item_status(state: ProgressState | None) -> str:
     """not_started, in_progress or complete."""
-    return rules.NOT_STARTED if row is None else row.status
+    return rules.NOT_STARTED if state is None else state.status
 
 
 @dataclass(frozen=True)
@@ -322,15 +296,13 @@ class Summary:
 
     @property
     def is_finished(self) -> bool:
-        """Every required item complete, and there is at least one: what earns a certificate."""
-        return self.total > 0 and self.done == self.total
+        """Complete by the completion rule (`rules.is_complete`): what earns a certificate."""
+        return rules.is_complete(self.done, self.total)
 
     @property
     def status(self) -> str:
-        """Complete once every required item is; in progress once anything is started."""
-        if self.done == self.total:
-            return rules.COMPLETE
-        return rules.IN_PROGRESS if self.started else rules.NOT_STARTED
+        """not_started, in_progress or complete, by the completion rule."""
+        return rules.status(self.done, self.total, self.started)
 
 
 def summarise(items, statuses: dict[int, str]) -> Summary:
@@ -363,8 +335,8 @@ def course_progress(user_id: int, modules,
                     statuses: Mapping[int, str] | None = None) -> CourseProgress:
     """Progress through the given modules (with their items loaded).
 
-    From the user's item statuses when the caller has them (`statuses_column`), else from
-    one query.
+    From the user's item statuses when the caller has them (`lookups.course_outline_or_404`),
+    else from one query.
     """
     items = [item for module in modules for item in module.items]
     if statuses is None:
@@ -374,15 +346,3 @@ def course_progress(user_id: int, modules,
         overall=summarise(items, statuses),
         statuses=statuses,
     )
-
-
-def is_course_complete(user_id: int, course) -> bool:
-    """The completion rule: every required item of the course's published modules complete.
-
-    Certificates and reports ask this; a course with no required item is never complete.
-    """
-    items = required_items(course)
-    if not items:
-        return False
-    statuses = statuses_by_item(user_id, [item.id for item in items])
-    return all(statuses.get(item.id) == rules.COMPLETE for item in items)

@@ -3,22 +3,18 @@
 import json
 from functools import wraps
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from learning.catalog.services import get_item_outline_or_404
 from learning.core.api import json_errors
-from learning.database import (
-    end_read_transaction,
-    reads_then_writes,
-    single_statement_write,
-    write_transaction,
-)
+from learning.database import reads_then_writes
 from learning.extensions import db
-from learning.progress import bp, rules, services
+from learning.progress import lookups, rules, services
 from learning.progress.forms import CompleteForm
+
+bp = Blueprint("progress", __name__, url_prefix="/progress")
 
 # A heartbeat is a few hundred bytes; anything near this is not one.
 MAX_REPORT_BYTES = 16 * 1024
@@ -38,7 +34,7 @@ def limit_report_size():
 def participant_item(view):
     """Find the item of a progress request in its course's outline, for a participant only.
 
-    The view gets the course's and the item's outlines (learning/catalog/outline.py): what
+    The view gets the course's and the item's outlines (`lookups.item_outline_or_404`): what
     progress needs of them, without loading the item's body. And the participant's progress
     row for the item, as read with them (None if there is none).
 
@@ -50,7 +46,7 @@ def participant_item(view):
     def wrapped(item_id: int):
         if not current_user.is_authenticated:
             abort(401)
-        course, access, item, seen = get_item_outline_or_404(item_id)
+        course, access, item, seen = lookups.item_outline_or_404(item_id)
         if not access.is_enrolled:
             abort(403)
         return view(course, item, seen)
@@ -74,12 +70,8 @@ def csrf_token():
 def watch(course, item, seen):
     """Merge the intervals the player reports as watched; answer with the item's state.
 
-    The busiest write of the site. The row was read with the item: most reports write it
-    back in one statement, named by the revision read (`record_watch_if_unchanged`). The
-    first report on an item, one that completes it, and one that another write overtook are
-    recorded under the row's lock. On SQLite either write holds the database's write lock
-    only while it writes (learning/database.py), not while the session, the item and the
-    access are checked.
+    The busiest write of the site: its reads run before any write lock, and the write is
+    `services.report_watching`'s.
     """
     if item.kind != "recording" or not item.duration_seconds:
         return json_error(400, "this item is not a recording")
@@ -90,17 +82,8 @@ def watch(course, item, seen):
     except (ValueError, TypeError) as error:
         return json_error(400, str(error) if isinstance(error, rules.IntervalError)
                           else "intervals must be JSON")
-    user_id, duration = current_user.id, item.duration_seconds
-    end_read_transaction()
-    state = None
-    if seen is not None:
-        with single_statement_write():
-            state = services.record_watch_if_unchanged(seen, item, intervals, position)
-    if state is None:
-        with write_transaction():
-            state = services.record_watch(user_id, item, intervals, position)
-            db.session.commit()
-    # The commit expired the ORM objects: the answer uses only what was read before it.
+    duration = item.duration_seconds
+    state = services.report_watching(current_user.id, item, seen, intervals, position)
     return jsonify(
         status=state.status,
         watched_percent=rules.watched_percent(state.detail["intervals"], duration),

@@ -13,6 +13,7 @@ from learning.catalog.models import Course
 from learning.config import ROOT
 from learning.content.importer import import_content
 from learning.extensions import db
+from learning.progress import completion
 from learning.progress import services as progress
 from tests.assessments.conftest import AFTER, BEFORE, COURSE, RESULTS, form_data, responses
 from tests.conftest import page
@@ -207,7 +208,7 @@ def test_each_level_has_a_shift_in_the_course_as_shipped(client, auth, shipped):
         assert "No baseline was recorded" not in text(soup)
         levels.add(instrument.level)
     assert levels == set(LEVELS)
-    assert progress.is_course_complete(user.id, course)
+    assert completion.is_course_complete(user.id, course.id)
 
 
 def test_a_groups_before_counts_real_baselines_only(app, world):

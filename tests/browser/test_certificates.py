@@ -5,11 +5,11 @@ from sqlalchemy import select
 
 from learning.accounts.models import User
 from learning.catalog.models import Course
-from learning.catalog.services import required_items
 from learning.certificates import services as certificates
 from learning.database import write_transaction
 from learning.extensions import db
 from learning.progress import services as progress
+from tests import factories
 from tests.browser.conftest import axe_violations, sign_in
 
 pytest.importorskip("playwright.sync_api")
@@ -21,7 +21,7 @@ def certified_participant(live_server):
     with live_server.app.app_context(), write_transaction():
         user = db.session.scalars(select(User).where(User.email == email)).one()
         course = db.session.scalars(select(Course)).first()
-        for item in required_items(course):
+        for item in factories.required_items(course):
             progress.mark_complete(user.id, item, "read")
         code = certificates.certificate_for(user.id, course.id).code
         db.session.commit()

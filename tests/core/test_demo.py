@@ -9,7 +9,7 @@ from learning.cohorts.models import Cohort, Enrolment
 from learning.config import ROOT
 from learning.content.importer import import_content
 from learning.extensions import db
-from learning.progress import services as progress
+from learning.progress import completion
 from learning.progress.models import Progress
 from tests.conftest import DEFAULT_PASSWORD
 from tests.factories import make_course, make_module
@@ -125,7 +125,7 @@ def test_generated_self_assessments_follow_the_baseline_rule_and_show_shifts(run
     # "after" only for people who completed the rest of the course.
     course = db.session.scalar(select(Course))
     for user_id in {r.user_id for r in afters}:
-        assert progress.is_course_complete(user_id, course)
+        assert completion.is_course_complete(user_id, course.id)
         for instrument in assessments.instruments_of(course):
             shift = assessments.results(user_id, instrument).shift
             if shift is not None:

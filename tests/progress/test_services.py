@@ -7,7 +7,7 @@ from learning.catalog.models import Item
 from learning.config import TestingConfig
 from learning.database import single_statement_write
 from learning.extensions import db
-from learning.progress import rules, services
+from learning.progress import completion, rules, services
 from learning.progress.models import Progress
 from tests import factories
 from tests.concurrency import race
@@ -147,9 +147,9 @@ def test_the_course_is_complete_when_every_required_item_of_published_modules_is
     services.item_completed.connect(listen)
     try:
         services.mark_complete(user.id, module.items[0], "transcript")
-        assert not services.is_course_complete(user.id, course)
+        assert not completion.is_course_complete(user.id, course.id)
         services.mark_complete(user.id, module.items[2], "assessment")
-        assert services.is_course_complete(user.id, course)
+        assert completion.is_course_complete(user.id, course.id)
         services.mark_complete(user.id, module.items[2], "assessment")
     finally:
         services.item_completed.disconnect(listen)
@@ -161,11 +161,4 @@ def test_a_course_without_required_items_is_never_complete(recording):
     user, _, module = recording
     for item in module.items:
         item.is_required = False
-    assert not services.is_course_complete(user.id, module.course)
-
-
-def test_statuses_found_with_the_course_read_back_by_item():
-    assert services.statuses_from(None) == {}
-    assert services.statuses_from("") == {}
-    assert services.statuses_from("12:complete 7:in_progress") == {12: "complete",
-                                                                  7: "in_progress"}
+    assert not completion.is_course_complete(user.id, module.course.id)

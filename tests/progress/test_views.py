@@ -274,17 +274,18 @@ def test_heartbeat_for_an_item_gone_from_its_outline_is_404(client, auth, db, co
     # The item was deleted between the query that found its course and the outline's build.
     from dataclasses import replace
 
-    from learning.catalog import services as catalog
+    from learning.progress import lookups
 
-    found_by_item = catalog.outline_by_item
+    found_outline = lookups.outline
 
-    def without_the_item(item_id, user):
-        outline, member, row = found_by_item(item_id, user)
+    def without_the_item(course_id, version):
+        found = found_outline(course_id, version)
+        item_id = course_world["recording"].id
         modules = tuple(replace(m, items=tuple(i for i in m.items if i.id != item_id))
-                        for m in outline.modules)
-        return replace(outline, modules=modules), member, row
+                        for m in found.modules)
+        return replace(found, modules=modules)
 
-    monkeypatch.setattr(catalog, "outline_by_item", without_the_item)
+    monkeypatch.setattr(lookups, "outline", without_the_item)
     auth.login()
     response = watch(client, course_world["recording"], [[0, 10]])
     assert response.status_code == 404
