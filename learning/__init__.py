@@ -32,7 +32,8 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     from learning import caches, database, models  # noqa: F401 - registers engine events and tables
     from learning.core import templating
-    from learning.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from learning.database import db
+    from learning.extensions import babel, csrf, limiter, login_manager, migrate
 
     app.config.setdefault(
         "SQLALCHEMY_ENGINE_OPTIONS",

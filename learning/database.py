@@ -1,4 +1,7 @@
-"""Connection behaviour per database: SQLite in WAL with immediate write transactions.
+"""The database (`db`), its session class and connection behaviour per database.
+
+`db` is defined here, beside the session class it uses, and every module imports it from
+here. SQLite runs in WAL with immediate write transactions.
 
 SQLite's default deferred transaction takes its write lock only at the first write, so a
 transaction that read first can fail at once with "database is locked" whatever the busy
@@ -46,11 +49,15 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import UTC, datetime
 
 from flask import current_app, has_request_context, request
+from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as _FlaskSession
-from sqlalchemy import event
+from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.types import TypeDecorator
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -77,8 +84,6 @@ def single_statement_write() -> Iterator[None]:
     would not be atomic with it. Outside a request (a command, a test), the block's
     statement runs in the session's transaction, committed when the block ends.
     """
-    from learning.extensions import db
-
     if _write_intent.get() or (has_request_context() and not _autocommits()):
         # On PostgreSQL it would run on a second connection, outside the transaction, and
         # wait for the locks that transaction holds.
@@ -115,8 +120,6 @@ def end_read_transaction() -> None:
     transaction and holding its lock; the session's own setting applies again afterwards.
     Refuses pending changes: they would be written here, in a deferred transaction.
     """
-    from learning.extensions import db
-
     session = db.session()
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("changes made before the write transaction began")
@@ -171,6 +174,49 @@ class Session(_FlaskSession):
         if engine.dialect.name == "postgresql" and _autocommits():
             return _autocommit(engine)
         return engine
+
+
+# Named constraints so that Alembic can drop and alter them, on SQLite too.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored as UTC and always read back timezone-aware, on SQLite too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given for a UTC column")
+            value = value.astimezone(UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every model."""
+
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
 
 
 def engine_options(uri: str) -> dict:

@@ -7,7 +7,7 @@ from alembic import context
 from flask import current_app
 from sqlalchemy.engine import Connection
 
-from learning.extensions import UTCDateTime
+from learning.database import UTCDateTime
 
 config = context.config
 if config.config_file_name and not config.attributes.get("connection"):
@@ -32,7 +32,8 @@ def run_migrations_offline() -> None:
 
 def _render_item(type_, obj, autogen_context):
     """Write our UTC timestamp type as the plain column type it stores, so that migrations
-    do not import application code that may change after they are written."""
+    do not import application code that may change after they are written.
+    """
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False

@@ -2,8 +2,7 @@
 
 import threading
 
-from learning.database import write_transaction
-from learning.extensions import db
+from learning.database import db, write_transaction
 
 
 def race(app, workers: int, action) -> list[Exception | None]:

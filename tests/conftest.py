@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from learning import caches, create_app
 from learning.config import TestingConfig
-from learning.extensions import db as _db
+from learning.database import db as _db
 from learning.progress import rules as progress_rules
 from tests import factories
 

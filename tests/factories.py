@@ -9,7 +9,7 @@ from learning.accounts.passwords import hash_password
 from learning.assessments.models import Band, Dimension, Feedback, Instrument, Statement
 from learning.catalog.models import Course, Item, Module
 from learning.cohorts.models import Cohort, Enrolment
-from learning.extensions import db
+from learning.database import db
 from learning.progress import completion
 
 DEFAULT_PASSWORD = "correct horse battery staple"  # noqa: S105

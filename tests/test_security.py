@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from learning.accounts.models import User, UserSession
-from learning.extensions import db as _db
+from learning.database import db as _db
 from tests.conftest import DEFAULT_PASSWORD, page
 from tests.factories import make_user
 

@@ -9,8 +9,7 @@ from learning.accounts import services
 from learning.accounts.forms import EMAIL_MAX, NAME_MAX
 from learning.accounts.models import ROLES, User
 from learning.accounts.passwords import password_problem
-from learning.database import write_transaction
-from learning.extensions import db
+from learning.database import db, write_transaction
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 

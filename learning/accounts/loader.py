@@ -11,7 +11,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import lazyload
 
 from learning.accounts.models import User, UserRole, UserSession, hash_token
-from learning.extensions import db, login_manager
+from learning.database import db
+from learning.extensions import login_manager
 
 login_manager.login_view = "accounts.sign_in"
 login_manager.login_message = _l("Please sign in to see this page.")

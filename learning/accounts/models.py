@@ -8,7 +8,7 @@ from typing import ClassVar
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learning.extensions import db
+from learning.database import db
 
 ROLES = ("participant", "facilitator", "manager", "admin")
 

@@ -26,7 +26,7 @@ from learning.accounts.models import (
     utcnow,
 )
 from learning.accounts.passwords import hash_password, verify_password
-from learning.extensions import db
+from learning.database import db
 
 RESET_SALT = "password-reset"
 MAX_NEXT_LENGTH = 2000

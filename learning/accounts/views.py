@@ -25,7 +25,8 @@ from learning.accounts.forms import (
     SignInForm,
     password_hint,
 )
-from learning.extensions import db, limiter
+from learning.database import db
+from learning.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 

@@ -15,7 +15,7 @@ from learning.catalog import services as catalog
 from learning.catalog.models import Course
 from learning.cohorts import services as cohorts
 from learning.cohorts.models import Cohort
-from learning.extensions import db
+from learning.database import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

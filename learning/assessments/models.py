@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning.accounts.models import utcnow
-from learning.extensions import db
+from learning.database import db
 
 LEVELS = ("individual", "organisational", "institutional")
 SCALE_POINTS = 5

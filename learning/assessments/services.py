@@ -30,7 +30,7 @@ from learning.assessments.models import (
 )
 from learning.catalog.models import Course, Item, Module
 from learning.cohorts.models import Cohort, Enrolment
-from learning.extensions import db
+from learning.database import db
 from learning.progress import completion
 from learning.progress import rules as progress_rules
 from learning.progress import services as progress

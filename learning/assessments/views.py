@@ -9,7 +9,7 @@ from learning.assessments import charts, services
 from learning.assessments.forms import ReflectionForm, TakeForm
 from learning.catalog import services as catalog
 from learning.cohorts import services as cohorts
-from learning.extensions import db
+from learning.database import db
 
 bp = Blueprint("assessments", __name__)
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning.accounts.models import User, utcnow
 from learning.assessments.models import Instrument
-from learning.extensions import db
+from learning.database import db
 
 ITEM_KINDS = ("recording", "reading", "self_assessment")
 

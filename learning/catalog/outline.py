@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from learning import caches
 from learning.catalog.models import Course, Item, Module
-from learning.extensions import db
+from learning.database import db
 
 
 @dataclass(frozen=True, slots=True, eq=False)

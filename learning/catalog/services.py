@@ -21,7 +21,7 @@ from learning.assessments.models import Dimension, Instrument
 from learning.catalog.models import Course, CourseFacilitator, Item, Module
 from learning.catalog.outline import CourseOutline, ModuleOutline
 from learning.cohorts import services as cohorts
-from learning.extensions import db
+from learning.database import db
 
 # The files an item may carry, by the name used in media URLs.
 MEDIA_FIELDS = {"video": "video_path", "captions": "captions_path", "file": "file_path"}

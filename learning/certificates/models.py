@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning.accounts.models import User, utcnow
 from learning.catalog.models import Course
-from learning.extensions import db
+from learning.database import db
 
 ACTIONS = ("issued", "revoked", "reissued")
 

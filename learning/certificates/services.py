@@ -14,7 +14,7 @@ from learning.accounts.models import User, utcnow
 from learning.catalog.models import Course, Item, Module
 from learning.certificates.models import Certificate, CertificateEvent
 from learning.cohorts.models import Cohort, Enrolment
-from learning.extensions import db
+from learning.database import db
 from learning.progress import completion
 
 # Crockford's base32: digits and letters without I, L, O and U, so nothing reads as another.

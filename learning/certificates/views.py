@@ -19,7 +19,8 @@ from flask_login import current_user, login_required
 from learning.certificates import badges, keys, pdf
 from learning.certificates import services as certificates
 from learning.certificates.forms import ReasonForm, VerifyForm
-from learning.extensions import db, limiter
+from learning.database import db
+from learning.extensions import limiter
 from learning.progress import services as progress
 
 bp = Blueprint("certificates", __name__)

@@ -14,7 +14,7 @@ from learning.accounts.models import User
 from learning.accounts.services import grant_role
 from learning.catalog.models import Course
 from learning.cohorts.models import Cohort, CohortManager, Enrolment
-from learning.extensions import db
+from learning.database import db
 
 # Letters and digits that cannot be mistaken for one another when read aloud or copied
 # from a slide: no 0/O, 1/I/L, and no U/V pair.

@@ -9,7 +9,8 @@ from learning.catalog import services as catalog
 from learning.certificates import services as certificates
 from learning.cohorts import services as cohorts
 from learning.cohorts.forms import CohortForm, JoinForm
-from learning.extensions import db, limiter
+from learning.database import db
+from learning.extensions import limiter
 
 bp = Blueprint("cohorts", __name__)
 

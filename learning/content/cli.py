@@ -8,8 +8,7 @@ from flask.cli import AppGroup
 from learning.content.exporter import ExportError, course_to_export, export_content
 from learning.content.importer import import_content
 from learning.content.schema import ContentInvalid, validate_content
-from learning.database import write_transaction
-from learning.extensions import db
+from learning.database import db, write_transaction
 
 content_cli = AppGroup("content", help="Import and export course content as files.")
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from learning.assessments.models import Dimension, Instrument
 from learning.catalog.models import Course, Item, Module
 from learning.content.schema import COURSE_FILE, MODULE_FILE, ContentError, validate_content
-from learning.extensions import db
+from learning.database import db
 
 
 class ExportError(Exception):

@@ -33,7 +33,7 @@ from learning.content.schema import (
     MediaFile,
     load_content,
 )
-from learning.extensions import db
+from learning.database import db
 from learning.progress.models import Progress
 
 # Rows that change position first move this far out of the way, so that no two rows of one

@@ -20,8 +20,7 @@ from learning.cohorts.models import Cohort, Enrolment
 from learning.cohorts.services import new_join_code
 from learning.config import ROOT
 from learning.content.importer import ContentInvalid, import_content
-from learning.database import write_transaction
-from learning.extensions import db
+from learning.database import db, write_transaction
 from learning.progress.models import Progress
 
 demo_cli = AppGroup("demo", help="Demo accounts, cohort and synthetic data.")

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from learning.core.api import wants_json_errors
-from learning.extensions import db
+from learning.database import db
 
 bp = Blueprint("core", __name__)
 

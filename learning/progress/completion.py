@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable
 from sqlalchemy import Select, func, select
 
 from learning.catalog.models import Item, Module
-from learning.extensions import db
+from learning.database import db
 from learning.progress import rules
 from learning.progress.models import Progress
 

@@ -16,7 +16,7 @@ from learning.catalog import services as catalog
 from learning.catalog.models import Course, Item, Module
 from learning.catalog.outline import CourseOutline, ItemOutline, outline
 from learning.cohorts import services as cohorts
-from learning.extensions import db
+from learning.database import db
 from learning.progress.models import Progress
 from learning.progress.services import STATE_COLUMNS, ProgressState
 

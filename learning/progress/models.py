@@ -6,7 +6,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learning.accounts.models import utcnow
-from learning.extensions import db
+from learning.database import db
 
 STATUSES = ("in_progress", "complete")
 

@@ -32,8 +32,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.util import identity_key
 
 from learning.accounts.models import utcnow
-from learning.database import end_read_transaction, single_statement_write, write_transaction
-from learning.extensions import db
+from learning.database import db, end_read_transaction, single_statement_write, write_transaction
 from learning.progress import rules
 from learning.progress.models import Progress
 

@@ -9,8 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from learning.core.api import json_errors
-from learning.database import reads_then_writes
-from learning.extensions import db
+from learning.database import db, reads_then_writes
 from learning.progress import lookups, rules, services
 from learning.progress.forms import CompleteForm
 

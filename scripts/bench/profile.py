@@ -124,7 +124,7 @@ def main(argv: list[str]) -> int:
         if options.html:
             options.html.write_text(profiler.output_html())
         with app.app_context():
-            from learning.extensions import db
+            from learning.database import db
 
             db.engine.dispose()
     except benchmark.BenchmarkError as error:

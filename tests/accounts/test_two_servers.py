@@ -9,7 +9,7 @@ from sqlalchemy import select
 from learning import create_app
 from learning.accounts.models import User, UserRole
 from learning.config import TestingConfig
-from learning.extensions import db
+from learning.database import db
 from tests import factories
 from tests.servers import Visitor, servers
 

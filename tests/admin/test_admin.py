@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from learning.accounts.models import User
-from learning.extensions import db as _db
+from learning.database import db as _db
 from tests.catalog.world import make_user
 from tests.conftest import page
 

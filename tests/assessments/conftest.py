@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from learning.accounts.passwords import hash_password
 from learning.assessments.models import Response
-from learning.extensions import db as _db
+from learning.database import db as _db
 from tests import factories
 from tests.conftest import page
 from tests.factories import enrol, make_cohort, make_course, make_module, make_user

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from learning.assessments import services
-from learning.extensions import db
+from learning.database import db
 from tests.conftest import page
 from tests.factories import enrol, make_user
 

@@ -12,7 +12,7 @@ from learning.assessments.services import OutlineItem, baseline_window_open, ope
 from learning.catalog.models import Course
 from learning.config import ROOT
 from learning.content.importer import import_content
-from learning.extensions import db
+from learning.database import db
 from learning.progress import completion
 from learning.progress import services as progress
 from tests.assessments.conftest import AFTER, BEFORE, COURSE, RESULTS, form_data, responses

@@ -9,7 +9,7 @@ from learning.assessments import services
 from learning.assessments.models import Answer, Instrument, Response
 from learning.catalog.models import Item
 from learning.config import TestingConfig
-from learning.extensions import db
+from learning.database import db
 from learning.progress import services as progress
 from tests import factories
 from tests.concurrency import race

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from learning.assessments.charts import PLOT_WIDTH
-from learning.extensions import db
+from learning.database import db
 from learning.progress import services as progress
 from tests.assessments.conftest import AFTER, BEFORE, RESULTS, SINGLE, SINGLE_RESULTS, form_data
 from tests.conftest import page

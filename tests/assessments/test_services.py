@@ -3,7 +3,7 @@
 import pytest
 
 from learning.assessments import services
-from learning.extensions import db
+from learning.database import db
 from learning.progress import services as progress
 from tests.assessments.conftest import BEFORE, SINGLE, form_data, responses
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from learning.assessments.models import Answer
-from learning.extensions import db
+from learning.database import db
 from learning.progress import services as progress
 from tests.assessments.conftest import (
     AFTER,

@@ -11,7 +11,7 @@ from learning.catalog.models import Item
 from learning.config import ROOT
 from learning.content.importer import import_content
 from learning.content.schema import ContentInvalid
-from learning.extensions import db
+from learning.database import db
 from learning.progress.models import Progress
 from tests.factories import make_user
 

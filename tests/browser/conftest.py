@@ -20,8 +20,7 @@ from learning.catalog.models import Course
 from learning.cohorts.models import Cohort
 from learning.config import ROOT, TestingConfig
 from learning.content.importer import import_content
-from learning.database import write_transaction
-from learning.extensions import db
+from learning.database import db, write_transaction
 from tests import factories
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -6,8 +6,7 @@ from sqlalchemy import select
 from learning.accounts.models import User
 from learning.catalog.models import Course
 from learning.certificates import services as certificates
-from learning.database import write_transaction
-from learning.extensions import db
+from learning.database import db, write_transaction
 from learning.progress import services as progress
 from tests import factories
 from tests.browser.conftest import axe_violations, sign_in

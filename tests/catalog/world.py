@@ -10,7 +10,7 @@ import pytest
 
 from learning.accounts.models import User, UserRole
 from learning.accounts.passwords import hash_password
-from learning.extensions import db as _db
+from learning.database import db as _db
 from tests.factories import DEFAULT_PASSWORD, enrol, make_cohort, make_course, make_module
 
 # Who signs in, by the situation the tests name.

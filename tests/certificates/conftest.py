@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pytest
 
 from learning.certificates import services
-from learning.extensions import db
+from learning.database import db
 from learning.progress import services as progress
 from tests import factories
 

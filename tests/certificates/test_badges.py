@@ -19,7 +19,7 @@ import jwt
 import pytest
 
 from learning.certificates import badges, services
-from learning.extensions import db
+from learning.database import db
 from tests.certificates.conftest import COURSE_TITLE, NAME, PARTICIPANT
 from tests.conftest import DEFAULT_PASSWORD
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from learning.certificates import services
 from learning.certificates.models import Certificate
-from learning.extensions import db
+from learning.database import db
 from learning.progress import services as progress
 from tests.certificates.conftest import PARTICIPANT, complete
 from tests.conftest import DEFAULT_PASSWORD, page

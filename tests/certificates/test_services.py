@@ -9,7 +9,7 @@ from learning.catalog.models import Course, Item
 from learning.certificates import services
 from learning.certificates.models import Certificate, CertificateEvent
 from learning.config import TestingConfig
-from learning.extensions import db
+from learning.database import db
 from learning.progress import services as progress
 from tests import factories
 from tests.certificates.conftest import COURSE_TITLE, NAME, complete

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from learning.certificates import services
 from learning.certificates.models import Certificate, CertificateEvent
-from learning.extensions import db
+from learning.database import db
 from tests.certificates.conftest import COURSE_TITLE, NAME, PARTICIPANT, complete
 from tests.conftest import DEFAULT_PASSWORD, page
 

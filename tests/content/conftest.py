@@ -7,7 +7,7 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from learning.extensions import db
+from learning.database import db
 
 FIXTURE = Path(__file__).parent / "fixtures" / "course"
 CONTENT_TABLES = ("course", "module", "item", "instrument", "dimension", "statement", "band",

@@ -1,7 +1,7 @@
 from sqlalchemy import func, select
 
 from learning.catalog.models import Course
-from learning.extensions import db
+from learning.database import db
 from tests.content.conftest import edit_yaml, tree
 
 

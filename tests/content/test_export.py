@@ -8,7 +8,7 @@ from learning.catalog.models import Course, Item, Module
 from learning.content.exporter import ExportError, course_to_export, export_content
 from learning.content.importer import import_content
 from learning.content.schema import validate_content
-from learning.extensions import db
+from learning.database import db
 from tests.content.conftest import snapshot, tree
 from tests.factories import make_course, make_instrument, make_module
 

@@ -9,7 +9,7 @@ from learning.assessments.models import Band, Dimension, Instrument, Statement
 from learning.catalog.models import Course, Item, Module
 from learning.content.importer import import_content
 from learning.content.schema import ContentInvalid
-from learning.extensions import db
+from learning.database import db
 from learning.progress.models import Progress
 from tests.content.conftest import edit_yaml, snapshot
 from tests.factories import make_user

@@ -10,7 +10,7 @@ from learning.config import ROOT
 from learning.content.exporter import course_to_export, export_content
 from learning.content.importer import import_content
 from learning.content.schema import validate_content
-from learning.extensions import db
+from learning.database import db
 from tests.content.conftest import snapshot, tree
 
 MODULES = ROOT / "modules"

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from learning.catalog.models import Course
 from learning.content.importer import import_content
 from learning.content.schema import ContentError, ContentInvalid, validate_content
-from learning.extensions import db
+from learning.database import db
 from tests.content.conftest import edit_yaml, snapshot, tree
 
 MODULE = "01-first-module/module.yml"

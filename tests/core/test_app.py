@@ -6,8 +6,7 @@ from sqlalchemy import text
 
 from learning import create_app
 from learning.config import TestingConfig
-from learning.database import write_transaction
-from learning.extensions import db
+from learning.database import db, write_transaction
 from tests.conftest import page
 
 

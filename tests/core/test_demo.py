@@ -8,7 +8,7 @@ from learning.catalog.models import Course
 from learning.cohorts.models import Cohort, Enrolment
 from learning.config import ROOT
 from learning.content.importer import import_content
-from learning.extensions import db
+from learning.database import db
 from learning.progress import completion
 from learning.progress.models import Progress
 from tests.conftest import DEFAULT_PASSWORD

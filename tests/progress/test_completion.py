@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from learning.certificates import services as certificates
 from learning.cohorts.models import Enrolment
-from learning.extensions import db
+from learning.database import db
 from learning.progress import completion, rules, services
 from tests import factories
 

@@ -5,8 +5,7 @@ from sqlalchemy import select
 from learning import create_app
 from learning.catalog.models import Item
 from learning.config import TestingConfig
-from learning.database import single_statement_write
-from learning.extensions import db
+from learning.database import db, single_statement_write
 from learning.progress import completion, rules, services
 from learning.progress.models import Progress
 from tests import factories

@@ -18,7 +18,7 @@ from sqlalchemy import event, select, text
 from learning import create_app
 from learning.certificates.models import Certificate
 from learning.config import TestingConfig
-from learning.extensions import db as _db
+from learning.database import db as _db
 from learning.progress import services
 from learning.progress.models import Progress
 from tests import factories

@@ -1,0 +1,107 @@
+"""The shape of the code: domains import each other in one direction, views at the top.
+
+Read from the source, not by importing it: a circle held together by an import inside a
+function, or one under `if TYPE_CHECKING:`, is still a circle.
+"""
+
+import ast
+from pathlib import Path
+
+import learning
+
+PACKAGE = Path(learning.__file__).parent
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _sources() -> dict[str, ast.Module]:
+    return {_module_name(path): ast.parse(path.read_text(), str(path))
+            for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _imports(tree: ast.Module, known: set[str]) -> set[str]:
+    """The application's modules a module imports, wherever the import statement is."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [f"{node.module}.{alias.name}" for alias in node.names]
+            found |= {name for name in names if name in known}
+            if not any(name in known for name in names) and node.module in known:
+                found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name in known}
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    sources = _sources()
+    known = set(sources)
+    # The factory imports everything; it is the root, not part of any circle.
+    return {name: _imports(tree, known) - {name} for name, tree in sources.items()
+            if name != "learning"}
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    visiting, done = [], set()
+
+    def visit(node):
+        if node in done:
+            return None
+        if node in visiting:
+            return visiting[visiting.index(node):] + [node]
+        visiting.append(node)
+        for following in sorted(graph.get(node, ())):
+            found = visit(following)
+            if found:
+                return found
+        visiting.pop()
+        done.add(node)
+        return None
+
+    for node in sorted(graph):
+        found = visit(node)
+        if found:
+            return found
+    return None
+
+
+def test_no_module_imports_itself_back_through_others():
+    assert _cycle(_graph()) is None
+
+
+def test_only_the_application_factory_imports_views():
+    graph = _graph()
+    importers = {name for name, imported in graph.items()
+                 if any(target.endswith(".views") for target in imported)}
+    assert importers == set()
+
+
+def test_catalog_knows_nothing_of_progress():
+    graph = _graph()
+    catalog = {name: imported for name, imported in graph.items()
+               if name.startswith("learning.catalog.") and not name.endswith(".views")}
+    assert catalog
+    for name, imported in catalog.items():
+        assert not [target for target in imported if target.startswith("learning.progress")], name
+
+
+def test_no_import_hides_inside_a_function_or_type_checking_block():
+    hidden = []
+    for name, tree in _sources().items():
+        if name == "learning":
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.If):
+                for inner in ast.walk(node):
+                    if (isinstance(inner, ast.ImportFrom) and inner.module
+                            and inner.module.startswith("learning")):
+                        hidden.append(f"{name}: {inner.module}")
+    assert hidden == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None
