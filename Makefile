@@ -27,6 +27,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check learning tests scripts wsgi.py
+	$(BIN)/bandit --quiet --recursive learning --severity-level high
 
 media:
 	$(PYTHON) scripts/make_media.py modules
