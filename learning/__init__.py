@@ -31,9 +31,10 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     from learning import database, models  # noqa: F401 - registers engine events and tables
-    from learning.core import templating
+    from learning.core import limits, templating
     from learning.extensions import babel, csrf, db, limiter, login_manager, migrate
 
+    limits.init_app(app)  # first: the body limit runs before anything reads the body
     app.config.setdefault(
         "SQLALCHEMY_ENGINE_OPTIONS",
         database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),

@@ -76,8 +76,8 @@ ERRORS = {
         lambda: _("Please wait a minute before trying again."),
     ),
     413: (
-        lambda: _("File too large"),
-        lambda: _("The file you sent is larger than this site accepts."),
+        lambda: _("Request too large"),
+        lambda: _("What you sent is larger than this page accepts."),
     ),
     500: (
         lambda: _("Something went wrong"),

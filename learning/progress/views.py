@@ -10,6 +10,7 @@ from flask_wtf.csrf import generate_csrf
 
 from learning.catalog.services import get_item_outline_or_404
 from learning.core.api import json_errors
+from learning.core.limits import body_limit
 from learning.database import (
     end_read_transaction,
     reads_then_writes,
@@ -27,12 +28,6 @@ MAX_REPORT_BYTES = 16 * 1024
 def json_error(status: int, message: str):
     """A short JSON error for the player's script."""
     return jsonify(error=message), status
-
-
-@bp.before_request
-def limit_report_size():
-    if request.endpoint == "progress.watch":
-        request.max_content_length = MAX_REPORT_BYTES
 
 
 def participant_item(view):
@@ -70,6 +65,7 @@ def csrf_token():
 @bp.post("/items/<int:item_id>/watch")
 @reads_then_writes
 @json_errors
+@body_limit(MAX_REPORT_BYTES)
 @participant_item
 def watch(course, item, seen):
     """Merge the intervals the player reports as watched; answer with the item's state.
