@@ -31,10 +31,11 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     from learning import database, models  # noqa: F401 - registers engine events and tables
-    from learning.core import limits, templating
+    from learning.core import limits, routing, templating
     from learning.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     limits.init_app(app)  # first: the body limit runs before anything reads the body
+    routing.init_app(app)  # before any route is added: its converters bound ids and text
     app.config.setdefault(
         "SQLALCHEMY_ENGINE_OPTIONS",
         database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),

@@ -83,6 +83,9 @@ def watch(course, item, seen):
         raw = json.loads(request.form.get("intervals", ""))
         intervals = rules.parse_intervals(raw, item.duration_seconds)
         position = _position(request.form.get("position"), item.duration_seconds)
+    except RecursionError:
+        # Thousands of nested brackets fit in a report's 16 KB; the parser gives up on them.
+        return json_error(400, _("intervals are nested too deeply"))
     except (ValueError, TypeError) as error:
         return json_error(400, str(error) if isinstance(error, rules.IntervalError)
                           else "intervals must be JSON")
