@@ -31,7 +31,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     from learning import database, models  # noqa: F401 - registers engine events and tables
-    from learning.core import limits, routing, templating
+    from learning.core import caching, limits, routing, templating
     from learning.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     limits.init_app(app)  # first: the body limit runs before anything reads the body
@@ -45,6 +45,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     templating.init_app(app)
+    caching.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
 

@@ -332,6 +332,7 @@ def test_a_signed_in_visitor_without_the_database_gets_503(outage, signed_in_coo
     response = client.get("/learning")
     assert response.status_code == 503
     assert response.headers["Retry-After"]
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_a_heartbeat_without_the_database_gets_a_json_503(outage, signed_in_cookie, world):
