@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 
 from learning.core.text import has_control_characters
+from learning.extensions import db
 
 MAX_ID = 2**31 - 1
 MAX_PAGE = 2**31 - 1
@@ -70,8 +71,6 @@ def page_number(name: str = "page") -> int:
 
 def paginate(query, per_page: int):
     """The query's page that `?page=` asks for; a page past the last is the last."""
-    from learning.extensions import db
-
     page = page_number()
     pagination = db.paginate(query, page=page, per_page=per_page, max_per_page=per_page,
                              error_out=False)
