@@ -31,10 +31,12 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     from learning import caches, database, models  # noqa: F401 - registers engine events and tables
-    from learning.core import templating
+    from learning.core import cache_control, limits, routing, templating
     from learning.database import db
     from learning.extensions import babel, csrf, limiter, login_manager, migrate
 
+    limits.init_app(app)  # first: the body limit runs before anything reads the body
+    routing.init_app(app)  # before any route is added: its converters bound ids and text
     app.config.setdefault(
         "SQLALCHEMY_ENGINE_OPTIONS",
         database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
@@ -45,6 +47,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     templating.init_app(app)
+    cache_control.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
 

@@ -47,8 +47,14 @@ class Config:
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() != "false"
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "no-reply@localhost")
 
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(200 * 1024 * 1024)))
+    # The largest request body any page accepts (learning/core/limits.py): forms are a few
+    # kilobytes, and nothing accepts uploads yet.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
     PASSWORD_RESET_MAX_AGE = 3600
+    # A signed-in session ends after this long without a request, and this long after
+    # signing in however busy (learning/accounts/sessions.py).
+    SESSION_IDLE_MINUTES = max(int(os.environ.get("SESSION_IDLE_MINUTES", "120")), 1)
+    SESSION_MAX_HOURS = max(int(os.environ.get("SESSION_MAX_HOURS", "336")), 1)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "false").lower() == "true"

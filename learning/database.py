@@ -133,6 +133,30 @@ def end_read_transaction() -> None:
         session.expire_on_commit = expire_on_commit
 
 
+def write_beside_reads(statement) -> None:
+    """Run one small writing statement on the side of a request, such as bookkeeping.
+
+    In a transaction that writes (a state-changing request, `write_transaction()`, code
+    outside a request) it joins that transaction and commits with it. In a request that
+    so far only reads (GET, a `@reads_then_writes` view before its write) it commits at
+    once, on its own: on PostgreSQL in autocommit; on SQLite the reads' deferred transaction
+    ends (`end_read_transaction()`) and the statement runs in an immediate one of its own.
+    Either way the objects already loaded stay loaded.
+    """
+    if not _autocommits():
+        db.session.execute(statement)
+        return
+    end_read_transaction()
+    session = db.session()
+    expire_on_commit = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        with single_statement_write():
+            session.execute(statement)
+    finally:
+        session.expire_on_commit = expire_on_commit
+
+
 def _view_writes_explicitly() -> bool:
     view = current_app.view_functions.get(request.endpoint or "")
     return getattr(view, "reads_then_writes", False)

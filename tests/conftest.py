@@ -47,6 +47,21 @@ def db(app):
 
 
 @pytest.fixture
+def csrf_app(app):
+    """The application with CSRF protection on, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+def csrf_token(client, path="/") -> str:
+    """The CSRF token a page gives this client (its session keeps the token's secret).
+
+    Taken from the page's first form, or from the sign-out form every signed-in page has.
+    """
+    return page(client.get(path)).find("input", attrs={"name": "csrf_token"})["value"]
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 
@@ -106,12 +121,16 @@ class AuthActions:
         self._client = client
 
     def login(self, email="participant@example.org", password=DEFAULT_PASSWORD):
-        return self._client.post(
-            "/sign-in", data={"email": email, "password": password}, follow_redirects=False
-        )
+        data = {"email": email, "password": password}
+        if self._client.application.config["WTF_CSRF_ENABLED"]:
+            data["csrf_token"] = csrf_token(self._client, "/sign-in")
+        return self._client.post("/sign-in", data=data, follow_redirects=False)
 
     def logout(self):
-        return self._client.post("/sign-out")
+        data = {}
+        if self._client.application.config["WTF_CSRF_ENABLED"]:
+            data["csrf_token"] = csrf_token(self._client, "/profile")
+        return self._client.post("/sign-out", data=data)
 
 
 @pytest.fixture

@@ -6,21 +6,11 @@ from sqlalchemy.exc import OperationalError
 
 from learning.accounts.models import User, UserSession
 from learning.database import db as _db
-from tests.conftest import DEFAULT_PASSWORD, page
+from tests.conftest import DEFAULT_PASSWORD, csrf_token, page
 from tests.factories import make_user
 
 HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
            "X-Frame-Options")
-
-
-def csrf_token(client, path):
-    return page(client.get(path)).find("input", attrs={"name": "csrf_token"})["value"]
-
-
-@pytest.fixture
-def csrf_app(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-    return app
 
 
 REGISTRATION = {

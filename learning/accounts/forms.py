@@ -1,12 +1,12 @@
 """Account forms. Lengths match the columns; the password policy lives in passwords.py."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from learning.accounts import services
 from learning.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problem, verify_password
+from learning.core.forms import Form
 
 EMAIL_MAX = 254
 NAME_MAX = 120
@@ -108,7 +108,7 @@ def _job_title_field():
 
 
 # Fields are declared in page order in each form: the error summary lists them that way.
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     """Create an account."""
 
     name = _name_field()
@@ -133,7 +133,7 @@ class RegisterForm(FlaskForm):
         _check_policy(field, email=self.email.data, name=self.name.data)
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     """Edit a profile; the email address is shown, not edited."""
 
     name = _name_field()
@@ -142,7 +142,7 @@ class ProfileForm(FlaskForm):
     job_title = _job_title_field()
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     """Email and password."""
 
     email = _email_field()
@@ -150,7 +150,7 @@ class SignInForm(FlaskForm):
     next = HiddenField()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     """The current password, then a new one twice."""
 
     current_password = PasswordField(
@@ -172,13 +172,13 @@ class ChangePasswordForm(FlaskForm):
         _check_policy(field, email=self.user.email, name=self.user.name)
 
 
-class PasswordResetRequestForm(FlaskForm):
+class PasswordResetRequestForm(Form):
     """The email address to send a reset link to."""
 
     email = _email_field()
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(Form):
     """A new password, twice."""
 
     password, confirm = _new_password_fields()
@@ -192,5 +192,5 @@ class PasswordResetForm(FlaskForm):
         _check_policy(field, email=self.user.email, name=self.user.name)
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A button-only action: nothing but the CSRF token."""

@@ -97,12 +97,17 @@ def hash_token(token: str) -> str:
 
 
 class UserSession(db.Model):
-    """A signed-in browser session. Signing out ends it here, so a copied cookie stops working."""
+    """A signed-in browser session. Signing out ends it here, so a copied cookie stops working.
+
+    It also ends when idle or too old (learning/accounts/sessions.py): `last_seen_at` is
+    the last request it made, written at most once a minute.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()

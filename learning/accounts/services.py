@@ -15,7 +15,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from learning.accounts import mail
+from learning.accounts import mail, sessions
 from learning.accounts.models import (
     ROLES,
     User,
@@ -133,7 +133,9 @@ def authenticate(email: str, password: str) -> User | None:
 def start_session(user: User) -> str:
     """Open a server-side session for the user and return its token (kept in the cookie)."""
     token = UserSession.new_token()
-    db.session.add(UserSession(user_id=user.id, token_hash=hash_token(token)))
+    at = sessions.now()
+    db.session.add(UserSession(user_id=user.id, token_hash=hash_token(token), created_at=at,
+                               last_seen_at=at))
     db.session.flush()
     user.session_token = token
     return token

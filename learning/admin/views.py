@@ -15,6 +15,7 @@ from learning.catalog import services as catalog
 from learning.catalog.models import Course
 from learning.cohorts import services as cohorts
 from learning.cohorts.models import Cohort
+from learning.core.routing import paginate
 from learning.database import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -63,7 +64,7 @@ def users():
         pattern = _like(q.lower())
         query = query.where(or_(func.lower(User.name).like(pattern, escape="\\"),
                                 User.email.like(pattern, escape="\\")))
-    pagination = db.paginate(query, per_page=USERS_PER_PAGE, max_per_page=USERS_PER_PAGE)
+    pagination = paginate(query, USERS_PER_PAGE)
     return render_template("admin/users.html", pagination=pagination, q=q, role_list=_role_list)
 
 

@@ -5,20 +5,20 @@ read by `services.parse_answers`; these forms carry the CSRF token and the fixed
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
 from learning.assessments.models import REFLECTION_MAX_LENGTH
+from learning.core.forms import Form
 
 
-class TakeForm(FlaskForm):
+class TakeForm(Form):
     """The take page: a signed token naming participant, instrument, phase and version."""
 
     token = HiddenField()
 
 
-class ReflectionForm(FlaskForm):
+class ReflectionForm(Form):
     """"One thing I will change", kept with a submitted phase and editable later."""
 
     reflection = TextAreaField(

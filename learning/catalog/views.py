@@ -12,6 +12,7 @@ from learning.assessments import services as assessments
 from learning.catalog import services as catalog
 from learning.certificates import services as certificates
 from learning.cohorts import services as cohorts
+from learning.core.cache_control import revalidate_privately
 from learning.progress import lookups
 from learning.progress import rules as progress_rules
 from learning.progress import services as progress
@@ -31,7 +32,6 @@ MEDIA_TYPES = {
     ".vtt": "text/vtt",
     ".pdf": "application/pdf",
 }
-MEDIA_MAX_AGE = 3600
 
 
 def media_type(path: str | None) -> str | None:
@@ -146,10 +146,6 @@ def media(item_id, kind):
     # send_from_directory refuses paths that climb out of MEDIA_ROOT and answers Range
     # requests (206), which lets a player seek without downloading the whole recording.
     response = send_from_directory(
-        current_app.config["MEDIA_ROOT"], path, mimetype=media_type(path),
-        conditional=True, max_age=MEDIA_MAX_AGE,
+        current_app.config["MEDIA_ROOT"], path, mimetype=media_type(path), conditional=True,
     )
-    # Course media is for enrolled people only: no shared cache may keep a copy.
-    response.cache_control.public = False
-    response.cache_control.private = True
-    return response
+    return revalidate_privately(response)

@@ -1,9 +1,10 @@
 """Certificate forms: a typed verification code, and the reason for revoking or re-issuing."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
+
+from learning.core.forms import Form
 
 CODE_MAX = 60  # generous: people paste codes with spaces and hyphens
 REASON_MAX = 1000
@@ -13,7 +14,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     """A verification code as typed from a certificate; sent by GET, so it can be shared."""
 
     class Meta:
@@ -29,7 +30,7 @@ class VerifyForm(FlaskForm):
     )
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """Why a certificate is revoked or re-issued: recorded and shown with the action."""
 
     reason = TextAreaField(

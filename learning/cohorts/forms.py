@@ -1,9 +1,10 @@
 """Cohort forms: joining with a code, and creating a cohort."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
+
+from learning.core.forms import Form
 
 CODE_MAX = 40  # generous: people paste codes with spaces and hyphens
 NAME_MAX = 120
@@ -13,7 +14,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     """The join code a programme gave its participants."""
 
     code = StringField(
@@ -26,7 +27,7 @@ class JoinForm(FlaskForm):
     )
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     """A new cohort: its name, its course and its dates. The join code is generated."""
 
     name = StringField(

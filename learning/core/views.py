@@ -1,14 +1,17 @@
 """Home page, health check, error pages and the headers every response carries."""
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug.exceptions import BadRequest
 
 from learning.core.api import wants_json_errors
 from learning.database import db
+from learning.extensions import login_manager
 
 bp = Blueprint("core", __name__)
 
@@ -77,14 +80,21 @@ ERRORS = {
         lambda: _("Please wait a minute before trying again."),
     ),
     413: (
-        lambda: _("File too large"),
-        lambda: _("The file you sent is larger than this site accepts."),
+        lambda: _("Request too large"),
+        lambda: _("What you sent is larger than this page accepts."),
     ),
     500: (
         lambda: _("Something went wrong"),
         lambda: _("An unexpected error occurred. It has been logged; please try again."),
     ),
+    503: (
+        lambda: _("Briefly unavailable"),
+        lambda: _("The site cannot reach its database just now. Please try again in a "
+                  "minute."),
+    ),
 }
+# How long a client is asked to wait before trying again when the database is out of reach.
+RETRY_AFTER_SECONDS = 30
 
 
 def _render_error(status: int, message: str | None = None):
@@ -108,7 +118,9 @@ def csrf_error(error):
 
 @bp.app_errorhandler(400)
 def bad_request(error):
-    return _render_error(400)
+    # abort(400, description=...) names what is wrong; Werkzeug's own text is not for people.
+    own = error.description if error.description != BadRequest.description else None
+    return _render_error(400, own)
 
 
 @bp.app_errorhandler(401)
@@ -145,3 +157,23 @@ def too_many_requests(error):
 def internal_error(error):
     db.session.rollback()
     return _render_error(500)
+
+
+@bp.app_errorhandler(OperationalError)
+@bp.app_errorhandler(InterfaceError)
+@bp.app_errorhandler(PoolTimeoutError)
+def database_unavailable(error):
+    """The database is out of reach (down, restarting, refusing connections): 503, retry.
+
+    The page is rendered without asking the database anything: a visitor not yet known to
+    this request is shown the signed-out layout.
+    """
+    current_app.logger.error("Database unavailable: %s", error)
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        current_app.logger.exception("Rollback failed while the database is unavailable")
+    if "_login_user" not in g:
+        g._login_user = login_manager.anonymous_user()
+    response, status = _render_error(503)
+    return response, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}

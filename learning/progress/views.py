@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from learning.core.api import json_errors
+from learning.core.limits import body_limit
 from learning.database import db, reads_then_writes
 from learning.progress import lookups, rules, services
 from learning.progress.forms import CompleteForm
@@ -22,12 +23,6 @@ MAX_REPORT_BYTES = 16 * 1024
 def json_error(status: int, message: str):
     """A short JSON error for the player's script."""
     return jsonify(error=message), status
-
-
-@bp.before_request
-def limit_report_size():
-    if request.endpoint == "progress.watch":
-        request.max_content_length = MAX_REPORT_BYTES
 
 
 def participant_item(view):
@@ -65,6 +60,7 @@ def csrf_token():
 @bp.post("/items/<int:item_id>/watch")
 @reads_then_writes
 @json_errors
+@body_limit(MAX_REPORT_BYTES)
 @participant_item
 def watch(course, item, seen):
     """Merge the intervals the player reports as watched; answer with the item's state.
@@ -78,6 +74,9 @@ def watch(course, item, seen):
         raw = json.loads(request.form.get("intervals", ""))
         intervals = rules.parse_intervals(raw, item.duration_seconds)
         position = _position(request.form.get("position"), item.duration_seconds)
+    except RecursionError:
+        # Thousands of nested brackets fit in a report's 16 KB; the parser gives up on them.
+        return json_error(400, _("intervals are nested too deeply"))
     except (ValueError, TypeError) as error:
         return json_error(400, str(error) if isinstance(error, rules.IntervalError)
                           else "intervals must be JSON")

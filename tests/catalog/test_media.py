@@ -28,12 +28,17 @@ def test_video_is_served_with_range_support(client, world, media, sign_in_as, re
     assert partial.headers["Content-Range"] == "bytes 0-99/1024"
 
 
-def test_media_is_cached_privately(client, world, media, sign_in_as, recording):
+def test_media_is_kept_privately_and_revalidated(client, world, media, sign_in_as, recording):
     sign_in_as("enrolled")
     response = get(client, f"/items/{recording.id}/video")
-    assert response.cache_control.private
-    assert not response.cache_control.public
-    assert response.cache_control.max_age == 3600
+    assert response.headers["Cache-Control"] in ("private, no-cache", "no-cache, private")
+    again = get(client, f"/items/{recording.id}/video",
+                headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.body == b""
+    partial = get(client, f"/items/{recording.id}/video", headers={"Range": "bytes=0-99"})
+    assert partial.status_code == 206
+    assert partial.cache_control.no_cache and partial.cache_control.private
 
 
 @pytest.mark.parametrize(("kind", "mimetype"), [

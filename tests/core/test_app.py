@@ -47,7 +47,7 @@ def test_too_large_request_gets_the_413_page(app, client):
 
     response = client.post("/upload", data={"email": "x" * 100})
     assert response.status_code == 413
-    assert page(response).h1.get_text(strip=True) == "File too large"
+    assert page(response).h1.get_text(strip=True) == "Request too large"
 
 
 def test_production_refuses_to_start_without_a_secret_key():
