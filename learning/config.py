@@ -57,7 +57,9 @@ class Config:
     SESSION_MAX_HOURS = max(int(os.environ.get("SESSION_MAX_HOURS", "336")), 1)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "false").lower() == "true"
+    # Unset: Secure everywhere but development and the tests, which serve plain HTTP.
+    SESSION_COOKIE_SECURE = (os.environ["SESSION_COOKIE_SECURE"].lower() == "true"
+                             if "SESSION_COOKIE_SECURE" in os.environ else None)
     WTF_CSRF_TIME_LIMIT = None  # a form left open all afternoon still submits
     # British English: dates read "21 February 2024", as across the Commonwealth Caribbean.
     BABEL_DEFAULT_LOCALE = "en_GB"
@@ -81,6 +83,8 @@ class Config:
                 raise RuntimeError("SECRET_KEY must be set outside development.")
             config["SECRET_KEY"] = _development_secret_key()
         config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
+        if config.get("SESSION_COOKIE_SECURE") is None:
+            config["SESSION_COOKIE_SECURE"] = config["ENV_NAME"] not in ("development", "testing")
 
 
 class TestingConfig(Config):

@@ -219,6 +219,8 @@ class Installation:
             "DATABASE_URL": self.url,
             "SECRET_KEY": secrets.token_urlsafe(32),
             "LEARNING_ENV": "production",
+            # Plain HTTP on loopback (TLS is the proxy's): a Secure cookie would not return.
+            "SESSION_COOKIE_SECURE": "false",
             "MEDIA_ROOT": str(workdir / "media"),
             "INSTANCE_PATH": str(workdir / "instance"),
             # Signing in a few dozen participants in seconds is the point, not an attack.

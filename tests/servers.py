@@ -39,6 +39,8 @@ def servers(database_url: str, count: int = 2, instance: Path | None = None):
         "DATABASE_URL": database_url,
         "SECRET_KEY": SECRET_KEY,
         "LEARNING_ENV": "production",
+        # Plain HTTP on loopback: a Secure cookie would never come back.
+        "SESSION_COOKIE_SECURE": "false",
         "SIGN_IN_RATE_LIMIT": "1000 per minute",
     }
     if instance is not None:

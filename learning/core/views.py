@@ -1,6 +1,6 @@
 """Home page, health check, error pages and the headers every response carries."""
 
-from flask import Blueprint, current_app, g, jsonify, redirect, render_template, url_for
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -30,6 +30,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+HSTS_MAX_AGE = 365 * 24 * 3600
 
 
 @bp.get("/")
@@ -63,6 +66,11 @@ def security_headers(response):
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        # Over HTTPS (directly, or behind a proxy trusted with PROXY_COUNT): HTTPS only, from
+        # now on, for a year.
+        response.headers.setdefault("Strict-Transport-Security",
+                                    f"max-age={HSTS_MAX_AGE}; includeSubDomains")
     return response
 
 
