@@ -26,6 +26,16 @@ def _database_url(url: str) -> str:
     return url
 
 
+def default_base_url() -> str:
+    """Where a development server answers: 127.0.0.1 on PORT (5000 unless set).
+
+    `make run` exports PORT and passes the same value to `flask run`, so that the links
+    printed on certificates and sent in emails point where the app serves.
+    """
+    port = os.environ.get("PORT", "").strip() or "5000"
+    return f"http://127.0.0.1:{port}"
+
+
 class Config:
     """Settings read from the environment when the application starts."""
 
@@ -35,7 +45,8 @@ class Config:
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'learning.db'}")
     )
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(INSTANCE / "media"))
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # The public address in printed and emailed links; unset, default_base_url() (PORT).
+    BASE_URL = os.environ.get("BASE_URL", "").strip().rstrip("/") or None
     REDIS_URL = os.environ.get("REDIS_URL")
     # How many reverse proxies stand in front of the app (their X-Forwarded-* are trusted).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
@@ -74,6 +85,8 @@ class Config:
             if config["ENV_NAME"] != "development":
                 raise RuntimeError("SECRET_KEY must be set outside development.")
             config["SECRET_KEY"] = _development_secret_key()
+        if not config.get("BASE_URL"):
+            config["BASE_URL"] = default_base_url()
         config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
 
 
