@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from learning.time_zones import DEFAULT_TIME_ZONE, is_time_zone
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
 
@@ -75,6 +77,8 @@ class Config:
                                              "Changing Mindsets Learning")
     ISSUER_KEY_PATH = os.environ.get("ISSUER_KEY_PATH")
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
+    # Where cohorts are unless they say otherwise (an IANA name): certificates are dated there.
+    DEFAULT_TIME_ZONE = os.environ.get("DEFAULT_TIME_ZONE", DEFAULT_TIME_ZONE).strip()
     # Self-assessment results are shown to facilitators and managers only for groups this big.
     ASSESSMENT_MIN_GROUP = max(int(os.environ.get("ASSESSMENT_MIN_GROUP", "5")), 1)
 
@@ -87,6 +91,9 @@ class Config:
             config["SECRET_KEY"] = _development_secret_key()
         if not config.get("BASE_URL"):
             config["BASE_URL"] = default_base_url()
+        if not is_time_zone(config.get("DEFAULT_TIME_ZONE")):
+            raise RuntimeError(f"DEFAULT_TIME_ZONE {config.get('DEFAULT_TIME_ZONE')!r} is not "
+                               "a time zone name such as America/Port_of_Spain.")
         config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
 
 

@@ -26,7 +26,8 @@ def test_the_default_base_url_follows_port(monkeypatch):
 
 def test_development_without_base_url_uses_the_port(monkeypatch):
     monkeypatch.setenv("PORT", "5611")
-    config = {"ENV_NAME": "development", "SECRET_KEY": "s" * 40, "BASE_URL": None}
+    config = {"ENV_NAME": "development", "SECRET_KEY": "s" * 40, "BASE_URL": None,
+              "DEFAULT_TIME_ZONE": "America/Port_of_Spain"}
     Config.finalise(config)
     assert config["BASE_URL"] == "http://127.0.0.1:5611"
 
@@ -34,9 +35,25 @@ def test_development_without_base_url_uses_the_port(monkeypatch):
 def test_a_base_url_that_is_set_wins_over_the_port(monkeypatch):
     monkeypatch.setenv("PORT", "5611")
     config = {"ENV_NAME": "development", "SECRET_KEY": "s" * 40,
-              "BASE_URL": "https://learning.example.org"}
+              "BASE_URL": "https://learning.example.org",
+              "DEFAULT_TIME_ZONE": "America/Port_of_Spain"}
     Config.finalise(config)
     assert config["BASE_URL"] == "https://learning.example.org"
+
+
+def test_the_default_time_zone_is_port_of_spain_unless_configured(monkeypatch):
+    assert Config.DEFAULT_TIME_ZONE == "America/Port_of_Spain"
+    config = {"ENV_NAME": "development", "SECRET_KEY": "s" * 40,
+              "DEFAULT_TIME_ZONE": "America/Jamaica"}
+    Config.finalise(config)
+    assert config["DEFAULT_TIME_ZONE"] == "America/Jamaica"
+
+
+@pytest.mark.parametrize("name", ["Caribbean/Trinidad", "", "UTC-4"])
+def test_an_unknown_default_time_zone_refuses_to_start(name):
+    with pytest.raises(RuntimeError, match="DEFAULT_TIME_ZONE"):
+        create_app({"ENV_NAME": "production", "SECRET_KEY": "s" * 40,
+                    "SQLALCHEMY_DATABASE_URI": "sqlite://", "DEFAULT_TIME_ZONE": name})
 
 
 def test_the_makefile_exports_port_to_the_app():
