@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
+# The app reads PORT too: in development, links on certificates and in emails follow it.
+export PORT
 
 .PHONY: install run test lint media messages clean
 

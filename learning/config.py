@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from learning.time_zones import DEFAULT_TIME_ZONE, is_time_zone
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
 
@@ -26,6 +28,16 @@ def _database_url(url: str) -> str:
     return url
 
 
+def default_base_url() -> str:
+    """Where a development server answers: 127.0.0.1 on PORT (5000 unless set).
+
+    `make run` exports PORT and passes the same value to `flask run`, so that the links
+    printed on certificates and sent in emails point where the app serves.
+    """
+    port = os.environ.get("PORT", "").strip() or "5000"
+    return f"http://127.0.0.1:{port}"
+
+
 class Config:
     """Settings read from the environment when the application starts."""
 
@@ -35,7 +47,8 @@ class Config:
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'learning.db'}")
     )
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(INSTANCE / "media"))
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # The public address in printed and emailed links; unset, default_base_url() (PORT).
+    BASE_URL = os.environ.get("BASE_URL", "").strip().rstrip("/") or None
     REDIS_URL = os.environ.get("REDIS_URL")
     # How many reverse proxies stand in front of the app (their X-Forwarded-* are trusted).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
@@ -72,6 +85,8 @@ class Config:
                                              "Changing Mindsets Learning")
     ISSUER_KEY_PATH = os.environ.get("ISSUER_KEY_PATH")
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
+    # Where cohorts are unless they say otherwise (an IANA name): certificates are dated there.
+    DEFAULT_TIME_ZONE = os.environ.get("DEFAULT_TIME_ZONE", DEFAULT_TIME_ZONE).strip()
     # Self-assessment results are shown to facilitators and managers only for groups this big.
     ASSESSMENT_MIN_GROUP = max(int(os.environ.get("ASSESSMENT_MIN_GROUP", "5")), 1)
 
@@ -82,6 +97,11 @@ class Config:
             if config["ENV_NAME"] != "development":
                 raise RuntimeError("SECRET_KEY must be set outside development.")
             config["SECRET_KEY"] = _development_secret_key()
+        if not config.get("BASE_URL"):
+            config["BASE_URL"] = default_base_url()
+        if not is_time_zone(config.get("DEFAULT_TIME_ZONE")):
+            raise RuntimeError(f"DEFAULT_TIME_ZONE {config.get('DEFAULT_TIME_ZONE')!r} is not "
+                               "a time zone name such as America/Port_of_Spain.")
         config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
         if config.get("SESSION_COOKIE_SECURE") is None:
             config["SESSION_COOKIE_SECURE"] = config["ENV_NAME"] not in ("development", "testing")

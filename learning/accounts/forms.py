@@ -5,11 +5,11 @@ from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from learning.accounts import services
+from learning.accounts.models import NAME_MAX
 from learning.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problem, verify_password
 from learning.core.forms import Form
 
 EMAIL_MAX = 254
-NAME_MAX = 120
 ORGANISATION_MAX = 160
 COUNTRY_MAX = 80
 JOB_TITLE_MAX = 120

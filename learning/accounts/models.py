@@ -11,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from learning.database import db
 
 ROLES = ("participant", "facilitator", "manager", "admin")
+# Room for a full name as people write it, however many given names and family names
+# (a certificate prints it whole).
+NAME_MAX = 200
 
 
 def utcnow() -> datetime:
@@ -23,7 +26,7 @@ class User(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
     organisation: Mapped[str] = mapped_column(String(160), default="")
     country: Mapped[str] = mapped_column(String(80), default="")
     job_title: Mapped[str] = mapped_column(String(120), default="")

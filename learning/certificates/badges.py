@@ -3,8 +3,8 @@
 Credentials are signed as VC-JWT (the Open Badges 3.0 "JSON Web Token Proof Format"): the
 JOSE header carries only `alg` (RS256), `kid` (the URL of the public JWK) and `typ` ("JWT");
 the payload carries `iss`, `jti`, `nbf`, `sub` and the credential itself in `vc`. Revocation
-is published as a Bitstring Status List credential, served as plain JSON: its integrity
-rests on HTTPS and the issuer's address, the way Open Badges verifiers fetch it.
+is published as a Bitstring Status List credential, signed the same way with the same key,
+so that a verifier can tell the list is the issuer's before it trusts a bit of it.
 """
 
 import base64
@@ -135,18 +135,22 @@ def credential(certificate: Certificate) -> dict:
     }
 
 
+def _sign(claims: dict) -> str:
+    """A Compact JWS of the claims (VC-JWT, RS256), naming the issuer's key."""
+    return jwt.encode(claims, keys.private_key(), algorithm="RS256",
+                      headers={"kid": keys.key_id(), "typ": "JWT"})
+
+
 def signed_credential(certificate: Certificate) -> str:
     """The credential signed as a Compact JWS (VC-JWT, RS256)."""
     vc = credential(certificate)
-    claims = {
+    return _sign({
         "iss": vc["issuer"]["id"],
         "jti": vc["id"],
         "nbf": int(certificate.issued_at.timestamp()),
         "sub": vc["credentialSubject"]["id"],
         "vc": vc,
-    }
-    return jwt.encode(claims, keys.private_key(), algorithm="RS256",
-                      headers={"kid": keys.key_id(), "typ": "JWT"})
+    })
 
 
 def encode_bitstring(indices: set[int], size: int = STATUS_LIST_SIZE) -> str:
@@ -171,13 +175,17 @@ def decode_bitstring(encoded: str) -> bytes:
     return gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
 
 
-def status_list_credential() -> dict:
-    """The revocation BitstringStatusListCredential: bit i set when certificate i is revoked."""
+def status_list_credential(now: datetime | None = None) -> dict:
+    """The revocation BitstringStatusListCredential: bit i set when certificate i is revoked.
+
+    It is valid from `now` (default: the current time), when the revocations were read.
+    """
     return {
         "@context": [VC_CONTEXT],
         "id": status_list_url(),
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": issuer_id(),
+        "validFrom": _timestamp(now or datetime.now(UTC)),
         "credentialSubject": {
             "id": f"{status_list_url()}#list",
             "type": "BitstringStatusList",
@@ -185,3 +193,17 @@ def status_list_credential() -> dict:
             "encodedList": encode_bitstring(revoked_indices()),
         },
     }
+
+
+def signed_status_list_credential() -> str:
+    """The revocation status list as a VC-JWT, signed like the certificates' credentials."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    vc = status_list_credential(now)
+    return _sign({
+        "iss": vc["issuer"],
+        "jti": vc["id"],
+        "nbf": int(now.timestamp()),
+        "iat": int(now.timestamp()),
+        "sub": vc["credentialSubject"]["id"],
+        "vc": vc,
+    })

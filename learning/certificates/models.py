@@ -5,9 +5,10 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learning.accounts.models import User, utcnow
+from learning.accounts.models import NAME_MAX, User, utcnow
 from learning.catalog.models import Course
 from learning.database import db
+from learning.time_zones import TIME_ZONE_MAX, local_date, local_time
 
 ACTIONS = ("issued", "revoked", "reissued")
 
@@ -17,6 +18,9 @@ class Certificate(db.Model):
 
     `status_index` is the certificate's bit in the published revocation status list,
     drawn at random so that neighbouring bits say nothing about who was certified when.
+    `time_zone` is the participant's cohort's when it was issued: `completed_on` and the
+    dates the pages show are dates there. (Certificates issued before cohorts had a time
+    zone keep the UTC dates they were issued with: "UTC".)
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -25,13 +29,14 @@ class Certificate(db.Model):
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id", ondelete="SET NULL"))
     code: Mapped[str] = mapped_column(String(32), unique=True)
     status_index: Mapped[int] = mapped_column(unique=True)
-    recipient_name: Mapped[str] = mapped_column(String(120))
+    recipient_name: Mapped[str] = mapped_column(String(NAME_MAX))
     course_title: Mapped[str] = mapped_column(String(200))
     cohort_name: Mapped[str] = mapped_column(String(120), default="")
     completed_on: Mapped[date]
     learning_hours: Mapped[float]
     issuers: Mapped[list[str]] = mapped_column(JSON, default=list)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    time_zone: Mapped[str] = mapped_column(String(TIME_ZONE_MAX))
     revoked_at: Mapped[datetime | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
 
@@ -53,6 +58,20 @@ class Certificate(db.Model):
     def is_revoked(self) -> bool:
         """True while the certificate stands revoked."""
         return self.revoked_at is not None
+
+    @property
+    def issued_on(self) -> date:
+        """The date it was issued, in the certificate's time zone."""
+        return local_date(self.issued_at, self.time_zone)
+
+    @property
+    def revoked_on(self) -> date | None:
+        """The date it was revoked, in the certificate's time zone, while it stands revoked."""
+        return local_date(self.revoked_at, self.time_zone) if self.revoked_at else None
+
+    def local_time(self, moment: datetime) -> datetime:
+        """A moment in the certificate's life as the time on the clock in its time zone."""
+        return local_time(moment, self.time_zone)
 
     def __repr__(self) -> str:
         return f"<Certificate {self.code}>"

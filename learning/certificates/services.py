@@ -16,6 +16,7 @@ from learning.certificates.models import Certificate, CertificateEvent
 from learning.cohorts.models import Cohort, Enrolment
 from learning.database import db
 from learning.progress import completion
+from learning.time_zones import default_time_zone, local_date
 
 # Crockford's base32: digits and letters without I, L, O and U, so nothing reads as another.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -104,6 +105,10 @@ def _serialise_per_participant(user_id: int, course_id: int) -> None:
 def issue_if_due(user_id: int, course: Course) -> Certificate | None:
     """Issue the participant's certificate for the course if it is complete and not issued.
 
+    It is dated in the time zone of the participant's cohort (the installation's default
+    when they are in none): a course completed late in the evening there was completed
+    that day, whatever the date in UTC.
+
     Safe against racing requests: the insert ignores a conflict on (user, course), so two
     requests that both find the course complete end with one certificate. A conflict on
     the random code or status bit is retried with fresh ones. Returns the certificate, or
@@ -117,6 +122,7 @@ def issue_if_due(user_id: int, course: Course) -> Certificate | None:
         return None
     user = db.session.get(User, user_id)
     cohort = participant_cohort(user_id, course)
+    time_zone = cohort.time_zone if cohort else default_time_zone()
     now = utcnow()
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     taken = set(db.session.scalars(select(Certificate.status_index)))
@@ -131,7 +137,8 @@ def issue_if_due(user_id: int, course: Course) -> Certificate | None:
                     code=new_code(), status_index=index,
                     recipient_name=user.name, course_title=course.title,
                     cohort_name=cohort.name if cohort else "",
-                    completed_on=now.date(), learning_hours=learning_hours(course),
+                    completed_on=local_date(now, time_zone), time_zone=time_zone,
+                    learning_hours=learning_hours(course),
                     issuers=list(course.issuers or []), issued_at=now)
             .on_conflict_do_nothing()
             .returning(Certificate.id)
@@ -263,8 +270,8 @@ def linkedin_url(certificate: Certificate, verify_url: str) -> str:
         "startTask": "CERTIFICATION_NAME",
         "name": certificate.course_title,
         "organizationName": " and ".join(certificate.issuers) or certificate.course_title,
-        "issueYear": certificate.issued_at.year,
-        "issueMonth": certificate.issued_at.month,
+        "issueYear": certificate.issued_on.year,
+        "issueMonth": certificate.issued_on.month,
         "certUrl": verify_url,
         "certId": format_code(certificate.code),
     }

@@ -185,7 +185,8 @@ def verify(code):
 
 @bp.get("/certificates/status/revocation")
 def status_list():
-    response = jsonify(badges.status_list_credential())
+    # Signed like the badge, and served with the badge's media type.
+    response = Response(badges.signed_status_list_credential(), mimetype="application/jwt")
     response.cache_control.public = True
     response.cache_control.max_age = STATUS_LIST_MAX_AGE
     return response

@@ -5,6 +5,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from learning.core.forms import Form
+from learning.time_zones import default_time_zone, time_zone_names
 
 CODE_MAX = 40  # generous: people paste codes with spaces and hyphens
 NAME_MAX = 120
@@ -12,6 +13,14 @@ NAME_MAX = 120
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def _time_zone_choices() -> list[tuple[str, str]]:
+    """Every Region/City time zone, and the installation's default even if it is an alias."""
+    names = list(time_zone_names())
+    if default_time_zone() not in names:
+        names.insert(0, default_time_zone())
+    return [(name, name.replace("_", " ")) for name in names]
 
 
 class JoinForm(Form):
@@ -28,7 +37,7 @@ class JoinForm(Form):
 
 
 class CohortForm(Form):
-    """A new cohort: its name, its course and its dates. The join code is generated."""
+    """A new cohort: its name, course, dates and time zone. The join code is generated."""
 
     name = StringField(
         _l("Name"),
@@ -44,6 +53,14 @@ class CohortForm(Form):
     )
     starts_on = DateField(_l("Start date"), validators=[InputRequired(_l("Enter the start date."))])
     ends_on = DateField(_l("End date"), validators=[InputRequired(_l("Enter the end date."))])
+    # Left out of a submission, it is the installation's default; anything else must be one
+    # of the names offered.
+    time_zone = SelectField(
+        _l("Time zone"), choices=_time_zone_choices, default=default_time_zone,
+        validate_choice=True,
+        invalid_choice_message=_l("Choose a time zone from the list, such as %(example)s.",
+                                  example="America/Port_of_Spain"),
+    )
 
     def validate_ends_on(self, field):
         """A cohort cannot end before it starts."""

@@ -3,15 +3,20 @@
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learning.accounts.models import User, utcnow
 from learning.catalog.models import Course
 from learning.database import db
+from learning.time_zones import TIME_ZONE_MAX, default_time_zone, is_time_zone
 
 
 class Cohort(db.Model):
-    """A group taking a course together, joined with a code."""
+    """A group taking a course together, joined with a code.
+
+    `time_zone` (an IANA name, DEFAULT_TIME_ZONE unless chosen) is where the cohort is: the
+    dates on its participants' certificates are the dates there.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
@@ -20,6 +25,7 @@ class Cohort(db.Model):
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
     is_open: Mapped[bool] = mapped_column(default=True)
+    time_zone: Mapped[str] = mapped_column(String(TIME_ZONE_MAX), default=default_time_zone)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     course: Mapped[Course] = relationship()
@@ -32,6 +38,12 @@ class Cohort(db.Model):
         CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on",
                         name="dates_ordered"),
     )
+
+    @validates("time_zone")
+    def _check_time_zone(self, key, value):
+        if not is_time_zone(value):
+            raise ValueError(f"unknown time zone: {value!r}")
+        return value
 
     def can_view_progress(self, user) -> bool:
         """Admins, the cohort's managers and the course's facilitators see its progress."""

@@ -15,6 +15,7 @@ from learning.accounts.services import grant_role
 from learning.catalog.models import Course
 from learning.cohorts.models import Cohort, CohortManager, Enrolment
 from learning.database import db
+from learning.time_zones import default_time_zone
 
 # Letters and digits that cannot be mistaken for one another when read aloud or copied
 # from a slide: no 0/O, 1/I/L, and no U/V pair.
@@ -142,10 +143,13 @@ def join_cohort(user: User, cohort: Cohort) -> bool:
 
 
 def create_cohort(course: Course, name: str, starts_on: date | None,
-                  ends_on: date | None) -> Cohort:
-    """A new open cohort of the course with a freshly generated join code."""
+                  ends_on: date | None, time_zone: str | None = None) -> Cohort:
+    """A new open cohort of the course with a freshly generated join code.
+
+    `time_zone` is an IANA name (the installation's DEFAULT_TIME_ZONE when None).
+    """
     cohort = Cohort(course_id=course.id, name=name, starts_on=starts_on, ends_on=ends_on,
-                    join_code=new_join_code())
+                    time_zone=time_zone or default_time_zone(), join_code=new_join_code())
     db.session.add(cohort)
     db.session.flush()
     return cohort

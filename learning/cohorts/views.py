@@ -66,7 +66,7 @@ def new():
     if courses and form.validate_on_submit():
         course = next(c for c in courses if c.id == form.course.data)
         cohort = cohorts.create_cohort(course, form.name.data, form.starts_on.data,
-                                       form.ends_on.data)
+                                       form.ends_on.data, form.time_zone.data)
         db.session.commit()
         flash(_("Cohort %(cohort)s created. Its join code is %(code)s.",
                 cohort=cohort.name, code=cohort.join_code), "success")

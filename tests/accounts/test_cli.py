@@ -67,7 +67,7 @@ def test_create_refuses_an_existing_email_in_any_case(runner, db):
 @pytest.mark.parametrize("args", [
     ["not-an-email", "--name", "Pat"],
     ["pat@example.org", "--name", " "],
-    ["pat@example.org", "--name", "x" * 121],
+    ["pat@example.org", "--name", "x" * 201],
 ])
 def test_create_refuses_bad_details(runner, db, args):
     result = create(runner, *args)

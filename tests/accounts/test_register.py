@@ -143,7 +143,7 @@ def test_register_missing_fields_keep_what_was_typed(client, db, registration):
 
 @pytest.mark.parametrize(
     ("field", "limit"),
-    [("name", 120), ("email", 254), ("organisation", 160), ("country", 80), ("job_title", 120)],
+    [("name", 200), ("email", 254), ("organisation", 160), ("country", 80), ("job_title", 120)],
 )
 def test_register_refuses_overlong_values(client, db, registration, field, limit):
     registration[field] = ("a" * (limit - 11) + "@example.gov") if field == "email" else "a" * (
@@ -155,6 +155,15 @@ def test_register_refuses_overlong_values(client, db, registration, field, limit
     soup = page(response)
     assert soup.find(id=f"{field}-error") is not None
     assert soup.find(id=field)["maxlength"] == str(limit)
+
+
+def test_register_keeps_a_long_name_whole(client, db, registration):
+    name = ("Maria-Fernanda Alejandra Guadalupe de los Santos Rodríguez-Villanueva "
+            "Castellanos y Montenegro-Hernández de la Santa Trinidad Pi")
+    assert len(name) == 128
+    registration["name"] = name
+    assert client.post("/register", data=registration).status_code == 302
+    assert db.session.scalar(select(User.name)) == name
 
 
 def test_register_refuses_a_malformed_email(client, db, registration):

@@ -178,7 +178,7 @@ def status_bit(client, credential):
     assert isinstance(status["statusListIndex"], str)
     listing = client.get(status["statusListCredential"].removeprefix("http://localhost"))
     assert listing.status_code == 200
-    published = listing.get_json()
+    published = verified_claims(client, listing.get_data(as_text=True))["vc"]
     assert "BitstringStatusListCredential" in published["type"]
     subject = published["credentialSubject"]
     assert subject["type"] == "BitstringStatusList"
@@ -200,6 +200,50 @@ def test_the_status_bit_flips_on_revocation_and_back(client, world, token, certi
     services.reissue(certificate, world.admin, "Cleared")
     db.session.commit()
     assert status_bit(client, vc)[0] == 0
+
+
+def test_the_status_list_is_served_signed_by_the_issuer_for_five_minutes(
+        client, world, certificate):
+    response = client.get("/certificates/status/revocation")
+    assert response.status_code == 200
+    assert response.mimetype == "application/jwt"
+    assert response.headers["Cache-Control"] == "public, max-age=300"
+    token = response.get_data(as_text=True)
+    header = jwt.get_unverified_header(token)
+    assert header["alg"] == "RS256"
+    assert header["typ"] == "JWT"
+    assert set(header) <= JOSE_HEADERS_ALLOWED
+    # The key the issuer profile publishes, not one the list could bring with it.
+    profile = client.get("/issuer").get_json()
+    (method,) = profile["verificationMethod"]
+    assert header["kid"] == method["id"]
+    claims = jwt.decode(token, key=jwt.PyJWK(method["publicKeyJwk"]), algorithms=["RS256"])
+    vc = claims["vc"]
+    assert claims["iss"] == vc["issuer"] == profile["id"] == "http://localhost/issuer"
+    assert claims["jti"] == vc["id"] == "http://localhost/certificates/status/revocation"
+    assert claims["sub"] == vc["credentialSubject"]["id"]
+    assert claims["nbf"] == int(datetime.fromisoformat(vc["validFrom"]).timestamp())
+    assert vc["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+
+    services.revoke(certificate, world.facilitator, "Fraud")
+    db.session.commit()
+    token = client.get("/certificates/status/revocation").get_data(as_text=True)
+    vc = jwt.decode(token, key=jwt.PyJWK(method["publicKeyJwk"]), algorithms=["RS256"])["vc"]
+    bits = badges.decode_bitstring(vc["credentialSubject"]["encodedList"])
+    index = certificate.status_index
+    assert (bits[index // 8] >> (7 - index % 8)) & 1 == 1
+
+
+def test_a_tampered_status_list_fails_verification(client, world, certificate):
+    token = client.get("/certificates/status/revocation").get_data(as_text=True)
+    header, payload, signature = token.split(".")
+    claims = json.loads(jwt.utils.base64url_decode(payload))
+    claims["vc"]["credentialSubject"]["encodedList"] = badges.encode_bitstring(
+        {certificate.status_index})
+    forged = ".".join([header, jwt.utils.base64url_encode(
+        json.dumps(claims).encode()).decode(), signature])
+    with pytest.raises(jwt.InvalidSignatureError):
+        verified_claims(client, forged)
 
 
 def test_the_bitstring_orders_bits_from_the_left():

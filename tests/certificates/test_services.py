@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +11,7 @@ from learning.certificates.models import Certificate, CertificateEvent
 from learning.config import TestingConfig
 from learning.database import db
 from learning.progress import services as progress
+from learning.time_zones import local_date
 from tests import factories
 from tests.certificates.conftest import COURSE_TITLE, NAME, complete
 from tests.concurrency import race
@@ -64,7 +65,9 @@ def test_completing_the_last_item_issues_a_certificate_with_a_snapshot(world):
     assert certificate.course_title == COURSE_TITLE
     assert certificate.cohort_id == world.cohort.id
     assert certificate.cohort_name == "Caribbean cohort 2024"
-    assert certificate.completed_on == utcnow().date()
+    assert certificate.time_zone == "America/Port_of_Spain"
+    assert certificate.completed_on == local_date(certificate.issued_at, "America/Port_of_Spain")
+    assert utcnow().date() - certificate.completed_on in (timedelta(0), timedelta(days=1))
     # 2 + 10 + 5 minutes of items = 17 minutes = 0.28 hours
     assert certificate.learning_hours == 0.3
     assert certificate.issuers == ["CARICAD", "UN DESA/DPIDG"]
