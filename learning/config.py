@@ -79,6 +79,9 @@ class Config:
     LANGUAGES = ["en_GB"]
     RATELIMIT_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
+    # Per account, whatever the address: slows guessing one person's password from many.
+    SIGN_IN_ACCOUNT_RATE_LIMIT = os.environ.get("SIGN_IN_ACCOUNT_RATE_LIMIT",
+                                                "5 per minute; 30 per hour")
     # Certificates: who signs the Open Badges credentials, where the signing key is kept
     # (default: issuer-key.pem in the instance folder), and how often anyone may verify.
     CERTIFICATE_ISSUER_NAME = os.environ.get("CERTIFICATE_ISSUER_NAME",

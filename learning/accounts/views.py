@@ -1,5 +1,7 @@
 """Account pages: register, sign in and out, profile, password change and reset."""
 
+import hashlib
+
 from flask import (
     Blueprint,
     abort,
@@ -25,6 +27,7 @@ from learning.accounts.forms import (
     SignInForm,
     password_hint,
 )
+from learning.accounts.models import email_key
 from learning.database import db
 from learning.extensions import limiter
 
@@ -33,6 +36,16 @@ bp = Blueprint("accounts", __name__)
 
 def _sign_in_rate_limit() -> str:
     return current_app.config["SIGN_IN_RATE_LIMIT"]
+
+
+def _account_rate_limit() -> str:
+    return current_app.config["SIGN_IN_ACCOUNT_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    """The account a sign-in names, hashed: guesses at one account count from any address."""
+    email = email_key(request.form.get("email", ""))
+    return "sign-in:" + hashlib.sha256(email.encode()).hexdigest()
 
 
 def _renew_session(user) -> None:
@@ -71,6 +84,7 @@ def register():
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_sign_in_rate_limit, methods=["POST"])
+@limiter.limit(_account_rate_limit, key_func=_account_key, methods=["POST"])
 def sign_in():
     form = SignInForm(next=request.args.get("next", ""))
     target = services.safe_next(form.next.data or request.args.get("next"))
@@ -102,6 +116,20 @@ def sign_out():
     session.clear()
     flash(_("You have signed out."), "info")
     return redirect(url_for("core.home"))
+
+
+@bp.post("/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """End every session of the account, on every device and server, this one included."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.end_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have signed out everywhere: every device must sign in again."), "info")
+    return redirect(url_for("accounts.sign_in"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
