@@ -32,8 +32,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def servers(database_url: str, count: int = 2, instance: Path | None = None):
-    """Start `count` app servers over the database; yield their base URLs; stop them."""
+def servers(database_url: str, count: int = 2, instance: Path | None = None,
+            environment: dict[str, str] | None = None):
+    """Start `count` app servers over the database; yield their base URLs; stop them.
+
+    `environment` adds to or overrides the settings every server gets.
+    """
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -45,6 +49,7 @@ def servers(database_url: str, count: int = 2, instance: Path | None = None):
     }
     if instance is not None:
         env["INSTANCE_PATH"] = str(instance)
+    env.update(environment or {})
     processes, urls = [], []
     try:
         for _ in range(count):

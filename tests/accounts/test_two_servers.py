@@ -4,6 +4,7 @@ that did it: two gunicorn processes over one database, CSRF on, as in production
 import os
 
 import pytest
+import redis
 from sqlalchemy import select
 
 from learning import create_app
@@ -104,3 +105,38 @@ def test_a_password_change_signs_out_the_other_sessions_on_every_server(two_serv
 
     assert phone.get(f"{second}/profile")[0] == 302
     assert laptop.get(f"{first}/profile")[0] == 200
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_shared(shared_database, tmp_path):
+    """Two servers sharing the database and, for their rate limits, Redis."""
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("Redis is not running at " + REDIS_URL)
+    client.flushdb()
+    app, url = shared_database
+    environment = {"REDIS_URL": REDIS_URL, "SIGN_IN_ACCOUNT_RATE_LIMIT": "3 per minute"}
+    with servers(url, count=2, instance=tmp_path, environment=environment) as urls:
+        yield app, urls
+    client.flushdb()
+
+
+def test_a_session_made_on_one_server_works_on_the_other(two_servers):
+    _, (first, second) = two_servers
+    visitor = signed_in(first, "pat@example.org")
+    assert visitor.get(f"{second}/profile")[0] == 200
+
+
+def test_guesses_at_one_account_count_across_both_servers(redis_shared):
+    _, (first, second) = redis_shared
+    guess = {"email": "pat@example.org", "password": "not the password"}
+    statuses = [Visitor().submit(f"{base}/sign-in", f"{base}/sign-in", guess)[0]
+                for base in (first, second, first, second)]
+    assert statuses == [200, 200, 200, 429]
