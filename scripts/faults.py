@@ -1,0 +1,477 @@
+"""Load and fault test: participants working through the course while things break.
+
+For each database it builds a fresh installation (as scripts/benchmark.py does), starts
+gunicorn with four workers and lets 64 simulated participants work for 60 seconds: module
+pages, progress heartbeats, readings and recordings marked done, self-assessments taken.
+Each participant remembers every write the server acknowledged. Then, with the server
+stopped, it checks the database: zero 5xx outside an outage the run caused, every
+acknowledged write present, exactly one certificate for each participant who completed the
+course and none for anyone else.
+
+Faults, one run each: none; one worker killed with SIGKILL mid-run; and on PostgreSQL the
+server stopped mid-run, cleanly (`-m fast`) and as a crash (`-m immediate`), then started
+again: `/healthz` must answer 503 while it is down and 200 after, and the app must recover
+without a restart. Stopping PostgreSQL stops it for everything on the machine: run this
+where nothing else needs the database.
+
+    python3 scripts/faults.py [--databases sqlite,postgresql] [--faults none,kill-worker,...]
+                              [--participants 64] [--duration 60] [--workers 4]
+
+Writes the figures into RELIABILITY.md (between its "faults" markers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import benchmark  # noqa: E402 - the installation, sign-in and environment helpers
+from benchmark import ROOT, BenchmarkError, Installation, say  # noqa: E402
+
+FAULTS = ("none", "kill-worker", "restart-postgresql", "crash-postgresql")
+REPORT = ROOT / "RELIABILITY.md"
+BEGIN, END = "<!-- faults: written by scripts/faults.py -->", "<!-- end of faults -->"
+
+
+@dataclass
+class Step:
+    """An item of the course, as a participant meets it."""
+
+    id: int
+    kind: str
+    page: str
+    duration: int | None = None
+    transcript_completes: bool = False
+    assessment: str | None = None  # the instrument's take path, without the phase
+    phases: tuple[str, ...] = ()
+
+
+@dataclass
+class Outcome:
+    """What one participant saw and what the server acknowledged to them."""
+
+    statuses: Counter = field(default_factory=Counter)
+    failures: int = 0  # connections refused or reset: nothing acknowledged
+    completed: set[int] = field(default_factory=set)
+    watched: dict[int, int] = field(default_factory=dict)  # item id: acknowledged percent
+    submitted: set[tuple[str, str]] = field(default_factory=set)
+
+
+class Browser:
+    """One participant's cookies, with redirects not followed."""
+
+    def __init__(self, base: str, outcome: Outcome) -> None:
+        self.base = base
+        self.outcome = outcome
+        self._opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(CookieJar()), _NoRedirect())
+
+    def open(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body)  # noqa: S310 - http only
+        try:
+            with self._opener.open(request, timeout=30) as response:
+                status, text = response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            status, text = error.code, error.read().decode("utf-8", "replace")
+        except (OSError, urllib.error.URLError):
+            self.outcome.failures += 1
+            return 0, ""
+        self.outcome.statuses[status] += 1
+        return status, text
+
+    def token(self, path: str) -> tuple[int, str | None, str]:
+        status, text = self.open(path)
+        found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', text)
+        return status, found.group(1) if found else None, text
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def course_steps(installation: Installation) -> tuple[list[Step], str]:
+    """The published items in course order, and the course's slug."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from learning.assessments.models import Instrument
+    from learning.catalog.models import Course, Item, Module
+
+    engine = installation.engine()
+    try:
+        with Session(engine) as session:
+            course = session.scalars(select(Course).order_by(Course.id)).first()
+            rows = session.execute(
+                select(Item, Module.slug, Instrument).join(Module)
+                .outerjoin(Instrument, Item.instrument_id == Instrument.id)
+                .where(Module.course_id == course.id, Module.is_published.is_(True))
+                .order_by(Module.position, Item.position)
+            ).all()
+            steps = []
+            for item, module_slug, instrument in rows:
+                page = f"/courses/{course.slug}/modules/{module_slug}/items/{item.slug}"
+                step = Step(item.id, item.kind, page, item.duration_seconds,
+                            item.transcript_completes)
+                if instrument is not None:
+                    step.assessment = f"/courses/{course.slug}/assessments/{instrument.slug}"
+                    step.phases = (("before", "after") if instrument.is_before_after
+                                   else ("single",))
+                steps.append(step)
+            return steps, course.slug
+    finally:
+        engine.dispose()
+
+
+def start_afresh(installation: Installation, emails: list[str]) -> None:
+    """Clear the chosen synthetic participants' progress and answers: they start the course.
+
+    The synthetic cohort gives them varied progress written straight into the tables, with
+    no certificates; starting from nothing, every completion and certificate is the run's.
+    """
+    from sqlalchemy import delete, select
+    from sqlalchemy.orm import Session
+
+    from learning.accounts.models import User
+    from learning.assessments.models import Answer, Response
+    from learning.progress.models import Progress
+
+    engine = installation.engine()
+    try:
+        with Session(engine) as session, session.begin():
+            ids = select(User.id).where(User.email.in_(emails))
+            responses = select(Response.id).where(Response.user_id.in_(ids))
+            session.execute(delete(Answer).where(Answer.response_id.in_(responses)))
+            session.execute(delete(Response).where(Response.user_id.in_(ids)))
+            session.execute(delete(Progress).where(Progress.user_id.in_(ids)))
+    finally:
+        engine.dispose()
+
+
+def take(browser: Browser, step: Step, phase: str) -> None:
+    """Answer every statement of an open phase and submit; remember an acknowledged one."""
+    status, token, text = browser.token(f"{step.assessment}/{phase}")
+    if status != 200 or token is None:
+        return  # closed, waiting or already taken: the server said so with a redirect
+    fields = {"csrf_token": token, "action": "submit"}
+    hidden = re.search(r'name="token"[^>]*value="([^"]+)"', text) or re.search(
+        r'value="([^"]+)"[^>]*name="token"', text)
+    if hidden:
+        fields["token"] = hidden.group(1)
+    for name in sorted(set(re.findall(r'type="radio"[^>]*name="(s-[^"]+)"', text))):
+        fields[name] = str(random.randint(1, 5))  # noqa: S311 - answers, not secrets
+    status, _ = browser.open(f"{step.assessment}/{phase}", fields)
+    if status == 302:
+        browser.outcome.submitted.add((step.assessment, phase))
+
+
+def participant(base: str, email: str, password: str, steps: list[Step], course: str,
+                deadline: float, outcome: Outcome) -> None:
+    """Sign in, work through the course in order, then keep watching until the deadline."""
+    browser = Browser(base, outcome)
+    while time.monotonic() < deadline:
+        _, token, _ = browser.token("/sign-in")
+        if token and browser.open("/sign-in", {"csrf_token": token, "email": email,
+                                               "password": password})[0] == 302:
+            break
+        time.sleep(0.5)
+    rounds = 0
+    while time.monotonic() < deadline:
+        for step in steps:
+            if time.monotonic() >= deadline:
+                return
+            status, token, _ = browser.token(step.page)
+            if status != 200 or token is None:
+                time.sleep(0.2)
+                continue
+            if step.kind == "recording" and step.duration:
+                watched = min(step.duration, 20 * (rounds + 1))
+                status, text = browser.open(f"/progress/items/{step.id}/watch", {
+                    "csrf_token": token, "intervals": json.dumps([[0, watched]]),
+                    "position": str(watched)})
+                if status == 200:
+                    percent = json.loads(text)["watched_percent"]
+                    outcome.watched[step.id] = max(outcome.watched.get(step.id, 0), percent)
+            how = {"reading": "read", "recording": "transcript"}.get(step.kind)
+            if how and (step.kind == "reading" or step.transcript_completes):
+                if browser.open(f"/progress/items/{step.id}/complete",
+                                {"csrf_token": token, "how": how})[0] == 302:
+                    outcome.completed.add(step.id)
+            for phase in step.phases:
+                take(browser, step, phase)
+        browser.open(f"/courses/{course}")
+        rounds += 1
+
+
+def worker_pids(installation: Installation) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(installation.process.pid)],  # noqa: S603, S607
+                           capture_output=True, text=True, check=False)
+    return [int(pid) for pid in found.stdout.split()]
+
+
+def postgresql(action: str, mode: str = "fast") -> None:
+    version = next(iter(sorted(os.listdir("/etc/postgresql"))))
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main",  # noqa: S603, S607
+                    action, "-m", mode], check=True, capture_output=True)
+
+
+def health(base: str) -> int:
+    try:
+        with urllib.request.urlopen(base + "/healthz", timeout=5) as response:  # noqa: S310
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
+
+
+@dataclass
+class FaultRun:
+    database: str
+    fault: str
+    outcomes: list[Outcome]
+    checks: dict[str, tuple[object, bool]]
+    health_during: list[int] = field(default_factory=list)
+    health_after: int = 0
+
+    @property
+    def passed(self) -> bool:
+        return all(ok for _, ok in self.checks.values())
+
+
+def inject(fault: str, installation: Installation, started: float, duration: int,
+           run: FaultRun) -> None:
+    """Break something a third of the way through the run; watch /healthz meanwhile."""
+    time.sleep(max(0.0, started + duration / 3 - time.monotonic()))
+    base = installation.base_url
+    if fault == "kill-worker":
+        pids = worker_pids(installation)
+        if pids:
+            os.kill(pids[0], signal.SIGKILL)
+    elif fault in ("restart-postgresql", "crash-postgresql"):
+        postgresql("stop", "immediate" if fault == "crash-postgresql" else "fast")
+        for _ in range(5):
+            run.health_during.append(health(base))
+            time.sleep(1)
+        postgresql("start")
+    # Recovered without restarting the app: /healthz answers 200 again.
+    for _ in range(60):
+        run.health_after = health(base)
+        if run.health_after == 200:
+            break
+        time.sleep(1)
+
+
+def verify(installation: Installation, emails: list[str], outcomes: list[Outcome],
+           course_slug: str, outage: bool) -> dict[str, tuple[object, bool]]:
+    """Check every acknowledged write against the database, and the certificates."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from learning.accounts.models import User
+    from learning.assessments.models import Response
+    from learning.catalog.models import Course, Item
+    from learning.certificates.models import Certificate
+    from learning.progress import rules
+    from learning.progress.models import Progress
+
+    engine = installation.engine()
+    missing_completions = missing_watching = missing_submissions = 0
+    try:
+        with Session(engine) as session:
+            course = session.scalars(select(Course).where(Course.slug == course_slug)).one()
+            durations = dict(session.execute(select(Item.id, Item.duration_seconds)).all())
+            ids = dict(session.execute(select(User.email, User.id)
+                                       .where(User.email.in_(emails))).all())
+            for email, outcome in zip(emails, outcomes, strict=True):
+                rows = {row.item_id: row for row in session.scalars(
+                    select(Progress).where(Progress.user_id == ids[email]))}
+                missing_completions += sum(
+                    1 for item_id in outcome.completed
+                    if rows.get(item_id) is None or rows[item_id].status != rules.COMPLETE)
+                for item_id, percent in outcome.watched.items():
+                    row = rows.get(item_id)
+                    stored = rules.watched_percent(row.detail.get("intervals", []),
+                                                   durations[item_id]) if row else 0
+                    missing_watching += stored < percent
+                taken = session.scalar(select(func.count(Response.id)).where(
+                    Response.user_id == ids[email], Response.status == "submitted"))
+                missing_submissions += max(0, len(outcome.submitted) - taken)
+            # Required items of published modules, by the one rule's query.
+            from learning.progress import completion
+
+            required = set(session.scalars(completion.required_items(course.id)))
+            completers = {
+                user_id for user_id in ids.values()
+                if required and required <= {row.item_id for row in session.scalars(
+                    select(Progress).where(Progress.user_id == user_id,
+                                           Progress.status == rules.COMPLETE))}
+            }
+            certificates = Counter(session.scalars(
+                select(Certificate.user_id).where(Certificate.course_id == course.id,
+                                                  Certificate.user_id.in_(ids.values()))))
+    finally:
+        engine.dispose()
+    five_hundreds = sum(count for outcome in outcomes
+                        for status, count in outcome.statuses.items() if status >= 500)
+    server_errors = sum(outcome.statuses.get(500, 0) for outcome in outcomes)
+    wrong_certificates = sum(1 for user_id in ids.values()
+                             if certificates.get(user_id, 0) != (user_id in completers))
+    checks = {
+        "acknowledged completions missing": (missing_completions, missing_completions == 0),
+        "acknowledged heartbeats missing": (missing_watching, missing_watching == 0),
+        "acknowledged self-assessments missing": (missing_submissions,
+                                                  missing_submissions == 0),
+        "self-assessments acknowledged": (sum(len(o.submitted) for o in outcomes), True),
+        "completers": (len(completers), True),
+        "completers without exactly one certificate": (wrong_certificates,
+                                                       wrong_certificates == 0),
+        "500 answers": (server_errors, server_errors == 0),
+    }
+    if not outage:
+        checks["5xx answers"] = (five_hundreds, five_hundreds == 0)
+    else:
+        checks["503 answers during the outage"] = (five_hundreds - server_errors, True)
+    return checks
+
+
+def run_fault(database: str, fault: str, options: argparse.Namespace) -> FaultRun:
+    workdir = Path(tempfile.mkdtemp(prefix=f"learning-faults-{database}-"))
+    installation = Installation(database, options.postgresql_url, options.workers, workdir)
+    try:
+        say(f"{database}, {fault}: building")
+        installation.create_database()
+        password = installation.populate(options.participants).read_text().strip()
+        steps, course_slug = course_steps(installation)
+        emails = benchmark.describe(installation, "changing-mindsets", options.participants)[2]
+        start_afresh(installation, emails)
+        installation.start()
+        outcomes = [Outcome() for _ in emails]
+        run = FaultRun(database, fault, outcomes, {})
+        started = time.monotonic()
+        deadline = started + options.duration
+        threads = [threading.Thread(target=participant, args=(
+            installation.base_url, email, password, steps, course_slug, deadline, outcome))
+            for email, outcome in zip(emails, outcomes, strict=True)]
+        breaker = threading.Thread(target=inject, args=(
+            fault, installation, started, options.duration, run))
+        say(f"{database}, {fault}: {len(threads)} participants for {options.duration} s")
+        for thread in [*threads, breaker]:
+            thread.start()
+        for thread in [*threads, breaker]:
+            thread.join()
+        installation.stop()
+        run.checks = verify(installation, emails, outcomes, course_slug,
+                            outage=fault.endswith("postgresql"))
+        if fault.endswith("postgresql"):
+            run.checks["/healthz during the outage"] = (
+                run.health_during, bool(run.health_during) and set(run.health_during) <= {503})
+        if fault != "none":
+            run.checks["/healthz after"] = (run.health_after, run.health_after == 200)
+        return run
+    finally:
+        installation.stop()
+        if database == "postgresql":
+            for _ in range(30):
+                if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"],  # noqa: S603, S607
+                                  check=False).returncode == 0:
+                    break
+                time.sleep(1)
+        installation.drop_database()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def report(runs: list[FaultRun], options: argparse.Namespace) -> list[str]:
+    lines = [
+        BEGIN,
+        f"Last run: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {options.participants} "
+        f"participants for {options.duration} s against gunicorn with {options.workers} "
+        f"workers, on a machine with {os.cpu_count()} CPUs.",
+        "",
+        "| database | fault | requests | 2xx/3xx | 4xx | 5xx | connection errors | "
+        "acknowledged writes | checks |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for run in runs:
+        statuses = Counter()
+        for outcome in run.outcomes:
+            statuses.update(outcome.statuses)
+        total = sum(statuses.values())
+        ok = sum(c for s, c in statuses.items() if s < 400)
+        client = sum(c for s, c in statuses.items() if 400 <= s < 500)
+        server = sum(c for s, c in statuses.items() if s >= 500)
+        failures = sum(outcome.failures for outcome in run.outcomes)
+        writes = sum(len(o.completed) + len(o.watched) + len(o.submitted) for o in run.outcomes)
+        lines.append(f"| {run.database} | {run.fault} | {total:,} | {ok:,} | {client:,} | "
+                     f"{server:,} | {failures:,} | {writes:,} | "
+                     f"{'PASS' if run.passed else 'FAIL'} |")
+    lines += ["", "Checks, per run:", ""]
+    for run in runs:
+        details = "; ".join(f"{name}: {value}{'' if ok else ' (FAIL)'}"
+                            for name, (value, ok) in run.checks.items())
+        lines.append(f"- {run.database}, {run.fault}: {details}")
+    lines.append(END)
+    return lines
+
+
+def write_report(lines: list[str]) -> None:
+    text = REPORT.read_text() if REPORT.exists() else ""
+    block = "\n".join(lines)
+    if BEGIN in text and END in text:
+        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    REPORT.write_text(text)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--faults", default=",".join(FAULTS))
+    parser.add_argument("--participants", type=int, default=64)
+    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--postgresql-url", default=benchmark.DEFAULT_POSTGRESQL_URL.replace(
+        "learning_bench", "learning_faults"))
+    options = parser.parse_args(argv)
+    benchmark.ensure_environment()
+    runs = []
+    try:
+        for database in options.databases.split(","):
+            for fault in options.faults.split(","):
+                if fault.endswith("postgresql") and database != "postgresql":
+                    continue
+                runs.append(run_fault(database, fault, options))
+                say(f"{database}, {fault}: {'PASS' if runs[-1].passed else 'FAIL'}")
+    except BenchmarkError as error:
+        print(f"faults: {error}", file=sys.stderr)
+        return 2
+    lines = report(runs, options)
+    print("\n".join(lines))
+    write_report(lines)
+    return 0 if all(run.passed for run in runs) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
