@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from learning.accounts.services import landing_endpoint
 from learning.core.api import wants_json_errors
 from learning.database import db
 
@@ -32,7 +33,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 @bp.get("/")
 def home():
     if current_user.is_authenticated:
-        return redirect(url_for("catalog.my_learning"))
+        return redirect(url_for(landing_endpoint(current_user)))
     return render_template("core/home.html")
 
 
