@@ -122,7 +122,7 @@ def module_done_counts(course_id, participants) -> Select:
 
 def module_totals(course_id: int) -> dict[int, int]:
     """Per published module with required items: how many the rule asks, in one query."""
-    return dict(db.session.execute(_required_by_module(course_id)).tuples())
+    return {row.module_id: row.total for row in db.session.execute(_required_by_module(course_id))}
 
 
 def modules_completed(course_id: int, participants: Select) -> dict[int, int]:

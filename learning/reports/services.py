@@ -15,9 +15,10 @@ from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from learning.accounts.models import User
 from learning.catalog.models import Course, CourseFacilitator, Item, Module
 from learning.certificates.models import Certificate
+from learning.certificates.services import certificates_by_user
 from learning.cohorts.models import Cohort, CohortManager, Enrolment
 from learning.database import db
-from learning.progress import completion
+from learning.progress import completion, rules
 from learning.progress.models import Progress
 
 
@@ -203,3 +204,270 @@ def funnel(figures: Overview, labels: dict[str, str]) -> list[FunnelStep]:
     steps.append((labels["completed"], figures.completed, False))
     return [FunnelStep(label, count, _percent(count, figures.enrolled), is_module)
             for label, count, is_module in steps]
+
+
+# The participants list ------------------------------------------------------------------
+
+PAGE_SIZE = 50
+STATUSES = (rules.NOT_STARTED, rules.IN_PROGRESS, rules.COMPLETE)
+SORT_KEYS = ("name", "email", "organisation", "country", "progress", "last_activity",
+             "enrolled")
+DIRECTIONS = ("asc", "desc")
+SEARCH_MAX = 254
+
+
+class BadListRequest(ValueError):
+    """A participants list asked for with a filter or sort that does not exist."""
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    """What a participants list shows: filters, search, order and page (from the URL)."""
+
+    status: str = ""
+    country: str = ""
+    organisation: str = ""
+    search: str = ""
+    sort: str = "name"
+    direction: str = "asc"
+    page: int = 1
+
+    def args(self, **changes) -> dict:
+        """The URL arguments that ask for this list again, with `changes`, defaults left out."""
+        values = {"status": self.status, "country": self.country,
+                  "organisation": self.organisation, "q": self.search, "sort": self.sort,
+                  "dir": self.direction, "page": self.page}
+        values.update(changes)
+        defaults = {"sort": "name", "dir": "asc", "page": 1}
+        return {key: value for key, value in values.items()
+                if value not in ("", None) and defaults.get(key) != value}
+
+
+def parse_list_request(args) -> ListRequest:
+    """Read a list request from URL arguments.
+
+    An unknown status, sort key or direction raises BadListRequest (the page answers 400);
+    a page that is not a whole number counts as the first (the list then clamps it to the
+    nearest page there is). Country and organisation are free text matched exactly.
+    """
+    status = args.get("status", "").strip()
+    if status and status not in STATUSES:
+        raise BadListRequest("status")
+    sort = args.get("sort", "name").strip() or "name"
+    if sort not in SORT_KEYS:
+        raise BadListRequest("sort")
+    direction = args.get("dir", "asc").strip() or "asc"
+    if direction not in DIRECTIONS:
+        raise BadListRequest("dir")
+    try:
+        page = int(args.get("page", "1"))
+    except ValueError:
+        page = 1
+    return ListRequest(
+        status=status,
+        country=args.get("country", "").strip()[:80],
+        organisation=args.get("organisation", "").strip()[:160],
+        search=args.get("q", "").strip()[:SEARCH_MAX],
+        sort=sort,
+        direction=direction,
+        page=page,
+    )
+
+
+def _last_activity(course_id: int) -> Select:
+    """Per participant: when they last did anything in the course's published items."""
+    return (select(Progress.user_id, func.max(Progress.updated_at).label("at"))
+            .where(Progress.item_id.in_(_course_items(course_id)))
+            .group_by(Progress.user_id))
+
+
+def _filtered(cohort: Cohort, request: ListRequest) -> Select:
+    """The cohort's participants' ids, filtered and ordered as asked (no status filter)."""
+    query = (select(User.id).join(Enrolment, Enrolment.user_id == User.id)
+             .where(Enrolment.cohort_id == cohort.id))
+    if request.country:
+        query = query.where(User.country == request.country)
+    if request.organisation:
+        query = query.where(User.organisation == request.organisation)
+    if request.search:
+        term = request.search.lower()
+        query = query.where(or_(func.lower(User.name).contains(term, autoescape=True),
+                                User.email.contains(term, autoescape=True)))
+    if request.sort in ("progress", "last_activity"):
+        if request.sort == "progress":
+            # `done` orders as the percentage does: every participant has the same total.
+            counts = completion.done_counts(cohort.course_id,
+                                            participant_ids(cohort)).subquery()
+            key = func.coalesce(counts.c.done, 0)
+        else:
+            counts = _last_activity(cohort.course_id).subquery()
+            key = counts.c.at
+        query = query.outerjoin(counts, counts.c.user_id == User.id)
+    else:
+        key = {
+            "name": func.lower(User.name),
+            "email": User.email,
+            "organisation": func.lower(User.organisation),
+            "country": func.lower(User.country),
+            "enrolled": Enrolment.enrolled_at,
+        }[request.sort]
+    ordered = key.desc() if request.direction == "desc" else key.asc()
+    if request.sort == "last_activity":
+        ordered = ordered.nulls_last()
+    # Ties (the same country, say) in name order whichever way the column goes.
+    return query.order_by(ordered, func.lower(User.name), User.id)
+
+
+def _with_status(cohort: Cohort, ids: list[int], status: str) -> list[int]:
+    """Of `ids` (in order), those whose course status is `status`, by the completion rule."""
+    participants = participant_ids(cohort)
+    complete = completion.completers(cohort.course_id, participants)
+    if status == rules.COMPLETE:
+        return [user_id for user_id in ids if user_id in complete]
+    started = set(db.session.scalars(
+        select(Progress.user_id).distinct()
+        .where(Progress.user_id.in_(participants),
+               Progress.item_id.in_(_course_items(cohort.course_id)))))
+    if status == rules.IN_PROGRESS:
+        return [user_id for user_id in ids if user_id in started and user_id not in complete]
+    return [user_id for user_id in ids if user_id not in started]
+
+
+def matching_ids(cohort: Cohort, request: ListRequest) -> list[int]:
+    """Every participant the filters show, in the order asked: what an export writes."""
+    ids = list(db.session.scalars(_filtered(cohort, request)))
+    if request.status:
+        ids = _with_status(cohort, ids, request.status)
+    return ids
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    """One participant as the list shows them."""
+
+    user_id: int
+    name: str
+    email: str
+    organisation: str
+    country: str
+    enrolled_at: object
+    modules: list[str]
+    status: str
+    percent: int
+    last_activity: object
+    certificate: Certificate | None
+
+
+@dataclass(frozen=True)
+class ParticipantPage:
+    """One page of the list: its rows, where it is among the pages and how many matched."""
+
+    rows: list[ParticipantRow]
+    total: int
+    page: int
+    pages: int
+    first: int
+    last: int
+
+
+def participant_rows(cohort: Cohort, user_ids: list[int],
+                     modules: list[Module]) -> list[ParticipantRow]:
+    """The rows of these participants, in the order given, in four queries for any number.
+
+    Module and course status are decided by `rules.status` from counts of required items
+    (`completion.module_done_counts`), so they agree with every other page.
+    """
+    if not user_ids:
+        return []
+    course_id = cohort.course_id
+    totals = completion.module_totals(course_id)
+    total = sum(totals.values())
+    per_module: dict[tuple[int, int], tuple[int, int]] = {}
+    for row in db.session.execute(completion.module_done_counts(course_id, user_ids)):
+        per_module[(row.user_id, row.module_id)] = (row.done, row.started)
+    last = _last_activity(course_id).where(Progress.user_id.in_(user_ids)).subquery()
+    people = {row.id: row for row in db.session.execute(
+        select(User.id, User.name, User.email, User.organisation, User.country,
+               Enrolment.enrolled_at, last.c.at)
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .outerjoin(last, last.c.user_id == User.id)
+        .where(Enrolment.cohort_id == cohort.id, User.id.in_(user_ids)))}
+    certificates = certificates_by_user(course_id, user_ids)
+    rows = []
+    for user_id in user_ids:
+        person = people[user_id]
+        statuses, done, started = [], 0, False
+        for module in modules:
+            module_done, module_started = per_module.get((user_id, module.id), (0, 0))
+            statuses.append(rules.status(module_done, totals.get(module.id, 0),
+                                         module_started > 0))
+            done += module_done
+            started = started or module_started > 0
+        rows.append(ParticipantRow(
+            user_id=user_id, name=person.name, email=person.email,
+            organisation=person.organisation, country=person.country,
+            enrolled_at=person.enrolled_at, modules=statuses,
+            status=rules.status(done, total, started), percent=rules.percent(done, total),
+            last_activity=person.at, certificate=certificates.get(user_id),
+        ))
+    return rows
+
+
+def participants_page(cohort: Cohort, request: ListRequest,
+                      modules: list[Module]) -> ParticipantPage:
+    """The page of participants asked for; a page past either end gives the nearest one."""
+    if request.status:
+        ids = matching_ids(cohort, request)
+        total = len(ids)
+    else:
+        total = db.session.scalar(
+            select(func.count()).select_from(_filtered(cohort, request).order_by(None)
+                                             .subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(request.page, 1), pages)
+    offset = (page - 1) * PAGE_SIZE
+    if request.status:
+        page_ids = ids[offset:offset + PAGE_SIZE]
+    else:
+        page_ids = list(db.session.scalars(
+            _filtered(cohort, request).limit(PAGE_SIZE).offset(offset)))
+    rows = participant_rows(cohort, page_ids, modules)
+    return ParticipantPage(rows, total, page, pages, offset + 1 if rows else 0,
+                           offset + len(rows))
+
+
+def filter_choices(cohort: Cohort) -> tuple[list[str], list[str]]:
+    """The countries and organisations the cohort's participants gave, for the filters."""
+    rows = db.session.execute(
+        select(User.country, User.organisation).distinct()
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .where(Enrolment.cohort_id == cohort.id))
+    countries, organisations = set(), set()
+    for country, organisation in rows:
+        countries.add(country)
+        organisations.add(organisation)
+    return (sorted(c for c in countries if c), sorted(o for o in organisations if o))
+
+
+# The export ---------------------------------------------------------------------------
+
+EXPORT_CHUNK = 500
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value) -> str:
+    """A cell's text, with a leading apostrophe if a spreadsheet would read it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def export_rows(cohort: Cohort, request: ListRequest, modules: list[Module]):
+    """Every row the filters show, in order, a chunk of participants at a time.
+
+    Yields ParticipantRow; memory holds the ordered ids and one chunk (the session keeps
+    no reference to a chunk's certificates once they are written), whatever the size.
+    """
+    ids = matching_ids(cohort, request)
+    for start in range(0, len(ids), EXPORT_CHUNK):
+        yield from participant_rows(cohort, ids[start:start + EXPORT_CHUNK], modules)

@@ -1,12 +1,33 @@
-"""Report pages: the cohorts a user may report on and each cohort's overview."""
+"""Report pages: the cohorts a user may report on, a cohort's overview, its participants."""
 
-from flask import Blueprint, abort, render_template
+import csv
+import io
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    render_template,
+    request,
+    stream_with_context,
+)
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from learning.progress import rules
 from learning.reports import charts, services
 
 bp = Blueprint("reports", __name__)
+
+
+def status_labels() -> dict[str, str]:
+    """A module's or course's status in words: the page and the export say the same."""
+    return {
+        rules.NOT_STARTED: _("Not started"),
+        rules.IN_PROGRESS: _("In progress"),
+        rules.COMPLETE: _("Complete"),
+    }
 
 
 @bp.get("/reports")
@@ -35,3 +56,88 @@ def overview(id):
         steps=steps,
         chart=charts.funnel_chart(steps),
     )
+
+
+def _list_request():
+    try:
+        return services.parse_list_request(request.args)
+    except services.BadListRequest:
+        abort(400)
+
+
+@bp.get("/reports/cohorts/<int:id>/participants")
+@login_required
+def participants(id):
+    cohort = services.get_cohort_or_404(id, current_user)
+    asked = _list_request()
+    modules = services.published_modules(cohort.course_id)
+    listing = services.participants_page(cohort, asked, modules)
+    countries, organisations = services.filter_choices(cohort)
+    return render_template(
+        "reports/participants.html",
+        cohort=cohort,
+        course=cohort.course,
+        asked=asked,
+        modules=modules,
+        listing=listing,
+        countries=countries,
+        organisations=organisations,
+        statuses=status_labels(),
+        sort_keys=services.SORT_KEYS,
+    )
+
+
+@bp.get("/reports/cohorts/<int:id>/participants.csv")
+@login_required
+def export(id):
+    cohort = services.get_cohort_or_404(id, current_user)
+    asked = _list_request()
+    modules = services.published_modules(cohort.course_id)
+    labels = status_labels()
+    header = [_("Name"), _("Email"), _("Organisation"), _("Country"), _("Enrolled on")]
+    header += [module.title for module in modules]
+    header += [_("Status"), _("Progress (%)"), _("Last activity"), _("Certificate")]
+
+    def certificate_text(certificate):
+        if certificate is None:
+            return ""
+        if certificate.is_revoked:
+            return _("Revoked")
+        return _("Issued on %(date)s", date=certificate.issued_at.date().isoformat())
+
+    def lines():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+
+        def flush():
+            text = buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            return text
+
+        writer.writerow([services.neutralise(cell) for cell in header])
+        yield "\ufeff" + flush()  # so that spreadsheets read the file as UTF-8
+        for row in services.export_rows(cohort, asked, modules):
+            writer.writerow([services.neutralise(cell) for cell in [
+                row.name, row.email, row.organisation, row.country,
+                row.enrolled_at.date().isoformat(),
+                *[labels[status] for status in row.modules],
+                labels[row.status], row.percent,
+                row.last_activity.date().isoformat() if row.last_activity else "",
+                certificate_text(row.certificate),
+            ]])
+            yield flush()
+
+    filename = f"cohort-{cohort.id}-participants.csv"
+    return Response(
+        stream_with_context(lines()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                 "Cache-Control": "private, no-store"},
+    )
+
+
+@bp.app_template_filter("report_date")
+def report_date(value):
+    """A date in the reader's language, or nothing when there is none."""
+    return format_date(value, "medium") if value else ""

@@ -47,7 +47,8 @@ def test_a_manager_without_cohorts_is_told_so(client, db, world, sign_in_as):
     assert "There are no cohorts for you to report on yet." in page(response).main.get_text()
 
 
-COHORT_PAGES = ["/reports/cohorts/{id}"]
+COHORT_PAGES = ["/reports/cohorts/{id}", "/reports/cohorts/{id}/participants",
+                "/reports/cohorts/{id}/participants.csv"]
 
 
 @pytest.mark.parametrize("path", COHORT_PAGES)
