@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from flask import abort
 from sqlalchemy import ColumnElement, Select, func, or_, select, true
+from sqlalchemy.orm import selectinload
 
 from learning.accounts.models import User
 from learning.catalog.models import Course, CourseFacilitator, Item, Module
@@ -19,6 +20,7 @@ from learning.certificates.services import certificates_by_user
 from learning.cohorts.models import Cohort, CohortManager, Enrolment
 from learning.database import db
 from learning.progress import completion, rules
+from learning.progress import services as progress_services
 from learning.progress.models import Progress
 
 
@@ -471,3 +473,85 @@ def export_rows(cohort: Cohort, request: ListRequest, modules: list[Module]):
     ids = matching_ids(cohort, request)
     for start in range(0, len(ids), EXPORT_CHUNK):
         yield from participant_rows(cohort, ids[start:start + EXPORT_CHUNK], modules)
+
+
+# One participant ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    """One item of the course as one participant stands with it: status and dates only."""
+
+    item: Item
+    status: str
+    started_at: object
+    completed_at: object
+    watched_percent: int | None
+
+
+@dataclass(frozen=True)
+class ModuleLines:
+    """One module: its summary by the completion rule and its items."""
+
+    module: Module
+    summary: progress_services.Summary
+    items: list[ItemLine]
+
+
+@dataclass(frozen=True)
+class ParticipantDetail:
+    """What a report shows of one participant: who, since when, and item by item.
+
+    Never their self-assessment answers, scores or reflections: those are read nowhere here.
+    """
+
+    user: User
+    enrolled_at: object
+    overall: progress_services.Summary
+    modules: list[ModuleLines]
+    last_activity: object
+    certificate: Certificate | None
+
+
+def participant_detail(cohort: Cohort, user_id: int) -> ParticipantDetail:
+    """One participant of the cohort item by item; 404 for anyone not enrolled in it."""
+    enrolment = db.session.execute(
+        select(User, Enrolment.enrolled_at).join(Enrolment, Enrolment.user_id == User.id)
+        .where(Enrolment.cohort_id == cohort.id, User.id == user_id)
+    ).one_or_none()
+    if enrolment is None:
+        abort(404)
+    user, enrolled_at = enrolment
+    modules = list(db.session.scalars(
+        select(Module).options(selectinload(Module.items))
+        .where(Module.course_id == cohort.course_id, Module.is_published.is_(True))
+        .order_by(Module.position)
+    ))
+    items = [item for module in modules for item in module.items]
+    rows = {row.item_id: row for row in db.session.execute(
+        select(Progress.item_id, Progress.status, Progress.detail, Progress.started_at,
+               Progress.updated_at, Progress.completed_at)
+        .where(Progress.user_id == user_id,
+               Progress.item_id.in_([item.id for item in items]))
+    )} if items else {}
+    statuses = {item_id: row.status for item_id, row in rows.items()}
+    progress = progress_services.course_progress(user_id, modules, statuses)
+
+    def line(item):
+        row = rows.get(item.id)
+        watched = None
+        if row is not None and item.kind == "recording" and item.duration_seconds:
+            watched = rules.watched_percent(row.detail.get("intervals", []),
+                                            item.duration_seconds)
+        return ItemLine(item, progress.status_of(item), row.started_at if row else None,
+                        row.completed_at if row else None, watched)
+
+    return ParticipantDetail(
+        user=user,
+        enrolled_at=enrolled_at,
+        overall=progress.overall,
+        modules=[ModuleLines(module, progress.modules[module.id],
+                             [line(item) for item in module.items]) for module in modules],
+        last_activity=max((row.updated_at for row in rows.values()), default=None),
+        certificate=certificates_by_user(cohort.course_id, [user_id]).get(user_id),
+    )

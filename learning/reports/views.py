@@ -1,4 +1,4 @@
-"""Report pages: the cohorts a user may report on, a cohort's overview, its participants."""
+"""Report pages: the cohorts a user may report on; a cohort's overview, participants, export."""
 
 import csv
 import io
@@ -84,6 +84,21 @@ def participants(id):
         organisations=organisations,
         statuses=status_labels(),
         sort_keys=services.SORT_KEYS,
+    )
+
+
+@bp.get("/reports/cohorts/<int:id>/participants/<int:user_id>")
+@login_required
+def participant(id, user_id):
+    cohort = services.get_cohort_or_404(id, current_user)
+    return render_template(
+        "reports/participant.html",
+        cohort=cohort,
+        course=cohort.course,
+        detail=services.participant_detail(cohort, user_id),
+        statuses=status_labels(),
+        kinds={"recording": _("Recording"), "reading": _("Reading"),
+               "self_assessment": _("Self-assessment")},
     )
 
 
