@@ -153,3 +153,22 @@ def modules_completed(course_id: int, participants: Select) -> dict[int, int]:
         if rules.is_complete(row.done, row.total):
             completed[row.module_id] = completed.get(row.module_id, 0) + row.people
     return completed
+
+
+def completion_times(course_id: int, participants: Select) -> dict:
+    """Of these participants, those for whom the course is complete, with when it became so.
+
+    "When" is the completion of their last required item: the moment the rule was met. One
+    query, the rule deciding each row.
+    """
+    required = required_items(course_id)
+    total = select(func.count()).select_from(required.subquery()).scalar_subquery()
+    db.session.flush()
+    rows = db.session.execute(
+        select(_progress.user_id, func.count().label("done"), total.label("total"),
+               func.max(_progress.completed_at).label("at"))
+        .where(_progress.user_id.in_(participants), _progress.item_id.in_(required),
+               _progress.status == rules.COMPLETE)
+        .group_by(_progress.user_id)
+    )
+    return {row.user_id: row.at for row in rows if rules.is_complete(row.done, row.total)}

@@ -1,7 +1,7 @@
-"""The funnel chart's geometry, computed here and drawn by reports/_funnel.html as SVG.
+"""Chart geometry, computed here and drawn by the reports templates as SVG.
 
-Every bar carries its figure in text, so the chart reads without colour, and the table of
-the same figures sits beside it.
+Horizontal bars, each with its label above and its figure in text beside it, so a chart
+reads without colour; the table of the same figures sits beside every chart.
 """
 
 from dataclasses import dataclass
@@ -16,12 +16,11 @@ LABEL_MAX = 48
 
 
 @dataclass(frozen=True)
-class FunnelBar:
-    """One step drawn: its label, its figures and where it goes."""
+class Bar:
+    """One bar drawn: its label, the text of its figure and where it goes."""
 
     label: str
-    count: int
-    percent: int
+    text: str
     label_y: int
     bar_y: int
     width: float
@@ -29,29 +28,43 @@ class FunnelBar:
 
 
 @dataclass(frozen=True)
-class FunnelChart:
+class BarChart:
     """Everything the SVG template draws."""
 
     width: int
     height: int
     bar_height: int
     plot_left: int
-    bars: list[FunnelBar]
+    bars: list[Bar]
 
 
 def _short(label: str) -> str:
     return label if len(label) <= LABEL_MAX else label[:LABEL_MAX - 1].rstrip() + "…"
 
 
-def funnel_chart(steps) -> FunnelChart:
-    """Lay out funnel steps (label, count, percent of the cohort) as horizontal bars."""
+def bar_chart(rows: list[tuple[str, float, str]], scale: float) -> BarChart:
+    """Lay out (label, value, text) rows as horizontal bars, `scale` being a full bar."""
     y = 0
     bars = []
-    for step in steps:
+    for label, value, text in rows:
         label_y = y + LABEL_HEIGHT - 5
         bar_y = y + LABEL_HEIGHT
-        width = PLOT_WIDTH * max(0, min(step.percent, 100)) / 100
-        bars.append(FunnelBar(_short(step.label), step.count, step.percent, label_y, bar_y,
-                              round(width, 1), round(PLOT_LEFT + width + 6, 1)))
+        share = max(0.0, min(value / scale, 1.0)) if scale > 0 else 0.0
+        width = round(PLOT_WIDTH * share, 1)
+        bars.append(Bar(_short(label), text, label_y, bar_y, width,
+                        round(PLOT_LEFT + width + 6, 1)))
         y = bar_y + BAR_HEIGHT + STEP_GAP
-    return FunnelChart(WIDTH, max(y, 1), BAR_HEIGHT, PLOT_LEFT, bars)
+    return BarChart(WIDTH, max(y, 1), BAR_HEIGHT, PLOT_LEFT, bars)
+
+
+def funnel_chart(steps) -> BarChart:
+    """The funnel: each step's count, its bar the step's share of those enrolled."""
+    return bar_chart([(step.label, step.percent, f"{step.count} ({step.percent}%)")
+                      for step in steps], 100)
+
+
+def weekly_chart(weeks, labels) -> BarChart:
+    """Completions per week, the busiest week a full bar; `labels` names each week."""
+    busiest = max((week.completed for week in weeks), default=0)
+    return bar_chart([(label, week.completed, str(week.completed))
+                      for week, label in zip(weeks, labels, strict=True)], busiest)

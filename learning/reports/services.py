@@ -7,7 +7,7 @@ number of queries each function makes does not depend on the size of the cohort.
 
 import statistics
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import abort
 from sqlalchemy import ColumnElement, Select, func, or_, select, true
@@ -206,6 +206,38 @@ def funnel(figures: Overview, labels: dict[str, str]) -> list[FunnelStep]:
     steps.append((labels["completed"], figures.completed, False))
     return [FunnelStep(label, count, _percent(count, figures.enrolled), is_module)
             for label, count, is_module in steps]
+
+
+@dataclass(frozen=True)
+class Week:
+    """Completions of the course in one week (Monday to Sunday, UTC), and all so far."""
+
+    starts_on: date
+    completed: int
+    cumulative: int
+
+
+def completions_by_week(cohort: Cohort) -> list[Week]:
+    """Course completions per week, from the first week anyone completed to the latest.
+
+    A completion is dated by its last required item (`completion.completion_times`); weeks
+    in between with none are listed with 0, so the chart's gaps are real gaps.
+    """
+    times = completion.completion_times(cohort.course_id, participant_ids(cohort))
+    per_week: dict[date, int] = {}
+    for at in times.values():
+        day = at.date()
+        monday = day - timedelta(days=day.weekday())
+        per_week[monday] = per_week.get(monday, 0) + 1
+    if not per_week:
+        return []
+    weeks, cumulative = [], 0
+    monday, last = min(per_week), max(per_week)
+    while monday <= last:
+        cumulative += per_week.get(monday, 0)
+        weeks.append(Week(monday, per_week.get(monday, 0), cumulative))
+        monday += timedelta(weeks=1)
+    return weeks
 
 
 # The participants list ------------------------------------------------------------------

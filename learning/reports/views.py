@@ -48,6 +48,9 @@ def overview(id):
         "started": _("Started"),
         "completed": _("Completed the course"),
     })
+    weeks = services.completions_by_week(cohort)
+    week_labels = [_("Week of %(date)s", date=format_date(week.starts_on, "medium"))
+                   for week in weeks]
     return render_template(
         "reports/overview.html",
         cohort=cohort,
@@ -55,6 +58,8 @@ def overview(id):
         figures=figures,
         steps=steps,
         chart=charts.funnel_chart(steps),
+        weeks=list(zip(weeks, week_labels, strict=True)),
+        weekly_chart=charts.weekly_chart(weeks, week_labels),
     )
 
 

@@ -66,7 +66,7 @@ def test_the_funnel_chart_draws_the_tables_figures_without_inline_styles(
     assert svg["role"] == "img" and svg.title.get_text(strip=True)
     labels = [text.get_text(strip=True) for text in svg.select("text.chart-value")]
     assert labels == ["11 (100%)", "6 (55%)", "3 (27%)", "3 (27%)", "2 (18%)"]
-    widths = [float(rect["width"]) for rect in svg.select("rect.funnel-bar")]
+    widths = [float(rect["width"]) for rect in svg.select("rect.report-bar")]
     assert widths == sorted(widths, reverse=True) and widths[0] == 300
     assert not soup.select("[style]")
     assert "style-src 'self'" in response.headers["Content-Security-Policy"]
@@ -102,3 +102,34 @@ def test_module_completion_agrees_with_the_rule_for_each_participant(db, world, 
     one, two, _ = world.modules
     assert per_module == {one.id: 3, two.id: 3}
     assert len(completion.completers(world.course.id, participants)) == 2
+
+
+def test_completions_per_week_with_the_weeks_between(client, db, world, sign_in_as):
+    one, two, _ = world.modules
+    ids = add_participants(world.cohort, 4)
+    everything = required(one) + required(two)
+    record(ids[:2], everything, at=START + timedelta(days=1))  # Fri 2 Feb: week of 29 Jan
+    record(ids[2:3], everything, at=START + timedelta(days=15))  # Fri 16 Feb: week of 12 Feb
+    record(ids[3:], required(one), at=START + timedelta(days=15))  # not complete
+    db.session.commit()
+    sign_in_as("manager")
+    soup = page(client.get(f"/reports/cohorts/{world.cohort.id}"))
+    rows = [[cell.get_text(strip=True) for cell in row.select("th, td")]
+            for row in soup.select("table.weekly-table tbody tr")]
+    assert rows == [
+        ["Week of 29 Jan 2024", "2", "2"],
+        ["Week of 5 Feb 2024", "0", "2"],
+        ["Week of 12 Feb 2024", "1", "3"],
+    ]
+    svg = soup.select_one("figure.weekly-chart svg")
+    assert [t.get_text(strip=True) for t in svg.select("text.chart-value")] == ["2", "0", "1"]
+    assert [float(r["width"]) for r in svg.select("rect.report-bar")] == [300, 0, 150]
+    assert svg["aria-labelledby"] == "weekly-title"
+    assert soup.find(id="weekly-title") and soup.find(id="funnel-title")
+
+
+def test_no_completions_yet_says_so(client, world, sign_in_as):
+    sign_in_as("manager")
+    soup = page(client.get(f"/reports/cohorts/{world.cohort.id}"))
+    assert "No one has completed the course yet." in soup.main.get_text()
+    assert soup.select_one("figure.weekly-chart") is None
