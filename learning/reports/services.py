@@ -240,6 +240,64 @@ def completions_by_week(cohort: Cohort) -> list[Week]:
     return weeks
 
 
+# Breakdowns ---------------------------------------------------------------------------
+
+BREAKDOWNS = ("country", "organisation")
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """One country's or organisation's figures within a cohort ("" when not given)."""
+
+    name: str
+    enrolled: int
+    started: int
+    completed: int
+    certificates: int
+
+    @property
+    def completion_rate(self) -> int:
+        """Share of those enrolled who completed, as a whole percentage."""
+        return _percent(self.completed, self.enrolled)
+
+
+def breakdown(cohort: Cohort, by: str) -> list[GroupFigures]:
+    """The cohort's figures per country or organisation (`by`), largest group first.
+
+    Four queries whatever the size. Completion is decided by the rule on the few groups of
+    (group, done, total) that `completion.done_counts` yields, never per participant.
+    """
+    column = {"country": User.country, "organisation": User.organisation}[by]
+    participants = participant_ids(cohort)
+    enrolled = dict(db.session.execute(
+        select(column, func.count()).join(Enrolment, Enrolment.user_id == User.id)
+        .where(Enrolment.cohort_id == cohort.id).group_by(column)).all())
+    started = dict(db.session.execute(
+        select(column, func.count(func.distinct(Progress.user_id)))
+        .join(Progress, Progress.user_id == User.id)
+        .where(User.id.in_(participants),
+               Progress.item_id.in_(_course_items(cohort.course_id)))
+        .group_by(column)).all())
+    counts = completion.done_counts(cohort.course_id, participants).subquery()
+    completed: dict[str, int] = {}
+    for name, done, total, people in db.session.execute(
+            select(column, counts.c.done, counts.c.total, func.count())
+            .join(counts, counts.c.user_id == User.id)
+            .group_by(column, counts.c.done, counts.c.total)):
+        if rules.is_complete(done, total):
+            completed[name] = completed.get(name, 0) + people
+    certificates = dict(db.session.execute(
+        select(column, func.count()).join(Certificate, Certificate.user_id == User.id)
+        .where(User.id.in_(participants), Certificate.course_id == cohort.course_id,
+               Certificate.revoked_at.is_(None))
+        .group_by(column)).all())
+    groups = [GroupFigures(name, count, started.get(name, 0), completed.get(name, 0),
+                           certificates.get(name, 0))
+              for name, count in enrolled.items()]
+    # Largest first; "not given" after the named groups of its size.
+    return sorted(groups, key=lambda group: (-group.enrolled, not group.name, group.name.lower()))
+
+
 # The participants list ------------------------------------------------------------------
 
 PAGE_SIZE = 50

@@ -63,6 +63,23 @@ def overview(id):
     )
 
 
+@bp.get("/reports/cohorts/<int:id>/breakdowns")
+@login_required
+def breakdowns(id):
+    cohort = services.get_cohort_or_404(id, current_user)
+    return render_template(
+        "reports/breakdowns.html",
+        cohort=cohort,
+        course=cohort.course,
+        tables=[
+            ("country", _("By country"), _("Country"),
+             services.breakdown(cohort, "country")),
+            ("organisation", _("By organisation"), _("Organisation"),
+             services.breakdown(cohort, "organisation")),
+        ],
+    )
+
+
 def _list_request():
     try:
         return services.parse_list_request(request.args)

@@ -10,6 +10,7 @@ PAGES = [
     "/reports/cohorts/{id}/participants?status=in_progress&sort=progress&dir=desc",
     "/reports/cohorts/{id}/participants?country=Barbados&q=participant&sort=last_activity",
     "/reports/cohorts/{id}/participants?page=3",
+    "/reports/cohorts/{id}/breakdowns",
 ]
 
 
