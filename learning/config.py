@@ -66,6 +66,10 @@ class Config:
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
     # Self-assessment results are shown to facilitators and managers only for groups this big.
     ASSESSMENT_MIN_GROUP = max(int(os.environ.get("ASSESSMENT_MIN_GROUP", "5")), 1)
+    # Reports call a participant stalled after this many days without activity.
+    REPORTS_STALL_DAYS = max(int(os.environ.get("REPORTS_STALL_DAYS", "14")), 1)
+    # How often one person may send reminders to a cohort's stalled participants.
+    REMINDER_RATE_LIMIT = os.environ.get("REMINDER_RATE_LIMIT", "5 per hour")
 
     @classmethod
     def finalise(cls, config: dict) -> None:

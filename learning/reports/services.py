@@ -7,13 +7,13 @@ number of queries each function makes does not depend on the size of the cohort.
 
 import statistics
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import abort
 from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
-from learning.accounts.models import User
+from learning.accounts.models import User, utcnow
 from learning.catalog.models import Course, CourseFacilitator, Item, Module
 from learning.certificates.models import Certificate
 from learning.certificates.services import certificates_by_user
@@ -645,3 +645,98 @@ def participant_detail(cohort: Cohort, user_id: int) -> ParticipantDetail:
         last_activity=max((row.updated_at for row in rows.values()), default=None),
         certificate=certificates_by_user(cohort.course_id, [user_id]).get(user_id),
     )
+
+
+# Where it stalls ----------------------------------------------------------------------
+
+
+def stall_cutoff(days: int, now: datetime | None = None) -> datetime:
+    """The moment before which a participant's last activity makes them stalled."""
+    return (now or utcnow()) - timedelta(days=days)
+
+
+def _idle_since(cohort: Cohort):
+    """The cohort's participants' ids as a query, and when each was last seen.
+
+    Last seen is the last activity in the course, or joining the cohort for someone who has
+    done nothing yet.
+    """
+    last = _last_activity(cohort.course_id).subquery()
+    seen = func.coalesce(last.c.at, Enrolment.enrolled_at)
+    query = (select(User.id).join(Enrolment, Enrolment.user_id == User.id)
+             .outerjoin(last, last.c.user_id == User.id)
+             .where(Enrolment.cohort_id == cohort.id))
+    return query, seen
+
+
+def stalled_ids(cohort: Cohort, cutoff: datetime) -> list[int]:
+    """Participants who have not completed the course and did nothing since `cutoff`.
+
+    Longest idle first. Two queries; completion is asked of `completion.completers`.
+    """
+    query, seen = _idle_since(cohort)
+    ids = db.session.scalars(query.where(seen < cutoff)
+                             .order_by(seen, func.lower(User.name), User.id))
+    complete = completion.completers(cohort.course_id, participant_ids(cohort))
+    return [user_id for user_id in ids if user_id not in complete]
+
+
+@dataclass(frozen=True)
+class StoppingPoint:
+    """A required item and how many stalled participants have it as their next one."""
+
+    module: Module
+    item: Item
+    stalled: int
+
+
+def stopping_points(cohort: Cohort, cutoff: datetime) -> list[StoppingPoint]:
+    """Where the stalled stopped: per required item, how many have it as their next one.
+
+    Each stalled participant's first required item (in course order) not yet complete,
+    counted per item, most first. Two queries whatever the size.
+
+    Only participants with a required item left have one, so those who completed the
+    course are not counted, as in `stalled_ids`.
+    """
+    order = (Module.position, Item.position)
+    required = list(db.session.execute(
+        select(Module, Item).join(Item, Item.module_id == Module.id)
+        .where(Item.id.in_(completion.required_items(cohort.course_id)))
+        .order_by(*order)))
+    if not required:
+        return []
+    ranked = (select(Item.id.label("item_id"),
+                     func.row_number().over(order_by=order).label("rank"))
+              .join(Module, Module.id == Item.module_id)
+              .where(Item.id.in_(completion.required_items(cohort.course_id)))
+              .subquery())
+    query, seen = _idle_since(cohort)
+    idle = query.where(seen < cutoff).subquery()
+    done = (select(Progress.user_id, Progress.item_id)
+            .where(Progress.status == rules.COMPLETE).subquery())
+    first_left = (
+        select(idle.c.id.label("user_id"), func.min(ranked.c.rank).label("rank"))
+        .select_from(idle.join(ranked, true()))
+        .outerjoin(done, (done.c.user_id == idle.c.id) & (done.c.item_id == ranked.c.item_id))
+        .where(done.c.item_id.is_(None))
+        .group_by(idle.c.id)
+        .subquery()
+    )
+    counts = db.session.execute(
+        select(first_left.c.rank, func.count()).group_by(first_left.c.rank)).all()
+    points = [StoppingPoint(*required[rank - 1], stalled=count) for rank, count in counts]
+    return sorted(points, key=lambda point: (-point.stalled, point.module.position,
+                                             point.item.position))
+
+
+def reminder_recipients(user_ids: list[int]) -> list[tuple[str, str]]:
+    """(name, email) of these participants who can still sign in, in one query per 500."""
+    recipients = []
+    for start in range(0, len(user_ids), EXPORT_CHUNK):
+        recipients += db.session.execute(
+            select(User.name, User.email)
+            .where(User.id.in_(user_ids[start:start + EXPORT_CHUNK]),
+                   User.is_active.is_(True))
+            .order_by(User.id)).all()
+    return [(name, email) for name, email in recipients]

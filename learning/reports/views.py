@@ -7,16 +7,23 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
+    flash,
+    redirect,
     render_template,
     request,
     stream_with_context,
+    url_for,
 )
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from learning.accounts.forms import EmptyForm
+from learning.database import db
+from learning.extensions import limiter
 from learning.progress import rules
-from learning.reports import charts, services
+from learning.reports import charts, reminders, services
 
 bp = Blueprint("reports", __name__)
 
@@ -78,6 +85,75 @@ def breakdowns(id):
              services.breakdown(cohort, "organisation")),
         ],
     )
+
+
+def _stall_days() -> int:
+    return current_app.config["REPORTS_STALL_DAYS"]
+
+
+def _page_number() -> int:
+    try:
+        return int(request.args.get("page", "1"))
+    except ValueError:
+        return 1
+
+
+@bp.get("/reports/cohorts/<int:id>/stalls")
+@login_required
+def stalls(id):
+    cohort = services.get_cohort_or_404(id, current_user)
+    days = _stall_days()
+    cutoff = services.stall_cutoff(days)
+    stalled = services.stalled_ids(cohort, cutoff)
+    pages = max(1, -(-len(stalled) // services.PAGE_SIZE))
+    page = min(max(_page_number(), 1), pages)
+    shown = stalled[(page - 1) * services.PAGE_SIZE:page * services.PAGE_SIZE]
+    modules = services.published_modules(cohort.course_id)
+    return render_template(
+        "reports/stalls.html",
+        cohort=cohort,
+        course=cohort.course,
+        days=days,
+        stalled_count=len(stalled),
+        rows=services.participant_rows(cohort, shown, modules),
+        page=page,
+        pages=pages,
+        points=services.stopping_points(cohort, cutoff),
+        form=EmptyForm(),
+    )
+
+
+def _reminder_rate_limit() -> str:
+    return current_app.config["REMINDER_RATE_LIMIT"]
+
+
+@bp.post("/reports/cohorts/<int:id>/stalls/remind")
+@login_required
+@limiter.limit(_reminder_rate_limit, key_func=lambda: f"remind:{current_user.id}")
+def remind(id):
+    cohort = services.get_cohort_or_404(id, current_user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    days = _stall_days()
+    stalled = services.stalled_ids(cohort, services.stall_cutoff(days))
+    course = cohort.course
+    link = current_app.config["BASE_URL"] + url_for("catalog.course", slug=course.slug)
+    subject = _("Your course %(course)s is waiting for you", course=course.title)
+    messages = [
+        reminders.Reminder(email, subject, _(
+            "Dear %(name)s,\n\n"
+            "You have not been back to %(course)s for %(days)d days or more. Your progress "
+            "is saved, and you can continue where you left off:\n\n%(link)s\n\n"
+            "This reminder was sent by the people who follow your cohort, %(cohort)s.",
+            name=name, course=course.title, days=days, link=link, cohort=cohort.name))
+        for name, email in services.reminder_recipients(stalled)
+    ]
+    db.session.rollback()  # nothing was written; end the read before the mail is queued
+    reminders.dispatch(current_app._get_current_object(), messages)
+    flash(ngettext("A reminder is on its way to %(num)d stalled participant.",
+                   "Reminders are on their way to %(num)d stalled participants.",
+                   len(messages)), "success")
+    return redirect(url_for("reports.stalls", id=cohort.id))
 
 
 def _list_request():

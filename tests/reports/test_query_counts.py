@@ -11,6 +11,7 @@ PAGES = [
     "/reports/cohorts/{id}/participants?country=Barbados&q=participant&sort=last_activity",
     "/reports/cohorts/{id}/participants?page=3",
     "/reports/cohorts/{id}/breakdowns",
+    "/reports/cohorts/{id}/stalls",
 ]
 
 

@@ -48,7 +48,8 @@ def test_a_manager_without_cohorts_is_told_so(client, db, world, sign_in_as):
 
 
 COHORT_PAGES = ["/reports/cohorts/{id}", "/reports/cohorts/{id}/participants",
-                "/reports/cohorts/{id}/participants.csv", "/reports/cohorts/{id}/breakdowns"]
+                "/reports/cohorts/{id}/participants.csv", "/reports/cohorts/{id}/breakdowns",
+                "/reports/cohorts/{id}/stalls"]
 
 
 @pytest.mark.parametrize("path", COHORT_PAGES)
