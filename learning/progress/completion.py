@@ -172,3 +172,28 @@ def completion_times(course_id: int, participants: Select) -> dict:
         .group_by(_progress.user_id)
     )
     return {row.user_id: row.at for row in rows if rules.is_complete(row.done, row.total)}
+
+
+def standings(course_id, participants) -> Select:
+    """Per participant who began anything in the course: the rule's numbers and a date.
+
+    Rows of (user_id, done, total, completed_at) for those of `participants` with progress
+    on any item of the course's published modules (optional ones too): someone without a
+    row has not started. `done` and `total` are the rule's two numbers; `completed_at` is
+    when the last of the `done` items was completed, which for someone complete by the rule
+    is when the course became complete. One scan of the participants' progress answers
+    "started", "completed" and "when" together.
+    """
+    required = required_items(course_id)
+    total = select(func.count()).select_from(required.subquery()).scalar_subquery()
+    is_done = _items.is_required.is_(True) & (_progress.status == rules.COMPLETE)
+    return (
+        select(_progress.user_id, func.count().filter(is_done).label("done"),
+               total.label("total"),
+               func.max(_progress.completed_at).filter(is_done).label("completed_at"))
+        .join(Item.__table__, _items.id == _progress.item_id)
+        .join(Module.__table__, _modules.id == _items.module_id)
+        .where(_progress.user_id.in_(participants), _modules.course_id == course_id,
+               _modules.is_published.is_(True))
+        .group_by(_progress.user_id)
+    )

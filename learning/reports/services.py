@@ -142,24 +142,22 @@ class Overview:
     certificates: int
     median_days_to_complete: float | None
     modules: list[ModuleFigure]
+    completed_at: dict[int, datetime]  # who completed the course, and when
 
 
 def overview(cohort: Cohort) -> Overview:
     """A cohort's headline figures, in a fixed number of queries whatever its size.
 
-    The median time to complete runs from a participant's joining the cohort to the issue of
-    their (unrevoked) certificate for the course, which the platform issues the moment the
-    completion rule is met; participants who completed without a certificate yet issued (a
-    revoked one, say) are not in it.
+    Started and completed come from one scan (`completion.standings`), the rule deciding
+    who is complete. The median time to complete runs from a participant's joining the
+    cohort to the issue of their (unrevoked) certificate for the course, which the platform
+    issues the moment the completion rule is met; participants who completed without a
+    certificate standing (a revoked one, say) are not in it.
     """
     participants = participant_ids(cohort)
     enrolled = db.session.scalar(
         select(func.count()).select_from(Enrolment).where(Enrolment.cohort_id == cohort.id))
-    started = db.session.scalar(
-        select(func.count(func.distinct(Progress.user_id)))
-        .where(Progress.user_id.in_(participants),
-               Progress.item_id.in_(_course_items(cohort.course_id))))
-    completed = len(completion.completers(cohort.course_id, participants))
+    started, completed_at = standings(cohort)
     per_module = completion.modules_completed(cohort.course_id, participants)
     modules = [ModuleFigure(module, per_module.get(module.id, 0))
                for module in published_modules(cohort.course_id)]
@@ -176,11 +174,27 @@ def overview(cohort: Cohort) -> Overview:
     return Overview(
         enrolled=enrolled,
         started=started,
-        completed=completed,
+        completed=len(completed_at),
         certificates=len(durations),
         median_days_to_complete=_median_days(durations),
         modules=modules,
+        completed_at=completed_at,
     )
+
+
+def standings(cohort: Cohort) -> tuple[int, dict[int, datetime]]:
+    """How many of the cohort started, and when each who completed did so; one query.
+
+    Completion decided by `rules.is_complete` on `completion.standings`' numbers.
+    """
+    db.session.flush()
+    rows = db.session.execute(completion.standings(cohort.course_id, participant_ids(cohort)))
+    started, completed_at = 0, {}
+    for row in rows:
+        started += 1
+        if rules.is_complete(row.done, row.total):
+            completed_at[row.user_id] = row.completed_at
+    return started, completed_at
 
 
 def _median_days(durations: list[timedelta]) -> float | None:
@@ -217,13 +231,13 @@ class Week:
     cumulative: int
 
 
-def completions_by_week(cohort: Cohort) -> list[Week]:
+def completions_by_week(completed_at: dict[int, datetime]) -> list[Week]:
     """Course completions per week, from the first week anyone completed to the latest.
 
-    A completion is dated by its last required item (`completion.completion_times`); weeks
-    in between with none are listed with 0, so the chart's gaps are real gaps.
+    `completed_at` is the overview's: a completion is dated by its last required item.
+    Weeks in between with none are listed with 0, so the chart's gaps are real gaps.
     """
-    times = completion.completion_times(cohort.course_id, participant_ids(cohort))
+    times = completed_at
     per_week: dict[date, int] = {}
     for at in times.values():
         day = at.date()
@@ -261,41 +275,47 @@ class GroupFigures:
         return _percent(self.completed, self.enrolled)
 
 
-def breakdown(cohort: Cohort, by: str) -> list[GroupFigures]:
-    """The cohort's figures per country or organisation (`by`), largest group first.
+def breakdowns(cohort: Cohort) -> dict[str, list[GroupFigures]]:
+    """The cohort's figures per country and per organisation, largest group first.
 
-    Four queries whatever the size. Completion is decided by the rule on the few groups of
-    (group, done, total) that `completion.done_counts` yields, never per participant.
+    Two queries whatever the size: participants counted per (country, organisation, done,
+    total) from `completion.standings` (no standing: not started), the rule deciding each
+    of those few groups, and certificates per (country, organisation).
     """
-    column = {"country": User.country, "organisation": User.organisation}[by]
     participants = participant_ids(cohort)
-    enrolled = dict(db.session.execute(
-        select(column, func.count()).join(Enrolment, Enrolment.user_id == User.id)
-        .where(Enrolment.cohort_id == cohort.id).group_by(column)).all())
-    started = dict(db.session.execute(
-        select(column, func.count(func.distinct(Progress.user_id)))
-        .join(Progress, Progress.user_id == User.id)
-        .where(User.id.in_(participants),
-               Progress.item_id.in_(_course_items(cohort.course_id)))
-        .group_by(column)).all())
-    counts = completion.done_counts(cohort.course_id, participants).subquery()
-    completed: dict[str, int] = {}
-    for name, done, total, people in db.session.execute(
-            select(column, counts.c.done, counts.c.total, func.count())
-            .join(counts, counts.c.user_id == User.id)
-            .group_by(column, counts.c.done, counts.c.total)):
-        if rules.is_complete(done, total):
-            completed[name] = completed.get(name, 0) + people
-    certificates = dict(db.session.execute(
-        select(column, func.count()).join(Certificate, Certificate.user_id == User.id)
+    standing = completion.standings(cohort.course_id, participants).subquery()
+    groups = db.session.execute(
+        select(User.country, User.organisation, standing.c.user_id.is_not(None),
+               standing.c.done, standing.c.total, func.count())
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .outerjoin(standing, standing.c.user_id == User.id)
+        .where(Enrolment.cohort_id == cohort.id)
+        .group_by(User.country, User.organisation, standing.c.user_id.is_not(None),
+                  standing.c.done, standing.c.total)
+    ).all()
+    certified = db.session.execute(
+        select(User.country, User.organisation, func.count())
+        .join(Certificate, Certificate.user_id == User.id)
         .where(User.id.in_(participants), Certificate.course_id == cohort.course_id,
                Certificate.revoked_at.is_(None))
-        .group_by(column)).all())
-    groups = [GroupFigures(name, count, started.get(name, 0), completed.get(name, 0),
-                           certificates.get(name, 0))
-              for name, count in enrolled.items()]
-    # Largest first; "not given" after the named groups of its size.
-    return sorted(groups, key=lambda group: (-group.enrolled, not group.name, group.name.lower()))
+        .group_by(User.country, User.organisation)
+    ).all()
+    result = {}
+    for index, by in enumerate(BREAKDOWNS):
+        figures: dict[str, list[int]] = {}
+        for *names, started, done, total, people in groups:
+            counts = figures.setdefault(names[index], [0, 0, 0, 0])
+            counts[0] += people
+            if started:
+                counts[1] += people
+                if rules.is_complete(done, total):
+                    counts[2] += people
+        for *names, people in certified:
+            figures.setdefault(names[index], [0, 0, 0, 0])[3] += people
+        # Largest first; "not given" after the named groups of its size.
+        result[by] = sorted((GroupFigures(name, *counts) for name, counts in figures.items()),
+                            key=lambda g: (-g.enrolled, not g.name, g.name.lower()))
+    return result
 
 
 # The participants list ------------------------------------------------------------------
@@ -366,10 +386,11 @@ def parse_list_request(args) -> ListRequest:
     )
 
 
-def _last_activity(course_id: int) -> Select:
+def _last_activity(course_id: int, participants) -> Select:
     """Per participant: when they last did anything in the course's published items."""
     return (select(Progress.user_id, func.max(Progress.updated_at).label("at"))
-            .where(Progress.item_id.in_(_course_items(course_id)))
+            .where(Progress.user_id.in_(participants),
+                   Progress.item_id.in_(_course_items(course_id)))
             .group_by(Progress.user_id))
 
 
@@ -392,7 +413,7 @@ def _filtered(cohort: Cohort, request: ListRequest) -> Select:
                                             participant_ids(cohort)).subquery()
             key = func.coalesce(counts.c.done, 0)
         else:
-            counts = _last_activity(cohort.course_id).subquery()
+            counts = _last_activity(cohort.course_id, participant_ids(cohort)).subquery()
             key = counts.c.at
         query = query.outerjoin(counts, counts.c.user_id == User.id)
     else:
@@ -412,14 +433,14 @@ def _filtered(cohort: Cohort, request: ListRequest) -> Select:
 
 def _with_status(cohort: Cohort, ids: list[int], status: str) -> list[int]:
     """Of `ids` (in order), those whose course status is `status`, by the completion rule."""
-    participants = participant_ids(cohort)
-    complete = completion.completers(cohort.course_id, participants)
+    rows = db.session.execute(completion.standings(cohort.course_id, participant_ids(cohort)))
+    started, complete = set(), set()
+    for row in rows:
+        started.add(row.user_id)
+        if rules.is_complete(row.done, row.total):
+            complete.add(row.user_id)
     if status == rules.COMPLETE:
         return [user_id for user_id in ids if user_id in complete]
-    started = set(db.session.scalars(
-        select(Progress.user_id).distinct()
-        .where(Progress.user_id.in_(participants),
-               Progress.item_id.in_(_course_items(cohort.course_id)))))
     if status == rules.IN_PROGRESS:
         return [user_id for user_id in ids if user_id in started and user_id not in complete]
     return [user_id for user_id in ids if user_id not in started]
@@ -477,7 +498,7 @@ def participant_rows(cohort: Cohort, user_ids: list[int],
     per_module: dict[tuple[int, int], tuple[int, int]] = {}
     for row in db.session.execute(completion.module_done_counts(course_id, user_ids)):
         per_module[(row.user_id, row.module_id)] = (row.done, row.started)
-    last = _last_activity(course_id).where(Progress.user_id.in_(user_ids)).subquery()
+    last = _last_activity(course_id, user_ids).subquery()
     people = {row.id: row for row in db.session.execute(
         select(User.id, User.name, User.email, User.organisation, User.country,
                Enrolment.enrolled_at, last.c.at)
@@ -661,7 +682,7 @@ def _idle_since(cohort: Cohort):
     Last seen is the last activity in the course, or joining the cohort for someone who has
     done nothing yet.
     """
-    last = _last_activity(cohort.course_id).subquery()
+    last = _last_activity(cohort.course_id, participant_ids(cohort)).subquery()
     seen = func.coalesce(last.c.at, Enrolment.enrolled_at)
     query = (select(User.id).join(Enrolment, Enrolment.user_id == User.id)
              .outerjoin(last, last.c.user_id == User.id)

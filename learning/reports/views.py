@@ -55,7 +55,7 @@ def overview(id):
         "started": _("Started"),
         "completed": _("Completed the course"),
     })
-    weeks = services.completions_by_week(cohort)
+    weeks = services.completions_by_week(figures.completed_at)
     week_labels = [_("Week of %(date)s", date=format_date(week.starts_on, "medium"))
                    for week in weeks]
     return render_template(
@@ -74,15 +74,14 @@ def overview(id):
 @login_required
 def breakdowns(id):
     cohort = services.get_cohort_or_404(id, current_user)
+    groups = services.breakdowns(cohort)
     return render_template(
         "reports/breakdowns.html",
         cohort=cohort,
         course=cohort.course,
         tables=[
-            ("country", _("By country"), _("Country"),
-             services.breakdown(cohort, "country")),
-            ("organisation", _("By organisation"), _("Organisation"),
-             services.breakdown(cohort, "organisation")),
+            ("country", _("By country"), _("Country"), groups["country"]),
+            ("organisation", _("By organisation"), _("Organisation"), groups["organisation"]),
         ],
     )
 
