@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from learning.accounts.models import User, utcnow
+from learning.assessments import scoring
 from learning.catalog.models import Course, CourseFacilitator, Item, Module
 from learning.certificates.models import Certificate
 from learning.certificates.services import certificates_by_user
@@ -316,6 +317,65 @@ def breakdowns(cohort: Cohort) -> dict[str, list[GroupFigures]]:
         result[by] = sorted((GroupFigures(name, *counts) for name, counts in figures.items()),
                             key=lambda g: (-g.enrolled, not g.name, g.name.lower()))
     return result
+
+
+# Mindset shift ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MindsetRow:
+    """One dimension of an instrument across its phases: means, change, people per band.
+
+    `means` and `bands` follow the instrument's phases; None where a phase has no figure
+    (too few answers). `bands` holds (label, [count per phase]).
+    """
+
+    title: str
+    means: list[float | None]
+    change: float | None
+    bands: list[tuple[str, list[int | None]]]
+
+
+def mindset_rows(summary) -> list[MindsetRow]:
+    """An instrument's group figures (`assessments.cohort_summaries`), one row per dimension.
+
+    Only figures the privacy rule released appear: a phase with too few answers, or not yet
+    a whole batch more, adds nothing here that the assessments domain did not give.
+    """
+    phases = summary.phases
+    order: list[str] = []
+    titles: dict[str, str] = {}
+    means: dict[str, list[float | None]] = {}
+    bands: dict[str, dict[str, list[int | None]]] = {}
+    for index, aggregate in enumerate(phases):
+        for dimension in aggregate.dimensions or []:
+            if dimension.slug not in titles:
+                order.append(dimension.slug)
+                titles[dimension.slug] = dimension.title
+                means[dimension.slug] = [None] * len(phases)
+                bands[dimension.slug] = {}
+            means[dimension.slug][index] = scoring.display_score(dimension.mean)
+            for label, count in dimension.band_counts:
+                bands[dimension.slug].setdefault(label, [None] * len(phases))[index] = count
+    changes = {row.title: row.change for row in summary.shift or []}
+    return [MindsetRow(titles[slug], means[slug], changes.get(titles[slug]),
+                       list(bands[slug].items())) for slug in order]
+
+
+def mindset_chart_rows(summary, labels: dict[str, str]
+                       ) -> list[tuple[str, list[tuple[str, str, float]]]]:
+    """Rows for the assessments' bar chart: each dimension with a bar per released phase.
+
+    `labels` names the phases in the reader's language.
+    """
+    rows = []
+    for row in mindset_rows(summary):
+        bars = [(aggregate.phase, labels[aggregate.phase], mean)
+                for aggregate, mean in zip(summary.phases, row.means, strict=True)
+                if mean is not None]
+        if bars:
+            rows.append((row.title, bars))
+    return rows
 
 
 # The participants list ------------------------------------------------------------------

@@ -20,6 +20,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learning.accounts.forms import EmptyForm
+from learning.assessments import charts as assessment_charts
+from learning.assessments import services as assessments
 from learning.database import db
 from learning.extensions import limiter
 from learning.progress import rules
@@ -83,6 +85,23 @@ def breakdowns(id):
             ("country", _("By country"), _("Country"), groups["country"]),
             ("organisation", _("By organisation"), _("Organisation"), groups["organisation"]),
         ],
+    )
+
+
+@bp.get("/reports/cohorts/<int:id>/mindset")
+@login_required
+def mindset(id):
+    cohort = services.get_cohort_or_404(id, current_user)
+    summaries = assessments.cohort_summaries(cohort)
+    labels = {"single": _("Answers"), "before": _("Before"), "after": _("After")}
+    return render_template(
+        "reports/mindset.html",
+        cohort=cohort,
+        course=cohort.course,
+        summaries=[(summary, services.mindset_rows(summary),
+                    assessment_charts.bar_chart(services.mindset_chart_rows(summary, labels)))
+                   for summary in summaries],
+        threshold=assessments.min_group(),
     )
 
 
