@@ -86,8 +86,11 @@ def sign_in():
             )
         else:
             _renew_session(user)
+            # Asked before the commit, which expires the user: reading the roles after it
+            # would load them again.
+            landing = url_for(services.landing_endpoint(user))
             db.session.commit()
-            return redirect(target or url_for(services.landing_endpoint(user)))
+            return redirect(target or landing)
     return render_template("accounts/sign_in.html", form=form)
 
 

@@ -266,9 +266,3 @@ def export(id):
         headers={"Content-Disposition": f'attachment; filename="{filename}"',
                  "Cache-Control": "private, no-store"},
     )
-
-
-@bp.app_template_filter("report_date")
-def report_date(value):
-    """A date in the reader's language, or nothing when there is none."""
-    return format_date(value, "medium") if value else ""
