@@ -30,6 +30,14 @@ from learning.reports import charts, reminders, services
 bp = Blueprint("reports", __name__)
 
 
+@bp.after_request
+def never_cached(response):
+    """Reports name people: no browser or proxy keeps a copy."""
+    response.cache_control.private = True
+    response.cache_control.no_store = True
+    return response
+
+
 def status_labels() -> dict[str, str]:
     """A module's or course's status in words: the page and the export say the same."""
     return {
@@ -263,6 +271,5 @@ def export(id):
     return Response(
         stream_with_context(lines()),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                 "Cache-Control": "private, no-store"},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

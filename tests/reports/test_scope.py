@@ -49,7 +49,7 @@ def test_a_manager_without_cohorts_is_told_so(client, db, world, sign_in_as):
 
 COHORT_PAGES = ["/reports/cohorts/{id}", "/reports/cohorts/{id}/participants",
                 "/reports/cohorts/{id}/participants.csv", "/reports/cohorts/{id}/breakdowns",
-                "/reports/cohorts/{id}/stalls"]
+                "/reports/cohorts/{id}/stalls", "/reports/cohorts/{id}/mindset"]
 
 
 @pytest.mark.parametrize("path", COHORT_PAGES)
@@ -102,3 +102,12 @@ def test_the_scope_rule_is_none_for_participants(world):
 
 def test_emails_of_the_world_are_distinct():
     assert len(set(EMAILS.values())) == len(EMAILS)
+
+
+@pytest.mark.parametrize("path", ["/reports"] + COHORT_PAGES)
+def test_report_pages_are_never_cached(client, world, sign_in_as, path):
+    sign_in_as("manager")
+    response = client.get(path.format(id=world.cohort.id))
+    assert response.status_code == 200
+    assert {"private", "no-store"} <= {
+        part.strip() for part in response.headers["Cache-Control"].split(",")}
