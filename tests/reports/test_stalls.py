@@ -8,7 +8,7 @@ from sqlalchemy import update
 from learning.accounts import mail
 from learning.accounts.models import User, utcnow
 from learning.cohorts.models import Enrolment
-from learning.reports import reminders
+from learning.reports import reminders, services
 from tests.conftest import page
 from tests.reports.conftest import add_participants, every_item, record, required
 
@@ -127,3 +127,20 @@ def test_reminding_outside_the_scope_is_refused(client, world, idle, sign_in_as,
     assert client.post(f"/reports/cohorts/{world.cohort.id}/stalls/remind").status_code == status
     reminders.wait_until_idle()
     assert outbox == []
+
+
+def test_the_stopping_point_is_the_first_gap_not_the_furthest_item(db, world):
+    one, two, _ = world.modules
+    long_ago = utcnow() - timedelta(days=30)
+    ids = add_participants(world.cohort, 3)
+    db.session.execute(update(Enrolment).where(Enrolment.user_id.in_(ids))
+                       .values(enrolled_at=long_ago))
+    record(ids[:1], [one.items[0], one.items[2], two.items[0]], at=long_ago)  # gap: reading
+    record(ids[1:2], [two.items[0]], at=long_ago)  # skipped ahead: the first item is left
+    record(ids[2:3], required(one) + required(two), at=long_ago)  # complete: not stalled
+    db.session.commit()
+    cutoff = services.stall_cutoff(14)
+    points = {(p.module.slug, p.item.slug): p.stalled
+              for p in services.stopping_points(world.cohort, cutoff)}
+    assert points == {("one", "reading"): 1, ("one", "recording"): 1}
+    assert sorted(services.stalled_ids(world.cohort, cutoff)) == ids[:2]
