@@ -81,6 +81,11 @@ def visible_cohorts(user: User) -> list[CohortLine]:
     return [CohortLine(*row) for row in rows]
 
 
+# Ids are 32-bit integer columns: a larger one in a URL names nothing (and PostgreSQL
+# would refuse to compare it).
+MAX_ID = 2**31 - 1
+
+
 def get_cohort_or_404(cohort_id: int, user: User) -> Cohort:
     """The cohort, if the user may see its reports.
 
@@ -90,6 +95,8 @@ def get_cohort_or_404(cohort_id: int, user: User) -> Cohort:
     scope = cohort_scope(user)
     if scope is None:
         abort(403)
+    if cohort_id > MAX_ID:
+        abort(404)
     cohort = db.session.scalar(select(Cohort).where(Cohort.id == cohort_id, scope))
     if cohort is None:
         abort(404)
@@ -435,11 +442,15 @@ def parse_list_request(args) -> ListRequest:
         page = int(args.get("page", "1"))
     except ValueError:
         page = 1
+    def text(name: str, limit: int) -> str:
+        # No stored text holds a NUL, and PostgreSQL refuses one in a parameter.
+        return args.get(name, "").replace("\x00", "").strip()[:limit]
+
     return ListRequest(
         status=status,
-        country=args.get("country", "").strip()[:80],
-        organisation=args.get("organisation", "").strip()[:160],
-        search=args.get("q", "").strip()[:SEARCH_MAX],
+        country=text("country", 80),
+        organisation=text("organisation", 160),
+        search=text("q", SEARCH_MAX),
         sort=sort,
         direction=direction,
         page=page,
@@ -686,6 +697,8 @@ class ParticipantDetail:
 
 def participant_detail(cohort: Cohort, user_id: int) -> ParticipantDetail:
     """One participant of the cohort item by item; 404 for anyone not enrolled in it."""
+    if user_id > MAX_ID:
+        abort(404)
     enrolment = db.session.execute(
         select(User, Enrolment.enrolled_at).join(Enrolment, Enrolment.user_id == User.id)
         .where(Enrolment.cohort_id == cohort.id, User.id == user_id)

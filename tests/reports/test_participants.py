@@ -145,3 +145,12 @@ def test_the_export_link_keeps_the_filters(client, world, cohort_of_twelve, sign
     href = soup.select_one("a.export-link")["href"]
     assert href.startswith(f"/reports/cohorts/{world.cohort.id}/participants.csv?")
     assert "status=complete" in href and "sort=country" in href and "page" not in href
+
+
+@pytest.mark.parametrize("args", [{"q": "Pat%00"}, {"country": "%00Barbados"},
+                                  {"organisation": "x" * 5000}, {"q": "%F0%9F%98%80" * 300}])
+def test_odd_text_in_filters_is_no_error(client, world, sign_in_as, args):
+    sign_in_as("manager")
+    assert client.get(url(world, **args)).status_code == 200
+    csv_url = url(world, **args).replace("/participants", "/participants.csv")
+    assert client.get(csv_url).status_code == 200

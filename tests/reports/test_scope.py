@@ -111,3 +111,13 @@ def test_report_pages_are_never_cached(client, world, sign_in_as, path):
     assert response.status_code == 200
     assert {"private", "no-store"} <= {
         part.strip() for part in response.headers["Cache-Control"].split(",")}
+
+
+@pytest.mark.parametrize("path", [
+    "/reports/cohorts/99999999999999999999",
+    "/reports/cohorts/99999999999999999999/participants",
+    "/reports/cohorts/{id}/participants/99999999999999999999",
+])
+def test_an_id_past_any_column_is_not_found(client, world, sign_in_as, path):
+    sign_in_as("admin")
+    assert client.get(path.format(id=world.cohort.id)).status_code == 404
