@@ -62,8 +62,10 @@ def create_app(config: type | dict | None = None) -> Flask:
     from learning.cohorts import views as cohorts
     from learning.core import views as core
     from learning.progress import views as progress
+    from learning.reports import views as reports
 
-    for domain in (core, accounts, catalog, cohorts, admin, progress, assessments, certificates):
+    for domain in (core, accounts, catalog, cohorts, admin, progress, assessments, certificates,
+                   reports):
         app.register_blueprint(domain.bp)
 
     from learning.accounts.cli import users_cli

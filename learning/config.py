@@ -92,6 +92,10 @@ class Config:
     DEFAULT_TIME_ZONE = os.environ.get("DEFAULT_TIME_ZONE", DEFAULT_TIME_ZONE).strip()
     # Self-assessment results are shown to facilitators and managers only for groups this big.
     ASSESSMENT_MIN_GROUP = max(int(os.environ.get("ASSESSMENT_MIN_GROUP", "5")), 1)
+    # Reports call a participant stalled after this many days without activity.
+    REPORTS_STALL_DAYS = max(int(os.environ.get("REPORTS_STALL_DAYS", "14")), 1)
+    # How often one person may send reminders to a cohort's stalled participants.
+    REMINDER_RATE_LIMIT = os.environ.get("REMINDER_RATE_LIMIT", "5 per hour")
 
     @classmethod
     def finalise(cls, config: dict) -> None:

@@ -164,6 +164,21 @@ def end_sessions(user: User, *, keep_token: str | None = None) -> None:
     db.session.execute(statement)
 
 
+# Who reports on cohorts: they sign in to their cohorts list, not to a learner's page.
+REPORTING_ROLES = ("facilitator", "manager")
+
+
+def landing_endpoint(user: User) -> str:
+    """Where a signed-in user starts: reports for those who follow cohorts, else learning.
+
+    Facilitators, managers and admins land on the cohorts they report on; everyone else on
+    a learner's "My learning".
+
+    Decided from the roles alone, which every request has loaded: no query.
+    """
+    return "reports.index" if user.has_role(*REPORTING_ROLES) else "catalog.my_learning"
+
+
 def safe_next(target: str | None) -> str | None:
     """The target if it is a path on this site, else None (no open redirects).
 

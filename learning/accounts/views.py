@@ -89,7 +89,7 @@ def sign_in():
     form = SignInForm(next=request.args.get("next", ""))
     target = services.safe_next(form.next.data or request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(target or url_for("catalog.my_learning"))
+        return redirect(target or url_for(services.landing_endpoint(current_user)))
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
@@ -100,8 +100,11 @@ def sign_in():
             )
         else:
             _renew_session(user)
+            # Asked before the commit, which expires the user: reading the roles after it
+            # would load them again.
+            landing = url_for(services.landing_endpoint(user))
             db.session.commit()
-            return redirect(target or url_for("catalog.my_learning"))
+            return redirect(target or landing)
     return render_template("accounts/sign_in.html", form=form)
 
 

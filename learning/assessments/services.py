@@ -632,6 +632,8 @@ class Aggregate:
     is_enough: bool
     respondents: int | None = None
     dimensions: list[DimensionAggregate] | None = None
+    # Submitted answers not in the figures yet: they wait for a whole batch of `threshold`.
+    pending: int = 0
 
 
 def min_group() -> int:
@@ -644,9 +646,14 @@ def aggregate(instrument: Instrument, cohort: Cohort, phase: str) -> Aggregate:
 
     A "before" aggregate counts real baselines only (`counts`).
 
-    Below the threshold the answer carries no figure. A dimension is averaged over the
-    responses whose snapshots have it (a later version may add or drop one); a dimension
-    with fewer than the threshold is left out.
+    Figures are released in batches: they cover the first k x threshold responses by
+    submission time, for the largest whole k, and the rest wait (`pending`) until they make
+    a batch. So one new answer never moves a figure, and the difference between two
+    releases is a whole batch, never one person (6 x mean of six - 5 x mean of five would
+    otherwise be the sixth person's score). Below the threshold the answer carries no
+    figure. A dimension is averaged over the counted responses whose snapshots have it (a
+    later version may add or drop one); a dimension with fewer than the threshold is left
+    out.
     """
     threshold = min_group()
     responses = list(db.session.scalars(
@@ -656,9 +663,13 @@ def aggregate(instrument: Instrument, cohort: Cohort, phase: str) -> Aggregate:
                Response.phase == phase, Response.status == SUBMITTED,
                # A group's "before" is made of real baselines only, like a participant's.
                Response.is_baseline.is_(True) if phase == BEFORE else true())
+        .order_by(Response.submitted_at, Response.id)
     ).unique())
     if len(responses) < threshold:
         return Aggregate(phase, threshold, False)
+    counted = len(responses) // threshold * threshold
+    pending = len(responses) - counted
+    responses = responses[:counted]
     scores: dict[str, list[scoring.DimensionResult]] = {}
     for response in responses:
         for result in scoring.score_snapshot(response.snapshot, response.values):
@@ -684,7 +695,7 @@ def aggregate(instrument: Instrument, cohort: Cohort, phase: str) -> Aggregate:
             mean=sum(r.score for r in group) / len(group),
             band_counts=list(counts.items()),
         ))
-    return Aggregate(phase, threshold, True, len(responses), dimensions)
+    return Aggregate(phase, threshold, True, len(responses), dimensions, pending)
 
 
 @dataclass(frozen=True)

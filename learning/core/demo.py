@@ -16,16 +16,20 @@ from learning.accounts.passwords import hash_password, password_problem
 from learning.assessments import services as assessments
 from learning.assessments.models import Answer, Response
 from learning.catalog.models import Course, Item, Module
+from learning.certificates import services as certificates
+from learning.certificates.models import Certificate, CertificateEvent
 from learning.cohorts.models import Cohort, Enrolment
 from learning.cohorts.services import new_join_code
 from learning.config import ROOT
 from learning.content.importer import ContentInvalid, import_content
 from learning.database import db, write_transaction
+from learning.progress import completion
 from learning.progress.models import Progress
 
 demo_cli = AppGroup("demo", help="Demo accounts, cohort and synthetic data.")
 
 DEMO_COHORT = "Demo cohort"
+DEMO_PARTICIPANTS = 60  # synthetic participants in the demo cohort beside the demo accounts
 DEMO_ACCOUNTS = (
     ("admin", "admin@example.org", "Ada Admin"),
     ("facilitator", "facilitator@example.org", "Fola Facilitator"),
@@ -93,6 +97,13 @@ def load_demo(modules_dir: Path) -> list[str]:
             db.session.add(Enrolment(cohort_id=cohort.id, user_id=user.id))
         lines.append(f"{role:<12} {email:<28} {passwords[email]}")
     db.session.flush()
+    if not db.session.scalar(
+        select(Enrolment.id).join(User, User.id == Enrolment.user_id)
+        .where(Enrolment.cohort_id == cohort.id, User.email.like("synthetic-%")).limit(1)
+    ):
+        # Enough synthetic colleagues that every report, self-assessment results included
+        # (shown for groups of ASSESSMENT_MIN_GROUP or more), has something to show.
+        generate_cohort(course, DEMO_PARTICIPANTS, cohort=cohort)
     lines.append(f"join code    {cohort.join_code} ({cohort.name}: {course.title})")
     return lines
 
@@ -117,8 +128,13 @@ def load_command(modules_dir: Path) -> None:
 
 
 def generate_cohort(course: Course, participants: int, seed: int = 2024,
-                    password: str | None = None) -> Cohort:
+                    password: str | None = None, cohort: Cohort | None = None) -> Cohort:
     """A synthetic cohort of participants with varied progress, for benchmarks and reports.
+
+    Into `cohort` when given, else a new one. Participants joined over the last two months
+    and worked through the items in order at their own pace, so some finished (and hold a
+    certificate, issued when they did), some are still going and some stalled weeks ago.
+    The demo manager, when there is one, is attached to the cohort.
 
     Participants share one password hash (hashing thousands is slow and proves nothing here):
     `password` when given (a benchmark signs them in), else a random one nobody knows.
@@ -128,10 +144,11 @@ def generate_cohort(course: Course, participants: int, seed: int = 2024,
         select(Item).join(Module).where(Module.course_id == course.id)
         .order_by(Module.position, Item.position)
     ).all()
-    cohort = Cohort(course_id=course.id, name=f"Synthetic cohort {secrets.token_hex(3)}",
-                    join_code=new_join_code(), starts_on=date(2024, 2, 21))
-    db.session.add(cohort)
-    db.session.flush()
+    if cohort is None:
+        cohort = Cohort(course_id=course.id, name=f"Synthetic cohort {secrets.token_hex(3)}",
+                        join_code=new_join_code(), starts_on=date(2024, 2, 21))
+        db.session.add(cohort)
+        db.session.flush()
     shared_hash = hash_password(password or secrets.token_urlsafe(16))
     tag = secrets.token_hex(4)
     now = datetime.now(UTC)
@@ -145,10 +162,14 @@ def generate_cohort(course: Course, participants: int, seed: int = 2024,
         for n in range(participants)
     ]
     user_ids = db.session.scalars(insert(User).returning(User.id), user_rows).all()
+    # Dates draw from their own generator, so the progress a seed gives stays the same.
+    time_rng = random.Random(seed + 2)
+    joined = {uid: now - timedelta(days=time_rng.randint(20, 60), hours=time_rng.randint(0, 23))
+              for uid in user_ids}
     db.session.execute(insert(UserRole), [{"user_id": uid, "role": "participant",
-                                           "granted_at": now} for uid in user_ids])
+                                           "granted_at": joined[uid]} for uid in user_ids])
     db.session.execute(insert(Enrolment), [{"cohort_id": cohort.id, "user_id": uid,
-                                            "enrolled_at": now} for uid in user_ids])
+                                            "enrolled_at": joined[uid]} for uid in user_ids])
     instruments = {instrument.id: instrument for instrument in assessments.instruments_of(course)}
     # Answers draw from their own generator, so the progress a seed gives stays the same.
     answer_rng = random.Random(seed + 1)
@@ -157,7 +178,10 @@ def generate_cohort(course: Course, participants: int, seed: int = 2024,
         reached = rng.randint(0, len(items))
         answers = _synthetic_answers(answer_rng, uid, items, reached, instruments, now)
         answered.extend(answers)
+        # One item every few hours to a few days from joining; never in the future.
+        at = joined[uid]
         for index, item in enumerate(items[:reached + 1]):
+            at = min(at + timedelta(hours=time_rng.randint(2, 96)), now)
             complete = index < reached
             if item.instrument_id in instruments:
                 # A self-assessment is complete once its completing phase is submitted.
@@ -165,7 +189,6 @@ def generate_cohort(course: Course, participants: int, seed: int = 2024,
                 complete = any(a["response"]["phase"] == phase
                                and a["response"]["instrument_id"] == item.instrument_id
                                for a in answers)
-            started = now - timedelta(days=rng.randint(1, 30))
             detail = {}
             if item.kind == "recording":
                 end = item.duration_seconds if complete else rng.randint(1, item.duration_seconds)
@@ -173,8 +196,8 @@ def generate_cohort(course: Course, participants: int, seed: int = 2024,
             progress_rows.append({
                 "user_id": uid, "item_id": item.id,
                 "status": "complete" if complete else "in_progress", "detail": detail,
-                "started_at": started, "updated_at": started,
-                "completed_at": started if complete else None,
+                "started_at": at, "updated_at": at,
+                "completed_at": at if complete else None,
             })
     if progress_rows:
         db.session.execute(insert(Progress), progress_rows)
@@ -187,8 +210,50 @@ def generate_cohort(course: Course, participants: int, seed: int = 2024,
             for response_id, a in zip(response_ids, answered, strict=True)
             for key, value in a["values"].items()
         ])
+    _certify_completers(course, cohort, tag, rng)
+    manager = db.session.scalar(select(User).where(User.email == _DEMO_MANAGER))
+    if manager is not None and manager not in cohort.managers:
+        cohort.managers.append(manager)
     db.session.flush()
     return cohort
+
+
+_DEMO_MANAGER = next(email for role, email, _name in DEMO_ACCOUNTS if role == "manager")
+
+
+def _certify_completers(course: Course, cohort: Cohort, tag: str,
+                        rng: random.Random) -> None:
+    """Certificates for the participants just generated who completed the course.
+
+    Decided by the rule, issued when they completed, as the platform would have done; in
+    bulk, as thousands are issued at once.
+    """
+    generated = select(User.id).where(User.email.like(f"synthetic-{tag}-%"))
+    completed_at = completion.completion_times(course.id, generated)
+    if not completed_at:
+        return
+    taken = set(db.session.scalars(select(Certificate.status_index)))
+    free = rng.sample(range(certificates.STATUS_LIST_SIZE),
+                      len(completed_at) + len(taken))
+    indices = iter(index for index in free if index not in taken)
+    names = dict(db.session.execute(
+        select(User.id, User.name).where(User.id.in_(generated))).all())
+    hours = certificates.learning_hours(course)
+    rows = [
+        {"user_id": uid, "course_id": course.id, "cohort_id": cohort.id,
+         "code": certificates.new_code(), "status_index": next(indices),
+         "recipient_name": names[uid], "course_title": course.title,
+         "cohort_name": cohort.name, "completed_on": at.date(), "learning_hours": hours,
+         "issuers": list(course.issuers or []), "issued_at": at}
+        for uid, at in sorted(completed_at.items())
+    ]
+    certificate_ids = db.session.scalars(
+        insert(Certificate).returning(Certificate.id, sort_by_parameter_order=True),
+        rows).all()
+    db.session.execute(insert(CertificateEvent), [
+        {"certificate_id": certificate_id, "action": "issued", "at": row["issued_at"]}
+        for certificate_id, row in zip(certificate_ids, rows, strict=True)
+    ])
 
 
 def _synthetic_answers(rng: random.Random, user_id: int, items: list[Item], reached: int,

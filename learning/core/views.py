@@ -9,6 +9,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import BadRequest
 
+from learning.accounts.services import landing_endpoint
 from learning.core.api import wants_json_errors
 from learning.database import db
 from learning.extensions import login_manager
@@ -38,7 +39,7 @@ HSTS_MAX_AGE = 365 * 24 * 3600
 @bp.get("/")
 def home():
     if current_user.is_authenticated:
-        return redirect(url_for("catalog.my_learning"))
+        return redirect(url_for(landing_endpoint(current_user)))
     return render_template("core/home.html")
 
 

@@ -1,0 +1,1 @@
+"""Reports: what managers, facilitators and admins see of their cohorts' progress."""

@@ -1,0 +1,275 @@
+"""Report pages: the cohorts a user may report on; a cohort's overview, participants, export."""
+
+import csv
+import io
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from learning.accounts.forms import EmptyForm
+from learning.assessments import charts as assessment_charts
+from learning.assessments import services as assessments
+from learning.database import db
+from learning.extensions import limiter
+from learning.progress import rules
+from learning.reports import charts, reminders, services
+
+bp = Blueprint("reports", __name__)
+
+
+@bp.after_request
+def never_cached(response):
+    """Reports name people: no browser or proxy keeps a copy."""
+    response.cache_control.private = True
+    response.cache_control.no_store = True
+    return response
+
+
+def status_labels() -> dict[str, str]:
+    """A module's or course's status in words: the page and the export say the same."""
+    return {
+        rules.NOT_STARTED: _("Not started"),
+        rules.IN_PROGRESS: _("In progress"),
+        rules.COMPLETE: _("Complete"),
+    }
+
+
+@bp.get("/reports")
+@login_required
+def index():
+    if not services.sees_reports(current_user):
+        abort(403)
+    return render_template("reports/index.html", cohorts=services.visible_cohorts(current_user))
+
+
+@bp.get("/reports/cohorts/<int:id>")
+@login_required
+def overview(id):
+    cohort = services.get_cohort_or_404(id, current_user)
+    figures = services.overview(cohort)
+    steps = services.funnel(figures, {
+        "enrolled": _("Enrolled"),
+        "started": _("Started"),
+        "completed": _("Completed the course"),
+    })
+    weeks = services.completions_by_week(figures.completed_at)
+    week_labels = [_("Week of %(date)s", date=format_date(week.starts_on, "medium"))
+                   for week in weeks]
+    return render_template(
+        "reports/overview.html",
+        cohort=cohort,
+        course=cohort.course,
+        figures=figures,
+        steps=steps,
+        chart=charts.funnel_chart(steps),
+        weeks=list(zip(weeks, week_labels, strict=True)),
+        weekly_chart=charts.weekly_chart(weeks, week_labels),
+    )
+
+
+@bp.get("/reports/cohorts/<int:id>/breakdowns")
+@login_required
+def breakdowns(id):
+    cohort = services.get_cohort_or_404(id, current_user)
+    groups = services.breakdowns(cohort)
+    return render_template(
+        "reports/breakdowns.html",
+        cohort=cohort,
+        course=cohort.course,
+        tables=[
+            ("country", _("By country"), _("Country"), groups["country"]),
+            ("organisation", _("By organisation"), _("Organisation"), groups["organisation"]),
+        ],
+    )
+
+
+@bp.get("/reports/cohorts/<int:id>/mindset")
+@login_required
+def mindset(id):
+    cohort = services.get_cohort_or_404(id, current_user)
+    summaries = assessments.cohort_summaries(cohort)
+    labels = {"single": _("Answers"), "before": _("Before"), "after": _("After")}
+    return render_template(
+        "reports/mindset.html",
+        cohort=cohort,
+        course=cohort.course,
+        summaries=[(summary, services.mindset_rows(summary),
+                    assessment_charts.bar_chart(services.mindset_chart_rows(summary, labels)))
+                   for summary in summaries],
+        threshold=assessments.min_group(),
+    )
+
+
+def _stall_days() -> int:
+    return current_app.config["REPORTS_STALL_DAYS"]
+
+
+def _page_number() -> int:
+    try:
+        return int(request.args.get("page", "1"))
+    except ValueError:
+        return 1
+
+
+@bp.get("/reports/cohorts/<int:id>/stalls")
+@login_required
+def stalls(id):
+    cohort = services.get_cohort_or_404(id, current_user)
+    days = _stall_days()
+    cutoff = services.stall_cutoff(days)
+    stalled = services.stalled_ids(cohort, cutoff)
+    pages = max(1, -(-len(stalled) // services.PAGE_SIZE))
+    page = min(max(_page_number(), 1), pages)
+    shown = stalled[(page - 1) * services.PAGE_SIZE:page * services.PAGE_SIZE]
+    modules = services.published_modules(cohort.course_id)
+    return render_template(
+        "reports/stalls.html",
+        cohort=cohort,
+        course=cohort.course,
+        days=days,
+        stalled_count=len(stalled),
+        rows=services.participant_rows(cohort, shown, modules),
+        page=page,
+        pages=pages,
+        points=services.stopping_points(cohort, cutoff),
+        form=EmptyForm(),
+    )
+
+
+def _reminder_rate_limit() -> str:
+    return current_app.config["REMINDER_RATE_LIMIT"]
+
+
+@bp.post("/reports/cohorts/<int:id>/stalls/remind")
+@login_required
+@limiter.limit(_reminder_rate_limit, key_func=lambda: f"remind:{current_user.id}")
+def remind(id):
+    cohort = services.get_cohort_or_404(id, current_user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    days = _stall_days()
+    stalled = services.stalled_ids(cohort, services.stall_cutoff(days))
+    course = cohort.course
+    link = current_app.config["BASE_URL"] + url_for("catalog.course", slug=course.slug)
+    subject = _("Your course %(course)s is waiting for you", course=course.title)
+    messages = [
+        reminders.Reminder(email, subject, _(
+            "Dear %(name)s,\n\n"
+            "You have not been back to %(course)s for %(days)d days or more. Your progress "
+            "is saved, and you can continue where you left off:\n\n%(link)s\n\n"
+            "This reminder was sent by the people who follow your cohort, %(cohort)s.",
+            name=name, course=course.title, days=days, link=link, cohort=cohort.name))
+        for name, email in services.reminder_recipients(stalled)
+    ]
+    db.session.rollback()  # nothing was written; end the read before the mail is queued
+    reminders.dispatch(current_app._get_current_object(), messages)
+    flash(ngettext("A reminder is on its way to %(num)d stalled participant.",
+                   "Reminders are on their way to %(num)d stalled participants.",
+                   len(messages)), "success")
+    return redirect(url_for("reports.stalls", id=cohort.id))
+
+
+def _list_request():
+    try:
+        return services.parse_list_request(request.args)
+    except services.BadListRequest:
+        abort(400)
+
+
+@bp.get("/reports/cohorts/<int:id>/participants")
+@login_required
+def participants(id):
+    cohort = services.get_cohort_or_404(id, current_user)
+    asked = _list_request()
+    modules = services.published_modules(cohort.course_id)
+    listing = services.participants_page(cohort, asked, modules)
+    countries, organisations = services.filter_choices(cohort)
+    return render_template(
+        "reports/participants.html",
+        cohort=cohort,
+        course=cohort.course,
+        asked=asked,
+        modules=modules,
+        listing=listing,
+        countries=countries,
+        organisations=organisations,
+        statuses=status_labels(),
+        sort_keys=services.SORT_KEYS,
+    )
+
+
+@bp.get("/reports/cohorts/<int:id>/participants/<int:user_id>")
+@login_required
+def participant(id, user_id):
+    cohort = services.get_cohort_or_404(id, current_user)
+    return render_template(
+        "reports/participant.html",
+        cohort=cohort,
+        course=cohort.course,
+        detail=services.participant_detail(cohort, user_id),
+        statuses=status_labels(),
+        kinds={"recording": _("Recording"), "reading": _("Reading"),
+               "self_assessment": _("Self-assessment")},
+    )
+
+
+@bp.get("/reports/cohorts/<int:id>/participants.csv")
+@login_required
+def export(id):
+    cohort = services.get_cohort_or_404(id, current_user)
+    asked = _list_request()
+    modules = services.published_modules(cohort.course_id)
+    labels = status_labels()
+    header = [_("Name"), _("Email"), _("Organisation"), _("Country"), _("Enrolled on")]
+    header += [module.title for module in modules]
+    header += [_("Status"), _("Progress (%)"), _("Last activity"), _("Certificate")]
+
+    def certificate_text(certificate):
+        if certificate is None:
+            return ""
+        if certificate.is_revoked:
+            return _("Revoked")
+        return _("Issued on %(date)s", date=certificate.issued_at.date().isoformat())
+
+    def lines():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+
+        def flush():
+            text = buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            return text
+
+        writer.writerow([services.neutralise(cell) for cell in header])
+        yield "\ufeff" + flush()  # so that spreadsheets read the file as UTF-8
+        for row in services.export_rows(cohort, asked, modules):
+            writer.writerow([services.neutralise(cell) for cell in [
+                row.name, row.email, row.organisation, row.country,
+                row.enrolled_at.date().isoformat(),
+                *[labels[status] for status in row.modules],
+                labels[row.status], row.percent,
+                row.last_activity.date().isoformat() if row.last_activity else "",
+                certificate_text(row.certificate),
+            ]])
+            yield flush()
+
+    filename = f"cohort-{cohort.id}-participants.csv"
+    return Response(
+        stream_with_context(lines()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,146 @@
+"""Where it stalls: who has done nothing for a while, where they stopped, and reminders."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from learning.accounts import mail
+from learning.accounts.models import User, utcnow
+from learning.cohorts.models import Enrolment
+from learning.reports import reminders, services
+from tests.conftest import page
+from tests.reports.conftest import add_participants, every_item, record, required
+
+
+@pytest.fixture
+def outbox():
+    mail.outbox.clear()
+    yield mail.outbox
+    reminders.wait_until_idle()
+    mail.outbox.clear()
+
+
+@pytest.fixture
+def idle(db, world):
+    """Eight participants besides the world's (who joined today and did nothing):
+    0 completed long ago; 1-2 did module one's first two items 20 days ago; 3 did module one
+    20 days ago; 4 did module one's first item 3 days ago; 5-6 joined 30 days ago and did
+    nothing; 7 joined 2 days ago and did nothing. Stalled after 14 days: 1, 2, 3, 5, 6."""
+    one, two, _ = world.modules
+    now = utcnow()
+    ids = add_participants(world.cohort, 8)
+    db.session.execute(update(Enrolment).where(Enrolment.user_id.in_(ids[:7]))
+                       .values(enrolled_at=now - timedelta(days=30)))
+    db.session.execute(update(Enrolment).where(Enrolment.user_id == ids[7])
+                       .values(enrolled_at=now - timedelta(days=2)))
+    db.session.execute(update(Enrolment).where(Enrolment.user_id == world.users["participant"].id)
+                       .values(enrolled_at=now))
+    long_ago = now - timedelta(days=20)
+    record(ids[:1], required(one) + required(two), at=long_ago)
+    record(ids[1:3], one.items[:2], at=long_ago)
+    record(ids[3:4], every_item(one), at=long_ago)
+    record(ids[4:5], one.items[:1], at=now - timedelta(days=3))
+    db.session.commit()
+    return ids
+
+
+def test_the_stalled_and_where_they_stopped(client, world, idle, sign_in_as):
+    sign_in_as("manager")
+    soup = page(client.get(f"/reports/cohorts/{world.cohort.id}/stalls"))
+    assert soup.select_one(".stall-summary").get_text(" ", strip=True) == (
+        "5 participants have not completed the course and have done nothing in it for "
+        "14 days or more.")
+    names = [th.get_text(strip=True) for th in soup.select("table.stalled tbody th")]
+    assert sorted(names) == ["Participant 00001", "Participant 00002", "Participant 00003",
+                             "Participant 00005", "Participant 00006"]
+    assert names[:2] == ["Participant 00005", "Participant 00006"]  # idle the longest
+    points = [[cell.get_text(strip=True) for cell in tr.select("th, td")]
+              for tr in soup.select("table.stopping-points tbody tr")]
+    assert points == [
+        ["Recording", "Module one", "2"],
+        ["Self-assessment", "Module one", "2"],
+        ["Recording", "Module two", "1"],
+    ]
+
+
+def test_the_days_are_configurable(app, client, world, idle, sign_in_as):
+    app.config["REPORTS_STALL_DAYS"] = 25
+    sign_in_as("manager")
+    soup = page(client.get(f"/reports/cohorts/{world.cohort.id}/stalls"))
+    assert soup.select_one(".stall-summary").get_text(" ", strip=True).startswith(
+        "2 participants have not completed the course and have done nothing in it for 25 days")
+
+
+def test_reminders_go_to_the_stalled_after_the_request(client, db, world, idle, sign_in_as,
+                                                      outbox):
+    db.session.execute(update(User).where(User.id == idle[6]).values(is_active=False))
+    db.session.commit()
+    sign_in_as("facilitator")
+    response = client.post(f"/reports/cohorts/{world.cohort.id}/stalls/remind")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/reports/cohorts/{world.cohort.id}/stalls"
+    soup = page(client.get(response.headers["Location"]))
+    assert "Reminders are on their way to 4 stalled participants." in soup.get_text()
+    reminders.wait_until_idle()
+    assert sorted(message.to for message in outbox) == [
+        "p00001@example.org", "p00002@example.org", "p00003@example.org",
+        "p00005@example.org"]
+    message = next(m for m in outbox if m.to == "p00001@example.org")
+    assert message.subject == "Your course Changing mindsets is waiting for you"
+    assert "Dear Participant 00001," in message.body
+    assert "http://localhost/courses/mindsets" in message.body
+
+
+def test_a_failing_mail_server_neither_blocks_nor_stops_the_rest(client, world, idle,
+                                                                sign_in_as, outbox,
+                                                                monkeypatch):
+    calls = []
+
+    def flaky(to, subject, body):
+        calls.append(to)
+        if len(calls) == 1:
+            raise OSError("connection refused")
+
+    monkeypatch.setattr(reminders, "send_mail", flaky)
+    sign_in_as("manager")
+    assert client.post(f"/reports/cohorts/{world.cohort.id}/stalls/remind").status_code == 302
+    reminders.wait_until_idle()
+    assert len(calls) == 5
+
+
+def test_reminding_is_a_post_with_a_csrf_token(app, client, world, idle, sign_in_as, outbox):
+    sign_in_as("manager")
+    assert client.get(f"/reports/cohorts/{world.cohort.id}/stalls/remind").status_code == 405
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert client.post(f"/reports/cohorts/{world.cohort.id}/stalls/remind").status_code == 400
+    reminders.wait_until_idle()
+    assert outbox == []
+
+
+@pytest.mark.parametrize(("who", "status"), [
+    ("other_manager", 404), ("other_facilitator", 404), ("participant", 403),
+])
+def test_reminding_outside_the_scope_is_refused(client, world, idle, sign_in_as, outbox, who,
+                                                status):
+    sign_in_as(who)
+    assert client.post(f"/reports/cohorts/{world.cohort.id}/stalls/remind").status_code == status
+    reminders.wait_until_idle()
+    assert outbox == []
+
+
+def test_the_stopping_point_is_the_first_gap_not_the_furthest_item(db, world):
+    one, two, _ = world.modules
+    long_ago = utcnow() - timedelta(days=30)
+    ids = add_participants(world.cohort, 3)
+    db.session.execute(update(Enrolment).where(Enrolment.user_id.in_(ids))
+                       .values(enrolled_at=long_ago))
+    record(ids[:1], [one.items[0], one.items[2], two.items[0]], at=long_ago)  # gap: reading
+    record(ids[1:2], [two.items[0]], at=long_ago)  # skipped ahead: the first item is left
+    record(ids[2:3], required(one) + required(two), at=long_ago)  # complete: not stalled
+    db.session.commit()
+    cutoff = services.stall_cutoff(14)
+    points = {(p.module.slug, p.item.slug): p.stalled
+              for p in services.stopping_points(world.cohort, cutoff)}
+    assert points == {("one", "reading"): 1, ("one", "recording"): 1}
+    assert sorted(services.stalled_ids(world.cohort, cutoff)) == ids[:2]
