@@ -25,6 +25,7 @@ from learning.content.importer import ContentInvalid, import_content
 from learning.database import db, write_transaction
 from learning.progress import completion
 from learning.progress.models import Progress
+from learning.time_zones import local_date
 
 demo_cli = AppGroup("demo", help="Demo accounts, cohort and synthetic data.")
 
@@ -243,7 +244,8 @@ def _certify_completers(course: Course, cohort: Cohort, tag: str,
         {"user_id": uid, "course_id": course.id, "cohort_id": cohort.id,
          "code": certificates.new_code(), "status_index": next(indices),
          "recipient_name": names[uid], "course_title": course.title,
-         "cohort_name": cohort.name, "completed_on": at.date(), "learning_hours": hours,
+         "cohort_name": cohort.name, "completed_on": local_date(at, cohort.time_zone),
+         "time_zone": cohort.time_zone, "learning_hours": hours,
          "issuers": list(course.issuers or []), "issued_at": at}
         for uid, at in sorted(completed_at.items())
     ]

@@ -30,14 +30,6 @@ from learning.reports import charts, reminders, services
 bp = Blueprint("reports", __name__)
 
 
-@bp.after_request
-def never_cached(response):
-    """Reports name people: no browser or proxy keeps a copy."""
-    response.cache_control.private = True
-    response.cache_control.no_store = True
-    return response
-
-
 def status_labels() -> dict[str, str]:
     """A module's or course's status in words: the page and the export say the same."""
     return {

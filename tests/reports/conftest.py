@@ -124,7 +124,8 @@ def certify(user_ids, course, issued_at):
     rows = [
         {"user_id": user_id, "course_id": course.id, "code": f"CODE{user_id:08d}",
          "status_index": user_id, "recipient_name": "Someone", "course_title": course.title,
-         "cohort_name": "", "completed_on": date(2024, 3, 1), "learning_hours": 1.0,
+         "cohort_name": "", "completed_on": date(2024, 3, 1), "time_zone": "UTC",
+         "learning_hours": 1.0,
          "issuers": [], "issued_at": issued_at, "revoked_at": None, "revocation_reason": None}
         for user_id in user_ids
     ]
