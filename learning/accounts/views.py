@@ -132,7 +132,7 @@ def sign_out_everywhere():
     logout_user()
     session.clear()
     flash(_("You have signed out everywhere: every device must sign in again."), "info")
-    return redirect(url_for("accounts.sign_in"))
+    return redirect(url_for("core.home"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -43,7 +43,7 @@ def test_sign_out_everywhere_ends_every_session_of_the_account(app, auth, client
     assert other_device.get("/learning").status_code == 200
 
     response = client.post("/sign-out-everywhere")
-    assert response.headers["Location"] == "/sign-in"
+    assert response.headers["Location"] == "/"
     for device in (client, other_device):
         assert device.get("/learning").headers["Location"].startswith("/sign-in")
 

@@ -1,0 +1,183 @@
+"""The permission matrix: every route of the URL map, asked by every kind of visitor.
+
+Each route is requested with real objects (the course, its cohort, a participant, their
+certificate) by eight visitors, and the answer is classed as `o` (let through: any success,
+redirect or form error), `s` (sent to sign in: 401, or a redirect to the sign-in page) or
+`d` (refused: 403, or 404 where existence is not revealed). A route with no row in MATRIX
+fails the test, so a new page cannot ship without someone deciding who may see it.
+
+Visitors, in the order of each row's letters:
+
+    anonymous, participant, participant of another course's cohort,
+    facilitator, facilitator of another course, manager, manager of another cohort, admin
+"""
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from learning.catalog.models import CourseFacilitator
+from learning.certificates import keys
+from learning.certificates import services as certificates
+from learning.cohorts.models import CohortManager
+from learning.progress import services as progress
+from tests import factories
+from tests.conftest import DEFAULT_PASSWORD, page
+
+pytestmark = pytest.mark.usefixtures("unhurried")
+
+VISITORS = ("anonymous", "participant", "other_participant", "facilitator",
+            "other_facilitator", "manager", "other_manager", "admin")
+
+PUBLIC = "oooooooo"
+SIGNED_IN = "sooooooo"
+ENROLLED = "sodddddd"  # keeps progress and takes self-assessments: participants only
+COURSE = "sodododo"  # its pages: participants, its facilitators, managers of its cohorts
+COHORT = "sddododo"  # a cohort's pages: its course's facilitators, its managers, admins
+STAFF = "sddooooo"  # lists of what facilitators and managers look after
+AUTHORS = "sddooddo"  # creating a cohort: facilitators (of some course) and admins
+ADMIN = "sddddddo"
+CERTIFICATE_STAFF = "sddodddo"  # managing a certificate: its course's facilitators, admins
+# The PDF and the badge name the holder: the holder, its course's facilitators and admins;
+# anyone else checks a certificate at its public verification page.
+CERTIFICATE_FILES = "sododddo"
+
+MATRIX = {
+    "core.home": PUBLIC, "core.ping": PUBLIC, "core.healthz": PUBLIC, "static": PUBLIC,
+    "accounts.register": PUBLIC, "accounts.sign_in": PUBLIC,
+    "accounts.request_password_reset": PUBLIC, "accounts.reset_password": PUBLIC,
+    "accounts.sign_out": PUBLIC,
+    "accounts.profile": SIGNED_IN, "accounts.change_password": SIGNED_IN,
+    "accounts.sign_out_everywhere": SIGNED_IN,
+    "catalog.my_learning": SIGNED_IN, "certificates.mine": SIGNED_IN,
+    "cohorts.join": SIGNED_IN, "progress.csrf_token": SIGNED_IN,
+    "catalog.course": COURSE, "catalog.module": COURSE, "catalog.item": COURSE,
+    "catalog.media": COURSE,
+    "assessments.take": ENROLLED, "assessments.results": ENROLLED,
+    "assessments.reflect": ENROLLED,
+    "progress.watch": ENROLLED, "progress.complete": ENROLLED,
+    "assessments.cohort": COHORT, "cohorts.cohort": COHORT,
+    "cohorts.index": STAFF, "cohorts.new": AUTHORS,
+    "reports.index": STAFF, "reports.overview": COHORT, "reports.participants": COHORT,
+    "reports.export": COHORT, "reports.participant": COHORT, "reports.breakdowns": COHORT,
+    "reports.mindset": COHORT, "reports.stalls": COHORT, "reports.remind": COHORT,
+    "admin.users": ADMIN, "admin.user": ADMIN, "admin.grant_role": ADMIN,
+    "admin.revoke_role": ADMIN, "admin.add_course": ADMIN, "admin.remove_course": ADMIN,
+    "admin.add_cohort": ADMIN, "admin.remove_cohort": ADMIN,
+    # Verifiers check a certificate by its code, and fetch the issuer's keys, without an account.
+    "certificates.verify": PUBLIC, "certificates.verify_form": PUBLIC,
+    "certificates.download_pdf": CERTIFICATE_FILES, "certificates.open_badge": CERTIFICATE_FILES,
+    "certificates.issuer": PUBLIC, "certificates.jwks": PUBLIC, "certificates.key": PUBLIC,
+    "certificates.status_list": PUBLIC,
+    "certificates.manage": CERTIFICATE_STAFF, "certificates.revoke": CERTIFICATE_STAFF,
+    "certificates.reissue": CERTIFICATE_STAFF,
+}
+
+
+def _endpoints(app) -> list[str]:
+    return sorted({rule.endpoint for rule in app.url_map.iter_rules()})
+
+
+def test_every_route_has_a_row_in_the_matrix(app):
+    assert [endpoint for endpoint in _endpoints(app) if endpoint not in MATRIX] == []
+    assert [endpoint for endpoint in MATRIX if endpoint not in _endpoints(app)] == []
+
+
+@pytest.fixture
+def world(app, db):
+    """Two courses, a cohort of each, the eight visitors, a certificate and a recording."""
+    course = factories.make_course(slug="mindsets", title="Mindsets")
+    module = factories.make_module(course, slug="one")
+    other_course = factories.make_course(slug="other", title="Other")
+    factories.make_module(other_course, slug="elsewhere")
+    cohort = factories.make_cohort(course)
+    other_cohort = factories.make_cohort(other_course, name="Cohort B", join_code="OTHER2024")
+    people = {
+        "participant": factories.make_user("p@example.org"),
+        "other_participant": factories.make_user("q@example.org"),
+        "facilitator": factories.make_user("f@example.org", "facilitator"),
+        "other_facilitator": factories.make_user("g@example.org", "facilitator"),
+        "manager": factories.make_user("m@example.org", "manager"),
+        "other_manager": factories.make_user("n@example.org", "manager"),
+        "admin": factories.make_user("x@example.org", "admin"),
+    }
+    factories.enrol(people["participant"], cohort)
+    factories.enrol(people["other_participant"], other_cohort)
+    db.session.add_all([
+        CourseFacilitator(course_id=course.id, user_id=people["facilitator"].id),
+        CourseFacilitator(course_id=other_course.id, user_id=people["other_facilitator"].id),
+        CohortManager(cohort_id=cohort.id, user_id=people["manager"].id),
+        CohortManager(cohort_id=other_cohort.id, user_id=people["other_manager"].id),
+    ])
+    db.session.commit()
+    participant = people["participant"]
+    for item in factories.required_items(course):
+        progress.mark_complete(participant.id, item, "read")
+    db.session.commit()
+    recording, assessment = module.items[0], module.items[2]
+    video = Path(app.config["MEDIA_ROOT"]) / recording.video_path
+    video.parent.mkdir(parents=True)
+    video.write_bytes(bytes(range(256)))
+    values = {
+        "slug": course.slug, "module_slug": module.slug, "item_slug": recording.slug,
+        "item_id": recording.id, "kind": "video", "instrument_slug": assessment.instrument.slug,
+        "phase": "before" if assessment.instrument.is_before_after else "single",
+        "code": certificates.certificate_for(participant.id, course.id).code,
+        "kid": keys.key_id().rsplit("/", 1)[1], "token": "not-a-token",
+        "filename": "css/site.css", "role": "facilitator", "course_id": course.id,
+        "cohort_id": cohort.id, "user_id": participant.id,
+    }
+    _submit_self_assessment(app, values)
+    return people, values, cohort
+
+
+def _submit_self_assessment(app, values) -> None:
+    """The participant answers the self-assessment, so that it has results to see."""
+    client = app.test_client()
+    client.post("/sign-in", data={"email": "p@example.org", "password": DEFAULT_PASSWORD})
+    path = f"/courses/{values['slug']}/assessments/{values['instrument_slug']}/{values['phase']}"
+    form = page(client.get(path)).find("form", class_="take")
+    answers = {field["name"]: "4" for field in form.select("input[type=radio]")}
+    hidden = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
+    response = client.post(path, data={**hidden, **answers, "action": "submit"})
+    assert response.status_code == 302
+
+
+def _url(app, endpoint: str, values: dict, cohort) -> tuple[str, str]:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    arguments = {name: values.get(name) for name in rule.arguments}
+    if "id" in arguments:
+        # Users under /admin; cohorts everywhere else.
+        arguments["id"] = (values["user_id"] if endpoint.startswith("admin.")
+                           else cohort.id)
+    method = "GET" if "GET" in rule.methods else next(iter(rule.methods - {"OPTIONS"}))
+    return method, rule.build(arguments, append_unknown=False)[1]
+
+
+def _class(response) -> str:
+    status = response.status_code
+    location = urlsplit(response.headers.get("Location", "")).path
+    if status == 401 or (status in (301, 302, 303) and location == "/sign-in"):
+        return "s"
+    if status in (403, 404):
+        return "d"
+    assert status < 500, f"{status} for {response.request.path}"
+    return "o"
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_who_may_use_each_route(app, world, endpoint):
+    people, values, cohort = world
+    method, url = _url(app, endpoint, values, cohort)
+    found = ""
+    for visitor in VISITORS:
+        client = app.test_client()
+        if visitor != "anonymous":
+            response = client.post("/sign-in", data={"email": people[visitor].email,
+                                                     "password": DEFAULT_PASSWORD})
+            assert response.status_code == 302, visitor
+        response = client.open(url, method=method)
+        found += _class(response)
+        response.close()  # a file's stream (media, static) is left open otherwise
+    assert found == MATRIX[endpoint], f"{method} {url}: expected {MATRIX[endpoint]}, got {found}"
