@@ -565,7 +565,9 @@ class _Reader:
             "video_path": None, "embed_url": None, "captions_path": None, "transcript": None,
             "duration_seconds": None, "completion_threshold": None,
             "transcript_completes": False,
-            "body_html": None, "url": None, "file_path": None, "citation": None,
+            # A page imported as HTML has no Markdown source: the studio's is dropped.
+            "body_html": None, "body_markdown": None, "url": None, "file_path": None,
+            "citation": None,
         }
         own_key = {"recording": "recording", "reading": "reading",
                    "self_assessment": "instrument"}
