@@ -1,12 +1,13 @@
 """Rich text made safe to store and show: a small allowlist of tags, attributes and protocols.
 
-Used on the way in (content import, and any form that takes rich text); Jinja still escapes
-everything else on the way out.
+Used on the way in (content import, and the studio's Markdown through `markdown_to_html`);
+Jinja still escapes everything else on the way out. The one sanitiser of the application.
 """
 
 from html.parser import HTMLParser
 
 import bleach
+from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = frozenset({
     "h2", "h3", "h4", "p", "ul", "ol", "li", "strong", "em", "a", "blockquote", "abbr", "cite",
@@ -29,6 +30,16 @@ _cleaner = bleach.Cleaner(
     strip=True,
     strip_comments=True,
 )
+
+
+# CommonMark with raw HTML passed through: a page imported as HTML can be edited as Markdown,
+# and whatever the HTML holds, the sanitiser below decides what stays.
+_markdown = MarkdownIt("commonmark", {"html": True})
+
+
+def markdown_to_html(source: str) -> str:
+    """Markdown rendered to HTML and sanitised: what a reading written in the studio stores."""
+    return sanitise_html(_markdown.render(source or ""))
 
 
 def sanitise_html(html: str) -> str:
