@@ -49,7 +49,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     # Views are the top layer: nothing imports them, so the domains below import each other
-    # in one direction only (accounts, cohorts, catalog, progress, assessments, certificates).
+    # in one direction only (accounts, cohorts, catalog, progress, assessments, certificates,
+    # studio).
     from learning.accounts import loader  # noqa: F401 - registers the user loader
     from learning.accounts import views as accounts
     from learning.admin import views as admin
@@ -59,8 +60,10 @@ def create_app(config: type | dict | None = None) -> Flask:
     from learning.cohorts import views as cohorts
     from learning.core import views as core
     from learning.progress import views as progress
+    from learning.studio import views as studio
 
-    for domain in (core, accounts, catalog, cohorts, admin, progress, assessments, certificates):
+    for domain in (core, accounts, catalog, cohorts, admin, progress, assessments, certificates,
+                   studio):
         app.register_blueprint(domain.bp)
 
     from learning.accounts.cli import users_cli

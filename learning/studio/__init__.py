@@ -1,0 +1,5 @@
+"""Studio: facilitators author the courses they are attached to, in the browser.
+
+`services` holds the authoring rules (who may author, creating, editing, reordering,
+archiving and deleting modules and items); `views` the blueprint, thin pages over them.
+"""

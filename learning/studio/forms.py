@@ -1,0 +1,171 @@
+"""Studio forms: a module, a reading, and the button-only actions (move, archive, delete).
+
+Lengths match the columns. Each form hands the service what it set as one value object
+(`fields()`), so nothing is assigned from the request that the form did not name.
+"""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from learning.content.schema import SLUG_PATTERN
+from learning.studio.services import ModuleFields, ReadingFields
+
+TITLE_MAX = 200
+SLUG_MAX = 80
+CITATION_MAX = 500
+LINE_MAX = 300
+MINUTES_MAX = 10_000
+BODY_MAX = 100_000
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _lines(text: str | None) -> list[str]:
+    """The non-blank lines of a text area, stripped: one outcome or speaker a line."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _title_field():
+    return StringField(
+        _l("Title"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Enter a title.")),
+                    Length(max=TITLE_MAX, message=_l("Use at most %(max)d characters."))],
+    )
+
+
+def _slug_field():
+    return StringField(
+        _l("Slug"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Enter a slug.")),
+            Length(max=SLUG_MAX, message=_l("Use at most %(max)d characters.")),
+            Regexp(SLUG_PATTERN, message=_l(
+                "Use lower-case letters, digits and single hyphens, such as "
+                "“digital-government”.")),
+        ],
+    )
+
+
+def _check_lines(field):
+    if any(len(line) > LINE_MAX for line in _lines(field.data)):
+        raise ValidationError(_l("Keep each line to %(max)d characters.", max=LINE_MAX))
+
+
+class _SlugForm(FlaskForm):
+    """A form whose slug must differ from the slugs its siblings use."""
+
+    def __init__(self, *args, taken_slugs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.taken_slugs = set(taken_slugs)
+
+    def validate_slug(self, field):
+        """The slug is unique among the siblings (the course's modules, the module's items)."""
+        if field.data in self.taken_slugs:
+            raise ValidationError(_l("Another one here already uses this slug: choose another."))
+
+
+class ModuleForm(_SlugForm):
+    """A module: one webinar turned into a unit of learning."""
+
+    title = _title_field()
+    slug = _slug_field()
+    summary = TextAreaField(_l("Summary"), filters=[_strip],
+                            validators=[Length(max=BODY_MAX)])
+    outcomes = TextAreaField(_l("Learning outcomes"), filters=[_strip])
+    live_session_on = DateField(_l("Live session date"), validators=[Optional()])
+    speakers = TextAreaField(_l("Speakers"), filters=[_strip])
+    is_published = BooleanField(_l("Published: participants can see this module"))
+
+    def validate_outcomes(self, field):
+        """Each outcome fits on a line."""
+        _check_lines(field)
+
+    def validate_speakers(self, field):
+        """Each speaker fits on a line."""
+        _check_lines(field)
+
+    @classmethod
+    def data_of(cls, module) -> dict:
+        """The form's starting values for an existing module."""
+        return {
+            "title": module.title, "slug": module.slug, "summary": module.summary,
+            "outcomes": "\n".join(module.outcomes or ()),
+            "live_session_on": module.live_session_on,
+            "speakers": "\n".join(module.speakers or ()),
+            "is_published": module.is_published,
+        }
+
+    def fields(self) -> ModuleFields:
+        """What the form set, for the service."""
+        return ModuleFields(
+            title=self.title.data, slug=self.slug.data, summary=self.summary.data or "",
+            outcomes=_lines(self.outcomes.data), live_session_on=self.live_session_on.data,
+            speakers=_lines(self.speakers.data), is_published=bool(self.is_published.data),
+        )
+
+
+class ReadingForm(_SlugForm):
+    """A reading written as a page in Markdown."""
+
+    title = _title_field()
+    slug = _slug_field()
+    minutes = IntegerField(
+        _l("Minutes to read"), default=0,
+        validators=[InputRequired(_l("Enter the minutes it takes, 0 or more.")),
+                    NumberRange(min=0, max=MINUTES_MAX,
+                                message=_l("Enter a whole number from %(min)d to %(max)d."))],
+    )
+    is_required = BooleanField(_l("Required to complete the course"), default=True)
+    body = TextAreaField(_l("Text (Markdown)"),
+                         validators=[Length(max=BODY_MAX,
+                                            message=_l("Use at most %(max)d characters."))])
+    citation = StringField(
+        _l("Citation"), filters=[_strip],
+        validators=[Length(max=CITATION_MAX, message=_l("Use at most %(max)d characters."))],
+    )
+
+    def __init__(self, *args, needs_body=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs_body = needs_body
+
+    def validate_body(self, field):
+        """A reading needs a text unless it already has a link or a file."""
+        if self.needs_body and not (field.data or "").strip():
+            raise ValidationError(_l("Write the reading's text."))
+
+    @classmethod
+    def data_of(cls, item) -> dict:
+        """The form's starting values for an existing reading.
+
+        A page imported as HTML has no Markdown: its HTML is the starting text, which
+        Markdown passes through (and the sanitiser checks again).
+        """
+        return {
+            "title": item.title, "slug": item.slug, "minutes": item.minutes,
+            "is_required": item.is_required,
+            "body": item.body_markdown if item.body_markdown is not None
+            else (item.body_html or ""),
+            "citation": item.citation or "",
+        }
+
+    def fields(self) -> ReadingFields:
+        """What the form set, for the service."""
+        return ReadingFields(
+            title=self.title.data, slug=self.slug.data, minutes=self.minutes.data,
+            is_required=bool(self.is_required.data), body_markdown=self.body.data or "",
+            citation=self.citation.data or "",
+        )

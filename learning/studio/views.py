@@ -1,0 +1,252 @@
+"""Studio pages: a facilitator's courses, a course's modules and items, and their forms.
+
+Every page asks the one access rule (`studio.services.course_for_edit_or_404`).
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from learning.accounts.forms import EmptyForm
+from learning.accounts.permissions import role_required
+from learning.database import db
+from learning.studio import services as studio
+from learning.studio.forms import ModuleForm, ReadingForm
+
+bp = Blueprint("studio", __name__, url_prefix="/studio")
+
+KIND_LABELS = {
+    "recording": _l("Recording"),
+    "reading": _l("Reading"),
+    "self_assessment": _l("Self-assessment"),
+}
+DIRECTIONS = (studio.UP, studio.DOWN)
+
+
+@bp.context_processor
+def labels():
+    """The item kinds' labels, in the request's language."""
+    return {"studio_kind_labels": {kind: str(label) for kind, label in KIND_LABELS.items()}}
+
+
+def _course(slug):
+    return studio.course_for_edit_or_404(slug, current_user)
+
+
+def _back_to(course):
+    return redirect(url_for("studio.course", slug=course.slug))
+
+
+def _direction_or_404(direction: str) -> str:
+    if direction not in DIRECTIONS:
+        abort(404)
+    return direction
+
+
+def _button_form_or_400() -> None:
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+
+
+@bp.get("/")
+@role_required("facilitator")
+def index():
+    return render_template("studio/index.html", courses=studio.courses_for(current_user))
+
+
+@bp.get("/courses/<slug>")
+@role_required("facilitator")
+def course(slug):
+    course = _course(slug)
+    people = studio.people_by_item(course)
+    return render_template(
+        "studio/course.html",
+        course=course,
+        people=people,
+        can_delete_module=lambda module: studio.can_delete_module(module, people),
+        can_delete_item=lambda item: studio.can_delete_item(item, people),
+        button_form=EmptyForm(),
+    )
+
+
+@bp.route("/courses/<slug>/modules/new", methods=["GET", "POST"])
+@role_required("facilitator")
+def new_module(slug):
+    course = _course(slug)
+    form = ModuleForm(taken_slugs=studio.module_slugs(course))
+    if form.validate_on_submit():
+        module = studio.create_module(course, form.fields())
+        db.session.commit()
+        flash(_("Module “%(title)s” created.", title=module.title), "success")
+        return _back_to(course)
+    return render_template("studio/module_form.html", course=course, module=None, form=form)
+
+
+@bp.route("/courses/<slug>/modules/<int:module_id>/edit", methods=["GET", "POST"])
+@role_required("facilitator")
+def edit_module(slug, module_id):
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    form = ModuleForm(data=ModuleForm.data_of(module),
+                      taken_slugs=studio.module_slugs(course, leaving_out=module))
+    if form.validate_on_submit():
+        studio.update_module(module, form.fields())
+        db.session.commit()
+        flash(_("Module “%(title)s” saved.", title=module.title), "success")
+        return _back_to(course)
+    return render_template("studio/module_form.html", course=course, module=module, form=form)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/move/<direction>")
+@role_required("facilitator")
+def move_module(slug, module_id, direction):
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    direction = _direction_or_404(direction)
+    _button_form_or_400()
+    if studio.move_module(module, direction):
+        db.session.commit()
+        flash(_("Module “%(title)s” moved.", title=module.title), "success")
+    return _back_to(course)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/archive")
+@role_required("facilitator")
+def archive_module(slug, module_id):
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    _button_form_or_400()
+    studio.set_module_archived(module, True)
+    db.session.commit()
+    flash(_("Module “%(title)s” archived: participants no longer see it, and their progress "
+            "is kept.", title=module.title), "success")
+    return _back_to(course)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/restore")
+@role_required("facilitator")
+def restore_module(slug, module_id):
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    _button_form_or_400()
+    studio.set_module_archived(module, False)
+    db.session.commit()
+    flash(_("Module “%(title)s” restored.", title=module.title), "success")
+    return _back_to(course)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/delete")
+@role_required("facilitator")
+def delete_module(slug, module_id):
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    _button_form_or_400()
+    title = module.title
+    try:
+        studio.delete_module(module)
+    except studio.StudioError as error:
+        flash(str(error), "error")
+        return _back_to(course)
+    db.session.commit()
+    flash(_("Module “%(title)s” deleted.", title=title), "success")
+    return _back_to(course)
+
+
+@bp.route("/courses/<slug>/modules/<int:module_id>/readings/new", methods=["GET", "POST"])
+@role_required("facilitator")
+def new_reading(slug, module_id):
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    form = ReadingForm(taken_slugs=studio.item_slugs(module))
+    if form.validate_on_submit():
+        try:
+            item = studio.create_reading(module, form.fields())
+        except studio.StudioError as error:
+            db.session.rollback()
+            form.body.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Reading “%(title)s” created.", title=item.title), "success")
+            return _back_to(course)
+    return render_template("studio/reading_form.html", course=course, module=module, item=None,
+                           form=form)
+
+
+@bp.route("/courses/<slug>/modules/<int:module_id>/readings/<int:item_id>/edit",
+          methods=["GET", "POST"])
+@role_required("facilitator")
+def edit_reading(slug, module_id, item_id):
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    item = studio.item_for_edit_or_404(module, item_id, kind="reading")
+    form = ReadingForm(data=ReadingForm.data_of(item),
+                       taken_slugs=studio.item_slugs(module, leaving_out=item),
+                       needs_body=not (item.url or item.file_path))
+    if form.validate_on_submit():
+        try:
+            studio.update_reading(item, form.fields())
+        except studio.StudioError as error:
+            db.session.rollback()
+            form.body.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Reading “%(title)s” saved.", title=item.title), "success")
+            return _back_to(course)
+    return render_template("studio/reading_form.html", course=course, module=module, item=item,
+                           form=form)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/move/<direction>")
+@role_required("facilitator")
+def move_item(slug, module_id, item_id, direction):
+    course = _course(slug)
+    item = studio.item_for_edit_or_404(studio.module_for_edit_or_404(course, module_id), item_id)
+    direction = _direction_or_404(direction)
+    _button_form_or_400()
+    if studio.move_item(item, direction):
+        db.session.commit()
+        flash(_("“%(title)s” moved.", title=item.title), "success")
+    return _back_to(course)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/archive")
+@role_required("facilitator")
+def archive_item(slug, module_id, item_id):
+    course = _course(slug)
+    item = studio.item_for_edit_or_404(studio.module_for_edit_or_404(course, module_id), item_id)
+    _button_form_or_400()
+    studio.set_item_archived(item, True)
+    db.session.commit()
+    flash(_("“%(title)s” archived: participants no longer see it, and their progress is "
+            "kept.", title=item.title), "success")
+    return _back_to(course)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/restore")
+@role_required("facilitator")
+def restore_item(slug, module_id, item_id):
+    course = _course(slug)
+    item = studio.item_for_edit_or_404(studio.module_for_edit_or_404(course, module_id), item_id)
+    _button_form_or_400()
+    studio.set_item_archived(item, False)
+    db.session.commit()
+    flash(_("“%(title)s” restored.", title=item.title), "success")
+    return _back_to(course)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/delete")
+@role_required("facilitator")
+def delete_item(slug, module_id, item_id):
+    course = _course(slug)
+    item = studio.item_for_edit_or_404(studio.module_for_edit_or_404(course, module_id), item_id)
+    _button_form_or_400()
+    title = item.title
+    try:
+        studio.delete_item(item)
+    except studio.StudioError as error:
+        flash(str(error), "error")
+        return _back_to(course)
+    db.session.commit()
+    flash(_("“%(title)s” deleted.", title=title), "success")
+    return _back_to(course)
