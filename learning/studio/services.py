@@ -10,8 +10,13 @@ progress and certificates that refer to it. Editing never touches anyone's progr
 a completion stays a completion whatever the item becomes.
 """
 
+import io
+import logging
+import tempfile
+import zipfile
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from flask import abort
 from flask_babel import gettext as _
@@ -20,11 +25,14 @@ from sqlalchemy.orm import selectinload
 
 from learning.catalog import services as catalog
 from learning.catalog.models import Course, Item, Module
+from learning.content.exporter import ExportError, course_to_export, export_content
 from learning.content.sanitise import markdown_to_html
 from learning.database import db
 from learning.progress import services as progress
 
 UP, DOWN = "up", "down"
+
+log = logging.getLogger(__name__)
 
 
 class StudioError(Exception):
@@ -245,3 +253,34 @@ def set_item_archived(item: Item, archived: bool) -> None:
     item.is_archived = archived
     db.session.flush()
 
+
+
+# Zip entries carry this date, so that the same course gives the same bytes.
+_ZIP_DATE = (2024, 1, 1, 0, 0, 0)
+
+
+def export_zip(course: Course) -> bytes:
+    """The course as content files (what `flask content import` reads), zipped in a folder.
+
+    Refused with the reasons when the export is incomplete (a media file missing) or would
+    not import again: an export is only worth having if it round-trips.
+    """
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary) / course.slug
+        try:
+            report = export_content(course_to_export(course.slug), folder)
+        except ExportError as error:
+            # The problems name paths on the server: for its operators' log, not the page.
+            log.warning("Export of course %s failed: %s", course.slug, error)
+            raise StudioError(_("a file it uses (a recording, captions or a PDF) is missing "
+                                "on the server; the people who run the platform can say "
+                                "which from its log.")) from error
+        if report.problems:
+            raise StudioError(" ".join(str(problem) for problem in report.problems))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                entry = zipfile.ZipInfo(path.relative_to(folder.parent).as_posix(), _ZIP_DATE)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(entry, path.read_bytes())
+        return buffer.getvalue()

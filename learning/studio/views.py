@@ -3,7 +3,9 @@
 Every page asks the one access rule (`studio.services.course_for_edit_or_404`).
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -68,6 +70,19 @@ def course(slug):
         can_delete_item=lambda item: studio.can_delete_item(item, people),
         button_form=EmptyForm(),
     )
+
+
+@bp.get("/courses/<slug>/export")
+@role_required("facilitator")
+def export(slug):
+    course = _course(slug)
+    try:
+        data = studio.export_zip(course)
+    except studio.StudioError as error:
+        flash(_("The course could not be exported: %(reason)s", reason=str(error)), "error")
+        return _back_to(course)
+    return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
+                     download_name=f"{course.slug}.zip", max_age=0)
 
 
 @bp.route("/courses/<slug>/modules/new", methods=["GET", "POST"])

@@ -123,11 +123,11 @@ def test_bad_module_input_is_explained(client, db, world, sign_in_as):
     response = client.post("/studio/courses/mindsets/modules/new",
                            data={**MODULE, "title": " ", "slug": "Not A Slug",
                                  "live_session_on": "31/02/2024",
-                                 "outcomes": "x" * 301})
+                                 "speakers": "x" * 201})
     assert response.status_code == 200
     errors = page(response).select_one(".error-summary").get_text()
     assert "Enter a title." in errors
     assert "Use lower-case letters, digits and single hyphens" in errors
-    assert "Keep each line to 300 characters." in errors
+    assert "Keep each line to 200 characters." in errors
     assert "Live session date" in errors
     assert len(world.course.modules) == 3
