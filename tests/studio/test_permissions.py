@@ -9,6 +9,7 @@ from tests.conftest import page
 ROUTES = [
     ("get", "/studio/"),
     ("get", "/studio/courses/mindsets"),
+    ("get", "/studio/courses/mindsets/export"),
     ("get", "/studio/courses/mindsets/modules/new"),
     ("post", "/studio/courses/mindsets/modules/new"),
     ("get", "/studio/courses/mindsets/modules/{one}/edit"),
