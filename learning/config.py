@@ -48,6 +48,8 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "no-reply@localhost")
 
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(200 * 1024 * 1024)))
+    # A reading's PDF, uploaded in the studio (a request declaring more is refused unread).
+    READING_PDF_MAX_BYTES = int(os.environ.get("READING_PDF_MAX_BYTES", str(20 * 1024 * 1024)))
     PASSWORD_RESET_MAX_AGE = 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -4,8 +4,11 @@ Lengths match the columns. Each form hands the service what it set as one value 
 (`fields()`), so nothing is assigned from the request that the form did not name.
 """
 
+from urllib.parse import urlsplit
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -23,6 +26,7 @@ from learning.studio.services import ModuleFields, ReadingFields
 TITLE_MAX = 200
 SLUG_MAX = 80
 CITATION_MAX = 500
+URL_MAX = 500
 # As the content files allow (learning/content/schema.py), so that an export imports again.
 SPEAKER_MAX = 200
 OUTCOME_MAX = 500
@@ -135,19 +139,34 @@ class ReadingForm(_SlugForm):
     body = TextAreaField(_l("Text (Markdown)"),
                          validators=[Length(max=BODY_MAX,
                                             message=_l("Use at most %(max)d characters."))])
+    url = StringField(
+        _l("Link to the original document"), filters=[_strip],
+        validators=[Length(max=URL_MAX, message=_l("Use at most %(max)d characters."))],
+    )
+    pdf = FileField(_l("PDF file"))
     citation = StringField(
         _l("Citation"), filters=[_strip],
         validators=[Length(max=CITATION_MAX, message=_l("Use at most %(max)d characters."))],
     )
 
-    def __init__(self, *args, needs_body=True, **kwargs):
+    def __init__(self, *args, has_file=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.needs_body = needs_body
+        self.has_file = has_file
+
+    def validate_url(self, field):
+        """Links are web addresses: http or https, with a host."""
+        if not field.data:
+            return
+        parts = urlsplit(field.data)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValidationError(_l("Enter a web address that starts with https:// or "
+                                     "http://."))
 
     def validate_body(self, field):
-        """A reading needs a text unless it already has a link or a file."""
-        if self.needs_body and not (field.data or "").strip():
-            raise ValidationError(_l("Write the reading's text."))
+        """A reading needs something to read: a text, a link or a PDF."""
+        if (field.data or "").strip() or self.url.data or self.has_file or self.pdf.data:
+            return
+        raise ValidationError(_l("Write the reading's text, give a link or attach a PDF."))
 
     @classmethod
     def data_of(cls, item) -> dict:
@@ -161,6 +180,7 @@ class ReadingForm(_SlugForm):
             "is_required": item.is_required,
             "body": item.body_markdown if item.body_markdown is not None
             else (item.body_html or ""),
+            "url": item.url or "",
             "citation": item.citation or "",
         }
 
@@ -169,5 +189,5 @@ class ReadingForm(_SlugForm):
         return ReadingFields(
             title=self.title.data, slug=self.slug.data, minutes=self.minutes.data,
             is_required=bool(self.is_required.data), body_markdown=self.body.data or "",
-            citation=self.citation.data or "",
+            url=self.url.data or "", citation=self.citation.data or "",
         )

@@ -100,14 +100,20 @@ class ModuleFields:
 
 @dataclass(frozen=True)
 class ReadingFields:
-    """What the reading form sets. The body is Markdown; it is stored rendered and sanitised."""
+    """What the reading form sets. The body is Markdown; it is stored rendered and sanitised.
+
+    `file_path` is a PDF just stored under MEDIA_ROOT (`uploads.store_pdf`), or None to keep
+    the reading's file as it is.
+    """
 
     title: str
     slug: str
     minutes: int
     is_required: bool
     body_markdown: str
+    url: str
     citation: str
+    file_path: str | None = None
 
 
 def _assign_module(module: Module, fields: ModuleFields) -> None:
@@ -149,10 +155,13 @@ def _assign_reading(item: Item, fields: ReadingFields) -> None:
     item.minutes = fields.minutes
     item.is_required = fields.is_required
     item.citation = fields.citation or None
+    item.url = fields.url or None
+    if fields.file_path:
+        item.file_path = fields.file_path
     if fields.body_markdown.strip():
         item.body_markdown = fields.body_markdown
         item.body_html = markdown_to_html(fields.body_markdown) or None
-    elif item.url or item.file_path:
+    else:
         # A reading with a link or a file may do without a page.
         item.body_markdown = item.body_html = None
     if item.body_html is None and not (item.url or item.file_path):
@@ -171,12 +180,13 @@ def create_reading(module: Module, fields: ReadingFields) -> Item:
     return item
 
 
-def update_reading(item: Item, fields: ReadingFields) -> None:
+def update_reading(item: Item, fields: ReadingFields) -> Item:
     """Change the reading. Progress rows are never touched: a completion stays one."""
     if fields.slug in item_slugs(item.module, leaving_out=item):
         raise StudioError(_("Another item of this module already uses this slug."))
     _assign_reading(item, fields)
     db.session.flush()
+    return item
 
 
 def _swap_with_neighbour(rows: list, row, direction: str) -> bool:

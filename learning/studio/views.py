@@ -3,9 +3,20 @@
 Every page asks the one access rule (`studio.services.course_for_edit_or_404`).
 """
 
+import dataclasses
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,6 +25,7 @@ from learning.accounts.forms import EmptyForm
 from learning.accounts.permissions import role_required
 from learning.database import db
 from learning.studio import services as studio
+from learning.studio import uploads
 from learning.studio.forms import ModuleForm, ReadingForm
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
@@ -24,6 +36,8 @@ KIND_LABELS = {
     "self_assessment": _l("Self-assessment"),
 }
 DIRECTIONS = (studio.UP, studio.DOWN)
+# Room for a reading form's other fields beside its PDF.
+FORM_ALLOWANCE_BYTES = 256 * 1024
 
 
 @bp.context_processor
@@ -168,48 +182,79 @@ def delete_module(slug, module_id):
     return _back_to(course)
 
 
+def _refuse_large_uploads() -> None:
+    """413 for a request declaring more than a reading's PDF may be, before it is read."""
+    limit = current_app.config["READING_PDF_MAX_BYTES"] + FORM_ALLOWANCE_BYTES
+    if request.content_length is not None and request.content_length > limit:
+        abort(413)
+
+
+def _save_reading(form: ReadingForm, course, save):
+    """Store the form's PDF if it has one, then `save` its fields and commit.
+
+    The reading saved, or None with the form's errors. A stored PDF is removed again when the
+    change it was for is refused.
+    """
+    fields = form.fields()
+    media_root = current_app.config["MEDIA_ROOT"]
+    if form.pdf.data:
+        try:
+            stored = uploads.store_pdf(form.pdf.data.stream, media_root, course.slug,
+                                       current_app.config["READING_PDF_MAX_BYTES"])
+        except uploads.UploadError as error:
+            form.pdf.errors.append(str(error))
+            return None
+        fields = dataclasses.replace(fields, file_path=stored)
+    try:
+        item = save(fields)
+    except studio.StudioError as error:
+        db.session.rollback()
+        if fields.file_path:
+            uploads.remove_stored(media_root, fields.file_path)
+        form.body.errors.append(str(error))
+        return None
+    db.session.commit()
+    return item
+
+
+def _reading_page(course, module, item, form):
+    return render_template(
+        "studio/reading_form.html", course=course, module=module, item=item, form=form,
+        pdf_max=uploads.human_size(current_app.config["READING_PDF_MAX_BYTES"]),
+    )
+
+
 @bp.route("/courses/<slug>/modules/<int:module_id>/readings/new", methods=["GET", "POST"])
 @role_required("facilitator")
 def new_reading(slug, module_id):
+    _refuse_large_uploads()
     course = _course(slug)
     module = studio.module_for_edit_or_404(course, module_id)
     form = ReadingForm(taken_slugs=studio.item_slugs(module))
     if form.validate_on_submit():
-        try:
-            item = studio.create_reading(module, form.fields())
-        except studio.StudioError as error:
-            db.session.rollback()
-            form.body.errors.append(str(error))
-        else:
-            db.session.commit()
+        item = _save_reading(form, course, lambda fields: studio.create_reading(module, fields))
+        if item is not None:
             flash(_("Reading “%(title)s” created.", title=item.title), "success")
             return _back_to(course)
-    return render_template("studio/reading_form.html", course=course, module=module, item=None,
-                           form=form)
+    return _reading_page(course, module, None, form)
 
 
 @bp.route("/courses/<slug>/modules/<int:module_id>/readings/<int:item_id>/edit",
           methods=["GET", "POST"])
 @role_required("facilitator")
 def edit_reading(slug, module_id, item_id):
+    _refuse_large_uploads()
     course = _course(slug)
     module = studio.module_for_edit_or_404(course, module_id)
     item = studio.item_for_edit_or_404(module, item_id, kind="reading")
     form = ReadingForm(data=ReadingForm.data_of(item),
                        taken_slugs=studio.item_slugs(module, leaving_out=item),
-                       needs_body=not (item.url or item.file_path))
-    if form.validate_on_submit():
-        try:
-            studio.update_reading(item, form.fields())
-        except studio.StudioError as error:
-            db.session.rollback()
-            form.body.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Reading “%(title)s” saved.", title=item.title), "success")
-            return _back_to(course)
-    return render_template("studio/reading_form.html", course=course, module=module, item=item,
-                           form=form)
+                       has_file=bool(item.file_path))
+    if form.validate_on_submit() and _save_reading(
+            form, course, lambda fields: studio.update_reading(item, fields)):
+        flash(_("Reading “%(title)s” saved.", title=item.title), "success")
+        return _back_to(course)
+    return _reading_page(course, module, item, form)
 
 
 @bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/move/<direction>")

@@ -53,7 +53,8 @@ def test_a_reading_needs_a_text(client, db, world, sign_in_as):
     one = world.modules[0]
     response = client.post(_new_reading_url(one), data={**READING, "body": "  \n"})
     assert response.status_code == 200
-    assert "Write the reading's text." in page(response).select_one(".error-summary").get_text()
+    assert "Write the reading's text, give a link or attach a PDF." in page(
+        response).select_one(".error-summary").get_text()
     # Text that is nothing once made safe is no text either.
     response = client.post(_new_reading_url(one),
                            data={**READING, "body": "<script>alert(1)</script>"})
@@ -97,8 +98,8 @@ def test_a_reading_with_a_link_may_do_without_a_text(client, db, world, sign_in_
     sign_in_as("facilitator")
     one = world.modules[0]
     reading = one.items[1]  # the world gives it a link and a PDF
-    response = client.post(_edit_url(one, reading), data={**READING, "slug": "reading",
-                                                          "body": ""})
+    response = client.post(_edit_url(one, reading), data={
+        **READING, "slug": "reading", "body": "", "url": "https://example.org/report"})
     assert response.status_code == 302
     db.session.expire_all()
     assert reading.body_html is None and reading.url == "https://example.org/report"
