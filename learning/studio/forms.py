@@ -1,4 +1,6 @@
-"""Studio forms: a module, a reading, and the button-only actions (move, archive, delete).
+"""Studio forms: a module, a reading, a cohort's settings.
+
+Button-only actions (move, archive, delete, a new join code) use accounts' EmptyForm.
 
 Lengths match the columns. Each form hands the service what it set as one value object
 (`fields()`), so nothing is assigned from the request that the form did not name.
@@ -20,6 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from learning.cohorts.forms import CohortForm
 from learning.content.schema import SLUG_PATTERN
 from learning.studio.services import ModuleFields, ReadingFields
 
@@ -191,3 +194,16 @@ class ReadingForm(_SlugForm):
             is_required=bool(self.is_required.data), body_markdown=self.body.data or "",
             url=self.url.data or "", citation=self.citation.data or "",
         )
+
+
+class CohortSettingsForm(CohortForm):
+    """A cohort's name, dates and whether it takes new participants (its course is fixed)."""
+
+    course = None
+    is_open = BooleanField(_l("Open: people with the join code can join"))
+
+    @classmethod
+    def data_of(cls, cohort) -> dict:
+        """The form's starting values for the cohort."""
+        return {"name": cohort.name, "starts_on": cohort.starts_on, "ends_on": cohort.ends_on,
+                "is_open": cohort.is_open}

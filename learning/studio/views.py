@@ -23,10 +23,11 @@ from flask_login import current_user
 
 from learning.accounts.forms import EmptyForm
 from learning.accounts.permissions import role_required
+from learning.cohorts import services as cohorts
 from learning.database import db
 from learning.studio import services as studio
 from learning.studio import uploads
-from learning.studio.forms import ModuleForm, ReadingForm
+from learning.studio.forms import CohortSettingsForm, ModuleForm, ReadingForm
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 
@@ -82,6 +83,7 @@ def course(slug):
         people=people,
         can_delete_module=lambda module: studio.can_delete_module(module, people),
         can_delete_item=lambda item: studio.can_delete_item(item, people),
+        cohorts=cohorts.course_cohorts(course),
         button_form=EmptyForm(),
     )
 
@@ -310,3 +312,51 @@ def delete_item(slug, module_id, item_id):
     db.session.commit()
     flash(_("“%(title)s” deleted.", title=title), "success")
     return _back_to(course)
+
+
+def _cohort(id):
+    return cohorts.get_cohort_for_edit_or_404(id, current_user)
+
+
+def _back_to_cohort(cohort):
+    return redirect(url_for("studio.edit_cohort", id=cohort.id))
+
+
+@bp.route("/cohorts/<int:id>", methods=["GET", "POST"])
+@role_required("facilitator")
+def edit_cohort(id):
+    cohort = _cohort(id)
+    form = CohortSettingsForm(data=CohortSettingsForm.data_of(cohort))
+    if form.validate_on_submit():
+        cohorts.update_cohort(cohort, form.name.data, form.starts_on.data, form.ends_on.data,
+                              bool(form.is_open.data))
+        db.session.commit()
+        flash(_("Cohort %(cohort)s saved.", cohort=cohort.name), "success")
+        return _back_to_cohort(cohort)
+    return render_template("studio/cohort.html", cohort=cohort, form=form,
+                           enrolments=cohorts.participants(cohort), button_form=EmptyForm())
+
+
+@bp.post("/cohorts/<int:id>/join-code")
+@role_required("facilitator")
+def new_join_code(id):
+    cohort = _cohort(id)
+    _button_form_or_400()
+    code = cohorts.regenerate_join_code(cohort)
+    db.session.commit()
+    flash(_("The new join code is %(code)s; the old one no longer works.", code=code),
+          "success")
+    return _back_to_cohort(cohort)
+
+
+@bp.post("/cohorts/<int:id>/participants/<int:user_id>/remove")
+@role_required("facilitator")
+def remove_participant(id, user_id):
+    cohort = _cohort(id)
+    _button_form_or_400()
+    if not cohorts.remove_participant(cohort, user_id):
+        abort(404)
+    db.session.commit()
+    flash(_("The participant was taken out of %(cohort)s. Their progress and any certificate "
+            "are kept.", cohort=cohort.name), "success")
+    return _back_to_cohort(cohort)
