@@ -259,6 +259,31 @@ def send_password_reset(email: str) -> None:
         current_app.logger.exception("Could not send the password reset email to user %s", user.id)
 
 
+def send_account_invitation(user: User, course_title: str) -> None:
+    """Email a new account, made for someone by a facilitator, a link to choose a password.
+
+    The link is a password reset link: it works once and for PASSWORD_RESET_MAX_AGE, after
+    which "Forgotten your password?" sends another. A mail server failure is logged.
+    """
+    link = current_app.config["BASE_URL"] + url_for(
+        "accounts.reset_password", token=password_reset_token(user)
+    )
+    minutes = max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
+    body = _(
+        "Hello %(name)s,\n\n"
+        "You have been added to the course %(course)s on Changing Mindsets Learning, with "
+        "an account for this email address. To choose your password, open this link within "
+        "%(minutes)d minutes. It works once.\n\n%(link)s\n\n"
+        "Later, use \"Forgotten your password?\" on the sign-in page with this email address "
+        "to get a new link.",
+        name=user.name, course=course_title, minutes=minutes, link=link,
+    )
+    try:
+        mail.send_mail(user.email, _("Your account on Changing Mindsets Learning"), body)
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("Could not send the invitation email to user %s", user.id)
+
+
 def reset_password(user: User, new_password: str) -> None:
     """Set a new password from a reset link and end every session of the user."""
     user.password_hash = hash_password(new_password)

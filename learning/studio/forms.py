@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -207,3 +207,9 @@ class CohortSettingsForm(CohortForm):
         """The form's starting values for the cohort."""
         return {"name": cohort.name, "starts_on": cohort.starts_on, "ends_on": cohort.ends_on,
                 "is_open": cohort.is_open}
+
+
+class RosterForm(FlaskForm):
+    """A CSV file of participants to add to a cohort."""
+
+    csv = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])

@@ -21,13 +21,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from learning.accounts import services as accounts
 from learning.accounts.forms import EmptyForm
 from learning.accounts.permissions import role_required
 from learning.cohorts import services as cohorts
 from learning.database import db
+from learning.studio import roster, uploads
 from learning.studio import services as studio
-from learning.studio import uploads
-from learning.studio.forms import CohortSettingsForm, ModuleForm, ReadingForm
+from learning.studio.forms import CohortSettingsForm, ModuleForm, ReadingForm, RosterForm
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 
@@ -39,6 +40,8 @@ KIND_LABELS = {
 DIRECTIONS = (studio.UP, studio.DOWN)
 # Room for a reading form's other fields beside its PDF.
 FORM_ALLOWANCE_BYTES = 256 * 1024
+# A participants' CSV: 2,000 rows of generous length fit well within it.
+ROSTER_MAX_BYTES = 1024 * 1024
 
 
 @bp.context_processor
@@ -360,3 +363,38 @@ def remove_participant(id, user_id):
     flash(_("The participant was taken out of %(cohort)s. Their progress and any certificate "
             "are kept.", cohort=cohort.name), "success")
     return _back_to_cohort(cohort)
+
+
+@bp.route("/cohorts/<int:id>/participants/import", methods=["GET", "POST"])
+@role_required("facilitator")
+def import_participants(id):
+    if request.content_length is not None and \
+            request.content_length > ROSTER_MAX_BYTES + FORM_ALLOWANCE_BYTES:
+        abort(413)
+    cohort = _cohort(id)
+    form = RosterForm()
+    problems = []
+    if form.validate_on_submit():
+        data = form.csv.data.stream.read(ROSTER_MAX_BYTES + 1)
+        if len(data) > ROSTER_MAX_BYTES:
+            problems = [_("The file is larger than %(size)s.",
+                          size=uploads.human_size(ROSTER_MAX_BYTES))]
+        else:
+            found = roster.read_roster(data)
+            problems = found.problems
+        if not problems:
+            try:
+                report = roster.import_roster(cohort, found.people)
+            except accounts.AccountError as error:
+                db.session.rollback()
+                problems = [str(error)]
+            else:
+                db.session.commit()
+                roster.send_invitations(cohort, report.created)
+                flash(_("Participants added: %(created)d new accounts (each sent a link to "
+                        "choose a password), %(enrolled)d existing accounts enrolled, "
+                        "%(already)d already in the cohort.", created=len(report.created),
+                        enrolled=report.enrolled, already=report.already), "success")
+                return _back_to_cohort(cohort)
+    return render_template("studio/roster.html", cohort=cohort, form=form, problems=problems,
+                           max_rows=roster.MAX_ROWS)
