@@ -303,7 +303,8 @@ def get_cohort_for_edit_or_404(cohort_id: int, user: User) -> Cohort:
     """
     cohort = db.session.scalar(
         select(Cohort)
-        .options(joinedload(Cohort.course).selectinload(Course.facilitators))
+        .options(joinedload(Cohort.course).selectinload(Course.facilitators),
+                 selectinload(Cohort.managers))
         .where(Cohort.id == cohort_id)
     )
     if cohort is None:
@@ -350,3 +351,4 @@ def remove_participant(cohort: Cohort, user_id: int) -> bool:
     db.session.delete(enrolment)
     db.session.flush()
     return True
+

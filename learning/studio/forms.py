@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, EmailField, IntegerField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
+    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -213,3 +214,15 @@ class RosterForm(FlaskForm):
     """A CSV file of participants to add to a cohort."""
 
     csv = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
+
+
+class PersonForm(FlaskForm):
+    """Someone with an account, named by their email address (a manager, a co-facilitator)."""
+
+    email = EmailField(
+        _l("Email address"), filters=[_strip],
+        validators=[DataRequired(_l("Enter their email address.")),
+                    Length(max=254, message=_l("Use at most %(max)d characters.")),
+                    Email(_l("Enter an email address like name@example.org."),
+                          check_deliverability=False)],
+    )

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from learning.accounts import services as accounts
 from learning.catalog import services as catalog
 from learning.catalog.models import Course, Item, Module
 from learning.content.exporter import ExportError, course_to_export, export_content
@@ -294,3 +295,31 @@ def export_zip(course: Course) -> bytes:
                 entry.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(entry, path.read_bytes())
         return buffer.getvalue()
+
+
+def add_co_facilitator(course: Course, email: str):
+    """Attach the account with this address to the course as a facilitator; it gets the role.
+
+    Returns the user, or None when no account has the address. Raises StudioError when they
+    already facilitate it.
+    """
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        return None
+    if not catalog.add_facilitator(course, user):
+        raise StudioError(_("%(name)s already facilitates this course.", name=user.name))
+    return user
+
+
+def remove_co_facilitator(course: Course, user_id: int):
+    """Detach a facilitator from the course; the user. A course keeps at least one.
+
+    404 for someone who does not facilitate it.
+    """
+    user = next((f for f in course.facilitators if f.id == user_id), None)
+    if user is None:
+        abort(404)
+    if len(course.facilitators) == 1:
+        raise StudioError(_("A course keeps at least one facilitator: add another first."))
+    catalog.remove_facilitator(course, user)
+    return user

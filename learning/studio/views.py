@@ -28,7 +28,13 @@ from learning.cohorts import services as cohorts
 from learning.database import db
 from learning.studio import roster, uploads
 from learning.studio import services as studio
-from learning.studio.forms import CohortSettingsForm, ModuleForm, ReadingForm, RosterForm
+from learning.studio.forms import (
+    CohortSettingsForm,
+    ModuleForm,
+    PersonForm,
+    ReadingForm,
+    RosterForm,
+)
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 
@@ -87,7 +93,7 @@ def course(slug):
         can_delete_module=lambda module: studio.can_delete_module(module, people),
         can_delete_item=lambda item: studio.can_delete_item(item, people),
         cohorts=cohorts.course_cohorts(course),
-        button_form=EmptyForm(),
+        person_form=PersonForm(),
     )
 
 
@@ -336,8 +342,12 @@ def edit_cohort(id):
         db.session.commit()
         flash(_("Cohort %(cohort)s saved.", cohort=cohort.name), "success")
         return _back_to_cohort(cohort)
+    return _cohort_page(cohort, form, PersonForm())
+
+
+def _cohort_page(cohort, form, person_form):
     return render_template("studio/cohort.html", cohort=cohort, form=form,
-                           enrolments=cohorts.participants(cohort), button_form=EmptyForm())
+                           person_form=person_form, enrolments=cohorts.participants(cohort))
 
 
 @bp.post("/cohorts/<int:id>/join-code")
@@ -398,3 +408,85 @@ def import_participants(id):
                 return _back_to_cohort(cohort)
     return render_template("studio/roster.html", cohort=cohort, form=form, problems=problems,
                            max_rows=roster.MAX_ROWS)
+
+
+def _no_account(email: str) -> str:
+    return _("No account has the address %(email)s. They can register first; then add them "
+             "here.", email=email)
+
+
+@bp.post("/courses/<slug>/facilitators")
+@role_required("facilitator")
+def add_facilitator(slug):
+    course = _course(slug)
+    form = PersonForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(error) for error in form.email.errors), "error")
+        return _back_to(course)
+    try:
+        user = studio.add_co_facilitator(course, form.email.data)
+    except studio.StudioError as error:
+        flash(str(error), "error")
+        return _back_to(course)
+    if user is None:
+        flash(_no_account(form.email.data), "error")
+        return _back_to(course)
+    db.session.commit()
+    flash(_("%(name)s now facilitates %(course)s.", name=user.name, course=course.title),
+          "success")
+    return _back_to(course)
+
+
+@bp.post("/courses/<slug>/facilitators/<int:user_id>/remove")
+@role_required("facilitator")
+def remove_facilitator(slug, user_id):
+    course = _course(slug)
+    _button_form_or_400()
+    try:
+        user = studio.remove_co_facilitator(course, user_id)
+    except studio.StudioError as error:
+        flash(str(error), "error")
+        return _back_to(course)
+    db.session.commit()
+    flash(_("%(name)s no longer facilitates %(course)s.", name=user.name, course=course.title),
+          "success")
+    if user.id == current_user.id and not current_user.has_role("admin"):
+        return redirect(url_for("studio.index"))
+    return _back_to(course)
+
+
+@bp.post("/cohorts/<int:id>/managers")
+@role_required("facilitator")
+def add_manager(id):
+    cohort = _cohort(id)
+    person_form = PersonForm()
+    if person_form.validate_on_submit():
+        user = accounts.find_user_by_email(person_form.email.data)
+        if user is None:
+            person_form.email.errors.append(_no_account(person_form.email.data))
+        else:
+            if cohorts.add_manager(cohort, user):
+                db.session.commit()
+                flash(_("%(name)s now manages %(cohort)s.", name=user.name,
+                        cohort=cohort.name), "success")
+            else:
+                flash(_("%(name)s already manages %(cohort)s.", name=user.name,
+                        cohort=cohort.name), "info")
+            return _back_to_cohort(cohort)
+    form = CohortSettingsForm(formdata=None, data=CohortSettingsForm.data_of(cohort))
+    return _cohort_page(cohort, form, person_form)
+
+
+@bp.post("/cohorts/<int:id>/managers/<int:user_id>/remove")
+@role_required("facilitator")
+def remove_manager(id, user_id):
+    cohort = _cohort(id)
+    _button_form_or_400()
+    user = next((m for m in cohort.managers if m.id == user_id), None)
+    if user is None:
+        abort(404)
+    cohorts.remove_manager(cohort, user)
+    db.session.commit()
+    flash(_("%(name)s no longer manages %(cohort)s.", name=user.name, cohort=cohort.name),
+          "success")
+    return _back_to_cohort(cohort)
