@@ -35,11 +35,22 @@ _cleaner = bleach.Cleaner(
 # CommonMark with raw HTML passed through: a page imported as HTML can be edited as Markdown,
 # and whatever the HTML holds, the sanitiser below decides what stays.
 _markdown = MarkdownIt("commonmark", {"html": True})
+# The page's own title is its h1: Markdown's headings start one level down, at h2 (the
+# highest the allow-list keeps), and the deepest ones stop at h4 (the lowest it keeps).
+_TOP_HEADING, _BOTTOM_HEADING = 2, 4
 
 
 def markdown_to_html(source: str) -> str:
-    """Markdown rendered to HTML and sanitised: what a reading written in the studio stores."""
-    return sanitise_html(_markdown.render(source or ""))
+    """Markdown rendered to HTML and sanitised: what a reading written in the studio stores.
+
+    `#` gives an h2, `##` an h3, and anything deeper an h4.
+    """
+    tokens = _markdown.parse(source or "")
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            level = min(int(token.tag[1]) + _TOP_HEADING - 1, _BOTTOM_HEADING)
+            token.tag = f"h{level}"
+    return sanitise_html(_markdown.renderer.render(tokens, _markdown.options, {}))
 
 
 def sanitise_html(html: str) -> str:

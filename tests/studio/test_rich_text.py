@@ -115,3 +115,9 @@ def test_hostile_markdown_through_the_studio_is_stored_harmless(client, db, worl
     assert all(not name.startswith("on") for el in reading.find_all(True) for name in el.attrs)
     assert all(a.get("href", "https:").split(":")[0] in ALLOWED_PROTOCOLS
                for a in reading.find_all("a"))
+
+
+def test_headings_start_below_the_pages_title():
+    html = markdown_to_html("# One\n\n## Two\n\n### Three\n\n###### Six\n\nText")
+    assert html == ("<h2>One</h2>\n<h3>Two</h3>\n<h4>Three</h4>\n<h4>Six</h4>\n"
+                    "<p>Text</p>")
