@@ -50,6 +50,8 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(200 * 1024 * 1024)))
     # A reading's PDF, uploaded in the studio (a request declaring more is refused unread).
     READING_PDF_MAX_BYTES = int(os.environ.get("READING_PDF_MAX_BYTES", str(20 * 1024 * 1024)))
+    # A recording's video, uploaded in the studio (never more than MAX_CONTENT_LENGTH).
+    RECORDING_MAX_BYTES = int(os.environ.get("RECORDING_MAX_BYTES", str(200 * 1024 * 1024)))
     PASSWORD_RESET_MAX_AGE = 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -25,7 +25,7 @@ from wtforms.validators import (
 
 from learning.cohorts.forms import CohortForm
 from learning.content.schema import SLUG_PATTERN
-from learning.studio.services import ModuleFields, ReadingFields
+from learning.studio.services import ModuleFields, ReadingFields, RecordingFields
 
 TITLE_MAX = 200
 SLUG_MAX = 80
@@ -226,3 +226,62 @@ class PersonForm(FlaskForm):
                     Email(_l("Enter an email address like name@example.org."),
                           check_deliverability=False)],
     )
+
+
+class RecordingForm(_SlugForm):
+    """A recording: an uploaded video with its captions and transcript."""
+
+    title = _title_field()
+    slug = _slug_field()
+    minutes = IntegerField(
+        _l("Minutes to watch"), default=0,
+        validators=[InputRequired(_l("Enter the minutes it takes, 0 or more.")),
+                    NumberRange(min=0, max=MINUTES_MAX,
+                                message=_l("Enter a whole number from %(min)d to %(max)d."))],
+    )
+    is_required = BooleanField(_l("Required to complete the course"), default=True)
+    video = FileField(_l("Video (MP4 or WebM)"))
+    captions = FileField(_l("Captions (WebVTT)"))
+    transcript = TextAreaField(_l("Transcript"), validators=[
+        Length(max=BODY_MAX, message=_l("Use at most %(max)d characters."))])
+    completion_threshold = IntegerField(
+        _l("Share to watch for completion (%)"), default=90,
+        validators=[InputRequired(_l("Enter a percentage from 1 to 100.")),
+                    NumberRange(min=1, max=100,
+                                message=_l("Enter a whole number from %(min)d to %(max)d."))],
+    )
+    transcript_completes = BooleanField(
+        _l("Reading the transcript also completes it (for people who cannot stream)"))
+
+    def __init__(self, *args, has_video=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_video = has_video
+
+    def validate_video(self, field):
+        """A new recording needs its video."""
+        if not field.data and not self.has_video:
+            raise ValidationError(_l("Choose the recording's video file."))
+
+    def validate_transcript_completes(self, field):
+        """Completing by the transcript needs a transcript."""
+        if field.data and not (self.transcript.data or "").strip():
+            raise ValidationError(_l("Add the transcript, or untick this."))
+
+    @classmethod
+    def data_of(cls, item) -> dict:
+        """The form's starting values for an existing recording."""
+        return {
+            "title": item.title, "slug": item.slug, "minutes": item.minutes,
+            "is_required": item.is_required, "transcript": item.transcript or "",
+            "completion_threshold": item.completion_threshold or 90,
+            "transcript_completes": item.transcript_completes,
+        }
+
+    def fields(self) -> RecordingFields:
+        """What the form set, for the service (files are added once stored)."""
+        return RecordingFields(
+            title=self.title.data, slug=self.slug.data, minutes=self.minutes.data,
+            is_required=bool(self.is_required.data), transcript=self.transcript.data or "",
+            completion_threshold=self.completion_threshold.data,
+            transcript_completes=bool(self.transcript_completes.data),
+        )

@@ -190,6 +190,69 @@ def update_reading(item: Item, fields: ReadingFields) -> Item:
     return item
 
 
+@dataclass(frozen=True)
+class RecordingFields:
+    """What the recording form sets.
+
+    Files are already stored (`uploads`): None keeps the item's own. `duration_seconds`
+    comes with a new video, read from the file.
+    """
+
+    title: str
+    slug: str
+    minutes: int
+    is_required: bool
+    transcript: str
+    completion_threshold: int
+    transcript_completes: bool
+    video_path: str | None = None
+    duration_seconds: int | None = None
+    captions_path: str | None = None
+
+
+def _assign_recording(item: Item, fields: RecordingFields) -> None:
+    item.title = fields.title
+    item.slug = fields.slug
+    item.minutes = fields.minutes
+    item.is_required = fields.is_required
+    item.transcript = fields.transcript.strip() or None
+    item.completion_threshold = fields.completion_threshold
+    item.transcript_completes = fields.transcript_completes and bool(item.transcript)
+    if fields.video_path:
+        item.video_path = fields.video_path
+        item.embed_url = None
+        item.duration_seconds = fields.duration_seconds
+    if fields.captions_path:
+        item.captions_path = fields.captions_path
+    if not (item.video_path or item.embed_url) or not item.duration_seconds:
+        raise StudioError(_("Upload the recording's video."))
+
+
+def create_recording(module: Module, fields: RecordingFields) -> Item:
+    """A new recording at the end of the module, from a video already stored."""
+    if fields.slug in item_slugs(module):
+        raise StudioError(_("Another item of this module already uses this slug."))
+    item = Item(module=module, kind="recording",
+                position=_next_position(i.position for i in module.items))
+    _assign_recording(item, fields)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def update_recording(item: Item, fields: RecordingFields) -> Item:
+    """Change the recording.
+
+    Progress rows are never touched: a completion stays one, also when a new video of
+    another length replaces the old one.
+    """
+    if fields.slug in item_slugs(item.module, leaving_out=item):
+        raise StudioError(_("Another item of this module already uses this slug."))
+    _assign_recording(item, fields)
+    db.session.flush()
+    return item
+
+
 def _swap_with_neighbour(rows: list, row, direction: str) -> bool:
     """Swap the row's position with the one before or after it; False at either end.
 

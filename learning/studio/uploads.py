@@ -1,4 +1,4 @@
-"""Files facilitators upload: checked by their content, stored under MEDIA_ROOT by random name.
+"""Files facilitators upload (PDFs, videos, captions): checked, stored by random name.
 
 A file's name and the type the browser claims are never trusted: the first bytes say what it
 is. It is written in chunks, refused as soon as it passes its size limit (the request's
@@ -6,12 +6,17 @@ declared length is checked before the body is read, in the view), and stored und
 name in the course's folder, so that no name from the request reaches the file system.
 """
 
+import io
+import math
 import os
+import re
 import secrets
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from flask_babel import gettext as _
+from hachoir.metadata import extractMetadata
+from hachoir.parser import createParser
 
 CHUNK_BYTES = 64 * 1024
 PDF_MAGIC = b"%PDF-"
@@ -41,14 +46,26 @@ def is_pdf(head: bytes) -> bool:
     return head.startswith(PDF_MAGIC)
 
 
-def store_pdf(stream: BinaryIO, media_root: str | Path, course_slug: str,
-              max_bytes: int) -> str:
-    """Store an uploaded PDF; its path relative to MEDIA_ROOT (`<course>/readings/<random>.pdf`).
+def video_type(head: bytes) -> str | None:
+    """"mp4" or "webm" from a video's first bytes, or None for anything else.
 
-    Raises UploadError when it is not a PDF or is empty, UploadTooLarge past `max_bytes`;
-    nothing is left on disk then.
+    MP4 (ISO base media) opens with a box whose type is `ftyp`; WebM is Matroska (an EBML
+    header) whose DocType says "webm".
     """
-    relative = PurePosixPath(course_slug, "readings", f"{secrets.token_hex(16)}.pdf")
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        return "mp4"
+    if head.startswith(b"\x1a\x45\xdf\xa3") and b"webm" in head[:64]:
+        return "webm"
+    return None
+
+
+def _store(stream: BinaryIO, media_root: str | Path, relative: PurePosixPath, max_bytes: int,
+           check_head) -> None:
+    """Write the stream to MEDIA_ROOT/relative in chunks, after `check_head` accepts its start.
+
+    `check_head(first_chunk)` raises UploadError for a file that is not what it should be.
+    Nothing is left on disk when anything is refused.
+    """
     target = Path(media_root, *relative.parts)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
@@ -58,9 +75,7 @@ def store_pdf(stream: BinaryIO, media_root: str | Path, course_slug: str,
             head = stream.read(CHUNK_BYTES)
             if not head:
                 raise UploadError(_("The file is empty."))
-            if not is_pdf(head):
-                raise UploadError(_("This file is not a PDF, whatever its name says. Choose "
-                                    "a PDF file."))
+            check_head(head)
             chunk = head
             while chunk:
                 written += len(chunk)
@@ -75,7 +90,112 @@ def store_pdf(stream: BinaryIO, media_root: str | Path, course_slug: str,
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+def _random_path(course_slug: str, folder: str, suffix: str) -> PurePosixPath:
+    return PurePosixPath(course_slug, folder, f"{secrets.token_hex(16)}{suffix}")
+
+
+def store_pdf(stream: BinaryIO, media_root: str | Path, course_slug: str,
+              max_bytes: int) -> str:
+    """Store an uploaded PDF; its path relative to MEDIA_ROOT (`<course>/readings/<random>.pdf`).
+
+    Raises UploadError when it is not a PDF or is empty, UploadTooLarge past `max_bytes`.
+    """
+    def check(head):
+        if not is_pdf(head):
+            raise UploadError(_("This file is not a PDF, whatever its name says. Choose "
+                                "a PDF file."))
+
+    relative = _random_path(course_slug, "readings", ".pdf")
+    _store(stream, media_root, relative, max_bytes, check)
     return relative.as_posix()
+
+
+def store_video(stream: BinaryIO, media_root: str | Path, course_slug: str,
+                max_bytes: int) -> tuple[str, int]:
+    """Store an uploaded MP4 or WebM video; its path under MEDIA_ROOT and its whole seconds.
+
+    The duration is read from the file itself (hachoir): a recording tracks completion
+    against it. Raises UploadError when the file is not an MP4 or WebM video or its length
+    cannot be read (nothing is kept then), UploadTooLarge past `max_bytes`.
+    """
+    found = []
+
+    def check(head):
+        kind = video_type(head)
+        if kind is None:
+            raise UploadError(_("This file is not an MP4 or WebM video, whatever its name "
+                                "says."))
+        found.append(kind)
+
+    relative = _random_path(course_slug, "recordings", ".part-video")
+    _store(stream, media_root, relative, max_bytes, check)
+    final = relative.with_suffix(f".{found[0]}")
+    stored, target = Path(media_root, *relative.parts), Path(media_root, *final.parts)
+    os.replace(stored, target)
+    seconds = video_seconds(target)
+    if not seconds:
+        target.unlink(missing_ok=True)
+        raise UploadError(_("The length of this video cannot be read from the file. Export "
+                            "it again as MP4 or WebM and try once more."))
+    return final.as_posix(), seconds
+
+
+def video_seconds(path: Path) -> int | None:
+    """The video's duration in whole seconds (rounded up), read from the file; None if unknown."""
+    try:
+        parser = createParser(str(path))
+        if parser is None:
+            return None
+        with parser:
+            metadata = extractMetadata(parser)
+    except Exception:
+        # A parser reading a file from outside may fail in any way: then the length is
+        # unknown, and the upload is refused.
+        return None
+    if metadata is None or not metadata.has("duration"):
+        return None
+    return math.ceil(metadata.get("duration").total_seconds()) or None
+
+
+def store_captions(data: bytes, media_root: str | Path, course_slug: str) -> str:
+    """Store WebVTT captions after checking them (`captions_problem`); their path."""
+    problem = captions_problem(data)
+    if problem:
+        raise UploadError(problem)
+    relative = _random_path(course_slug, "recordings", ".vtt")
+    _store(io.BytesIO(data), media_root, relative, len(data), lambda head: None)
+    return relative.as_posix()
+
+
+_CUE_TIMING = re.compile(
+    r"^(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3}[ \t]+-->[ \t]+(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3}"
+    r"(?:[ \t].*)?$")
+
+
+def captions_problem(data: bytes) -> str | None:
+    """Why these bytes are not WebVTT captions a player can show, or None if they are.
+
+    UTF-8 text whose first line is "WEBVTT", with at least one cue, every cue timing well
+    formed (hh:mm:ss.ttt --> hh:mm:ss.ttt, hours optional).
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _("The captions are not UTF-8 text.")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    first = lines[0]
+    if not (first == "WEBVTT" or first.startswith(("WEBVTT ", "WEBVTT\t"))):
+        return _("The captions are not a WebVTT file: its first line must be WEBVTT.")
+    timings = [(number, line) for number, line in enumerate(lines, start=1) if "-->" in line]
+    if not timings:
+        return _("The captions file has no cues.")
+    for number, line in timings:
+        if not _CUE_TIMING.match(line.strip()):
+            return _("Line %(line)d of the captions is not a cue timing like "
+                     "00:00:01.000 --> 00:00:04.000.", line=number)
+    return None
 
 
 def remove_stored(media_root: str | Path, relative: str) -> None:

@@ -33,6 +33,7 @@ from learning.studio.forms import (
     ModuleForm,
     PersonForm,
     ReadingForm,
+    RecordingForm,
     RosterForm,
 )
 
@@ -48,6 +49,8 @@ DIRECTIONS = (studio.UP, studio.DOWN)
 FORM_ALLOWANCE_BYTES = 256 * 1024
 # A participants' CSV: 2,000 rows of generous length fit well within it.
 ROSTER_MAX_BYTES = 1024 * 1024
+# WebVTT captions of a long webinar are a few hundred kilobytes.
+CAPTIONS_MAX_BYTES = 2 * 1024 * 1024
 
 
 @bp.context_processor
@@ -490,3 +493,103 @@ def remove_manager(id, user_id):
     flash(_("%(name)s no longer manages %(cohort)s.", name=user.name, cohort=cohort.name),
           "success")
     return _back_to_cohort(cohort)
+
+
+def _refuse_large_recordings() -> None:
+    """413 for a request declaring more than a video and its captions may be, unread."""
+    limit = (current_app.config["RECORDING_MAX_BYTES"] + CAPTIONS_MAX_BYTES
+             + FORM_ALLOWANCE_BYTES)
+    if request.content_length is not None and request.content_length > limit:
+        abort(413)
+
+
+def _save_recording(form: RecordingForm, course, save):
+    """Store the form's video and captions if given, then `save` its fields and commit.
+
+    The recording saved, or None with the form's errors; files stored for a change that
+    is refused are removed again.
+    """
+    media_root = current_app.config["MEDIA_ROOT"]
+    fields = form.fields()
+    stored = []
+    try:
+        if form.captions.data:
+            data = form.captions.data.stream.read(CAPTIONS_MAX_BYTES + 1)
+            if len(data) > CAPTIONS_MAX_BYTES:
+                raise uploads.UploadTooLarge(_("The file is larger than %(size)s.",
+                                               size=uploads.human_size(CAPTIONS_MAX_BYTES)))
+            try:
+                captions = uploads.store_captions(data, media_root, course.slug)
+            except uploads.UploadError as error:
+                form.captions.errors.append(str(error))
+                return None
+            stored.append(captions)
+            fields = dataclasses.replace(fields, captions_path=captions)
+        if form.video.data:
+            try:
+                video, seconds = uploads.store_video(
+                    form.video.data.stream, media_root, course.slug,
+                    current_app.config["RECORDING_MAX_BYTES"])
+            except uploads.UploadError as error:
+                form.video.errors.append(str(error))
+                return None
+            stored.append(video)
+            fields = dataclasses.replace(fields, video_path=video, duration_seconds=seconds)
+        try:
+            item = save(fields)
+        except studio.StudioError as error:
+            db.session.rollback()
+            form.video.errors.append(str(error))
+            return None
+        db.session.commit()
+        stored.clear()
+        return item
+    except uploads.UploadTooLarge as error:
+        form.captions.errors.append(str(error))
+        return None
+    finally:
+        for path in stored:
+            uploads.remove_stored(media_root, path)
+
+
+def _recording_page(course, module, item, form):
+    return render_template(
+        "studio/recording_form.html", course=course, module=module, item=item, form=form,
+        video_max=uploads.human_size(current_app.config["RECORDING_MAX_BYTES"]),
+    )
+
+
+@bp.route("/courses/<slug>/modules/<int:module_id>/recordings/new", methods=["GET", "POST"])
+@role_required("facilitator")
+def new_recording(slug, module_id):
+    _refuse_large_recordings()
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    form = RecordingForm(taken_slugs=studio.item_slugs(module))
+    if form.validate_on_submit():
+        item = _save_recording(form, course,
+                               lambda fields: studio.create_recording(module, fields))
+        if item is not None:
+            flash(_("Recording “%(title)s” created; it lasts %(minutes)d min %(seconds)d s.",
+                    title=item.title, minutes=item.duration_seconds // 60,
+                    seconds=item.duration_seconds % 60), "success")
+            return _back_to(course)
+    return _recording_page(course, module, None, form)
+
+
+@bp.route("/courses/<slug>/modules/<int:module_id>/recordings/<int:item_id>/edit",
+          methods=["GET", "POST"])
+@role_required("facilitator")
+def edit_recording(slug, module_id, item_id):
+    _refuse_large_recordings()
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    item = studio.item_for_edit_or_404(module, item_id, kind="recording")
+    form = RecordingForm(data=RecordingForm.data_of(item),
+                         taken_slugs=studio.item_slugs(module, leaving_out=item),
+                         has_video=bool(item.video_path or item.embed_url))
+    if form.validate_on_submit() and _save_recording(
+            form, course, lambda fields: studio.update_recording(item, fields)):
+        flash(_("Recording “%(title)s” saved.", title=item.title), "success")
+        return _back_to(course)
+    return _recording_page(course, module, item, form)

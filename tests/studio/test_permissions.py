@@ -22,6 +22,10 @@ ROUTES = [
     ("post", "/studio/courses/mindsets/modules/{one}/readings/new"),
     ("get", "/studio/courses/mindsets/modules/{one}/readings/{reading}/edit"),
     ("post", "/studio/courses/mindsets/modules/{one}/readings/{reading}/edit"),
+    ("get", "/studio/courses/mindsets/modules/{one}/recordings/new"),
+    ("post", "/studio/courses/mindsets/modules/{one}/recordings/new"),
+    ("get", "/studio/courses/mindsets/modules/{one}/recordings/{recording}/edit"),
+    ("post", "/studio/courses/mindsets/modules/{one}/recordings/{recording}/edit"),
     ("post", "/studio/courses/mindsets/modules/{one}/items/{reading}/move/up"),
     ("post", "/studio/courses/mindsets/modules/{one}/items/{reading}/archive"),
     ("post", "/studio/courses/mindsets/modules/{one}/items/{reading}/restore"),
@@ -32,7 +36,7 @@ COURSE_ROUTES = [route for route in ROUTES if route[1] != "/studio/"]
 
 def _url(world, path):
     one = world.modules[0]
-    return path.format(one=one.id, reading=one.items[1].id)
+    return path.format(one=one.id, reading=one.items[1].id, recording=one.items[0].id)
 
 
 def _ask(client, method, url):
