@@ -15,8 +15,8 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from flask_babel import gettext as _
-from hachoir.metadata import extractMetadata
-from hachoir.parser import createParser
+
+from learning.studio.videolength import mp4_seconds, webm_seconds
 
 CHUNK_BYTES = 64 * 1024
 PDF_MAGIC = b"%PDF-"
@@ -116,9 +116,9 @@ def store_video(stream: BinaryIO, media_root: str | Path, course_slug: str,
                 max_bytes: int) -> tuple[str, int]:
     """Store an uploaded MP4 or WebM video; its path under MEDIA_ROOT and its whole seconds.
 
-    The duration is read from the file itself (hachoir): a recording tracks completion
-    against it. Raises UploadError when the file is not an MP4 or WebM video or its length
-    cannot be read (nothing is kept then), UploadTooLarge past `max_bytes`.
+    The duration is read from the file's own header (`videolength`): a recording tracks
+    completion against it. Raises UploadError when the file is not an MP4 or WebM video or
+    its length cannot be read (nothing is kept then), UploadTooLarge past `max_bytes`.
     """
     found = []
 
@@ -134,7 +134,7 @@ def store_video(stream: BinaryIO, media_root: str | Path, course_slug: str,
     final = relative.with_suffix(f".{found[0]}")
     stored, target = Path(media_root, *relative.parts), Path(media_root, *final.parts)
     os.replace(stored, target)
-    seconds = video_seconds(target)
+    seconds = video_seconds(target, found[0])
     if not seconds:
         target.unlink(missing_ok=True)
         raise UploadError(_("The length of this video cannot be read from the file. Export "
@@ -142,21 +142,14 @@ def store_video(stream: BinaryIO, media_root: str | Path, course_slug: str,
     return final.as_posix(), seconds
 
 
-def video_seconds(path: Path) -> int | None:
+def video_seconds(path: Path, kind: str) -> int | None:
     """The video's duration in whole seconds (rounded up), read from the file; None if unknown."""
-    try:
-        parser = createParser(str(path))
-        if parser is None:
-            return None
-        with parser:
-            metadata = extractMetadata(parser)
-    except Exception:
-        # A parser reading a file from outside may fail in any way: then the length is
-        # unknown, and the upload is refused.
+    read = mp4_seconds if kind == "mp4" else webm_seconds
+    with open(path, "rb") as stream:
+        seconds = read(stream)
+    if seconds is None or not math.isfinite(seconds):
         return None
-    if metadata is None or not metadata.has("duration"):
-        return None
-    return math.ceil(metadata.get("duration").total_seconds()) or None
+    return math.ceil(seconds) or None
 
 
 def store_captions(data: bytes, media_root: str | Path, course_slug: str) -> str:

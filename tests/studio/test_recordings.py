@@ -155,9 +155,11 @@ def test_editing_a_watched_recording_keeps_the_completion(app, client, db, world
     assert "The current video lasts 1 min 0 s." in form.get_text()
     # Without a new file the video stays; with one, its length is the new file's.
     assert _post(client, url, slug="recording", title="Renamed").status_code == 302
-    assert _item(db, "recording").video_path == "mindsets/one/intro.webm"
+    db.session.expire_all()
+    assert db.session.get(Item, recording.id).video_path == "mindsets/one/intro.webm"
     assert _post(client, url, ("new.webm", WEBM), slug="recording").status_code == 302
-    item = _item(db, "recording")
+    db.session.expire_all()
+    item = db.session.get(Item, recording.id)
     assert item.duration_seconds == 66 and item.captions_path == "mindsets/one/intro.vtt"
     progress = db.session.scalar(select(Progress).where(Progress.item_id == recording.id))
     assert progress.status == "complete"
