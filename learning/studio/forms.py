@@ -263,8 +263,8 @@ class RecordingForm(_SlugForm):
             raise ValidationError(_l("Choose the recording's video file."))
 
     def validate_transcript_completes(self, field):
-        """Completing by the transcript needs a transcript."""
-        if field.data and not (self.transcript.data or "").strip():
+        """Completing by the transcript needs a transcript (typed, or made from captions)."""
+        if field.data and not (self.transcript.data or "").strip() and not self.captions.data:
             raise ValidationError(_l("Add the transcript, or untick this."))
 
     @classmethod

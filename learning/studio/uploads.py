@@ -196,3 +196,41 @@ def remove_stored(media_root: str | Path, relative: str) -> None:
     path = Path(media_root, *PurePosixPath(relative).parts).resolve()
     if path.is_relative_to(Path(media_root).resolve()):
         path.unlink(missing_ok=True)
+
+
+_VOICE = re.compile(r"^<v(?:\.[^ >]*)?\s+([^>]+)>(.*)$", re.DOTALL)
+_TAG = re.compile(r"</?[^>]*>")
+_ZOOM_SPEAKER = re.compile(r"^([^:]{1,80}):\s+(.+)$", re.DOTALL)
+
+
+def transcript_from_captions(data: bytes) -> str:
+    """A readable transcript from checked WebVTT captions: one line per cue, or per turn.
+
+    Speakers are kept, whether marked as Zoom does ("Name: words") or as WebVTT voices
+    (<v Name>words): consecutive cues of one speaker make one line, "Name: words". Other
+    markup (styling tags, inline timestamps) is dropped.
+    """
+    text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    turns: list[list[str | None]] = []
+    for block in text.split("\n\n"):
+        lines = block.strip("\n").split("\n")
+        timing = next((i for i, line in enumerate(lines) if "-->" in line), None)
+        if timing is None:
+            continue
+        words = " ".join(line.strip() for line in lines[timing + 1:] if line.strip())
+        speaker = None
+        voice = _VOICE.match(words)
+        if voice:
+            speaker, words = voice.group(1).strip(), voice.group(2)
+        words = " ".join(_TAG.sub("", words).split())
+        if speaker is None:
+            zoom = _ZOOM_SPEAKER.match(words)
+            if zoom:
+                speaker, words = zoom.group(1).strip(), zoom.group(2)
+        if not words:
+            continue
+        if speaker is not None and turns and turns[-1][0] == speaker:
+            turns[-1][1] += " " + words
+        else:
+            turns.append([speaker, words])
+    return "\n".join(f"{speaker}: {words}" if speaker else words for speaker, words in turns)

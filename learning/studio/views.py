@@ -525,6 +525,10 @@ def _save_recording(form: RecordingForm, course, save):
                 return None
             stored.append(captions)
             fields = dataclasses.replace(fields, captions_path=captions)
+            if not fields.transcript.strip():
+                # Zoom saves its transcript as captions: one upload gives both.
+                fields = dataclasses.replace(
+                    fields, transcript=uploads.transcript_from_captions(data))
         if form.video.data:
             try:
                 video, seconds = uploads.store_video(

@@ -123,7 +123,7 @@ def test_captions_are_checked(app, client, db, world, sign_in_as, captions, prob
 
 def test_a_new_recording_needs_its_video(client, db, world, sign_in_as):
     sign_in_as("facilitator")
-    response = _post(client, _url(world), None, VTT, transcript="",
+    response = _post(client, _url(world), None, None, transcript="",
                      transcript_completes="y")
     errors = page(response).select_one(".error-summary").get_text()
     assert "Choose the recording's video file." in errors
@@ -163,3 +163,36 @@ def test_editing_a_watched_recording_keeps_the_completion(app, client, db, world
     assert item.duration_seconds == 66 and item.captions_path == "mindsets/one/intro.vtt"
     progress = db.session.scalar(select(Progress).where(Progress.item_id == recording.id))
     assert progress.status == "complete"
+
+
+ZOOM_VTT = (
+    b"WEBVTT\n\n"
+    b"1\n00:00:01.000 --> 00:00:04.000\nAnna Smith: Good morning, everyone.\n\n"
+    b"2\n00:00:04.500 --> 00:00:06.000\nAnna Smith: Welcome to the second webinar.\n\n"
+    b"3\n00:00:06.500 --> 00:00:09.000\nJoe Bloggs: Thank you, Anna. <script>x</script>\n"
+)
+
+
+def test_zooms_mp4_and_transcript_make_a_recording_in_one_step(client, db, world,
+                                                               sign_in_as, auth):
+    sign_in_as("facilitator")
+    response = _post(client, _url(world), ("GMT20240228-140000_Recording.mp4", mp4(3600)),
+                     ZOOM_VTT, transcript="")
+    assert response.status_code == 302
+    item = _item(db)
+    assert item.duration_seconds == 3600 and item.captions_path.endswith(".vtt")
+    assert item.transcript == ("Anna Smith: Good morning, everyone. Welcome to the second "
+                               "webinar.\nJoe Bloggs: Thank you, Anna. x")
+    auth.logout()
+    sign_in_as("enrolled")
+    soup = page(client.get("/courses/mindsets/modules/one/items/webinar"))
+    lines = [p.get_text(strip=True) for p in soup.select("section.transcript p")]
+    assert lines[:2] == ["Anna Smith: Good morning, everyone. Welcome to the second webinar.",
+                         "Joe Bloggs: Thank you, Anna. x"]
+    assert soup.select_one("video track")["kind"] == "captions"
+
+
+def test_a_typed_transcript_wins_over_the_captions(client, db, world, sign_in_as):
+    sign_in_as("facilitator")
+    _post(client, _url(world), ("talk.mp4", mp4(60)), ZOOM_VTT, transcript="My own words.")
+    assert _item(db).transcript == "My own words."
