@@ -1,12 +1,12 @@
 """Administration forms: a new account, choosing a course to facilitate or a cohort to manage."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
 from learning.accounts import services as accounts
 from learning.accounts.forms import COUNTRY_MAX, EMAIL_MAX, NAME_MAX, ORGANISATION_MAX
+from learning.core.forms import Form
 
 
 def _strip(value):
@@ -17,7 +17,7 @@ def _at_most(maximum: int):
     return Length(max=maximum, message=_l("Use at most %(max)d characters."))
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(Form):
     """An account an administrator makes for someone; they choose their password by email."""
 
     email = EmailField(
@@ -39,14 +39,14 @@ class NewUserForm(FlaskForm):
             raise ValidationError(_l("An account with this email address already exists."))
 
 
-class CourseChoiceForm(FlaskForm):
+class CourseChoiceForm(Form):
     """A course to attach a facilitator to."""
 
     course = SelectField(_l("Course"), coerce=int,
                          validators=[InputRequired(_l("Choose a course."))])
 
 
-class CohortChoiceForm(FlaskForm):
+class CohortChoiceForm(Form):
     """A cohort to attach a manager to."""
 
     cohort = SelectField(_l("Cohort"), coerce=int,

@@ -9,7 +9,6 @@ Lengths match the columns. Each form hands the service what it set as one value 
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, EmailField, IntegerField, StringField, TextAreaField
 from wtforms.validators import (
@@ -25,6 +24,7 @@ from wtforms.validators import (
 
 from learning.cohorts.forms import CohortForm
 from learning.content.schema import SLUG_PATTERN
+from learning.core.forms import Form
 from learning.studio.services import ModuleFields, ReadingFields, RecordingFields
 
 TITLE_MAX = 200
@@ -75,7 +75,7 @@ def _check_lines(field, maximum: int):
         raise ValidationError(_l("Keep each line to %(max)d characters.", max=maximum))
 
 
-class _SlugForm(FlaskForm):
+class _SlugForm(Form):
     """A form whose slug must differ from the slugs its siblings use."""
 
     def __init__(self, *args, taken_slugs=(), **kwargs):
@@ -210,13 +210,13 @@ class CohortSettingsForm(CohortForm):
                 "is_open": cohort.is_open}
 
 
-class RosterForm(FlaskForm):
+class RosterForm(Form):
     """A CSV file of participants to add to a cohort."""
 
     csv = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     """Someone with an account, named by their email address (a manager, a co-facilitator)."""
 
     email = EmailField(

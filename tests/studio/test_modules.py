@@ -131,3 +131,13 @@ def test_bad_module_input_is_explained(client, db, world, sign_in_as):
     assert "Keep each line to 200 characters." in errors
     assert "Live session date" in errors
     assert len(world.course.modules) == 3
+
+
+def test_control_characters_are_refused_before_anything_else(client, world, sign_in_as):
+    sign_in_as("facilitator")
+    response = client.post("/studio/courses/mindsets/modules/new",
+                           data={**MODULE, "title": "Bad\x00title", "summary": "x\x1b[31m"})
+    assert response.status_code == 200
+    errors = page(response).select_one(".error-summary").get_text()
+    assert errors.count("invisible control characters") == 2
+    assert len(world.course.modules) == 3

@@ -1,0 +1,51 @@
+"""The base of every form: no text field accepts control characters.
+
+Every form of the site derives from `Form` (tests/core/test_hostile_input.py checks it),
+so a NUL byte or an escape code typed or pasted into any field gets the form's usual error
+message beside that field, before the field's other checks run (some of them query the
+database, which would fail on a NUL). Hidden fields are emptied instead (see below).
+"""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import StopValidation
+
+from learning.core.text import has_control_characters
+
+CONTROL_CHARACTERS_MESSAGE = _l(
+    "This text contains invisible control characters (in a one-line field, a tab counts "
+    "as one). Please type it again without them."
+)
+
+
+def no_control_characters(form, field) -> None:
+    """Validator: refuse control characters, and stop the field's other checks.
+
+    A hidden field's value came from the site, and nobody could correct it: one with
+    control characters was tampered with and is dropped (emptied) instead, as an unsafe
+    `next` is ignored.
+    """
+    text = field.data
+    multiline = isinstance(field, TextAreaField)
+    if not isinstance(text, str) or not has_control_characters(text, multiline=multiline):
+        return
+    if isinstance(field, HiddenField):
+        field.data = ""
+        return
+    raise StopValidation(str(CONTROL_CHARACTERS_MESSAGE))
+
+
+class Form(FlaskForm):
+    """A Flask-WTF form whose text fields refuse control characters before anything else.
+
+    Text fields are WTForms' `StringField` and its kinds: text area, hidden, password, email.
+    """
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            """Bind the field, putting the control character check before its validators."""
+            field = super().bind_field(form, unbound_field, options)
+            if isinstance(field, StringField):
+                field.validators = [no_control_characters, *field.validators]
+            return field
