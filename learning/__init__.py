@@ -52,7 +52,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     # Views are the top layer: nothing imports them, so the domains below import each other
-    # in one direction only (accounts, cohorts, catalog, progress, assessments, certificates).
+    # in one direction only (accounts, cohorts, catalog, progress, assessments, certificates,
+    # studio).
     from learning.accounts import loader  # noqa: F401 - registers the user loader
     from learning.accounts import views as accounts
     from learning.admin import views as admin
@@ -63,9 +64,10 @@ def create_app(config: type | dict | None = None) -> Flask:
     from learning.core import views as core
     from learning.progress import views as progress
     from learning.reports import views as reports
+    from learning.studio import views as studio
 
     for domain in (core, accounts, catalog, cohorts, admin, progress, assessments, certificates,
-                   reports):
+                   reports, studio):
         app.register_blueprint(domain.bp)
 
     from learning.accounts.cli import users_cli

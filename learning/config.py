@@ -61,8 +61,12 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "no-reply@localhost")
 
     # The largest request body any page accepts (learning/core/limits.py): forms are a few
-    # kilobytes, and nothing accepts uploads yet.
+    # kilobytes. The studio's uploads declare their own, larger, limits below.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
+    # A reading's PDF, uploaded in the studio (a request declaring more is refused unread).
+    READING_PDF_MAX_BYTES = int(os.environ.get("READING_PDF_MAX_BYTES", str(20 * 1024 * 1024)))
+    # A recording's video, uploaded in the studio (likewise).
+    RECORDING_MAX_BYTES = int(os.environ.get("RECORDING_MAX_BYTES", str(200 * 1024 * 1024)))
     PASSWORD_RESET_MAX_AGE = 3600
     # A signed-in session ends after this long without a request, and this long after
     # signing in however busy (learning/accounts/sessions.py).

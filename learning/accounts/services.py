@@ -276,6 +276,35 @@ def send_password_reset(email: str) -> None:
         current_app.logger.exception("Could not send the password reset email to user %s", user.id)
 
 
+def send_account_invitation(user: User, course_title: str | None = None) -> None:
+    """Email a new account, made for someone by a facilitator or an admin, a password link.
+
+    The link is a password reset link: it works once and for PASSWORD_RESET_MAX_AGE, after
+    which "Forgotten your password?" sends another. A mail server failure is logged.
+    """
+    link = current_app.config["BASE_URL"] + url_for(
+        "accounts.reset_password", token=password_reset_token(user)
+    )
+    minutes = max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
+    if course_title:
+        opening = _("You have been added to the course %(course)s on Changing Mindsets "
+                    "Learning, with an account for this email address.", course=course_title)
+    else:
+        opening = _("An account on Changing Mindsets Learning has been made for you, for this "
+                    "email address.")
+    body = _(
+        "Hello %(name)s,\n\n%(opening)s To choose your password, open this link within "
+        "%(minutes)d minutes. It works once.\n\n%(link)s\n\n"
+        "Later, use \"Forgotten your password?\" on the sign-in page with this email address "
+        "to get a new link.",
+        name=user.name, opening=opening, minutes=minutes, link=link,
+    )
+    try:
+        mail.send_mail(user.email, _("Your account on Changing Mindsets Learning"), body)
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("Could not send the invitation email to user %s", user.id)
+
+
 def reset_password(user: User, new_password: str) -> None:
     """Set a new password from a reset link and end every session of the user."""
     user.password_hash = hash_password(new_password)
@@ -288,6 +317,21 @@ def reset_password(user: User, new_password: str) -> None:
 def _check_role_name(role: str) -> None:
     if role not in ROLES:
         raise RoleError(_("Unknown role: %(role)s.", role=role))
+
+
+def _is_last_active_admin(user: User) -> bool:
+    """True if the user is the only active administrator left."""
+    if not (user.is_active and "admin" in user.role_names):
+        return False
+    # Locked rows (on PostgreSQL) keep two concurrent removals or deactivations of two
+    # administrators from both passing.
+    admins = db.session.scalars(
+        select(UserRole.user_id)
+        .join(User, User.id == UserRole.user_id)
+        .where(UserRole.role == "admin", User.is_active.is_(True))
+        .with_for_update(of=UserRole)
+    ).all()
+    return not set(admins) - {user.id}
 
 
 def grant_role(user: User, role: str) -> bool:
@@ -312,19 +356,41 @@ def revoke_role(user: User, role: str) -> bool:
     held = next((r for r in user.roles if r.role == role), None)
     if held is None:
         return False
-    if role == "admin" and user.is_active:
-        # Locked rows (on PostgreSQL) keep two concurrent removals from both passing this check.
-        admins = db.session.scalars(
-            select(UserRole.user_id)
-            .join(User, User.id == UserRole.user_id)
-            .where(UserRole.role == "admin", User.is_active.is_(True))
-            .with_for_update(of=UserRole)
-        ).all()
-        if not set(admins) - {user.id}:
-            raise LastAdminError(
-                _("%(email)s is the last administrator; grant the role to someone else first.",
-                  email=user.email)
-            )
+    if role == "admin" and _is_last_active_admin(user):
+        raise LastAdminError(
+            _("%(email)s is the last administrator; grant the role to someone else first.",
+              email=user.email)
+        )
     user.roles.remove(held)
+    db.session.flush()
+    return True
+
+
+# Deactivation
+
+def deactivate_user(user: User) -> bool:
+    """Deactivate the account and end its sessions: it is signed out on its very next request.
+
+    Its progress, answers and certificates stay. Returns False if it was already
+    deactivated; raises LastAdminError rather than leave no active administrator.
+    """
+    if not user.is_active:
+        return False
+    if _is_last_active_admin(user):
+        raise LastAdminError(
+            _("%(email)s is the last administrator; grant the role to someone else first.",
+              email=user.email)
+        )
+    user.is_active = False
+    end_sessions(user)
+    db.session.flush()
+    return True
+
+
+def reactivate_user(user: User) -> bool:
+    """Let the account sign in again. Returns False if it was active."""
+    if user.is_active:
+        return False
+    user.is_active = True
     db.session.flush()
     return True

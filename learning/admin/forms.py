@@ -1,10 +1,42 @@
-"""Administration forms: choosing a course to facilitate or a cohort to manage."""
+"""Administration forms: a new account, choosing a course to facilitate or a cohort to manage."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
-from wtforms.validators import InputRequired
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
+from learning.accounts import services as accounts
+from learning.accounts.forms import COUNTRY_MAX, EMAIL_MAX, NAME_MAX, ORGANISATION_MAX
 from learning.core.forms import Form
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _at_most(maximum: int):
+    return Length(max=maximum, message=_l("Use at most %(max)d characters."))
+
+
+class NewUserForm(Form):
+    """An account an administrator makes for someone; they choose their password by email."""
+
+    email = EmailField(
+        _l("Email address"), filters=[_strip],
+        validators=[DataRequired(_l("Enter their email address.")), _at_most(EMAIL_MAX),
+                    Email(_l("Enter an email address like name@example.org."),
+                          check_deliverability=False)],
+    )
+    name = StringField(_l("Full name"), filters=[_strip],
+                       validators=[DataRequired(_l("Enter their name.")), _at_most(NAME_MAX)])
+    organisation = StringField(_l("Organisation"), filters=[_strip],
+                               validators=[_at_most(ORGANISATION_MAX)])
+    country = StringField(_l("Country"), filters=[_strip], validators=[_at_most(COUNTRY_MAX)])
+    role = SelectField(_l("Role"), validators=[InputRequired(_l("Choose a role."))])
+
+    def validate_email(self, field):
+        """One account per address."""
+        if accounts.email_taken(field.data):
+            raise ValidationError(_l("An account with this email address already exists."))
 
 
 class CourseChoiceForm(Form):

@@ -1,4 +1,10 @@
-"""Administration: find users, grant and remove roles, attach facilitators and managers."""
+"""Administration: people and what they may do.
+
+Find, create, deactivate and reactivate users, send them a password link, see their
+progress; grant and remove roles, attach facilitators and managers.
+"""
+
+import secrets
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,13 +16,14 @@ from learning.accounts import services as accounts
 from learning.accounts.forms import EmptyForm
 from learning.accounts.models import ROLES, User
 from learning.accounts.permissions import role_required
-from learning.admin.forms import CohortChoiceForm, CourseChoiceForm
+from learning.admin.forms import CohortChoiceForm, CourseChoiceForm, NewUserForm
 from learning.catalog import services as catalog
 from learning.catalog.models import Course
 from learning.cohorts import services as cohorts
 from learning.cohorts.models import Cohort
 from learning.core.routing import paginate
 from learning.database import db
+from learning.progress import completion
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -85,6 +92,9 @@ def user(id):
         (c.id, f"{c.name} ({c.course.title})") for c in cohorts.all_cohorts()
         if c.id not in managed_ids
     ]
+    enrolled = cohorts.enrolled_course_ids(user)
+    learning = [(course, *completion.counts(user.id, course.id))
+                for course in catalog.all_courses() if course.id in enrolled]
     return render_template(
         "admin/user.html",
         user=user,
@@ -92,7 +102,79 @@ def user(id):
         managed=managed,
         course_form=course_form,
         cohort_form=cohort_form,
+        learning=learning,
     )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_user():
+    form = NewUserForm()
+    form.role.choices = [(role, str(ROLE_LABELS[role])) for role in ROLES]
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                email=form.email.data, name=form.name.data,
+                organisation=form.organisation.data or "", country=form.country.data or "",
+                roles=(form.role.data,), password=secrets.token_urlsafe(32))
+        except accounts.EmailTakenError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            accounts.send_account_invitation(user)
+            flash(_("Account created for %(name)s; they were sent a link to choose a "
+                    "password.", name=user.name), "success")
+            return _back_to(user)
+    return render_template("admin/new_user.html", form=form)
+
+
+@bp.post("/users/<int:id>/deactivate")
+@role_required("admin")
+def deactivate(id):
+    user = db.get_or_404(User, id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        flash(_("You cannot deactivate your own account."), "error")
+        return _back_to(user)
+    try:
+        changed = accounts.deactivate_user(user)
+    except accounts.LastAdminError as error:
+        flash(str(error), "error")
+        return _back_to(user)
+    db.session.commit()
+    if changed:
+        flash(_("%(name)s is deactivated and signed out everywhere. Their progress and "
+                "certificates are kept.", name=user.name), "success")
+    return _back_to(user)
+
+
+@bp.post("/users/<int:id>/reactivate")
+@role_required("admin")
+def reactivate(id):
+    user = db.get_or_404(User, id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if accounts.reactivate_user(user):
+        db.session.commit()
+        flash(_("%(name)s can sign in again.", name=user.name), "success")
+    return _back_to(user)
+
+
+@bp.post("/users/<int:id>/password-reset")
+@role_required("admin")
+def send_password_reset(id):
+    user = db.get_or_404(User, id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not user.is_active:
+        flash(_("Reactivate the account first: a deactivated account cannot set a password."),
+              "error")
+        return _back_to(user)
+    accounts.send_password_reset(user.email)
+    flash(_("A link to choose a new password was sent to %(email)s.", email=user.email),
+          "success")
+    return _back_to(user)
 
 
 @bp.post("/users/<int:id>/roles/<role>/grant")

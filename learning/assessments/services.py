@@ -28,7 +28,7 @@ from learning.assessments.models import (
     Instrument,
     Response,
 )
-from learning.catalog.models import Course, Item, Module
+from learning.catalog.models import Course, Item, Module, shown_to_participants
 from learning.cohorts.models import Cohort, Enrolment
 from learning.database import db
 from learning.progress import completion
@@ -165,7 +165,7 @@ def instruments_of(course: Course) -> list[Instrument]:
     """The course's instruments that an item of a published module asks, in course order."""
     ids = list(dict.fromkeys(db.session.scalars(
         select(Item.instrument_id).join(Module)
-        .where(Module.course_id == course.id, Module.is_published.is_(True),
+        .where(Module.course_id == course.id, shown_to_participants(),
                Item.instrument_id.is_not(None))
         .order_by(Module.position, Item.position)
     )))
@@ -179,7 +179,7 @@ def assessment_item_or_404(course: Course, instrument: Instrument) -> Item:
     item = db.session.scalar(
         select(Item).join(Module)
         .options(joinedload(Item.module))
-        .where(Module.course_id == course.id, Module.is_published.is_(True),
+        .where(Module.course_id == course.id, shown_to_participants(),
                Item.instrument_id == instrument.id)
         .order_by(Module.position, Item.position)
         .limit(1)
@@ -243,7 +243,7 @@ def course_outline(course: Course) -> list[OutlineItem]:
         select(Item.id, Item.module_id, Instrument.is_before_after)
         .join(Module, Item.module_id == Module.id)
         .outerjoin(Instrument, Item.instrument_id == Instrument.id)
-        .where(Module.course_id == course.id, Module.is_published.is_(True))
+        .where(Module.course_id == course.id, shown_to_participants())
         .order_by(Module.position, Item.position)
     )
     return [OutlineItem(row.id, row.module_id, bool(row.is_before_after)) for row in rows]
@@ -604,7 +604,7 @@ def helpful_links(course: Course, references) -> dict[str, Item]:
         return {}
     items = db.session.scalars(
         select(Item).join(Module).options(joinedload(Item.module))
-        .where(Module.course_id == course.id, Module.is_published.is_(True))
+        .where(Module.course_id == course.id, shown_to_participants())
     )
     found = {f"{item.module.slug}/{item.slug}": item for item in items}
     return {ref: found[ref] for ref in wanted if ref in found}
@@ -730,7 +730,7 @@ def other_open_baselines(user_id: int, course: Course, instrument: Instrument) -
     """
     wanted = list(db.session.scalars(
         select(Instrument).join(Item, Item.instrument_id == Instrument.id).join(Module)
-        .where(Module.course_id == course.id, Module.is_published.is_(True),
+        .where(Module.course_id == course.id, shown_to_participants(),
                Instrument.is_before_after.is_(True), Instrument.id != instrument.id)
         .order_by(Module.position, Item.position)
     ).unique())

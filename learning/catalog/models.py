@@ -3,7 +3,17 @@
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning.accounts.models import User, utcnow
@@ -77,6 +87,9 @@ class Module(db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     outcomes: Mapped[list[str]] = mapped_column(JSON, default=list)
     is_published: Mapped[bool] = mapped_column(default=True)
+    # Archived: withdrawn from everyone's view (previews too) but kept, with the progress
+    # and certificates that refer to it; hard deletion is only for content nobody touched.
+    is_archived: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     course: Mapped[Course] = relationship(back_populates="modules")
     items: Mapped[list["Item"]] = relationship(
@@ -91,8 +104,13 @@ class Module(db.Model):
 
     @property
     def minutes(self) -> int:
-        """Estimated learning time: the sum of the items' minutes."""
-        return sum(item.minutes for item in self.items)
+        """Estimated learning time: the sum of the minutes of the items not archived."""
+        return sum(item.minutes for item in self.live_items)
+
+    @property
+    def live_items(self) -> list["Item"]:
+        """The items in order, archived ones left out."""
+        return [item for item in self.items if not item.is_archived]
 
     def __repr__(self) -> str:
         return f"<Module {self.slug}>"
@@ -113,6 +131,8 @@ class Item(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     is_required: Mapped[bool] = mapped_column(default=True)
     minutes: Mapped[int] = mapped_column(default=0)
+    # Archived: as for a module. Items have no publication state: they follow their module.
+    is_archived: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     # recording
     video_path: Mapped[str | None] = mapped_column(String(300))
@@ -125,6 +145,9 @@ class Item(db.Model):
 
     # reading
     body_html: Mapped[str | None] = mapped_column(Text)
+    # The Markdown a facilitator wrote in the studio, kept to edit again; body_html is what
+    # it rendered to, sanitised. None for pages imported as HTML.
+    body_markdown: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(String(500))
     file_path: Mapped[str | None] = mapped_column(String(300))
     citation: Mapped[str | None] = mapped_column(String(500))
@@ -167,3 +190,12 @@ class Item(db.Model):
 
     def __repr__(self) -> str:
         return f"<Item {self.kind} {self.slug}>"
+
+
+def shown_to_participants() -> ColumnElement[bool]:
+    """SQL condition on a query joining Item and Module: what participants see and the rule asks.
+
+    The module is published and neither the module nor the item is archived.
+    """
+    return and_(Module.is_published.is_(True), Module.is_archived.is_(False),
+                Item.is_archived.is_(False))

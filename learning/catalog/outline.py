@@ -2,7 +2,8 @@
 
 The pages a participant opens most (a module, the heartbeats from a recording) need the
 course's structure on every request: titles, order, kinds, durations, what is published.
-It changes only when content is imported or authored, so each process keeps the outline it
+Archived modules and items are not in it, for anyone. It changes only when content is
+imported or authored, so each process keeps the outline it
 built (`learning.caches`, which says how a change is seen at once) and the query that finds
 a course for a page reads its `outline_version` to ask for it (`learning.progress.lookups`).
 
@@ -118,7 +119,7 @@ def _module_outline(module: Module) -> ModuleOutline:
         live_session_on=module.live_session_on, speakers=tuple(module.speakers or ()),
         summary=module.summary or "", outcomes=tuple(module.outcomes or ()),
         is_published=module.is_published,
-        items=tuple(_item_outline(module, item) for item in module.items),
+        items=tuple(_item_outline(module, item) for item in module.live_items),
     )
 
 
@@ -134,7 +135,8 @@ def _build(course_id: int) -> CourseOutline | None:
         id=course.id, slug=course.slug, title=course.title, summary=course.summary or "",
         description=course.description or "", issuers=tuple(course.issuers or ()),
         is_published=course.is_published, version=course.outline_version,
-        modules=tuple(_module_outline(module) for module in course.modules),
+        modules=tuple(_module_outline(module) for module in course.modules
+                      if not module.is_archived),
     )
 
 

@@ -3,7 +3,8 @@
 The rule, in one place: admins and a course's facilitators see all of it, unpublished parts
 included (as a preview); a participant enrolled in one of the course's cohorts, and a manager
 of one of them, see the course only while it is published, and only its published modules.
-Items have no publication state of their own: they follow their module.
+Items have no publication state of their own: they follow their module. Archived modules and
+items are shown to no one here (the studio lists them).
 """
 
 from collections.abc import Sequence
@@ -125,6 +126,8 @@ def get_module_outline_or_404(
 def get_module_or_404(course: Course, slug: str) -> Module:
     """The course's module with this slug and its items; unpublished ones only to previewers.
 
+    Archived modules, and archived items (`get_item_or_404`), are not found.
+
     One module's few items come joined to it: one query, not two.
     """
     module = db.session.scalars(
@@ -132,7 +135,9 @@ def get_module_or_404(course: Course, slug: str) -> Module:
         .options(joinedload(Module.items))
         .where(Module.course_id == course.id, Module.slug == slug)
     ).unique().first()
-    if module is None or not (module.is_published or can_preview(current_user, course)):
+    if module is None or module.is_archived:
+        abort(404)
+    if not (module.is_published or can_preview(current_user, course)):
         abort(404)
     return module
 
@@ -148,7 +153,7 @@ def get_item_or_404(module: Module, slug: str) -> Item:
         )
         .where(Item.module_id == module.id, Item.slug == slug)
     )
-    if item is None:
+    if item is None or item.is_archived:
         abort(404)
     return item
 
@@ -163,7 +168,7 @@ def get_item_by_id_or_404(item_id: int) -> Item:
         .options(joinedload(Item.module).joinedload(Module.course))
         .where(Item.id == item_id)
     )
-    if item is None:
+    if item is None or item.is_archived or item.module.is_archived:
         abort(404)
     course = item.module.course
     if not can_view_course(current_user, course):
@@ -242,7 +247,8 @@ def course_cards(user) -> list[CourseCard]:
     cards = []
     for course in courses_for(user):
         preview = can_preview(user, course)
-        modules = [m for m in course.modules if preview or m.is_published]
+        modules = [m for m in course.modules
+                   if not m.is_archived and (preview or m.is_published)]
         cards.append(CourseCard(course, modules, names.get(course.id, []), preview))
     return cards
 

@@ -110,7 +110,7 @@ def item(slug, module_slug, item_slug):
     course = catalog.get_course_or_404(slug)
     module = catalog.get_module_or_404(course, module_slug)
     item = catalog.get_item_or_404(module, item_slug)
-    previous, following = catalog.neighbours(module.items, item)
+    previous, following = catalog.neighbours(module.live_items, item)
     tracking = cohorts.is_enrolled_in_course(current_user, course)
     row = progress.progress_by_item(current_user.id, [item.id]).get(item.id) if tracking else None
     intervals = row.detail.get("intervals", []) if row else []

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
 
 from learning.accounts.models import User, utcnow
-from learning.catalog.models import Course, Item, Module
+from learning.catalog.models import Course, Item, Module, shown_to_participants
 from learning.certificates.models import Certificate, CertificateEvent
 from learning.cohorts.models import Cohort, Enrolment
 from learning.database import db
@@ -65,7 +65,7 @@ def learning_hours(course: Course) -> float:
     minutes = db.session.scalar(
         select(func.coalesce(func.sum(Item.minutes), 0))
         .join(Module)
-        .where(Module.course_id == course.id, Module.is_published.is_(True))
+        .where(Module.course_id == course.id, shown_to_participants())
     )
     return round(minutes / 60, 1)
 

@@ -298,3 +298,65 @@ def remove_manager(cohort: Cohort, user: User) -> bool:
     cohort.managers.remove(user)
     db.session.flush()
     return True
+
+
+def get_cohort_for_edit_or_404(cohort_id: int, user: User) -> Cohort:
+    """The cohort, if the user may run it: its course's facilitators and admins.
+
+    404 for an unknown cohort, 403 for anyone else (its managers see it but do not run it).
+    """
+    cohort = db.session.scalar(
+        select(Cohort)
+        .options(joinedload(Cohort.course).selectinload(Course.facilitators),
+                 selectinload(Cohort.managers))
+        .where(Cohort.id == cohort_id)
+    )
+    if cohort is None:
+        abort(404)
+    if not cohort.course.can_edit(user):
+        abort(403)
+    return cohort
+
+
+def course_cohorts(course: Course) -> list[Cohort]:
+    """The course's cohorts, by name."""
+    return list(db.session.scalars(
+        select(Cohort).where(Cohort.course_id == course.id).order_by(Cohort.name, Cohort.id)
+    ))
+
+
+def update_cohort(cohort: Cohort, name: str, starts_on: date | None, ends_on: date | None,
+                  is_open: bool, time_zone: str) -> None:
+    """Change the cohort's name, dates, time zone and whether it takes new participants.
+
+    Certificates already issued keep the time zone they were dated in.
+    """
+    cohort.name = name
+    cohort.starts_on = starts_on
+    cohort.ends_on = ends_on
+    cohort.is_open = is_open
+    cohort.time_zone = time_zone
+    db.session.flush()
+
+
+def regenerate_join_code(cohort: Cohort) -> str:
+    """Give the cohort a fresh join code: the old one stops working at once. Returns it."""
+    cohort.join_code = new_join_code()
+    db.session.flush()
+    return cohort.join_code
+
+
+def remove_participant(cohort: Cohort, user_id: int) -> bool:
+    """Take the participant out of the cohort; False if they were not in it.
+
+    Only the enrolment goes: their progress is per item, not per cohort, and their
+    certificate is per course, so both are kept (and count again if they rejoin).
+    """
+    enrolment = db.session.scalar(select(Enrolment).where(
+        Enrolment.cohort_id == cohort.id, Enrolment.user_id == user_id))
+    if enrolment is None:
+        return False
+    db.session.delete(enrolment)
+    db.session.flush()
+    return True
+

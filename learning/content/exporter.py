@@ -185,6 +185,8 @@ def _export_module(files: _Files, module: Module) -> None:
     }
     if not module.is_published:
         data["published"] = False
+    if module.is_archived:
+        data["archived"] = True
     data["summary"] = module.summary
     data["outcomes"] = list(module.outcomes or [])
     recordings = [item for item in module.items if item.kind == "recording" and item.transcript]
@@ -193,6 +195,8 @@ def _export_module(files: _Files, module: Module) -> None:
     for item in module.items:
         entry = {"slug": item.slug, "kind": item.kind, "title": item.title,
                  "required": item.is_required, "minutes": item.minutes}
+        if item.is_archived:
+            entry["archived"] = True
         if item.kind == "recording":
             transcript = "transcript.txt" if len(recordings) == 1 else f"transcript-{item.slug}.txt"
             entry["recording"] = _recording(files, folder, item, transcript)

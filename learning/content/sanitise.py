@@ -1,12 +1,13 @@
 """Rich text made safe to store and show: a small allowlist of tags, attributes and protocols.
 
-Used on the way in (content import, and any form that takes rich text); Jinja still escapes
-everything else on the way out.
+Used on the way in (content import, and the studio's Markdown through `markdown_to_html`);
+Jinja still escapes everything else on the way out. The one sanitiser of the application.
 """
 
 from html.parser import HTMLParser
 
 import bleach
+from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = frozenset({
     "h2", "h3", "h4", "p", "ul", "ol", "li", "strong", "em", "a", "blockquote", "abbr", "cite",
@@ -29,6 +30,27 @@ _cleaner = bleach.Cleaner(
     strip=True,
     strip_comments=True,
 )
+
+
+# CommonMark with raw HTML passed through: a page imported as HTML can be edited as Markdown,
+# and whatever the HTML holds, the sanitiser below decides what stays.
+_markdown = MarkdownIt("commonmark", {"html": True})
+# The page's own title is its h1: Markdown's headings start one level down, at h2 (the
+# highest the allow-list keeps), and the deepest ones stop at h4 (the lowest it keeps).
+_TOP_HEADING, _BOTTOM_HEADING = 2, 4
+
+
+def markdown_to_html(source: str) -> str:
+    """Markdown rendered to HTML and sanitised: what a reading written in the studio stores.
+
+    `#` gives an h2, `##` an h3, and anything deeper an h4.
+    """
+    tokens = _markdown.parse(source or "")
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            level = min(int(token.tag[1]) + _TOP_HEADING - 1, _BOTTOM_HEADING)
+            token.tag = f"h{level}"
+    return sanitise_html(_markdown.renderer.render(tokens, _markdown.options, {}))
 
 
 def sanitise_html(html: str) -> str:

@@ -9,7 +9,8 @@ against the database by natural keys.
 
 The layout: `course.yml` (slug, title, summary, description, issuers) and, for each module, a
 folder named after its position and slug holding `module.yml` (slug, position, title,
-live_session, speakers, published, summary, outcomes, items) and the files its items name by
+live_session, speakers, published, archived, summary, outcomes, items; an item may be
+archived too: kept with its progress, shown to no one) and the files its items name by
 paths inside the folder: media (video, WebVTT captions), a transcript, reading pages (HTML
 fragments), PDFs and instrument files (slug, title, level, before_after, introduction, scale,
 bands, dimensions). Other files at the top level (a README) and folders whose names start
@@ -502,8 +503,8 @@ class _Reader:
             file.error("", "missing file: every module folder needs a module.yml")
             return None
         data = file.load_mapping(path, (
-            "slug", "position", "title", "live_session", "speakers", "published", "summary",
-            "outcomes", "items",
+            "slug", "position", "title", "live_session", "speakers", "published", "archived",
+            "summary", "outcomes", "items",
         ))
         if data is None:
             self.incomplete = True
@@ -524,6 +525,7 @@ class _Reader:
             "summary": data.text("summary", required=False),
             "outcomes": data.text_list("outcomes", max_length=500),
             "is_published": data.boolean("published", default=True),
+            "is_archived": data.boolean("archived", default=False),
         }
         module = ModuleSpec(slug=slug or "", position=position or 0, folder=folder.name,
                             fields=fields)
@@ -549,8 +551,8 @@ class _Reader:
 
     def _item(self, context: "_ModuleContext", raw, path: str) -> ItemSpec | None:
         file = context.file
-        data = file.mapping(raw, path, ("slug", "kind", "title", "required", "minutes",
-                                        "recording", "reading", "instrument"))
+        data = file.mapping(raw, path, ("slug", "kind", "title", "required", "archived",
+                                        "minutes", "recording", "reading", "instrument"))
         if data is None:
             self.incomplete = True
             return None
@@ -560,12 +562,15 @@ class _Reader:
             "kind": kind,
             "title": data.text("title", max_length=_column_length(Item, "title")),
             "is_required": data.boolean("required", default=True),
+            "is_archived": data.boolean("archived", default=False),
             "minutes": data.integer("minutes", required=False, default=0, minimum=0,
                                     maximum=10_000),
             "video_path": None, "embed_url": None, "captions_path": None, "transcript": None,
             "duration_seconds": None, "completion_threshold": None,
             "transcript_completes": False,
-            "body_html": None, "url": None, "file_path": None, "citation": None,
+            # A page imported as HTML has no Markdown source: the studio's is dropped.
+            "body_html": None, "body_markdown": None, "url": None, "file_path": None,
+            "citation": None,
         }
         own_key = {"recording": "recording", "reading": "reading",
                    "self_assessment": "instrument"}

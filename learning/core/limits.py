@@ -11,18 +11,22 @@ after the body was read. The check here is the application's first `before_reque
   terminated (`wsgi.input_terminated`: gunicorn, Werkzeug's) send such a body on; on others
   Werkzeug reads it as empty, never as an endless stream.
 
-Every endpoint has `MAX_CONTENT_LENGTH`, small while nothing accepts uploads; a view may ask
-for less with `@body_limit(n)`.
+Every endpoint has `MAX_CONTENT_LENGTH`, small since forms are small; a view declares its
+own limit, smaller (a progress report) or larger (an upload), with `@body_limit(...)`.
 """
 
 import io
+from collections.abc import Callable, Mapping
 
 from flask import Flask, abort, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 
-def body_limit(max_bytes: int):
-    """Let this view accept bodies of at most `max_bytes` (less than `MAX_CONTENT_LENGTH`)."""
+def body_limit(max_bytes: int | Callable[[Mapping], int]):
+    """Let this view accept bodies of at most `max_bytes` instead of `MAX_CONTENT_LENGTH`.
+
+    A number, or a function of the app's configuration (an upload's configured size).
+    """
 
     def decorator(view):
         view.max_body_bytes = max_bytes
@@ -33,10 +37,11 @@ def body_limit(max_bytes: int):
 
 def limit_for(endpoint: str | None) -> int:
     """The largest body the endpoint accepts, in bytes."""
-    default = current_app.config["MAX_CONTENT_LENGTH"]
     view = current_app.view_functions.get(endpoint or "")
     own = getattr(view, "max_body_bytes", None)
-    return default if own is None else min(own, default)
+    if own is None:
+        return current_app.config["MAX_CONTENT_LENGTH"]
+    return own(current_app.config) if callable(own) else own
 
 
 class CappedStream(io.RawIOBase):

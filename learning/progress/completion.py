@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable
 
 from sqlalchemy import Select, func, select
 
-from learning.catalog.models import Item, Module
+from learning.catalog.models import Item, Module, shown_to_participants
 from learning.database import db
 from learning.progress import rules
 from learning.progress.models import Progress
@@ -19,7 +19,7 @@ _items, _modules, _progress = Item.__table__.c, Module.__table__.c, Progress.__t
 
 
 def required_items(course_id, excluding: Collection[int] = ()) -> Select:
-    """The ids of the items the rule asks of the course: required, in a published module.
+    """The ids of the items the rule asks of the course: required, shown to participants.
 
     `excluding` leaves some out: a self-assessment's "after" opens once the rest of the
     course is complete, itself and the other before-and-after ones aside.
@@ -27,7 +27,7 @@ def required_items(course_id, excluding: Collection[int] = ()) -> Select:
     query = (
         select(_items.id)
         .join(Module.__table__, _modules.id == _items.module_id)
-        .where(_modules.course_id == course_id, _modules.is_published.is_(True),
+        .where(_modules.course_id == course_id, shown_to_participants(),
                _items.is_required.is_(True))
     )
     if excluding:

@@ -26,7 +26,7 @@ from datetime import datetime
 
 from blinker import Namespace
 from flask import current_app
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.util import identity_key
@@ -272,6 +272,23 @@ def statuses_by_item(user_id: int, item_ids) -> dict[int, str]:
     db.session.flush()  # what the session holds pending counts, as for an ORM query
     rows = db.session.execute(_STATUSES, {"user_id": user_id, "item_ids": item_ids})
     return {item_id: status for item_id, status in rows}
+
+
+def people_by_item(item_ids) -> dict[int, int]:
+    """How many participants have progress (started or complete) on each item that has any.
+
+    What the studio asks before deleting content: an item anyone touched is archived instead.
+    """
+    item_ids = list(item_ids)
+    if not item_ids:
+        return {}
+    db.session.flush()
+    rows = db.session.execute(
+        select(_progress.c.item_id, func.count())
+        .where(_progress.c.item_id.in_(item_ids))
+        .group_by(_progress.c.item_id)
+    )
+    return {item_id: count for item_id, count in rows}
 
 
 def item_status(state: ProgressState | None) -> str:

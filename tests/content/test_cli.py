@@ -27,7 +27,7 @@ def test_import_of_bad_files_lists_every_problem_and_exits_1(runner, content_dir
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
         "01-first-module/module.yml: colour: unknown key (expected slug, position, title, "
-        "live_session, speakers, published, summary, outcomes, items)",
+        "live_session, speakers, published, archived, summary, outcomes, items)",
         "01-first-module/module.yml: title: missing: it is empty",
         "2 problem(s) found: nothing was imported.",
     ]

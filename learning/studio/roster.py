@@ -1,0 +1,190 @@
+"""Adding a cohort's participants from a CSV file: every row checked first, all or nothing.
+
+The file has a header row naming its columns: `email` and `name` are required,
+`organisation` and `country` optional, in any order and letter case. Every row is checked
+before anything is stored; a file with any bad row imports nothing, and the facilitator gets
+every bad row with its reason (row numbers as a spreadsheet shows them: the header is row 1).
+A cell that a spreadsheet would run as a formula (it starts with =, +, -, @ or a control
+character) is refused, so that nothing imported here can run when a list is exported again.
+
+People who have no account get one, with an unusable random password, and an email with a
+link to choose their own; people who have one are simply enrolled.
+"""
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass, field
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+
+from learning.accounts import services as accounts
+from learning.accounts.models import email_key
+from learning.cohorts import services as cohorts
+from learning.cohorts.models import Cohort
+
+REQUIRED_COLUMNS = ("email", "name")
+OPTIONAL_COLUMNS = ("organisation", "country")
+LIMITS = {"email": 254, "name": 120, "organisation": 160, "country": 80}
+MAX_ROWS = 2_000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+@dataclass(frozen=True)
+class Person:
+    """One good row of the file."""
+
+    email: str
+    name: str
+    organisation: str
+    country: str
+
+
+@dataclass
+class Roster:
+    """What a file holds: its good rows, or the reasons it cannot be imported."""
+
+    people: list[Person] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RosterReport:
+    """What an import did."""
+
+    created: list = field(default_factory=list)  # new accounts, to send links to
+    enrolled: int = 0  # people already with an account, now in the cohort
+    already: int = 0  # people who were in the cohort before
+
+
+def _decode(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def _row_problems(number: int, values: dict[str, str], seen: dict[str, int]) -> list[str]:
+    problems = []
+    for column, value in values.items():
+        if value.startswith(FORMULA_STARTS):
+            problems.append(_("Row %(row)d: %(column)s starts with “%(char)s”, which "
+                              "spreadsheets run as a formula; remove it.",
+                              row=number, column=column, char=value[0].strip() or " "))
+        elif len(value) > LIMITS[column]:
+            problems.append(_("Row %(row)d: %(column)s is longer than %(max)d characters.",
+                              row=number, column=column, max=LIMITS[column]))
+    if not values["name"]:
+        problems.append(_("Row %(row)d: the name is empty.", row=number))
+    email = values["email"]
+    if not email:
+        problems.append(_("Row %(row)d: the email address is empty.", row=number))
+    else:
+        try:
+            validate_email(email, check_deliverability=False)
+        except EmailNotValidError:
+            problems.append(_("Row %(row)d: “%(email)s” is not an email address.",
+                              row=number, email=email))
+        else:
+            key = email_key(email)
+            if key in seen:
+                problems.append(_("Row %(row)d: %(email)s is already on row %(first)d.",
+                                  row=number, email=email, first=seen[key]))
+            else:
+                seen[key] = number
+    return problems
+
+
+def read_roster(data: bytes) -> Roster:
+    """Check a CSV file; its people, or every problem found (and then no people)."""
+    roster = Roster()
+    text = _decode(data)
+    if text is None:
+        roster.problems.append(_("The file is not UTF-8 text. In your spreadsheet, save it "
+                                 "as “CSV UTF-8”."))
+        return roster
+    if "\x00" in text:
+        roster.problems.append(_("The file is not a CSV file."))
+        return roster
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        roster.problems.append(_("The file is not a readable CSV file (%(reason)s).",
+                                 reason=str(error)))
+        return roster
+    if not rows:
+        roster.problems.append(_("The file is empty."))
+        return roster
+    header = [cell.strip().lower() for cell in rows[0]]
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    unknown = [column for column in header if column not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    repeated = sorted({column for column in header if header.count(column) > 1})
+    if missing:
+        roster.problems.append(_("The first row must name the columns; these are missing: "
+                                 "%(columns)s.", columns=", ".join(missing)))
+    if unknown:
+        roster.problems.append(_("Unknown columns: %(columns)s. Use email, name, "
+                                 "organisation and country.",
+                                 columns=", ".join(c or "(blank)" for c in unknown)))
+    if repeated:
+        roster.problems.append(_("Columns named twice: %(columns)s.",
+                                 columns=", ".join(repeated)))
+    if roster.problems:
+        return roster
+    body = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(
+        cell.strip() for cell in row)]
+    if not body:
+        roster.problems.append(_("The file has no participants below its header row."))
+        return roster
+    if len(body) > MAX_ROWS:
+        roster.problems.append(_("The file has more than %(max)d participants; split it.",
+                                 max=MAX_ROWS))
+        return roster
+    seen: dict[str, int] = {}
+    people = []
+    for number, row in body:
+        if len(row) != len(header):
+            roster.problems.append(_("Row %(row)d has %(found)d cells where the header has "
+                                     "%(expected)d.", row=number, found=len(row),
+                                     expected=len(header)))
+            continue
+        values = {column: "" for column in OPTIONAL_COLUMNS}
+        values.update({column: cell.strip() for column, cell in zip(header, row, strict=True)})
+        problems = _row_problems(number, values, seen)
+        roster.problems.extend(problems)
+        if not problems:
+            people.append(Person(email=values["email"], name=values["name"],
+                                 organisation=values["organisation"],
+                                 country=values["country"]))
+    if not roster.problems:
+        roster.people = people
+    return roster
+
+
+def import_roster(cohort: Cohort, people: list[Person]) -> RosterReport:
+    """Enrol every person in the cohort, creating the accounts that do not exist yet.
+
+    Adds and flushes; the view commits, then sends the new accounts their links
+    (`send_invitations`), so that nobody is emailed about an import that did not happen.
+    """
+    report = RosterReport()
+    for person in people:
+        user = accounts.find_user_by_email(person.email)
+        if user is None:
+            user = accounts.create_user(
+                email=person.email, name=person.name, organisation=person.organisation,
+                country=person.country, password=secrets.token_urlsafe(32))
+            report.created.append(user)
+        if cohorts.join_cohort(user, cohort):
+            if user not in report.created:
+                report.enrolled += 1
+        else:
+            report.already += 1
+    return report
+
+
+def send_invitations(cohort: Cohort, users) -> None:
+    """Email each new account a link to choose a password (as a password reset does)."""
+    for user in users:
+        accounts.send_account_invitation(user, cohort.course.title)

@@ -1,0 +1,388 @@
+"""The authoring rules, as plain functions: who may author a course, and each change to it.
+
+One access rule (`Course.can_edit`): admins and the course's facilitators author it. The
+loaders below take the user explicitly and abort 404 for what does not exist, 403 for a
+course the user may not author. Services add and flush; the view commits once.
+
+Content nobody has touched may be deleted; once anyone has progress on an item it can only
+be archived, which hides it from every page and from the completion rule while keeping the
+progress and certificates that refer to it. Editing never touches anyone's progress rows, so
+a completion stays a completion whatever the item becomes.
+"""
+
+import io
+import logging
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from flask import abort
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from learning.accounts import services as accounts
+from learning.catalog import services as catalog
+from learning.catalog.models import Course, Item, Module
+from learning.content.exporter import ExportError, course_to_export, export_content
+from learning.content.sanitise import markdown_to_html
+from learning.database import db
+from learning.progress import services as progress
+
+UP, DOWN = "up", "down"
+
+log = logging.getLogger(__name__)
+
+
+class StudioError(Exception):
+    """A change the authoring rules refuse, with the reason in words for the facilitator."""
+
+
+def courses_for(user) -> list[Course]:
+    """The courses the user may author, by title: all of them for admins."""
+    return catalog.editable_courses(user)
+
+
+def course_for_edit_or_404(slug: str, user) -> Course:
+    """The course with this slug, with its modules and items, if the user may author it."""
+    course = db.session.scalar(
+        select(Course)
+        .options(selectinload(Course.modules).selectinload(Module.items),
+                 selectinload(Course.facilitators))
+        .where(Course.slug == slug)
+    )
+    if course is None:
+        abort(404)
+    if not course.can_edit(user):
+        abort(403)
+    return course
+
+
+def module_for_edit_or_404(course: Course, module_id: int) -> Module:
+    """The course's module with this id (archived ones too)."""
+    module = next((m for m in course.modules if m.id == module_id), None)
+    if module is None:
+        abort(404)
+    return module
+
+
+def item_for_edit_or_404(module: Module, item_id: int, kind: str | None = None) -> Item:
+    """The module's item with this id (archived ones too), of this kind when one is named."""
+    item = next((i for i in module.items if i.id == item_id), None)
+    if item is None or (kind is not None and item.kind != kind):
+        abort(404)
+    return item
+
+
+def module_slugs(course: Course, leaving_out: Module | None = None) -> set[str]:
+    """The slugs the course's modules use, but `leaving_out`'s: a new slug must be another."""
+    return {m.slug for m in course.modules if m is not leaving_out}
+
+
+def item_slugs(module: Module, leaving_out: Item | None = None) -> set[str]:
+    """The slugs the module's items use, but `leaving_out`'s."""
+    return {i.slug for i in module.items if i is not leaving_out}
+
+
+@dataclass(frozen=True)
+class ModuleFields:
+    """What the module form sets."""
+
+    title: str
+    slug: str
+    summary: str
+    outcomes: list[str]
+    live_session_on: date | None
+    speakers: list[str]
+    is_published: bool
+
+
+@dataclass(frozen=True)
+class ReadingFields:
+    """What the reading form sets. The body is Markdown; it is stored rendered and sanitised.
+
+    `file_path` is a PDF just stored under MEDIA_ROOT (`uploads.store_pdf`), or None to keep
+    the reading's file as it is.
+    """
+
+    title: str
+    slug: str
+    minutes: int
+    is_required: bool
+    body_markdown: str
+    url: str
+    citation: str
+    file_path: str | None = None
+
+
+def _assign_module(module: Module, fields: ModuleFields) -> None:
+    module.title = fields.title
+    module.slug = fields.slug
+    module.summary = fields.summary
+    module.outcomes = list(fields.outcomes)
+    module.live_session_on = fields.live_session_on
+    module.speakers = list(fields.speakers)
+    module.is_published = fields.is_published
+
+
+def _next_position(positions) -> int:
+    return max(positions, default=0) + 1
+
+
+def create_module(course: Course, fields: ModuleFields) -> Module:
+    """A new module at the end of the course."""
+    if fields.slug in module_slugs(course):
+        raise StudioError(_("Another module of this course already uses this slug."))
+    module = Module(course=course, position=_next_position(m.position for m in course.modules))
+    _assign_module(module, fields)
+    db.session.add(module)
+    db.session.flush()
+    return module
+
+
+def update_module(module: Module, fields: ModuleFields) -> None:
+    """Change the module's fields; its items and everyone's progress on them stay."""
+    if fields.slug in module_slugs(module.course, leaving_out=module):
+        raise StudioError(_("Another module of this course already uses this slug."))
+    _assign_module(module, fields)
+    db.session.flush()
+
+
+def _assign_reading(item: Item, fields: ReadingFields) -> None:
+    item.title = fields.title
+    item.slug = fields.slug
+    item.minutes = fields.minutes
+    item.is_required = fields.is_required
+    item.citation = fields.citation or None
+    item.url = fields.url or None
+    if fields.file_path:
+        item.file_path = fields.file_path
+    if fields.body_markdown.strip():
+        item.body_markdown = fields.body_markdown
+        item.body_html = markdown_to_html(fields.body_markdown) or None
+    else:
+        # A reading with a link or a file may do without a page.
+        item.body_markdown = item.body_html = None
+    if item.body_html is None and not (item.url or item.file_path):
+        raise StudioError(_("Write the reading's text: nothing of it is left once made safe."))
+
+
+def create_reading(module: Module, fields: ReadingFields) -> Item:
+    """A new reading at the end of the module, its Markdown stored rendered and sanitised."""
+    if fields.slug in item_slugs(module):
+        raise StudioError(_("Another item of this module already uses this slug."))
+    item = Item(module=module, kind="reading",
+                position=_next_position(i.position for i in module.items))
+    _assign_reading(item, fields)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def update_reading(item: Item, fields: ReadingFields) -> Item:
+    """Change the reading. Progress rows are never touched: a completion stays one."""
+    if fields.slug in item_slugs(item.module, leaving_out=item):
+        raise StudioError(_("Another item of this module already uses this slug."))
+    _assign_reading(item, fields)
+    db.session.flush()
+    return item
+
+
+@dataclass(frozen=True)
+class RecordingFields:
+    """What the recording form sets.
+
+    Files are already stored (`uploads`): None keeps the item's own. `duration_seconds`
+    comes with a new video, read from the file.
+    """
+
+    title: str
+    slug: str
+    minutes: int
+    is_required: bool
+    transcript: str
+    completion_threshold: int
+    transcript_completes: bool
+    video_path: str | None = None
+    duration_seconds: int | None = None
+    captions_path: str | None = None
+
+
+def _assign_recording(item: Item, fields: RecordingFields) -> None:
+    item.title = fields.title
+    item.slug = fields.slug
+    item.minutes = fields.minutes
+    item.is_required = fields.is_required
+    item.transcript = fields.transcript.strip() or None
+    item.completion_threshold = fields.completion_threshold
+    item.transcript_completes = fields.transcript_completes and bool(item.transcript)
+    if fields.video_path:
+        item.video_path = fields.video_path
+        item.embed_url = None
+        item.duration_seconds = fields.duration_seconds
+    if fields.captions_path:
+        item.captions_path = fields.captions_path
+    if not (item.video_path or item.embed_url) or not item.duration_seconds:
+        raise StudioError(_("Upload the recording's video."))
+
+
+def create_recording(module: Module, fields: RecordingFields) -> Item:
+    """A new recording at the end of the module, from a video already stored."""
+    if fields.slug in item_slugs(module):
+        raise StudioError(_("Another item of this module already uses this slug."))
+    item = Item(module=module, kind="recording",
+                position=_next_position(i.position for i in module.items))
+    _assign_recording(item, fields)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def update_recording(item: Item, fields: RecordingFields) -> Item:
+    """Change the recording.
+
+    Progress rows are never touched: a completion stays one, also when a new video of
+    another length replaces the old one.
+    """
+    if fields.slug in item_slugs(item.module, leaving_out=item):
+        raise StudioError(_("Another item of this module already uses this slug."))
+    _assign_recording(item, fields)
+    db.session.flush()
+    return item
+
+
+def _swap_with_neighbour(rows: list, row, direction: str) -> bool:
+    """Swap the row's position with the one before or after it; False at either end.
+
+    Positions are unique within their parent, so one row steps out of the way first.
+    """
+    index = rows.index(row)
+    other_index = index - 1 if direction == UP else index + 1
+    if not 0 <= other_index < len(rows):
+        return False
+    other = rows[other_index]
+    mine, theirs = row.position, other.position
+    row.position = _next_position(r.position for r in rows)
+    db.session.flush()
+    other.position = mine
+    db.session.flush()
+    row.position = theirs
+    db.session.flush()
+    return True
+
+
+def move_module(module: Module, direction: str) -> bool:
+    """Move the module one place up or down the course; False if it is already at that end."""
+    return _swap_with_neighbour(list(module.course.modules), module, direction)
+
+
+def move_item(item: Item, direction: str) -> bool:
+    """Move the item one place up or down its module; False if it is already at that end."""
+    return _swap_with_neighbour(list(item.module.items), item, direction)
+
+
+def people_by_item(course: Course) -> dict[int, int]:
+    """How many participants have progress on each item of the course that anyone touched."""
+    return progress.people_by_item(
+        item.id for module in course.modules for item in module.items)
+
+
+def can_delete_item(item: Item, people: dict[int, int]) -> bool:
+    """True if nobody has progress on the item: it may go for good. Else it can be archived."""
+    return item.id not in people
+
+
+def can_delete_module(module: Module, people: dict[int, int]) -> bool:
+    """True if nobody has progress on any of the module's items."""
+    return all(can_delete_item(item, people) for item in module.items)
+
+
+def delete_item(item: Item) -> None:
+    """Delete an item nobody has touched; refused once anyone has progress on it."""
+    if not can_delete_item(item, progress.people_by_item([item.id])):
+        raise StudioError(_("People have progress on this item: archive it instead."))
+    item.module.items.remove(item)
+    db.session.flush()
+
+
+def delete_module(module: Module) -> None:
+    """Delete a module none of whose items anyone has touched; refused otherwise."""
+    people = progress.people_by_item(item.id for item in module.items)
+    if not can_delete_module(module, people):
+        raise StudioError(_("People have progress on this module: archive it instead."))
+    module.course.modules.remove(module)
+    db.session.flush()
+
+
+def set_module_archived(module: Module, archived: bool) -> None:
+    """Archive the module (gone from every page, progress kept) or bring it back."""
+    module.is_archived = archived
+    db.session.flush()
+
+
+def set_item_archived(item: Item, archived: bool) -> None:
+    """Archive the item (gone from every page and the completion rule) or bring it back."""
+    item.is_archived = archived
+    db.session.flush()
+
+
+
+# Zip entries carry this date, so that the same course gives the same bytes.
+_ZIP_DATE = (2024, 1, 1, 0, 0, 0)
+
+
+def export_zip(course: Course) -> bytes:
+    """The course as content files (what `flask content import` reads), zipped in a folder.
+
+    Refused with the reasons when the export is incomplete (a media file missing) or would
+    not import again: an export is only worth having if it round-trips.
+    """
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary) / course.slug
+        try:
+            report = export_content(course_to_export(course.slug), folder)
+        except ExportError as error:
+            # The problems name paths on the server: for its operators' log, not the page.
+            log.warning("Export of course %s failed: %s", course.slug, error)
+            raise StudioError(_("a file it uses (a recording, captions or a PDF) is missing "
+                                "on the server; the people who run the platform can say "
+                                "which from its log.")) from error
+        if report.problems:
+            raise StudioError(" ".join(str(problem) for problem in report.problems))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                entry = zipfile.ZipInfo(path.relative_to(folder.parent).as_posix(), _ZIP_DATE)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(entry, path.read_bytes())
+        return buffer.getvalue()
+
+
+def add_co_facilitator(course: Course, email: str):
+    """Attach the account with this address to the course as a facilitator; it gets the role.
+
+    Returns the user, or None when no account has the address. Raises StudioError when they
+    already facilitate it.
+    """
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        return None
+    if not catalog.add_facilitator(course, user):
+        raise StudioError(_("%(name)s already facilitates this course.", name=user.name))
+    return user
+
+
+def remove_co_facilitator(course: Course, user_id: int):
+    """Detach a facilitator from the course; the user. A course keeps at least one.
+
+    404 for someone who does not facilitate it.
+    """
+    user = next((f for f in course.facilitators if f.id == user_id), None)
+    if user is None:
+        abort(404)
+    if len(course.facilitators) == 1:
+        raise StudioError(_("A course keeps at least one facilitator: add another first."))
+    catalog.remove_facilitator(course, user)
+    return user

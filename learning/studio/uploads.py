@@ -1,0 +1,236 @@
+"""Files facilitators upload (PDFs, videos, captions): checked, stored by random name.
+
+A file's name and the type the browser claims are never trusted: the first bytes say what it
+is. It is written in chunks, refused as soon as it passes its size limit (the request's
+declared length is checked before the body is read, in the view), and stored under a random
+name in the course's folder, so that no name from the request reaches the file system.
+"""
+
+import io
+import math
+import os
+import re
+import secrets
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from flask_babel import gettext as _
+
+from learning.studio.videolength import mp4_seconds, webm_seconds
+
+CHUNK_BYTES = 64 * 1024
+PDF_MAGIC = b"%PDF-"
+
+
+def human_size(size: int) -> str:
+    """A byte count as people say it: whole megabytes, or kilobytes below one."""
+    if size >= 1024 * 1024:
+        return _("%(num)d MB", num=size // (1024 * 1024))
+    return _("%(num)d KB", num=max(1, size // 1024))
+
+
+class UploadError(Exception):
+    """An upload refused, with the reason in words for the facilitator."""
+
+
+class UploadTooLarge(UploadError):
+    """The upload passed its size limit."""
+
+
+def is_pdf(head: bytes) -> bool:
+    """True if the file starts as every PDF does (`%PDF-`, after at most a little junk).
+
+    The PDF standard lets readers accept the header within the first 1,024 bytes; uploads
+    are held to the strict form, at the very start.
+    """
+    return head.startswith(PDF_MAGIC)
+
+
+def video_type(head: bytes) -> str | None:
+    """"mp4" or "webm" from a video's first bytes, or None for anything else.
+
+    MP4 (ISO base media) opens with a box whose type is `ftyp`; WebM is Matroska (an EBML
+    header) whose DocType says "webm".
+    """
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        return "mp4"
+    if head.startswith(b"\x1a\x45\xdf\xa3") and b"webm" in head[:64]:
+        return "webm"
+    return None
+
+
+def _store(stream: BinaryIO, media_root: str | Path, relative: PurePosixPath, max_bytes: int,
+           check_head) -> None:
+    """Write the stream to MEDIA_ROOT/relative in chunks, after `check_head` accepts its start.
+
+    `check_head(first_chunk)` raises UploadError for a file that is not what it should be.
+    Nothing is left on disk when anything is refused.
+    """
+    target = Path(media_root, *relative.parts)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part")
+    written = 0
+    try:
+        with open(partial, "xb") as out:
+            head = stream.read(CHUNK_BYTES)
+            if not head:
+                raise UploadError(_("The file is empty."))
+            check_head(head)
+            chunk = head
+            while chunk:
+                written += len(chunk)
+                if written > max_bytes:
+                    raise UploadTooLarge(_("The file is larger than %(size)s.",
+                                           size=human_size(max_bytes)))
+                out.write(chunk)
+                chunk = stream.read(CHUNK_BYTES)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def _random_path(course_slug: str, folder: str, suffix: str) -> PurePosixPath:
+    return PurePosixPath(course_slug, folder, f"{secrets.token_hex(16)}{suffix}")
+
+
+def store_pdf(stream: BinaryIO, media_root: str | Path, course_slug: str,
+              max_bytes: int) -> str:
+    """Store an uploaded PDF; its path relative to MEDIA_ROOT (`<course>/readings/<random>.pdf`).
+
+    Raises UploadError when it is not a PDF or is empty, UploadTooLarge past `max_bytes`.
+    """
+    def check(head):
+        if not is_pdf(head):
+            raise UploadError(_("This file is not a PDF, whatever its name says. Choose "
+                                "a PDF file."))
+
+    relative = _random_path(course_slug, "readings", ".pdf")
+    _store(stream, media_root, relative, max_bytes, check)
+    return relative.as_posix()
+
+
+def store_video(stream: BinaryIO, media_root: str | Path, course_slug: str,
+                max_bytes: int) -> tuple[str, int]:
+    """Store an uploaded MP4 or WebM video; its path under MEDIA_ROOT and its whole seconds.
+
+    The duration is read from the file's own header (`videolength`): a recording tracks
+    completion against it. Raises UploadError when the file is not an MP4 or WebM video or
+    its length cannot be read (nothing is kept then), UploadTooLarge past `max_bytes`.
+    """
+    found = []
+
+    def check(head):
+        kind = video_type(head)
+        if kind is None:
+            raise UploadError(_("This file is not an MP4 or WebM video, whatever its name "
+                                "says."))
+        found.append(kind)
+
+    relative = _random_path(course_slug, "recordings", ".part-video")
+    _store(stream, media_root, relative, max_bytes, check)
+    final = relative.with_suffix(f".{found[0]}")
+    stored, target = Path(media_root, *relative.parts), Path(media_root, *final.parts)
+    os.replace(stored, target)
+    seconds = video_seconds(target, found[0])
+    if not seconds:
+        target.unlink(missing_ok=True)
+        raise UploadError(_("The length of this video cannot be read from the file. Export "
+                            "it again as MP4 or WebM and try once more."))
+    return final.as_posix(), seconds
+
+
+def video_seconds(path: Path, kind: str) -> int | None:
+    """The video's duration in whole seconds (rounded up), read from the file; None if unknown."""
+    read = mp4_seconds if kind == "mp4" else webm_seconds
+    with open(path, "rb") as stream:
+        seconds = read(stream)
+    if seconds is None or not math.isfinite(seconds):
+        return None
+    return math.ceil(seconds) or None
+
+
+def store_captions(data: bytes, media_root: str | Path, course_slug: str) -> str:
+    """Store WebVTT captions after checking them (`captions_problem`); their path."""
+    problem = captions_problem(data)
+    if problem:
+        raise UploadError(problem)
+    relative = _random_path(course_slug, "recordings", ".vtt")
+    _store(io.BytesIO(data), media_root, relative, len(data), lambda head: None)
+    return relative.as_posix()
+
+
+_CUE_TIMING = re.compile(
+    r"^(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3}[ \t]+-->[ \t]+(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3}"
+    r"(?:[ \t].*)?$")
+
+
+def captions_problem(data: bytes) -> str | None:
+    """Why these bytes are not WebVTT captions a player can show, or None if they are.
+
+    UTF-8 text whose first line is "WEBVTT", with at least one cue, every cue timing well
+    formed (hh:mm:ss.ttt --> hh:mm:ss.ttt, hours optional).
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _("The captions are not UTF-8 text.")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    first = lines[0]
+    if not (first == "WEBVTT" or first.startswith(("WEBVTT ", "WEBVTT\t"))):
+        return _("The captions are not a WebVTT file: its first line must be WEBVTT.")
+    timings = [(number, line) for number, line in enumerate(lines, start=1) if "-->" in line]
+    if not timings:
+        return _("The captions file has no cues.")
+    for number, line in timings:
+        if not _CUE_TIMING.match(line.strip()):
+            return _("Line %(line)d of the captions is not a cue timing like "
+                     "00:00:01.000 --> 00:00:04.000.", line=number)
+    return None
+
+
+def remove_stored(media_root: str | Path, relative: str) -> None:
+    """Remove a file this module stored, when the change that needed it did not happen."""
+    path = Path(media_root, *PurePosixPath(relative).parts).resolve()
+    if path.is_relative_to(Path(media_root).resolve()):
+        path.unlink(missing_ok=True)
+
+
+_VOICE = re.compile(r"^<v(?:\.[^ >]*)?\s+([^>]+)>(.*)$", re.DOTALL)
+_TAG = re.compile(r"</?[^>]*>")
+_ZOOM_SPEAKER = re.compile(r"^([^:]{1,80}):\s+(.+)$", re.DOTALL)
+
+
+def transcript_from_captions(data: bytes) -> str:
+    """A readable transcript from checked WebVTT captions: one line per cue, or per turn.
+
+    Speakers are kept, whether marked as Zoom does ("Name: words") or as WebVTT voices
+    (<v Name>words): consecutive cues of one speaker make one line, "Name: words". Other
+    markup (styling tags, inline timestamps) is dropped.
+    """
+    text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    turns: list[list[str | None]] = []
+    for block in text.split("\n\n"):
+        lines = block.strip("\n").split("\n")
+        timing = next((i for i, line in enumerate(lines) if "-->" in line), None)
+        if timing is None:
+            continue
+        words = " ".join(line.strip() for line in lines[timing + 1:] if line.strip())
+        speaker = None
+        voice = _VOICE.match(words)
+        if voice:
+            speaker, words = voice.group(1).strip(), voice.group(2)
+        words = " ".join(_TAG.sub("", words).split())
+        if speaker is None:
+            zoom = _ZOOM_SPEAKER.match(words)
+            if zoom:
+                speaker, words = zoom.group(1).strip(), zoom.group(2)
+        if not words:
+            continue
+        if speaker is not None and turns and turns[-1][0] == speaker:
+            turns[-1][1] += " " + words
+        else:
+            turns.append([speaker, words])
+    return "\n".join(f"{speaker}: {words}" if speaker else words for speaker, words in turns)

@@ -1,0 +1,592 @@
+"""Studio pages: a facilitator's courses, a course's modules and items, and their forms.
+
+Every page asks the one access rule (`studio.services.course_for_edit_or_404`).
+"""
+
+import dataclasses
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from learning.accounts import services as accounts
+from learning.accounts.forms import EmptyForm
+from learning.accounts.permissions import role_required
+from learning.cohorts import services as cohorts
+from learning.core.limits import body_limit
+from learning.database import db
+from learning.studio import roster, uploads
+from learning.studio import services as studio
+from learning.studio.forms import (
+    CohortSettingsForm,
+    ModuleForm,
+    PersonForm,
+    ReadingForm,
+    RecordingForm,
+    RosterForm,
+)
+
+bp = Blueprint("studio", __name__, url_prefix="/studio")
+
+KIND_LABELS = {
+    "recording": _l("Recording"),
+    "reading": _l("Reading"),
+    "self_assessment": _l("Self-assessment"),
+}
+DIRECTIONS = (studio.UP, studio.DOWN)
+# Room for a reading form's other fields beside its PDF.
+FORM_ALLOWANCE_BYTES = 256 * 1024
+# A participants' CSV: 2,000 rows of generous length fit well within it.
+ROSTER_MAX_BYTES = 1024 * 1024
+# WebVTT captions of a long webinar are a few hundred kilobytes.
+CAPTIONS_MAX_BYTES = 2 * 1024 * 1024
+
+
+@bp.context_processor
+def labels():
+    """The item kinds' labels, in the request's language."""
+    return {"studio_kind_labels": {kind: str(label) for kind, label in KIND_LABELS.items()}}
+
+
+def _course(slug):
+    return studio.course_for_edit_or_404(slug, current_user)
+
+
+def _back_to(course):
+    return redirect(url_for("studio.course", slug=course.slug))
+
+
+def _direction_or_404(direction: str) -> str:
+    if direction not in DIRECTIONS:
+        abort(404)
+    return direction
+
+
+def _button_form_or_400() -> None:
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+
+
+@bp.get("/")
+@role_required("facilitator")
+def index():
+    return render_template("studio/index.html", courses=studio.courses_for(current_user))
+
+
+@bp.get("/courses/<slug>")
+@role_required("facilitator")
+def course(slug):
+    course = _course(slug)
+    people = studio.people_by_item(course)
+    return render_template(
+        "studio/course.html",
+        course=course,
+        people=people,
+        can_delete_module=lambda module: studio.can_delete_module(module, people),
+        can_delete_item=lambda item: studio.can_delete_item(item, people),
+        cohorts=cohorts.course_cohorts(course),
+        person_form=PersonForm(),
+    )
+
+
+@bp.get("/courses/<slug>/export")
+@role_required("facilitator")
+def export(slug):
+    course = _course(slug)
+    try:
+        data = studio.export_zip(course)
+    except studio.StudioError as error:
+        flash(_("The course could not be exported: %(reason)s", reason=str(error)), "error")
+        return _back_to(course)
+    return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
+                     download_name=f"{course.slug}.zip", max_age=0)
+
+
+@bp.route("/courses/<slug>/modules/new", methods=["GET", "POST"])
+@role_required("facilitator")
+def new_module(slug):
+    course = _course(slug)
+    form = ModuleForm(taken_slugs=studio.module_slugs(course))
+    if form.validate_on_submit():
+        module = studio.create_module(course, form.fields())
+        db.session.commit()
+        flash(_("Module “%(title)s” created.", title=module.title), "success")
+        return _back_to(course)
+    return render_template("studio/module_form.html", course=course, module=None, form=form)
+
+
+@bp.route("/courses/<slug>/modules/<int:module_id>/edit", methods=["GET", "POST"])
+@role_required("facilitator")
+def edit_module(slug, module_id):
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    form = ModuleForm(data=ModuleForm.data_of(module),
+                      taken_slugs=studio.module_slugs(course, leaving_out=module))
+    if form.validate_on_submit():
+        studio.update_module(module, form.fields())
+        db.session.commit()
+        flash(_("Module “%(title)s” saved.", title=module.title), "success")
+        return _back_to(course)
+    return render_template("studio/module_form.html", course=course, module=module, form=form)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/move/<direction>")
+@role_required("facilitator")
+def move_module(slug, module_id, direction):
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    direction = _direction_or_404(direction)
+    _button_form_or_400()
+    if studio.move_module(module, direction):
+        db.session.commit()
+        flash(_("Module “%(title)s” moved.", title=module.title), "success")
+    return _back_to(course)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/archive")
+@role_required("facilitator")
+def archive_module(slug, module_id):
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    _button_form_or_400()
+    studio.set_module_archived(module, True)
+    db.session.commit()
+    flash(_("Module “%(title)s” archived: participants no longer see it, and their progress "
+            "is kept.", title=module.title), "success")
+    return _back_to(course)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/restore")
+@role_required("facilitator")
+def restore_module(slug, module_id):
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    _button_form_or_400()
+    studio.set_module_archived(module, False)
+    db.session.commit()
+    flash(_("Module “%(title)s” restored.", title=module.title), "success")
+    return _back_to(course)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/delete")
+@role_required("facilitator")
+def delete_module(slug, module_id):
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    _button_form_or_400()
+    title = module.title
+    try:
+        studio.delete_module(module)
+    except studio.StudioError as error:
+        flash(str(error), "error")
+        return _back_to(course)
+    db.session.commit()
+    flash(_("Module “%(title)s” deleted.", title=title), "success")
+    return _back_to(course)
+
+
+def _reading_limit(config) -> int:
+    """A reading's form: its PDF at most, and the fields."""
+    return config["READING_PDF_MAX_BYTES"] + FORM_ALLOWANCE_BYTES
+
+
+def _save_reading(form: ReadingForm, course, save):
+    """Store the form's PDF if it has one, then `save` its fields and commit.
+
+    The reading saved, or None with the form's errors. A stored PDF is removed again when the
+    change it was for is refused.
+    """
+    fields = form.fields()
+    media_root = current_app.config["MEDIA_ROOT"]
+    if form.pdf.data:
+        try:
+            stored = uploads.store_pdf(form.pdf.data.stream, media_root, course.slug,
+                                       current_app.config["READING_PDF_MAX_BYTES"])
+        except uploads.UploadError as error:
+            form.pdf.errors.append(str(error))
+            return None
+        fields = dataclasses.replace(fields, file_path=stored)
+    try:
+        item = save(fields)
+    except studio.StudioError as error:
+        db.session.rollback()
+        if fields.file_path:
+            uploads.remove_stored(media_root, fields.file_path)
+        form.body.errors.append(str(error))
+        return None
+    db.session.commit()
+    return item
+
+
+def _reading_page(course, module, item, form):
+    return render_template(
+        "studio/reading_form.html", course=course, module=module, item=item, form=form,
+        pdf_max=uploads.human_size(current_app.config["READING_PDF_MAX_BYTES"]),
+    )
+
+
+@bp.route("/courses/<slug>/modules/<int:module_id>/readings/new", methods=["GET", "POST"])
+@body_limit(_reading_limit)
+@role_required("facilitator")
+def new_reading(slug, module_id):
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    form = ReadingForm(taken_slugs=studio.item_slugs(module))
+    if form.validate_on_submit():
+        item = _save_reading(form, course, lambda fields: studio.create_reading(module, fields))
+        if item is not None:
+            flash(_("Reading “%(title)s” created.", title=item.title), "success")
+            return _back_to(course)
+    return _reading_page(course, module, None, form)
+
+
+@bp.route("/courses/<slug>/modules/<int:module_id>/readings/<int:item_id>/edit",
+          methods=["GET", "POST"])
+@body_limit(_reading_limit)
+@role_required("facilitator")
+def edit_reading(slug, module_id, item_id):
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    item = studio.item_for_edit_or_404(module, item_id, kind="reading")
+    form = ReadingForm(data=ReadingForm.data_of(item),
+                       taken_slugs=studio.item_slugs(module, leaving_out=item),
+                       has_file=bool(item.file_path))
+    if form.validate_on_submit() and _save_reading(
+            form, course, lambda fields: studio.update_reading(item, fields)):
+        flash(_("Reading “%(title)s” saved.", title=item.title), "success")
+        return _back_to(course)
+    return _reading_page(course, module, item, form)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/move/<direction>")
+@role_required("facilitator")
+def move_item(slug, module_id, item_id, direction):
+    course = _course(slug)
+    item = studio.item_for_edit_or_404(studio.module_for_edit_or_404(course, module_id), item_id)
+    direction = _direction_or_404(direction)
+    _button_form_or_400()
+    if studio.move_item(item, direction):
+        db.session.commit()
+        flash(_("“%(title)s” moved.", title=item.title), "success")
+    return _back_to(course)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/archive")
+@role_required("facilitator")
+def archive_item(slug, module_id, item_id):
+    course = _course(slug)
+    item = studio.item_for_edit_or_404(studio.module_for_edit_or_404(course, module_id), item_id)
+    _button_form_or_400()
+    studio.set_item_archived(item, True)
+    db.session.commit()
+    flash(_("“%(title)s” archived: participants no longer see it, and their progress is "
+            "kept.", title=item.title), "success")
+    return _back_to(course)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/restore")
+@role_required("facilitator")
+def restore_item(slug, module_id, item_id):
+    course = _course(slug)
+    item = studio.item_for_edit_or_404(studio.module_for_edit_or_404(course, module_id), item_id)
+    _button_form_or_400()
+    studio.set_item_archived(item, False)
+    db.session.commit()
+    flash(_("“%(title)s” restored.", title=item.title), "success")
+    return _back_to(course)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/delete")
+@role_required("facilitator")
+def delete_item(slug, module_id, item_id):
+    course = _course(slug)
+    item = studio.item_for_edit_or_404(studio.module_for_edit_or_404(course, module_id), item_id)
+    _button_form_or_400()
+    title = item.title
+    try:
+        studio.delete_item(item)
+    except studio.StudioError as error:
+        flash(str(error), "error")
+        return _back_to(course)
+    db.session.commit()
+    flash(_("“%(title)s” deleted.", title=title), "success")
+    return _back_to(course)
+
+
+def _cohort(id):
+    return cohorts.get_cohort_for_edit_or_404(id, current_user)
+
+
+def _back_to_cohort(cohort):
+    return redirect(url_for("studio.edit_cohort", id=cohort.id))
+
+
+@bp.route("/cohorts/<int:id>", methods=["GET", "POST"])
+@role_required("facilitator")
+def edit_cohort(id):
+    cohort = _cohort(id)
+    form = CohortSettingsForm(data=CohortSettingsForm.data_of(cohort))
+    if form.validate_on_submit():
+        cohorts.update_cohort(cohort, form.name.data, form.starts_on.data, form.ends_on.data,
+                              bool(form.is_open.data), form.time_zone.data)
+        db.session.commit()
+        flash(_("Cohort %(cohort)s saved.", cohort=cohort.name), "success")
+        return _back_to_cohort(cohort)
+    return _cohort_page(cohort, form, PersonForm())
+
+
+def _cohort_page(cohort, form, person_form):
+    return render_template("studio/cohort.html", cohort=cohort, form=form,
+                           person_form=person_form, enrolments=cohorts.participants(cohort))
+
+
+@bp.post("/cohorts/<int:id>/join-code")
+@role_required("facilitator")
+def new_join_code(id):
+    cohort = _cohort(id)
+    _button_form_or_400()
+    code = cohorts.regenerate_join_code(cohort)
+    db.session.commit()
+    flash(_("The new join code is %(code)s; the old one no longer works.", code=code),
+          "success")
+    return _back_to_cohort(cohort)
+
+
+@bp.post("/cohorts/<int:id>/participants/<int:user_id>/remove")
+@role_required("facilitator")
+def remove_participant(id, user_id):
+    cohort = _cohort(id)
+    _button_form_or_400()
+    if not cohorts.remove_participant(cohort, user_id):
+        abort(404)
+    db.session.commit()
+    flash(_("The participant was taken out of %(cohort)s. Their progress and any certificate "
+            "are kept.", cohort=cohort.name), "success")
+    return _back_to_cohort(cohort)
+
+
+@bp.route("/cohorts/<int:id>/participants/import", methods=["GET", "POST"])
+@body_limit(ROSTER_MAX_BYTES + FORM_ALLOWANCE_BYTES)
+@role_required("facilitator")
+def import_participants(id):
+    cohort = _cohort(id)
+    form = RosterForm()
+    problems = []
+    if form.validate_on_submit():
+        data = form.csv.data.stream.read(ROSTER_MAX_BYTES + 1)
+        if len(data) > ROSTER_MAX_BYTES:
+            problems = [_("The file is larger than %(size)s.",
+                          size=uploads.human_size(ROSTER_MAX_BYTES))]
+        else:
+            found = roster.read_roster(data)
+            problems = found.problems
+        if not problems:
+            try:
+                report = roster.import_roster(cohort, found.people)
+            except accounts.AccountError as error:
+                db.session.rollback()
+                problems = [str(error)]
+            else:
+                db.session.commit()
+                roster.send_invitations(cohort, report.created)
+                flash(_("Participants added: %(created)d new accounts (each sent a link to "
+                        "choose a password), %(enrolled)d existing accounts enrolled, "
+                        "%(already)d already in the cohort.", created=len(report.created),
+                        enrolled=report.enrolled, already=report.already), "success")
+                return _back_to_cohort(cohort)
+    return render_template("studio/roster.html", cohort=cohort, form=form, problems=problems,
+                           max_rows=roster.MAX_ROWS)
+
+
+def _no_account(email: str) -> str:
+    return _("No account has the address %(email)s. They can register first; then add them "
+             "here.", email=email)
+
+
+@bp.post("/courses/<slug>/facilitators")
+@role_required("facilitator")
+def add_facilitator(slug):
+    course = _course(slug)
+    form = PersonForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(error) for error in form.email.errors), "error")
+        return _back_to(course)
+    try:
+        user = studio.add_co_facilitator(course, form.email.data)
+    except studio.StudioError as error:
+        flash(str(error), "error")
+        return _back_to(course)
+    if user is None:
+        flash(_no_account(form.email.data), "error")
+        return _back_to(course)
+    db.session.commit()
+    flash(_("%(name)s now facilitates %(course)s.", name=user.name, course=course.title),
+          "success")
+    return _back_to(course)
+
+
+@bp.post("/courses/<slug>/facilitators/<int:user_id>/remove")
+@role_required("facilitator")
+def remove_facilitator(slug, user_id):
+    course = _course(slug)
+    _button_form_or_400()
+    try:
+        user = studio.remove_co_facilitator(course, user_id)
+    except studio.StudioError as error:
+        flash(str(error), "error")
+        return _back_to(course)
+    db.session.commit()
+    flash(_("%(name)s no longer facilitates %(course)s.", name=user.name, course=course.title),
+          "success")
+    if user.id == current_user.id and not current_user.has_role("admin"):
+        return redirect(url_for("studio.index"))
+    return _back_to(course)
+
+
+@bp.post("/cohorts/<int:id>/managers")
+@role_required("facilitator")
+def add_manager(id):
+    cohort = _cohort(id)
+    person_form = PersonForm()
+    if person_form.validate_on_submit():
+        user = accounts.find_user_by_email(person_form.email.data)
+        if user is None:
+            person_form.email.errors.append(_no_account(person_form.email.data))
+        else:
+            if cohorts.add_manager(cohort, user):
+                db.session.commit()
+                flash(_("%(name)s now manages %(cohort)s.", name=user.name,
+                        cohort=cohort.name), "success")
+            else:
+                flash(_("%(name)s already manages %(cohort)s.", name=user.name,
+                        cohort=cohort.name), "info")
+            return _back_to_cohort(cohort)
+    form = CohortSettingsForm(formdata=None, data=CohortSettingsForm.data_of(cohort))
+    return _cohort_page(cohort, form, person_form)
+
+
+@bp.post("/cohorts/<int:id>/managers/<int:user_id>/remove")
+@role_required("facilitator")
+def remove_manager(id, user_id):
+    cohort = _cohort(id)
+    _button_form_or_400()
+    user = next((m for m in cohort.managers if m.id == user_id), None)
+    if user is None:
+        abort(404)
+    cohorts.remove_manager(cohort, user)
+    db.session.commit()
+    flash(_("%(name)s no longer manages %(cohort)s.", name=user.name, cohort=cohort.name),
+          "success")
+    return _back_to_cohort(cohort)
+
+
+def _recording_limit(config) -> int:
+    """A recording's form: a video and its captions at most, and the fields."""
+    return config["RECORDING_MAX_BYTES"] + CAPTIONS_MAX_BYTES + FORM_ALLOWANCE_BYTES
+
+
+def _save_recording(form: RecordingForm, course, save):
+    """Store the form's video and captions if given, then `save` its fields and commit.
+
+    The recording saved, or None with the form's errors; files stored for a change that
+    is refused are removed again.
+    """
+    media_root = current_app.config["MEDIA_ROOT"]
+    fields = form.fields()
+    stored = []
+    try:
+        if form.captions.data:
+            data = form.captions.data.stream.read(CAPTIONS_MAX_BYTES + 1)
+            if len(data) > CAPTIONS_MAX_BYTES:
+                raise uploads.UploadTooLarge(_("The file is larger than %(size)s.",
+                                               size=uploads.human_size(CAPTIONS_MAX_BYTES)))
+            try:
+                captions = uploads.store_captions(data, media_root, course.slug)
+            except uploads.UploadError as error:
+                form.captions.errors.append(str(error))
+                return None
+            stored.append(captions)
+            fields = dataclasses.replace(fields, captions_path=captions)
+            if not fields.transcript.strip():
+                # Zoom saves its transcript as captions: one upload gives both.
+                fields = dataclasses.replace(
+                    fields, transcript=uploads.transcript_from_captions(data))
+        if form.video.data:
+            try:
+                video, seconds = uploads.store_video(
+                    form.video.data.stream, media_root, course.slug,
+                    current_app.config["RECORDING_MAX_BYTES"])
+            except uploads.UploadError as error:
+                form.video.errors.append(str(error))
+                return None
+            stored.append(video)
+            fields = dataclasses.replace(fields, video_path=video, duration_seconds=seconds)
+        try:
+            item = save(fields)
+        except studio.StudioError as error:
+            db.session.rollback()
+            form.video.errors.append(str(error))
+            return None
+        db.session.commit()
+        stored.clear()
+        return item
+    except uploads.UploadTooLarge as error:
+        form.captions.errors.append(str(error))
+        return None
+    finally:
+        for path in stored:
+            uploads.remove_stored(media_root, path)
+
+
+def _recording_page(course, module, item, form):
+    return render_template(
+        "studio/recording_form.html", course=course, module=module, item=item, form=form,
+        video_max=uploads.human_size(current_app.config["RECORDING_MAX_BYTES"]),
+    )
+
+
+@bp.route("/courses/<slug>/modules/<int:module_id>/recordings/new", methods=["GET", "POST"])
+@body_limit(_recording_limit)
+@role_required("facilitator")
+def new_recording(slug, module_id):
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    form = RecordingForm(taken_slugs=studio.item_slugs(module))
+    if form.validate_on_submit():
+        item = _save_recording(form, course,
+                               lambda fields: studio.create_recording(module, fields))
+        if item is not None:
+            flash(_("Recording “%(title)s” created; it lasts %(minutes)d min %(seconds)d s.",
+                    title=item.title, minutes=item.duration_seconds // 60,
+                    seconds=item.duration_seconds % 60), "success")
+            return _back_to(course)
+    return _recording_page(course, module, None, form)
+
+
+@bp.route("/courses/<slug>/modules/<int:module_id>/recordings/<int:item_id>/edit",
+          methods=["GET", "POST"])
+@body_limit(_recording_limit)
+@role_required("facilitator")
+def edit_recording(slug, module_id, item_id):
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    item = studio.item_for_edit_or_404(module, item_id, kind="recording")
+    form = RecordingForm(data=RecordingForm.data_of(item),
+                         taken_slugs=studio.item_slugs(module, leaving_out=item),
+                         has_video=bool(item.video_path or item.embed_url))
+    if form.validate_on_submit() and _save_recording(
+            form, course, lambda fields: studio.update_recording(item, fields)):
+        flash(_("Recording “%(title)s” saved.", title=item.title), "success")
+        return _back_to(course)
+    return _recording_page(course, module, item, form)

@@ -1,0 +1,144 @@
+"""People: creating accounts, deactivating and reactivating them, password links, progress."""
+
+import re
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import pytest
+
+from learning.accounts import mail
+from learning.accounts import services as accounts
+from learning.accounts.models import User
+from learning.database import db as _db
+from learning.progress.models import Progress
+from tests.conftest import page
+
+NON_ADMINS = ["enrolled", "facilitator", "manager"]
+PASSWORD = "a long and unguessable passphrase"
+
+
+@pytest.fixture(autouse=True)
+def empty_outbox():
+    mail.outbox.clear()
+    yield
+    mail.outbox.clear()
+
+
+def _messages(response):
+    return " ".join(p.get_text(" ", strip=True) for p in page(response).select(".messages p"))
+
+
+def _routes(world):
+    user = world.users["outsider"]
+    return [("get", "/admin/users/new"), ("post", "/admin/users/new"),
+            ("post", f"/admin/users/{user.id}/deactivate"),
+            ("post", f"/admin/users/{user.id}/reactivate"),
+            ("post", f"/admin/users/{user.id}/password-reset")]
+
+
+def test_anonymous_people_are_sent_to_sign_in(client, world):
+    for method, url in _routes(world):
+        response = getattr(client, method)(url)
+        assert urlsplit(response.headers["Location"]).path == "/sign-in", url
+
+
+@pytest.mark.parametrize("who", NON_ADMINS)
+def test_only_admins_manage_people(client, world, sign_in_as, who):
+    sign_in_as(who)
+    for method, url in _routes(world):
+        assert getattr(client, method)(url).status_code == 403, url
+    assert mail.outbox == []
+
+
+def test_an_admin_creates_an_account_that_chooses_its_password(client, world, sign_in_as,
+                                                               auth):
+    sign_in_as("admin")
+    assert page(client.get("/admin/users")).find("a", string="Create an account")["href"] == \
+        "/admin/users/new"
+    response = client.post("/admin/users/new", data={
+        "email": "New.Officer@Example.gov.bb", "name": "Nia Officer",
+        "organisation": "Ministry of Finance", "country": "Barbados", "role": "manager"},
+        follow_redirects=True)
+    assert "Account created for Nia Officer" in _messages(response)
+    user = _db.session.query(User).filter_by(email="new.officer@example.gov.bb").one()
+    assert user.role_names == {"manager"}
+    assert [m.to for m in mail.outbox] == ["new.officer@example.gov.bb"]
+    auth.logout()
+    link = re.search(r"http://localhost(/password-reset/\S+)", mail.outbox[0].body).group(1)
+    assert client.post(link, data={"password": PASSWORD, "confirm": PASSWORD}
+                       ).status_code == 302
+
+
+def test_a_taken_address_and_missing_fields_are_explained(client, world, sign_in_as):
+    sign_in_as("admin")
+    response = client.post("/admin/users/new", data={
+        "email": "PARTICIPANT@example.org", "name": "", "role": "participant"})
+    errors = page(response).select_one(".error-summary").get_text()
+    assert "An account with this email address already exists." in errors
+    assert "Enter their name." in errors
+    assert mail.outbox == []
+
+
+def test_deactivation_signs_them_out_at_once_and_keeps_their_progress(app, client, world,
+                                                                      sign_in_as, auth):
+    enrolled = world.users["enrolled"]
+    reading = world.modules[0].items[1]
+    _db.session.add(Progress(user_id=enrolled.id, item_id=reading.id, status="complete",
+                             completed_at=datetime.now(UTC)))
+    _db.session.commit()
+    participant = app.test_client()
+    assert participant.post("/sign-in", data={"email": "participant@example.org",
+                                              "password": "correct horse battery staple"}
+                            ).status_code == 302
+    assert participant.get("/learning").status_code == 200
+
+    sign_in_as("admin")
+    soup = page(client.get(f"/admin/users/{enrolled.id}"))
+    assert "Changing mindsets: 1 of 6 required items complete" in soup.select_one(
+        "ul.learning").get_text(" ", strip=True)
+    response = client.post(f"/admin/users/{enrolled.id}/deactivate", follow_redirects=True)
+    assert "Pat Participant is deactivated and signed out everywhere." in _messages(response)
+    assert page(response).find("button", string="Reactivate account")
+
+    assert urlsplit(participant.get("/learning").headers["Location"]).path == "/sign-in"
+    assert _db.session.query(Progress).filter_by(user_id=enrolled.id).count() == 1
+
+    response = client.post(f"/admin/users/{enrolled.id}/password-reset", follow_redirects=True)
+    assert "Reactivate the account first" in _messages(response)
+    response = client.post(f"/admin/users/{enrolled.id}/reactivate", follow_redirects=True)
+    assert "Pat Participant can sign in again." in _messages(response)
+    assert participant.post("/sign-in", data={"email": "participant@example.org",
+                                              "password": "correct horse battery staple"}
+                            ).status_code == 302
+
+
+def test_an_admin_sends_a_password_link(client, world, sign_in_as):
+    sign_in_as("admin")
+    outsider = world.users["outsider"]
+    response = client.post(f"/admin/users/{outsider.id}/password-reset", follow_redirects=True)
+    assert "A link to choose a new password was sent to outsider@example.org." in _messages(
+        response)
+    assert [m.to for m in mail.outbox] == ["outsider@example.org"]
+
+
+def test_the_last_admin_and_oneself_cannot_be_deactivated(client, world, sign_in_as):
+    sign_in_as("admin")
+    admin = world.users["admin"]
+    soup = page(client.get(f"/admin/users/{admin.id}"))
+    assert not soup.find("button", string="Deactivate account")
+    response = client.post(f"/admin/users/{admin.id}/deactivate", follow_redirects=True)
+    assert "You cannot deactivate your own account." in _messages(response)
+    _db.session.refresh(admin)
+    assert admin.is_active
+
+
+def test_the_last_active_admin_is_never_deactivated(world):
+    admin = world.users["admin"]
+    with pytest.raises(accounts.LastAdminError):
+        accounts.deactivate_user(admin)
+    other = world.users["manager"]
+    accounts.grant_role(other, "admin")
+    assert accounts.deactivate_user(admin) is True
+    assert accounts.deactivate_user(admin) is False
+    with pytest.raises(accounts.LastAdminError):
+        accounts.deactivate_user(other)

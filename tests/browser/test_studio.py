@@ -1,0 +1,108 @@
+"""A facilitator authors a module with a reading and a recording in headless Chromium; the
+studio's pages have no WCAG violations."""
+
+import secrets
+
+import pytest
+from sqlalchemy import select
+
+from learning.catalog.models import Course
+from learning.cohorts.models import Cohort
+from learning.config import ROOT
+from learning.database import db, write_transaction
+from tests import factories
+from tests.browser.conftest import axe_violations, sign_in
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+MEDIA = ROOT / "modules" / "01-changing-mindsets" / "media"
+
+
+def facilitator(live_server) -> tuple[str, str]:
+    """A new facilitator of the course: (email, password)."""
+    email = f"f-{secrets.token_hex(4)}@example.org"
+    with live_server.app.app_context(), write_transaction():
+        user = factories.make_user(email, "facilitator", name="Fay Facilitator")
+        course = db.session.scalars(select(Course)).first()
+        course.facilitators.append(user)
+        db.session.commit()
+    return email, factories.DEFAULT_PASSWORD
+
+
+def _cohort_id(live_server) -> int:
+    with live_server.app.app_context():
+        return db.session.scalars(select(Cohort.id)).first()
+
+
+def test_a_facilitator_creates_a_module_with_a_reading_and_a_recording(context, live_server,
+                                                                       tmp_path):
+    page = context.new_page()
+    sign_in(page, live_server, *facilitator(live_server))
+    course = live_server.course_slug()
+    page.goto(f"{live_server.url}/studio/")
+    page.locator(".cards a").first.click()
+    page.get_by_role("link", name="Add a module").click()
+    slug = f"browser-{secrets.token_hex(3)}"
+    page.get_by_label("Title", exact=True).fill("Written in the browser")
+    page.get_by_label("Slug").fill(slug)
+    page.get_by_label("Summary").fill("A module made end to end.")
+    page.get_by_label("Published: participants can see this module").check()
+    page.get_by_role("button", name="Create module").click()
+    expect(page.locator(".messages")).to_contain_text("Module “Written in the browser” created.")
+
+    module = page.locator("ol.item-list > li", has=page.get_by_role(
+        "heading", name="Written in the browser"))
+    module.get_by_role("link", name="Add a reading").click()
+    page.get_by_label("Title", exact=True).fill("Notes on the webinar")
+    page.get_by_label("Slug").fill("notes")
+    page.get_by_label("Minutes to read").fill("5")
+    page.get_by_label("Text (Markdown)").fill("# Key ideas\n\nRead **this** first.")
+    page.get_by_role("button", name="Create reading").click()
+    expect(page.locator(".messages")).to_contain_text("Reading “Notes on the webinar” created.")
+
+    module.get_by_role("link", name="Add a recording").click()
+    page.get_by_label("Title", exact=True).fill("The webinar")
+    page.get_by_label("Slug").fill("webinar")
+    page.get_by_label("Video (MP4 or WebM)").set_input_files(str(MEDIA / "introduction.webm"))
+    page.get_by_label("Captions (WebVTT)").set_input_files(str(MEDIA / "introduction.vtt"))
+    page.get_by_role("button", name="Create recording").click()
+    expect(page.locator(".messages")).to_contain_text("Recording “The webinar” created")
+
+    page.goto(f"{live_server.url}/courses/{course}/modules/{slug}")
+    expect(page.locator("ol.items")).to_contain_text("Notes on the webinar")
+    expect(page.locator("ol.items")).to_contain_text("The webinar")
+    page.get_by_role("link", name="Notes on the webinar").click()
+    expect(page.locator(".reading-body h2")).to_have_text("Key ideas")
+    page.go_back()
+    page.get_by_role("link", name="The webinar", exact=True).click()
+    duration = page.evaluate("""() => new Promise((resolve) => {
+        const video = document.querySelector('video');
+        if (video.readyState >= 1) { resolve(video.duration); }
+        else { video.addEventListener('loadedmetadata', () => resolve(video.duration)); }
+    })""")
+    assert 60 < duration < 70
+
+
+@pytest.mark.parametrize("path", [
+    "/studio/", "/studio/courses/{course}", "/studio/courses/{course}/modules/new",
+    "/studio/cohorts/{cohort}", "/studio/cohorts/{cohort}/participants/import",
+])
+def test_studio_pages_have_no_wcag_violations(context, live_server, path):
+    page = context.new_page()
+    sign_in(page, live_server, *facilitator(live_server))
+    page.goto(live_server.url + path.format(course=live_server.course_slug(),
+                                            cohort=_cohort_id(live_server)))
+    assert page.locator("h1").count() == 1
+    assert axe_violations(page) == []
+
+
+def test_item_forms_have_no_wcag_violations(context, live_server):
+    page = context.new_page()
+    sign_in(page, live_server, *facilitator(live_server))
+    page.goto(f"{live_server.url}/studio/courses/{live_server.course_slug()}")
+    for link in ("Add a reading", "Add a recording"):
+        page.get_by_role("link", name=link).first.click()
+        assert axe_violations(page) == [], link
+        page.go_back()
+    page.get_by_role("link", name="Edit").first.click()
+    assert axe_violations(page) == []
