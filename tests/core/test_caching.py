@@ -37,7 +37,7 @@ def world(app, db):
         "slug": course.slug, "module_slug": module.slug, "item_slug": recording.slug,
         "instrument_slug": instrument_item.instrument.slug, "phase": "before",
         "kid": "no-such-key", "token": "no-such-token",
-        "cohort": cohort.id, "user_id": participant.id,
+        "cohort": cohort.id, "user_id": participant.id, "module_id": module.id,
     }
 
 
@@ -48,7 +48,7 @@ def get_paths(app, world):
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
         arguments = {name: world[name] for name in rule.arguments}
-        if (rule.endpoint.startswith(("cohorts.", "reports."))
+        if (rule.endpoint.startswith(("cohorts.", "reports.", "studio."))
                 or rule.endpoint == "assessments.cohort"):
             arguments = {**arguments, "id": world["cohort"]} if "id" in arguments else arguments
         path = rule.build(arguments, append_unknown=False)[1]

@@ -102,7 +102,7 @@ def test_a_request_declaring_too_much_is_refused_before_it_is_read(app, client, 
     sign_in_as("facilitator")
     response = _post(client, world, PDF + b"0" * (300 * 1024))
     assert response.status_code == 413
-    assert page(response).h1.get_text(strip=True) == "File too large"
+    assert page(response).h1.get_text(strip=True) == "Request too large"
     assert _item(db) is None and _stored(app) == []
 
 
