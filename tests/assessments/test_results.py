@@ -75,7 +75,7 @@ def test_before_and_after_show_the_shift_and_the_history(client, world, sign_in_
     values = [text(t) for t in soup.select("svg text.chart-value")]
     assert values == ["Before: 25.0", "After: 87.5"]
     # The before bar is hatched, not only a different colour.
-    assert soup.select_one("rect.chart-bar-before")["fill"] == "url(#hatch)"
+    assert soup.select_one("rect.chart-bar-before")["fill"] == "url(#chart-hatch)"
 
 
 def test_the_history_says_when_after_opens(client, world, sign_in_as):
