@@ -169,25 +169,35 @@ def _assign_reading(item: Item, fields: ReadingFields) -> None:
         raise StudioError(_("Write the reading's text: nothing of it is left once made safe."))
 
 
-def create_reading(module: Module, fields: ReadingFields) -> Item:
-    """A new reading at the end of the module, its Markdown stored rendered and sanitised."""
+def _new_item(module: Module, kind: str, assign, fields) -> Item:
+    """A new item of this kind at the end of the module, its fields set by `assign`."""
     if fields.slug in item_slugs(module):
         raise StudioError(_("Another item of this module already uses this slug."))
-    item = Item(module=module, kind="reading",
+    item = Item(module=module, kind=kind,
                 position=_next_position(i.position for i in module.items))
-    _assign_reading(item, fields)
+    assign(item, fields)
     db.session.add(item)
     db.session.flush()
     return item
 
 
-def update_reading(item: Item, fields: ReadingFields) -> Item:
-    """Change the reading. Progress rows are never touched: a completion stays one."""
+def _changed_item(item: Item, assign, fields) -> Item:
+    """The item with its fields set again by `assign`; its progress rows are not touched."""
     if fields.slug in item_slugs(item.module, leaving_out=item):
         raise StudioError(_("Another item of this module already uses this slug."))
-    _assign_reading(item, fields)
+    assign(item, fields)
     db.session.flush()
     return item
+
+
+def create_reading(module: Module, fields: ReadingFields) -> Item:
+    """A new reading at the end of the module, its Markdown stored rendered and sanitised."""
+    return _new_item(module, "reading", _assign_reading, fields)
+
+
+def update_reading(item: Item, fields: ReadingFields) -> Item:
+    """Change the reading. Progress rows are never touched: a completion stays one."""
+    return _changed_item(item, _assign_reading, fields)
 
 
 @dataclass(frozen=True)
@@ -230,14 +240,7 @@ def _assign_recording(item: Item, fields: RecordingFields) -> None:
 
 def create_recording(module: Module, fields: RecordingFields) -> Item:
     """A new recording at the end of the module, from a video already stored."""
-    if fields.slug in item_slugs(module):
-        raise StudioError(_("Another item of this module already uses this slug."))
-    item = Item(module=module, kind="recording",
-                position=_next_position(i.position for i in module.items))
-    _assign_recording(item, fields)
-    db.session.add(item)
-    db.session.flush()
-    return item
+    return _new_item(module, "recording", _assign_recording, fields)
 
 
 def update_recording(item: Item, fields: RecordingFields) -> Item:
@@ -246,11 +249,7 @@ def update_recording(item: Item, fields: RecordingFields) -> Item:
     Progress rows are never touched: a completion stays one, also when a new video of
     another length replaces the old one.
     """
-    if fields.slug in item_slugs(item.module, leaving_out=item):
-        raise StudioError(_("Another item of this module already uses this slug."))
-    _assign_recording(item, fields)
-    db.session.flush()
-    return item
+    return _changed_item(item, _assign_recording, fields)
 
 
 def _swap_with_neighbour(rows: list, row, direction: str) -> bool:

@@ -269,11 +269,17 @@ def edit_reading(slug, module_id, item_id):
     return _reading_page(course, module, item, form)
 
 
+def _course_and_item(slug, module_id, item_id):
+    """The course the user may author, and its module's item the URL names."""
+    course = _course(slug)
+    return course, studio.item_for_edit_or_404(studio.module_for_edit_or_404(course, module_id),
+                                               item_id)
+
+
 @bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/move/<direction>")
 @role_required("facilitator")
 def move_item(slug, module_id, item_id, direction):
-    course = _course(slug)
-    item = studio.item_for_edit_or_404(studio.module_for_edit_or_404(course, module_id), item_id)
+    course, item = _course_and_item(slug, module_id, item_id)
     direction = _direction_or_404(direction)
     _button_form_or_400()
     if studio.move_item(item, direction):
@@ -285,8 +291,7 @@ def move_item(slug, module_id, item_id, direction):
 @bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/archive")
 @role_required("facilitator")
 def archive_item(slug, module_id, item_id):
-    course = _course(slug)
-    item = studio.item_for_edit_or_404(studio.module_for_edit_or_404(course, module_id), item_id)
+    course, item = _course_and_item(slug, module_id, item_id)
     _button_form_or_400()
     studio.set_item_archived(item, True)
     db.session.commit()
@@ -298,8 +303,7 @@ def archive_item(slug, module_id, item_id):
 @bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/restore")
 @role_required("facilitator")
 def restore_item(slug, module_id, item_id):
-    course = _course(slug)
-    item = studio.item_for_edit_or_404(studio.module_for_edit_or_404(course, module_id), item_id)
+    course, item = _course_and_item(slug, module_id, item_id)
     _button_form_or_400()
     studio.set_item_archived(item, False)
     db.session.commit()
@@ -310,8 +314,7 @@ def restore_item(slug, module_id, item_id):
 @bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/delete")
 @role_required("facilitator")
 def delete_item(slug, module_id, item_id):
-    course = _course(slug)
-    item = studio.item_for_edit_or_404(studio.module_for_edit_or_404(course, module_id), item_id)
+    course, item = _course_and_item(slug, module_id, item_id)
     _button_form_or_400()
     title = item.title
     try:
