@@ -12,12 +12,12 @@ from datetime import datetime
 from flask import abort, current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select, true
+from sqlalchemy import ColumnElement, case, false, func, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
 
-from learning.accounts.models import utcnow
+from learning.accounts.models import User, utcnow
 from learning.assessments import scoring
 from learning.assessments.models import (
     REFLECTION_MAX_LENGTH,
@@ -624,7 +624,9 @@ class DimensionAggregate:
 class Aggregate:
     """A group's results for one phase, or only the fact that the group is too small.
 
-    When `is_enough` is False there is no figure at all: no count, no mean.
+    When `is_enough` is False there is no figure at all: no count, no mean. `is_rest_too_few`
+    says why for a part of a cohort: the part is big enough, but the rest of the cohort is
+    not, so the whole's figures minus the part's would describe those few.
     """
 
     phase: str
@@ -634,6 +636,7 @@ class Aggregate:
     dimensions: list[DimensionAggregate] | None = None
     # Submitted answers not in the figures yet: they wait for a whole batch of `threshold`.
     pending: int = 0
+    is_rest_too_few: bool = False
 
 
 def min_group() -> int:
@@ -641,38 +644,69 @@ def min_group() -> int:
     return max(int(current_app.config.get("ASSESSMENT_MIN_GROUP", 5)), 1)
 
 
-def aggregate(instrument: Instrument, cohort: Cohort, phase: str) -> Aggregate:
+def aggregate(instrument: Instrument, cohort: Cohort, phase: str,
+              among: ColumnElement[bool] | None = None) -> Aggregate:
     """The cohort's submitted responses to one phase, as group figures only.
 
-    A "before" aggregate counts real baselines only (`counts`).
+    A "before" aggregate counts real baselines only (`counts`). `among`, a condition on
+    `User`, narrows the group to part of the cohort (a country, say).
 
     Figures are released in batches: they cover the first k x threshold responses by
     submission time, for the largest whole k, and the rest wait (`pending`) until they make
     a batch. So one new answer never moves a figure, and the difference between two
     releases is a whole batch, never one person (6 x mean of six - 5 x mean of five would
     otherwise be the sixth person's score). Below the threshold the answer carries no
-    figure. A dimension is averaged over the counted responses whose snapshots have it (a
-    later version may add or drop one); a dimension with fewer than the threshold is left
-    out.
+    figure. A part of the cohort carries none either while the rest of the cohort's
+    respondents are fewer than the threshold (but some): the whole's figures against the
+    part's would describe them. A dimension is averaged over the counted responses whose
+    snapshots have it (a later version may add or drop one); a dimension with fewer than
+    the threshold is left out.
+
+    At most three queries, whatever the size: the responses in order, one snapshot per
+    version (a version's snapshot is the same for everyone who submitted it), the answers.
     """
     threshold = min_group()
-    responses = list(db.session.scalars(
-        select(Response).options(selectinload(Response.answers))
+    conditions = [Enrolment.cohort_id == cohort.id, Response.instrument_id == instrument.id,
+                  Response.phase == phase, Response.status == SUBMITTED]
+    if phase == BEFORE:  # a group's "before" is made of real baselines only, like a person's
+        conditions.append(Response.is_baseline.is_(True))
+    in_group = true() if among is None else case((among, true()), else_=false())
+    rows = db.session.execute(
+        select(Response.id, Response.version, in_group.label("in_group"))
         .join(Enrolment, Enrolment.user_id == Response.user_id)
-        .where(Enrolment.cohort_id == cohort.id, Response.instrument_id == instrument.id,
-               Response.phase == phase, Response.status == SUBMITTED,
-               # A group's "before" is made of real baselines only, like a participant's.
-               Response.is_baseline.is_(True) if phase == BEFORE else true())
+        .join(User, User.id == Response.user_id)
+        .where(*conditions)
         .order_by(Response.submitted_at, Response.id)
-    ).unique())
-    if len(responses) < threshold:
+    ).all()
+    group = [row for row in rows if row.in_group]
+    if len(group) < threshold:
         return Aggregate(phase, threshold, False)
-    counted = len(responses) // threshold * threshold
-    pending = len(responses) - counted
-    responses = responses[:counted]
+    rest = len(rows) - len(group)
+    if 0 < rest < threshold:
+        return Aggregate(phase, threshold, False, is_rest_too_few=True)
+    counted = group[:len(group) // threshold * threshold]
+    pending = len(group) - len(counted)
+    versions = {row.version for row in counted}
+    first_of_version = (select(func.min(Response.id))
+                        .join(Enrolment, Enrolment.user_id == Response.user_id)
+                        .where(*conditions, Response.version.in_(versions))
+                        .group_by(Response.version))
+    snapshots = dict(db.session.execute(
+        select(Response.version, Response.snapshot).where(Response.id.in_(first_of_version))
+    ).all())
+    wanted = {row.id for row in counted}
+    values: dict[int, dict[str, int]] = {}
+    for response_id, key, value in db.session.execute(
+        select(Answer.response_id, Answer.statement_key, Answer.value)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Enrolment, Enrolment.user_id == Response.user_id)
+        .where(*conditions)
+    ):
+        if response_id in wanted:
+            values.setdefault(response_id, {})[key] = value
     scores: dict[str, list[scoring.DimensionResult]] = {}
-    for response in responses:
-        for result in scoring.score_snapshot(response.snapshot, response.values):
+    for row in counted:
+        for result in scoring.score_snapshot(snapshots[row.version], values.get(row.id, {})):
             scores.setdefault(result.slug, []).append(result)
     current = snapshot(instrument)
     titles = {d["slug"]: d["title"] for d in current["dimensions"]}
@@ -686,16 +720,16 @@ def aggregate(instrument: Instrument, cohort: Cohort, phase: str) -> Aggregate:
                 band_labels.append(result.band["label"])
     dimensions = []
     for slug in kept:
-        group = scores[slug]
+        results = scores[slug]
         counts = dict.fromkeys(band_labels, 0)
-        for result in group:
+        for result in results:
             counts[result.band["label"]] += 1
         dimensions.append(DimensionAggregate(
-            slug=slug, title=titles.get(slug, group[0].title),
-            mean=sum(r.score for r in group) / len(group),
+            slug=slug, title=titles.get(slug, results[0].title),
+            mean=sum(r.score for r in results) / len(results),
             band_counts=list(counts.items()),
         ))
-    return Aggregate(phase, threshold, True, len(responses), dimensions, pending)
+    return Aggregate(phase, threshold, True, len(counted), dimensions, pending)
 
 
 @dataclass(frozen=True)
@@ -707,14 +741,17 @@ class InstrumentSummary:
     shift: list[ShiftRow] | None
 
 
-def cohort_summaries(cohort: Cohort) -> list[InstrumentSummary]:
+def cohort_summaries(cohort: Cohort,
+                     among: ColumnElement[bool] | None = None) -> list[InstrumentSummary]:
     """Every instrument of the cohort's course with its aggregates, for facilitators and managers.
 
-    The shift is the change in group means, only when both phases are big enough.
+    `among` narrows each group to part of the cohort (see `aggregate`). The shift is the
+    change in group means, only when both phases are big enough.
     """
     summaries = []
     for instrument in instruments_of(cohort.course):
-        phases = [aggregate(instrument, cohort, phase) for phase in phases_of(instrument)]
+        phases = [aggregate(instrument, cohort, phase, among)
+                  for phase in phases_of(instrument)]
         shift = None
         if instrument.is_before_after and all(p.is_enough for p in phases):
             before, after = phases

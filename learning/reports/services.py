@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from learning.accounts.models import User, utcnow
@@ -327,6 +327,38 @@ def breakdowns(cohort: Cohort) -> dict[str, list[GroupFigures]]:
 
 
 # Mindset shift ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MindsetGroup:
+    """The part of a cohort the mindset figures are about: a country, an organisation, both.
+
+    Empty strings mean the whole cohort. The figures of a part obey the same privacy rule as
+    the whole's (`assessments.aggregate`): too small a part, or too small a rest, shows none.
+    """
+
+    country: str = ""
+    organisation: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> "MindsetGroup":
+        """The group asked for in the URL (`country`, `organisation`), as the list reads them."""
+        asked = parse_list_request({key: args.get(key, "") for key in BREAKDOWNS})
+        return cls(asked.country, asked.organisation)
+
+    @property
+    def is_whole(self) -> bool:
+        """True when no filter narrows the cohort."""
+        return not (self.country or self.organisation)
+
+    def condition(self) -> ColumnElement[bool] | None:
+        """The group as a condition on `User`, or None for the whole cohort."""
+        conditions = []
+        if self.country:
+            conditions.append(User.country == self.country)
+        if self.organisation:
+            conditions.append(User.organisation == self.organisation)
+        return and_(*conditions) if conditions else None
 
 
 @dataclass(frozen=True)

@@ -92,12 +92,17 @@ def breakdowns(id):
 @login_required
 def mindset(id):
     cohort = services.get_cohort_or_404(id, current_user)
-    summaries = assessments.cohort_summaries(cohort)
+    group = services.MindsetGroup.from_args(request.args)
+    summaries = assessments.cohort_summaries(cohort, group.condition())
     labels = {"single": _("Answers"), "before": _("Before"), "after": _("After")}
+    countries, organisations = services.filter_choices(cohort)
     return render_template(
         "reports/mindset.html",
         cohort=cohort,
         course=cohort.course,
+        group=group,
+        countries=countries,
+        organisations=organisations,
         summaries=[(summary, services.mindset_rows(summary),
                     assessment_charts.bar_chart(services.mindset_chart_rows(summary, labels)))
                    for summary in summaries],

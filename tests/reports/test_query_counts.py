@@ -1,8 +1,19 @@
 """Report pages make the same number of SQL statements for 50 participants as for 500."""
 
-import pytest
+from datetime import timedelta
 
-from tests.reports.conftest import add_participants, certify, every_item, record, required
+import pytest
+from sqlalchemy import insert, select
+
+from tests.conftest import page
+from tests.reports.conftest import (
+    START,
+    add_participants,
+    certify,
+    every_item,
+    record,
+    required,
+)
 
 PAGES = [
     "/reports/cohorts/{id}",
@@ -44,3 +55,48 @@ def test_report_pages_make_as_many_queries_at_50_as_at_500(client, db, world, si
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
     assert counts[0] > 3  # the page did ask the database
+
+
+def submit_in_bulk(world, user_ids, phase):
+    """Submitted responses to module one's instrument, inserted in bulk, a second apart."""
+    from learning.assessments import services as assessments
+    from learning.assessments.models import Answer, Response
+
+    instrument = world.modules[0].items[2].instrument
+    snapshot = assessments.snapshot(instrument)
+    keys = assessments.statement_keys(snapshot)
+    db = assessments.db
+    rows = [{"user_id": user_id, "instrument_id": instrument.id, "phase": phase,
+             "status": "submitted", "version": instrument.version, "snapshot": snapshot,
+             "started_at": START, "updated_at": START,
+             "submitted_at": START + timedelta(seconds=n), "is_baseline": phase == "before"}
+            for n, user_id in enumerate(user_ids)]
+    db.session.execute(insert(Response), rows)
+    responses = db.session.scalars(select(Response.id).where(
+        Response.instrument_id == instrument.id, Response.phase == phase,
+        Response.user_id.in_(user_ids))).all()
+    db.session.execute(insert(Answer), [
+        {"response_id": response_id, "statement_key": key, "value": 1 + (response_id + n) % 5}
+        for response_id in responses for n, key in enumerate(keys)])
+
+
+def test_the_mindset_page_makes_as_many_queries_at_50_answers_as_at_600(
+        client, db, world, sign_in_as, count_queries):
+    world.modules[0].items[2].instrument.is_before_after = True
+    sign_in_as("manager")
+    path = f"/reports/cohorts/{world.cohort.id}/mindset"
+    counts = []
+    for start, count in ((0, 50), (50, 550)):  # past 500: a batched IN load would split
+        ids = add_participants(world.cohort, count, start=start,
+                               country=lambda n: "Barbados" if n % 2 else "Jamaica")
+        submit_in_bulk(world, ids, "before")
+        submit_in_bulk(world, ids, "after")
+        db.session.commit()
+        for query in ("", "?country=Barbados"):
+            client.get(path + query)
+            with count_queries() as counter:
+                response = client.get(path + query)
+            assert response.status_code == 200
+            assert page(response).select("table.mindset tbody tr")  # figures were shown
+            counts.append(counter.count)
+    assert counts[:2] == counts[2:], counts
