@@ -100,6 +100,8 @@ class Config:
     REPORTS_STALL_DAYS = max(int(os.environ.get("REPORTS_STALL_DAYS", "14")), 1)
     # How often one person may send reminders to a cohort's stalled participants.
     REMINDER_RATE_LIMIT = os.environ.get("REMINDER_RATE_LIMIT", "5 per hour")
+    # A stalled participant reminded less than this many days ago is not reminded again.
+    REMINDER_INTERVAL_DAYS = max(int(os.environ.get("REMINDER_INTERVAL_DAYS", "7")), 1)
 
     @classmethod
     def finalise(cls, config: dict) -> None:

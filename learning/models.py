@@ -14,9 +14,10 @@ from learning.catalog.models import Course, CourseFacilitator, Item, Module
 from learning.certificates.models import Certificate
 from learning.cohorts.models import Cohort, CohortManager, Enrolment
 from learning.progress.models import Progress
+from learning.reports.models import Reminder
 
 __all__ = [
     "Answer", "Band", "Certificate", "Cohort", "CohortManager", "Course", "CourseFacilitator",
     "Dimension", "Enrolment", "Feedback", "Instrument", "Item", "Module", "Progress",
-    "Response", "Statement", "User", "UserRole", "UserSession",
+    "Reminder", "Response", "Statement", "User", "UserRole", "UserSession",
 ]

@@ -55,6 +55,8 @@ def pages(cohort_id: int, user_id: int) -> dict[str, str]:
         "participants, search": f"{base}/participants?q=00042",
         "breakdowns": f"{base}/breakdowns",
         "stalls": f"{base}/stalls",
+        "mindset": f"{base}/mindset",
+        "mindset, one country": f"{base}/mindset?country=Barbados",
         "one participant": f"{base}/participants/{user_id}",
     }
 

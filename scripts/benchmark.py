@@ -14,6 +14,11 @@ takes a few minutes:
 
     python3 scripts/benchmark.py [--databases sqlite,postgresql] [--participants 1200]
                                  [--duration 5] [--rounds 3] [--connections 32]
+                                 [--reports 1000,10000,50000] [--only-reports]
+
+With --reports it then times the managers' report pages and the CSV export for cohorts of
+those sizes on the same databases (scripts/bench_reports.py, in-process, every page's query
+plan as shipped) and writes their section of BENCHMARKS.md too.
 
 It installs nothing: wrk must be on the PATH (`apt-get install wrk`). It runs under the
 project's .venv (re-starting itself there when needed). PostgreSQL is reached at
@@ -836,7 +841,15 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--note", help="a few words on this run, kept in the report's history")
     parser.add_argument("--keep", action="store_true",
                         help="keep each database's temporary folder (server log, data files)")
+    parser.add_argument("--reports", metavar="SIZES",
+                        help="then time the report pages and the CSV export for cohorts of "
+                             "these sizes (e.g. 1000,10000,50000) on the same databases, with "
+                             "scripts/bench_reports.py, and write their section too")
+    parser.add_argument("--only-reports", action="store_true",
+                        help="skip the load benchmark; only the report pages (needs --reports)")
     options = parser.parse_args(argv)
+    if options.only_reports and not options.reports:
+        parser.error("--only-reports needs --reports SIZES")
     options.databases = [name.strip() for name in options.databases.split(",") if name.strip()]
     unknown = set(options.databases) - {"sqlite", "postgresql"}
     if unknown or not options.databases:
@@ -853,9 +866,22 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     return options
 
 
+def report_pages(options) -> int:
+    """Time the report pages at the sizes asked (`--reports`), in a process of their own."""
+    command = [sys.executable, str(ROOT / "scripts" / "bench_reports.py"),
+               "--databases", ",".join(options.databases), "--sizes", options.reports,
+               "--postgresql-url", options.postgresql_url.rsplit("/", 1)[0]
+               + "/learning_reports_bench", "--write"]
+    say("report pages: " + " ".join(command[1:]))
+    return subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603
+
+
 def main(argv: list[str]) -> int:
     """Run the benchmark; 0 when every target is met, 1 on failure or a missed target."""
     options = parse_arguments(argv)
+    if options.only_reports:
+        ensure_environment()
+        return report_pages(options)
     if shutil.which("wrk") is None:
         print("wrk is not installed. Install it (Debian/Ubuntu: `apt-get install wrk`) and run "
               "the benchmark again.", file=sys.stderr)
@@ -874,7 +900,10 @@ def main(argv: list[str]) -> int:
     print_summary(runs)
     write_report(options.output, runs, options, started)
     say(f"wrote {options.output}")
-    return 0 if all(run.passed for run in runs) else 1
+    failed = 0 if all(run.passed for run in runs) else 1
+    if options.reports:
+        failed = report_pages(options) or failed
+    return failed
 
 
 if __name__ == "__main__":

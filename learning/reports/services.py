@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from learning.accounts.models import User, utcnow
@@ -23,6 +23,7 @@ from learning.database import db
 from learning.progress import completion, rules
 from learning.progress import services as progress_services
 from learning.progress.models import Progress
+from learning.reports.models import Reminder
 
 
 def cohort_scope(user: User) -> ColumnElement[bool] | None:
@@ -856,13 +857,41 @@ def stopping_points(cohort: Cohort, cutoff: datetime) -> list[StoppingPoint]:
                                              point.item.position))
 
 
-def reminder_recipients(user_ids: list[int]) -> list[tuple[str, str]]:
-    """(name, email) of these participants who can still sign in, in one query per 500."""
+def reminder_recipients(user_ids: list[int]) -> list[tuple[int, str, str]]:
+    """(id, name, email) of these participants who can still sign in; one query per 500."""
     recipients = []
     for start in range(0, len(user_ids), EXPORT_CHUNK):
         recipients += db.session.execute(
-            select(User.name, User.email)
+            select(User.id, User.name, User.email)
             .where(User.id.in_(user_ids[start:start + EXPORT_CHUNK]),
                    User.is_active.is_(True))
             .order_by(User.id)).all()
-    return [(name, email) for name, email in recipients]
+    return [(user_id, name, email) for user_id, name, email in recipients]
+
+
+def last_reminded(cohort: Cohort, user_ids: list[int]) -> dict[int, datetime]:
+    """When each of these participants (a page of them) was last reminded; one query."""
+    return dict(db.session.execute(
+        select(Reminder.user_id, func.max(Reminder.sent_at))
+        .where(Reminder.cohort_id == cohort.id, Reminder.user_id.in_(user_ids))
+        .group_by(Reminder.user_id)).all()) if user_ids else {}
+
+
+def due_for_reminder(cohort: Cohort, user_ids: list[int], since: datetime) -> list[int]:
+    """Of these participants (in order), those not reminded about the cohort since `since`.
+
+    One query, whatever the number: the cohort's participants reminded since then.
+    """
+    recent = set(db.session.scalars(
+        select(Reminder.user_id).distinct()
+        .where(Reminder.cohort_id == cohort.id, Reminder.sent_at >= since)))
+    return [user_id for user_id in user_ids if user_id not in recent]
+
+
+def record_reminders(cohort: Cohort, user_ids: list[int], sent_by: User) -> None:
+    """Remember that these participants are being reminded now, by `sent_by`."""
+    if user_ids:
+        now = utcnow()
+        db.session.execute(insert(Reminder), [
+            {"cohort_id": cohort.id, "user_id": user_id, "sent_by_id": sent_by.id,
+             "sent_at": now} for user_id in user_ids])

@@ -132,8 +132,13 @@ def stalls(id):
     page = min(max(_page_number(), 1), pages)
     shown = stalled[(page - 1) * services.PAGE_SIZE:page * services.PAGE_SIZE]
     modules = services.published_modules(cohort.course_id)
+    interval = _reminder_interval()
     return render_template(
         "reports/stalls.html",
+        interval=interval,
+        due_count=len(services.due_for_reminder(cohort, stalled,
+                                                services.stall_cutoff(interval))),
+        reminded=services.last_reminded(cohort, shown),
         cohort=cohort,
         course=cohort.course,
         days=days,
@@ -144,6 +149,10 @@ def stalls(id):
         points=services.stopping_points(cohort, cutoff),
         form=EmptyForm(),
     )
+
+
+def _reminder_interval() -> int:
+    return current_app.config["REMINDER_INTERVAL_DAYS"]
 
 
 def _reminder_rate_limit() -> str:
@@ -159,6 +168,9 @@ def remind(id):
         abort(400)
     days = _stall_days()
     stalled = services.stalled_ids(cohort, services.stall_cutoff(days))
+    interval = _reminder_interval()
+    due = services.due_for_reminder(cohort, stalled, services.stall_cutoff(interval))
+    recipients = services.reminder_recipients(due)
     course = cohort.course
     link = current_app.config["BASE_URL"] + url_for("catalog.course", slug=course.slug)
     subject = _("Your course %(course)s is waiting for you", course=course.title)
@@ -169,13 +181,22 @@ def remind(id):
             "is saved, and you can continue where you left off:\n\n%(link)s\n\n"
             "This reminder was sent by the people who follow your cohort, %(cohort)s.",
             name=name, course=course.title, days=days, link=link, cohort=cohort.name))
-        for name, email in services.reminder_recipients(stalled)
+        for _id, name, email in recipients
     ]
-    db.session.rollback()  # nothing was written; end the read before the mail is queued
+    # Remembered before the mail is queued: a second press finds them reminded.
+    services.record_reminders(cohort, [user_id for user_id, _name, _email in recipients],
+                              current_user)
+    db.session.commit()
     reminders.dispatch(current_app._get_current_object(), messages)
     flash(ngettext("A reminder is on its way to %(num)d stalled participant.",
                    "Reminders are on their way to %(num)d stalled participants.",
                    len(messages)), "success")
+    skipped = len(stalled) - len(due)
+    if skipped:
+        flash(ngettext("%(num)d participant reminded in the last %(days)d days was not "
+                       "reminded again.",
+                       "%(num)d participants reminded in the last %(days)d days were not "
+                       "reminded again.", skipped, days=interval), "info")
     return redirect(url_for("reports.stalls", id=cohort.id))
 
 

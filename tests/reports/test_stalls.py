@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from learning.accounts import mail
 from learning.accounts.models import User, utcnow
 from learning.cohorts.models import Enrolment
 from learning.reports import reminders, services
+from learning.reports.models import Reminder
 from tests.conftest import page
 from tests.reports.conftest import add_participants, every_item, record, required
 
@@ -144,3 +145,50 @@ def test_the_stopping_point_is_the_first_gap_not_the_furthest_item(db, world):
               for p in services.stopping_points(world.cohort, cutoff)}
     assert points == {("one", "reading"): 1, ("one", "recording"): 1}
     assert sorted(services.stalled_ids(world.cohort, cutoff)) == ids[:2]
+
+
+def test_a_reminder_is_remembered_and_not_sent_twice_within_the_interval(
+        app, client, db, world, idle, sign_in_as, outbox):
+    sign_in_as("manager")
+    stalls = f"/reports/cohorts/{world.cohort.id}/stalls"
+    soup = page(client.get(stalls))
+    assert soup.select_one("main form button").get_text(strip=True) == (
+        "Email a reminder to these 5 participants")
+    assert {td.get_text(strip=True) for td in soup.select("table.stalled tbody td:last-child")
+            } == {"Never"}
+    client.post(f"{stalls}/remind")
+    reminders.wait_until_idle()
+    assert len(outbox) == 5
+    soup = page(client.get(stalls))
+    assert soup.select_one("main form button") is None
+    assert soup.select_one(".reminders-done").get_text(" ", strip=True).startswith(
+        "Every stalled participant was reminded in the last 7 days")
+    assert "Never" not in soup.select_one("table.stalled tbody").get_text()
+    # Pressing again (an old tab, say) sends nothing more and says why.
+    soup = page(client.post(f"{stalls}/remind", follow_redirects=True))
+    reminders.wait_until_idle()
+    assert len(outbox) == 5
+    assert ("5 participants reminded in the last 7 days were not reminded again."
+            in soup.get_text(" ", strip=True))
+    # Someone newly stalled is due; those reminded are left out until the interval passes.
+    db.session.execute(update(Enrolment).where(Enrolment.user_id == idle[7])
+                       .values(enrolled_at=utcnow() - timedelta(days=30)))
+    db.session.commit()
+    soup = page(client.get(stalls))
+    assert soup.select_one("main form button").get_text(strip=True) == (
+        "Email a reminder to this participant")
+    app.config["REMINDER_INTERVAL_DAYS"] = 1
+    db.session.execute(update(Reminder).values(sent_at=utcnow() - timedelta(days=2)))
+    db.session.commit()
+    soup = page(client.get(stalls))
+    assert soup.select_one("main form button").get_text(strip=True) == (
+        "Email a reminder to these 6 participants")
+
+
+def test_a_reminder_records_who_sent_it(client, db, world, idle, sign_in_as, outbox):
+    sign_in_as("facilitator")
+    client.post(f"/reports/cohorts/{world.cohort.id}/stalls/remind")
+    reminders.wait_until_idle()
+    rows = db.session.execute(select(Reminder.user_id, Reminder.sent_by_id)).all()
+    assert sorted(user_id for user_id, _by in rows) == sorted(idle[i] for i in (1, 2, 3, 5, 6))
+    assert {by for _user, by in rows} == {world.users["facilitator"].id}
