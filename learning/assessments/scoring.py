@@ -26,10 +26,19 @@ def scored_value(value: int, is_reverse: bool) -> int:
 def dimension_score(values: Iterable[tuple[int, bool]]) -> float:
     """A dimension's exact score, 0-100, from (value, is_reverse) pairs of its statements."""
     scored = [scored_value(value, is_reverse) for value, is_reverse in values]
-    if not scored:
+    return score_from_total(sum(scored), len(scored))
+
+
+def score_from_total(total: int, count: int) -> float:
+    """The score, 0-100, of `count` scored values adding up to `total`.
+
+    Whole numbers until the one division, so the result is the exact score correctly rounded
+    and a score on a band's edge is on it: five values adding up to 7 score 10.0, where
+    mapping their mean (1.4) first would give 9.999999999999998, in the band below.
+    """
+    if count < 1:
         raise ValueError("a dimension needs at least one answered statement to be scored")
-    mean = sum(scored) / len(scored)
-    return (mean - 1) / (SCALE_POINTS - 1) * TOP_SCORE
+    return TOP_SCORE * (total - count) / ((SCALE_POINTS - 1) * count)
 
 
 def display_score(score: float) -> float:

@@ -12,7 +12,7 @@ from datetime import datetime
 from flask import abort, current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import ColumnElement, case, false, func, select, true
+from sqlalchemy import ColumnElement, Select, func, literal, select, true, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
@@ -662,74 +662,103 @@ def aggregate(instrument: Instrument, cohort: Cohort, phase: str,
     snapshots have it (a later version may add or drop one); a dimension with fewer than
     the threshold is left out.
 
-    At most three queries, whatever the size: the responses in order, one snapshot per
-    version (a version's snapshot is the same for everyone who submitted it), the answers.
+    Three queries, whatever the size: how many answered, one snapshot per version (a
+    version's snapshot is the same for everyone who submitted it), and the scores added up
+    in SQL (`_score_groups`).
     """
     threshold = min_group()
     conditions = [Enrolment.cohort_id == cohort.id, Response.instrument_id == instrument.id,
                   Response.phase == phase, Response.status == SUBMITTED]
     if phase == BEFORE:  # a group's "before" is made of real baselines only, like a person's
         conditions.append(Response.is_baseline.is_(True))
-    in_group = true() if among is None else case((among, true()), else_=false())
-    rows = db.session.execute(
-        select(Response.id, Response.version, in_group.label("in_group"))
-        .join(Enrolment, Enrolment.user_id == Response.user_id)
-        .join(User, User.id == Response.user_id)
-        .where(*conditions)
-        .order_by(Response.submitted_at, Response.id)
-    ).all()
-    group = [row for row in rows if row.in_group]
-    if len(group) < threshold:
+    respondents = (select(Response.id).join(Enrolment, Enrolment.user_id == Response.user_id)
+                   .join(User, User.id == Response.user_id).where(*conditions))
+    whole, in_group = db.session.execute(
+        respondents.with_only_columns(
+            func.count(), func.count().filter(true() if among is None else among))
+    ).one()
+    if in_group < threshold:
         return Aggregate(phase, threshold, False)
-    rest = len(rows) - len(group)
-    if 0 < rest < threshold:
+    if 0 < whole - in_group < threshold:
         return Aggregate(phase, threshold, False, is_rest_too_few=True)
-    counted = group[:len(group) // threshold * threshold]
-    pending = len(group) - len(counted)
-    versions = {row.version for row in counted}
-    first_of_version = (select(func.min(Response.id))
-                        .join(Enrolment, Enrolment.user_id == Response.user_id)
-                        .where(*conditions, Response.version.in_(versions))
-                        .group_by(Response.version))
+    counted = in_group // threshold * threshold
+    group = respondents if among is None else respondents.where(among)
     snapshots = dict(db.session.execute(
-        select(Response.version, Response.snapshot).where(Response.id.in_(first_of_version))
+        select(Response.version, Response.snapshot).where(Response.id.in_(
+            group.with_only_columns(func.min(Response.id)).group_by(Response.version)))
     ).all())
-    wanted = {row.id for row in counted}
-    values: dict[int, dict[str, int]] = {}
-    for response_id, key, value in db.session.execute(
-        select(Answer.response_id, Answer.statement_key, Answer.value)
-        .join(Response, Response.id == Answer.response_id)
-        .join(Enrolment, Enrolment.user_id == Response.user_id)
-        .where(*conditions)
-    ):
-        if response_id in wanted:
-            values.setdefault(response_id, {})[key] = value
-    scores: dict[str, list[scoring.DimensionResult]] = {}
-    for row in counted:
-        for result in scoring.score_snapshot(snapshots[row.version], values.get(row.id, {})):
-            scores.setdefault(result.slug, []).append(result)
+    scores: dict[str, list[tuple[float, str, int, str]]] = {}
+    for version, slug, total, statements, people in _score_groups(group, snapshots, counted):
+        score = scoring.score_from_total(total, statements)
+        band = scoring.band_for(score, snapshots[version]["bands"])
+        title = next(d["title"] for d in snapshots[version]["dimensions"] if d["slug"] == slug)
+        scores.setdefault(slug, []).append((score, band["label"], people, title))
     current = snapshot(instrument)
     titles = {d["slug"]: d["title"] for d in current["dimensions"]}
     band_labels = [band["label"] for band in current["bands"]]
     order = list(titles) + [slug for slug in scores if slug not in titles]
-    kept = [slug for slug in order if len(scores.get(slug, [])) >= threshold]
+    kept = [slug for slug in order
+            if sum(people for _score, _band, people, _title in scores.get(slug, [])) >= threshold]
     # Every row gets every band, so the table has one column per band, older labels included.
     for slug in kept:
-        for result in scores[slug]:
-            if result.band["label"] not in band_labels:
-                band_labels.append(result.band["label"])
+        for _score, label, _people, _title in scores[slug]:
+            if label not in band_labels:
+                band_labels.append(label)
     dimensions = []
     for slug in kept:
-        results = scores[slug]
+        groups = scores[slug]
         counts = dict.fromkeys(band_labels, 0)
-        for result in results:
-            counts[result.band["label"]] += 1
+        for _score, label, people, _title in groups:
+            counts[label] += people
+        everyone = sum(people for _score, _band, people, _title in groups)
         dimensions.append(DimensionAggregate(
-            slug=slug, title=titles.get(slug, results[0].title),
-            mean=sum(r.score for r in results) / len(results),
+            slug=slug, title=titles.get(slug, groups[0][3]),
+            mean=sum(score * people for score, _band, people, _title in groups) / everyone,
             band_counts=list(counts.items()),
         ))
-    return Aggregate(phase, threshold, True, len(counted), dimensions, pending)
+    return Aggregate(phase, threshold, True, counted, dimensions, in_group - counted)
+
+
+def _score_groups(respondents: Select, snapshots: dict[int, dict], counted: int):
+    """The counted responses' dimension scores, as few groups of identical ones.
+
+    Rows of (version, dimension slug, total of scored values, statements, people): for the
+    first `counted` of `respondents` by submission time, each response's values per
+    dimension are added up in SQL (a reverse-scored statement counts 6 - value; the
+    snapshots' statements joined as a small table of literals) and
+    responses with the same version, dimension, total and number of statements counted
+    together. A score depends on nothing else (`scoring.score_from_total`), so the rows are
+    few whatever the size of the group, and Python scores each once.
+    """
+    statements = union_all(*[
+        select(literal(version).label("version"), literal(statement["key"]).label("key"),
+               literal(part["slug"]).label("slug"),
+               literal(SCALE_POINTS + 1 if statement["reverse"] else 0).label("flip"))
+        for version, snap in snapshots.items()
+        for part in snap["dimensions"] for statement in part["statements"]
+    ]).subquery()
+    # A reverse-scored value counts 6 - value: flip - value, where flip is 6; else value.
+    scored = func.abs(statements.c.flip - Answer.value)
+    ranked = (respondents.with_only_columns(
+        Response.id, Response.version,
+        func.row_number().over(order_by=(Response.submitted_at, Response.id)).label("rank"))
+        .subquery())
+    per_response = (
+        select(ranked.c.version, statements.c.slug, func.sum(scored).label("total"),
+               func.count().label("statements"))
+        .select_from(ranked)
+        .join(Answer, Answer.response_id == ranked.c.id)
+        .join(statements, (statements.c.version == ranked.c.version)
+              & (statements.c.key == Answer.statement_key))
+        .where(ranked.c.rank <= counted)
+        .group_by(ranked.c.id, ranked.c.version, statements.c.slug)
+        .subquery())
+    return db.session.execute(
+        select(per_response.c.version, per_response.c.slug, per_response.c.total,
+               per_response.c.statements, func.count())
+        .group_by(per_response.c.version, per_response.c.slug, per_response.c.total,
+                  per_response.c.statements)
+    ).all()
 
 
 @dataclass(frozen=True)

@@ -44,3 +44,15 @@ def test_the_page_says_how_many_answers_wait(client, world, sign_in_as):
     assert "whole groups of 5 answers" in waiting
     caption = soup.select_one("table caption").get_text(" ", strip=True)
     assert "(5 responses)" in caption
+
+
+def test_an_insider_with_all_but_one_account_of_a_batch_is_not_stopped(app, world):
+    # The second attack, reproduced to keep the README's word honest: four accounts of the
+    # facilitator's own, with answers they chose, beside one real respondent make a whole
+    # batch, and subtracting their answers from it gives the fifth. Batches cannot stop
+    # this; only who may join a cohort can (see "Self-assessment results" in the README).
+    respond(world, 1, values=(5, 1))  # the real respondent: 100
+    respond(world, 4, values=(3, 3), start=1)  # the insider's accounts: 50 each, known
+    result, mean_of_five = mean(world)
+    assert result.respondents == 5
+    assert 5 * mean_of_five - 4 * 50 == pytest.approx(100.0)

@@ -35,6 +35,24 @@ def test_dimension_score_maps_the_mean_to_0_100(pairs, expected):
     assert scoring.dimension_score(pairs) == pytest.approx(expected)
 
 
+def test_a_score_on_a_band_s_edge_is_on_it():
+    # Five statements adding up to 7 score exactly 10, and 14 exactly 45: they belong to the
+    # band starting there, not the one below (mapping the mean first gave 9.999999999999998).
+    bands = [{"slug": "low", "min": 0, "max": 10}, {"slug": "mid", "min": 10, "max": 45},
+             {"slug": "high", "min": 45, "max": 100}]
+    seven = [(1, False)] * 3 + [(2, False)] * 2
+    fourteen = [(3, False)] * 4 + [(2, False)]
+    assert scoring.dimension_score(seven) == 10.0
+    assert scoring.dimension_score(fourteen) == 45.0
+    assert scoring.band_for(scoring.dimension_score(seven), bands)["slug"] == "mid"
+    assert scoring.band_for(scoring.dimension_score(fourteen), bands)["slug"] == "high"
+    every = [(total, count) for count in range(1, 40) for total in range(count, 5 * count + 1)]
+    for total, count in every:
+        exact = 100 * (total - count) / (4 * count)
+        if exact == int(exact):
+            assert scoring.score_from_total(total, count) == exact
+
+
 def test_a_dimension_without_answers_cannot_be_scored():
     with pytest.raises(ValueError):
         scoring.dimension_score([])
