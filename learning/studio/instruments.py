@@ -99,9 +99,11 @@ def overview(course: Course) -> list[Summary]:
     """The course's instruments: responses, the items asking each, whether each is complete."""
     rows = instruments_of(course)
     counts = assessments.response_counts(instrument.id for instrument in rows)
+    slugs = {instrument.slug for instrument in rows}
     return [Summary(instrument=instrument, responses=counts.get(instrument.id, 0),
                     items=items_using(course, instrument),
-                    is_complete=check(course, document(instrument), instrument).is_complete)
+                    is_complete=check(course, document(instrument), instrument,
+                                      slugs - {instrument.slug}).is_complete)
             for instrument in rows]
 
 
@@ -153,21 +155,26 @@ def new_document() -> dict:
             "bands": [dict(band) for band in DEFAULT_BANDS], "dimensions": []}
 
 
-def check(course: Course, data: dict, instrument: Instrument | None = None) -> Check:
+def _other_slugs(course: Course, instrument: Instrument | None) -> set[str]:
+    return set(db.session.scalars(
+        select(Instrument.slug).where(Instrument.course_id == course.id,
+                                      Instrument.id != (instrument.id if instrument else None))))
+
+
+def check(course: Course, data: dict, instrument: Instrument | None = None,
+          other_slugs: set[str] | None = None) -> Check:
     """Check a document as the content files are checked, for this course.
 
-    The slug must also differ from the course's other instruments' (a content folder
-    checks that across files). Gaps are allowed while no item uses the instrument.
+    The slug must also differ from the course's other instruments' (`other_slugs`, looked
+    up when not given), as a content folder checks across its files. Gaps are allowed while
+    no item uses the instrument.
     """
     in_use = instrument is not None and bool(items_using(course, instrument))
     name = f"instrument {data.get('slug') or ''}".strip()
     spec, errors = check_instrument(data, name, (ref for ref, _ in item_references(course)))
-    taken = db.session.scalar(
-        select(Instrument.id).where(Instrument.course_id == course.id,
-                                    Instrument.slug == data.get("slug"),
-                                    Instrument.id != (instrument.id if instrument else None))
-    )
-    if taken is not None:
+    if other_slugs is None:
+        other_slugs = _other_slugs(course, instrument)
+    if data.get("slug") in other_slugs:
         errors.append(ContentError(name, "slug", "duplicate slug: another instrument of this "
                                                  "course uses it"))
     return Check(
@@ -307,7 +314,10 @@ def ready_instruments(course: Course, item: Item | None = None) -> list[Instrume
     """The complete instruments a self-assessment item may ask: each item has its own."""
     taken = {other.instrument_id for module in course.modules for other in module.items
              if other.instrument_id is not None and other is not item}
-    return [instrument for instrument in instruments_of(course)
+    rows = instruments_of(course)
+    slugs = {instrument.slug for instrument in rows}
+    return [instrument for instrument in rows
             if instrument.id not in taken
-            and check(course, document(instrument), instrument).is_complete]
+            and check(course, document(instrument), instrument,
+                      slugs - {instrument.slug}).is_complete]
 

@@ -627,9 +627,10 @@ def _saved(instrument, version_before: int) -> None:
 
 
 def _save_document(course, instrument, data, form, places):
-    """Store the instrument's document and commit; None, with the problems shown, if refused.
+    """Store the instrument's document and commit.
 
-    Returns the instrument saved, or the list of problems no field of the form shows.
+    `(instrument, [])` once saved; `(None, messages)` when the rules refuse it, each problem
+    placed beside its field of the form and the messages of those no field shows.
     """
     version = instrument.version if instrument else 1
     try:
