@@ -94,6 +94,10 @@ MATRIX = {
         "studio.move_item", "studio.archive_item", "studio.restore_item", "studio.delete_item",
         "studio.edit_cohort", "studio.new_join_code", "studio.import_participants",
         "studio.add_manager", "studio.remove_manager", "studio.remove_participant",
+        "studio.new_instrument", "studio.edit_instrument", "studio.delete_instrument",
+        "studio.edit_bands", "studio.new_dimension", "studio.edit_dimension",
+        "studio.move_dimension", "studio.delete_dimension", "studio.new_self_assessment",
+        "studio.edit_self_assessment",
     ], AUTHOR),
 }
 
@@ -153,7 +157,9 @@ def build_world(app, db):
         "cohort_id": cohort.id, "user_id": participant.id,
     }
     values.update(module_id=module.id, reading_id=module.items[1].id, direction="up",
-                  facilitator_id=people["facilitator"].id, manager_id=people["manager"].id)
+                  facilitator_id=people["facilitator"].id, manager_id=people["manager"].id,
+                  assessment_id=assessment.id, instrument_id=assessment.instrument_id,
+                  dimension_id=assessment.instrument.dimensions[0].id)
     _submit_self_assessment(app, values)
     return people, values, cohort
 
@@ -188,6 +194,7 @@ def _url(app, endpoint: str, values: dict, cohort) -> tuple[str, str]:
                            else cohort.id)
     # The object each of these acts on: a reading, the course's facilitator, the manager.
     chosen = {"studio.edit_reading": ("item_id", "reading_id"),
+              "studio.edit_self_assessment": ("item_id", "assessment_id"),
               "studio.remove_facilitator": ("user_id", "facilitator_id"),
               "studio.remove_manager": ("user_id", "manager_id")}
     if endpoint in chosen:

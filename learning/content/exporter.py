@@ -204,7 +204,7 @@ def _export_module(files: _Files, module: Module) -> None:
             entry["reading"] = _reading(files, folder, item)
         elif item.kind == "self_assessment":
             name = "instrument.yml" if len(assessments) == 1 else f"instrument-{item.slug}.yml"
-            files.add(f"{folder}/{name}", dump_yaml(_instrument(item.instrument)))
+            files.add(f"{folder}/{name}", dump_yaml(instrument_document(item.instrument)))
             entry["instrument"] = name
         items.append(entry)
     data["items"] = items
@@ -243,7 +243,8 @@ def _reading(files: _Files, folder: str, item: Item) -> dict:
     return reading
 
 
-def _instrument(instrument: Instrument) -> dict:
+def instrument_document(instrument: Instrument) -> dict:
+    """The instrument as its content file holds it (what `schema.check_instrument` reads)."""
     bands = list(instrument.bands)
     return {
         "slug": instrument.slug,

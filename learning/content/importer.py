@@ -93,6 +93,19 @@ def import_content(directory: str | Path) -> ImportReport:
     return report
 
 
+def save_instrument(course_id: int, spec: InstrumentSpec,
+                    instrument: Instrument | None = None) -> Instrument:
+    """Write one checked instrument as an import would: create it, or update it in place.
+
+    The studio's way in. The rule is the import's: once anyone has answered the instrument,
+    a change to its definition raises its version, and responses keep their snapshots.
+    Adds and flushes; the caller commits.
+    """
+    instrument = _Importer(ImportReport(course="")).instrument(course_id, spec, instrument)
+    db.session.flush()
+    return instrument
+
+
 def _removal_conflicts(course: Course, spec: CourseSpec) -> list[ContentError]:
     """Items the files no longer have but participants have progress on."""
     wanted = {module.slug: {item.slug for item in module.items} for module in spec.modules}
@@ -221,24 +234,28 @@ class _Importer:
                 )
             )
         }
-        result = {}
-        for spec in specs:
-            instrument = existing.get(spec.slug)
-            if instrument is None:
-                instrument = Instrument(course_id=course.id, slug=spec.slug, **spec.fields)
-                db.session.add(instrument)
-                self.report.created += 1
-                self._instrument_parts(instrument, spec)
-            else:
-                before = assessments.definition(instrument)
-                self._update(instrument, spec.fields)
-                self._instrument_parts(instrument, spec)
-                if (assessments.definition(instrument) != before
-                        and assessments.has_responses(instrument)):
-                    instrument.version += 1
-                    db.session.flush()
-            result[spec.slug] = instrument
-        return result
+        return {spec.slug: self.instrument(course.id, spec, existing.get(spec.slug))
+                for spec in specs}
+
+    def instrument(self, course_id: int, spec: InstrumentSpec,
+                   instrument: Instrument | None) -> Instrument:
+        """Create the instrument, or bring it in line with the spec (its slug too).
+
+        Once anyone has answered it, a change to its definition makes a new version.
+        """
+        if instrument is None:
+            instrument = Instrument(course_id=course_id, slug=spec.slug, **spec.fields)
+            db.session.add(instrument)
+            self.report.created += 1
+            self._instrument_parts(instrument, spec)
+            return instrument
+        before = assessments.definition(instrument)
+        self._update(instrument, {"slug": spec.slug, **spec.fields})
+        self._instrument_parts(instrument, spec)
+        if assessments.definition(instrument) != before and assessments.has_responses(instrument):
+            instrument.version += 1
+            db.session.flush()
+        return instrument
 
     def _instrument_parts(self, instrument: Instrument, spec: InstrumentSpec) -> None:
         band_slugs = {band.slug for band in spec.bands}
@@ -281,6 +298,11 @@ class _Importer:
     def _feedback(self, dimension: Dimension, texts: dict[str, str],
                   bands: dict[str, Band]) -> None:
         existing = {feedback.band.slug: feedback for feedback in dimension.feedback}
+        # A valid file has feedback for every band; a draft instrument may lack some.
+        for band_slug, feedback in existing.items():
+            if band_slug not in texts:
+                dimension.feedback.remove(feedback)
+                self.report.deleted += 1
         for band_slug, text in texts.items():
             feedback = existing.get(band_slug)
             if feedback is None:

@@ -40,15 +40,23 @@ FOLDER_PATTERN = re.compile(r"^(\d+)-(.+)$")
 # Media file names become part of URLs and of paths under MEDIA_ROOT.
 FILE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 VIDEO_SUFFIXES = (".webm", ".mp4", ".m4v", ".ogv", ".ogg")
+INSTRUMENT_KEYS = ("slug", "title", "level", "before_after", "introduction", "scale", "bands",
+                   "dimensions")
 
 
 @dataclass(frozen=True)
 class ContentError:
-    """One problem in the content files: where it is and what is wrong."""
+    """One problem in the content files: where it is and what is wrong.
+
+    `incomplete` marks a part an instrument still lacks (its first dimension, a dimension's
+    feedback for a band) rather than something wrong in what is there: the studio keeps an
+    instrument no item uses yet as a draft with such gaps, and nothing else.
+    """
 
     file: str
     field: str
     message: str
+    incomplete: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         return ": ".join(part for part in (self.file, self.field, self.message) if part)
@@ -146,6 +154,26 @@ def load_content(directory: str | Path) -> tuple[CourseSpec | None, list[Content
     return _Reader(root).read()
 
 
+def check_instrument(data, name: str, known_items: Iterable[str]
+                     ) -> tuple[InstrumentSpec | None, list[ContentError]]:
+    """Check an instrument as the mapping its file would hold, with no file on disk.
+
+    The same checks as an instrument file in a content folder, its helpful items against
+    `known_items` (the course's "module-slug/item-slug" references); problems are named as
+    if in the file `name`. Returns the spec, unless the mapping could not be read at all,
+    and every problem: a spec whose problems are all `incomplete` is a draft that can be
+    stored, one without problems can be imported.
+    """
+    reader = _Reader(Path())
+    file = _File(name, reader.errors)
+    mapping = file.mapping(data, "", INSTRUMENT_KEYS)
+    if mapping is None:
+        return None, reader.errors
+    spec = reader.instrument_from(file, mapping)
+    reader.check_helpful_refs(set(known_items))
+    return spec, reader.errors
+
+
 # YAML ------------------------------------------------------------------------------------
 
 
@@ -219,8 +247,8 @@ class _File:
         self.name = name
         self.errors = errors
 
-    def error(self, field_path: str, message: str) -> None:
-        self.errors.append(ContentError(self.name, field_path, message))
+    def error(self, field_path: str, message: str, incomplete: bool = False) -> None:
+        self.errors.append(ContentError(self.name, field_path, message, incomplete))
 
     def load_mapping(self, path: Path, keys: Iterable[str]) -> "_Mapping | None":
         """The file's YAML mapping, or None (with the problem recorded)."""
@@ -276,8 +304,8 @@ class _Mapping:
                 hint = f"did you mean {close[0]!r}?" if close else f"expected {', '.join(keys)}"
                 self.error(str(key), f"unknown key ({hint})")
 
-    def error(self, key: str | int, message: str) -> None:
-        self.file.error(_join(self.path, key), message)
+    def error(self, key: str | int, message: str, incomplete: bool = False) -> None:
+        self.file.error(_join(self.path, key), message, incomplete)
 
     def field_path(self, key: str) -> str:
         return _join(self.path, key)
@@ -691,12 +719,14 @@ class _Reader:
 
     def _instrument(self, file: _File, path: Path) -> InstrumentSpec | None:
         errors_before = len(self.errors)
-        data = file.load_mapping(path, (
-            "slug", "title", "level", "before_after", "introduction", "scale", "bands",
-            "dimensions",
-        ))
+        data = file.load_mapping(path, INSTRUMENT_KEYS)
         if data is None:
             return None
+        instrument = self.instrument_from(file, data)
+        return instrument if len(self.errors) == errors_before else None
+
+    def instrument_from(self, file: _File, data: _Mapping) -> InstrumentSpec:
+        """The instrument an instrument file's mapping describes, its problems recorded."""
         slug = data.slug(max_length=_column_length(Instrument, "slug"))
         scale = data.text_list("scale", max_length=80)
         if scale is not None and len(scale) != SCALE_POINTS:
@@ -713,7 +743,8 @@ class _Reader:
         band_slugs = [band.slug for band in instrument.bands] if bands_valid else None
         raw_dimensions = data.sequence("dimensions", required=True)
         if raw_dimensions == []:
-            data.error("dimensions", "missing: an instrument needs at least one dimension")
+            data.error("dimensions", "missing: an instrument needs at least one dimension",
+                       incomplete=True)
         dimension_slugs: dict[str, int] = {}
         for index, raw in enumerate(raw_dimensions or []):
             dimension = self._dimension(file, raw, _join("dimensions", index), band_slugs)
@@ -726,7 +757,7 @@ class _Reader:
             dimension_slugs.setdefault(dimension.slug, index)
             dimension.position = index + 1
             instrument.dimensions.append(dimension)
-        return instrument if len(self.errors) == errors_before else None
+        return instrument
 
     def _bands(self, file: _File, data: _Mapping) -> tuple[list[BandSpec], bool]:
         """The bands as listed, and whether they are valid enough to check feedback against."""
@@ -796,13 +827,14 @@ class _Reader:
             return dimension  # the bands have problems of their own, reported already
         if feedback is None:
             data.error("feedback", "missing: a dimension needs feedback for every band ("
-                                   f"{', '.join(band_slugs)})")
+                                   f"{', '.join(band_slugs)})", incomplete=True)
             return dimension
         feedback = file.mapping(feedback, data.field_path("feedback"), band_slugs)
         if feedback is not None:
             for band_slug in band_slugs:
                 if band_slug not in feedback.data:
-                    feedback.error(band_slug, f"missing: no feedback for band {band_slug!r}")
+                    feedback.error(band_slug, f"missing: no feedback for band {band_slug!r}",
+                                   incomplete=True)
                     continue
                 text = feedback.text(band_slug)
                 if text is not None:
@@ -810,8 +842,11 @@ class _Reader:
         return dimension
 
     def _check_helpful_items(self, course: CourseSpec) -> None:
-        known = {f"{module.slug}/{item.slug}" for module in course.modules
-                 for item in module.items}
+        self.check_helpful_refs({f"{module.slug}/{item.slug}" for module in course.modules
+                                 for item in module.items})
+
+    def check_helpful_refs(self, known: set[str]) -> None:
+        """Every helpful item read so far is one of the course's `module/item` references."""
         for file, path, ref in self.helpful_refs:
             if ref not in known:
                 file.error(path, f"unknown item: {ref!r} is not a module-slug/item-slug of "

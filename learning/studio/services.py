@@ -252,6 +252,39 @@ def update_recording(item: Item, fields: RecordingFields) -> Item:
     return _changed_item(item, _assign_recording, fields)
 
 
+@dataclass(frozen=True)
+class SelfAssessmentFields:
+    """What the self-assessment item form sets: the item and the instrument it asks."""
+
+    title: str
+    slug: str
+    minutes: int
+    is_required: bool
+    instrument_id: int
+
+
+def _assign_self_assessment(item: Item, fields: SelfAssessmentFields) -> None:
+    item.title = fields.title
+    item.slug = fields.slug
+    item.minutes = fields.minutes
+    item.is_required = fields.is_required
+    item.instrument_id = fields.instrument_id
+
+
+def create_self_assessment(module: Module, fields: SelfAssessmentFields) -> Item:
+    """A new self-assessment at the end of the module, asking a complete instrument.
+
+    Which instruments an item may ask is `instruments.ready_instruments`: the form offers
+    only those.
+    """
+    return _new_item(module, "self_assessment", _assign_self_assessment, fields)
+
+
+def update_self_assessment(item: Item, fields: SelfAssessmentFields) -> Item:
+    """Change the self-assessment item; responses stay with the instrument they answered."""
+    return _changed_item(item, _assign_self_assessment, fields)
+
+
 def _swap_with_neighbour(rows: list, row, direction: str) -> bool:
     """Swap the row's position with the one before or after it; False at either end.
 

@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from learning.accounts import services as accounts
 from learning.accounts.forms import EmptyForm
@@ -26,15 +27,25 @@ from learning.accounts.permissions import role_required
 from learning.cohorts import services as cohorts
 from learning.core.limits import body_limit
 from learning.database import db
-from learning.studio import roster, uploads
+from learning.studio import instruments, roster, uploads
 from learning.studio import services as studio
 from learning.studio.forms import (
+    LEVEL_LABELS,
+    BandsForm,
     CohortSettingsForm,
+    DimensionForm,
+    InstrumentForm,
     ModuleForm,
+    NewInstrumentForm,
     PersonForm,
     ReadingForm,
     RecordingForm,
     RosterForm,
+    SelfAssessmentForm,
+    band_data,
+    describe,
+    error_list,
+    place_problems,
 )
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
@@ -97,6 +108,7 @@ def course(slug):
         can_delete_item=lambda item: studio.can_delete_item(item, people),
         cohorts=cohorts.course_cohorts(course),
         person_form=PersonForm(),
+        instruments=instruments.overview(course),
     )
 
 
@@ -593,3 +605,259 @@ def edit_recording(slug, module_id, item_id):
         flash(_("Recording “%(title)s” saved.", title=item.title), "success")
         return _back_to(course)
     return _recording_page(course, module, item, form)
+
+
+def _instrument(course, instrument_id):
+    return instruments.instrument_for_edit_or_404(course, instrument_id)
+
+
+def _back_to_instrument(course, instrument):
+    return redirect(url_for("studio.edit_instrument", slug=course.slug,
+                            instrument_id=instrument.id))
+
+
+def _saved(instrument, version_before: int) -> None:
+    """Say the instrument was saved, and whether that made a new version."""
+    if instrument.version != version_before:
+        flash(_("“%(title)s” saved as version %(version)d. The answers given so far keep the "
+                "version they answered.", title=instrument.title, version=instrument.version),
+              "success")
+    else:
+        flash(_("“%(title)s” saved.", title=instrument.title), "success")
+
+
+def _save_document(course, instrument, data, form, places):
+    """Store the instrument's document and commit.
+
+    `(instrument, [])` once saved; `(None, messages)` when the rules refuse it, each problem
+    placed beside its field of the form and the messages of those no field shows.
+    """
+    version = instrument.version if instrument else 1
+    try:
+        saved = instruments.save(course, data, instrument)
+    except instruments.InstrumentInvalid as error:
+        return None, place_problems(error.problems, places)
+    db.session.commit()
+    _saved(saved, version)
+    return saved, []
+
+
+def _instrument_page(template, course, instrument, form, problems, **context):
+    responses = instruments.response_count(instrument) if instrument else 0
+    return render_template(
+        template, course=course, instrument=instrument, form=form, problems=problems,
+        errors=error_list(form), responses=responses, **context)
+
+
+@bp.route("/courses/<slug>/instruments/new", methods=["GET", "POST"])
+@role_required("facilitator")
+def new_instrument(slug):
+    course = _course(slug)
+    start = instruments.new_document()
+    form = NewInstrumentForm(data={**InstrumentForm.data_of(start),
+                                   "bands": band_data(start["bands"], extra=1)})
+    problems = []
+    if form.validate_on_submit():
+        data = instruments.with_bands(instruments.with_settings(start, form.settings()),
+                                      form.band_rows())
+        instrument, problems = _save_document(course, None, data, form, form.places())
+        if instrument is not None:
+            return _back_to_instrument(course, instrument)
+    return _instrument_page("studio/instrument_new.html", course, None, form, problems)
+
+
+@bp.route("/courses/<slug>/instruments/<int:instrument_id>", methods=["GET", "POST"])
+@role_required("facilitator")
+def edit_instrument(slug, instrument_id):
+    course = _course(slug)
+    instrument = _instrument(course, instrument_id)
+    data = instruments.document(instrument)
+    form = InstrumentForm(data=InstrumentForm.data_of(data))
+    problems = []
+    if form.validate_on_submit():
+        saved, problems = _save_document(course, instrument,
+                                         instruments.with_settings(data, form.settings()),
+                                         form, form.places())
+        if saved is not None:
+            return _back_to_instrument(course, instrument)
+    check = instruments.check(course, data, instrument)
+    return _instrument_page(
+        "studio/instrument.html", course, instrument, form, problems, check=check,
+        still_to_do=[describe(problem, data)
+                     for problem in dict.fromkeys(check.problems + check.missing)],
+        level_labels=LEVEL_LABELS,
+        items=instruments.items_using(course, instrument),
+        dimensions=sorted(instrument.dimensions, key=lambda d: d.position),
+        bands=sorted(instrument.bands, key=lambda b: b.position),
+    )
+
+
+@bp.post("/courses/<slug>/instruments/<int:instrument_id>/delete")
+@role_required("facilitator")
+def delete_instrument(slug, instrument_id):
+    course = _course(slug)
+    instrument = _instrument(course, instrument_id)
+    _button_form_or_400()
+    title = instrument.title
+    try:
+        instruments.delete_instrument(course, instrument)
+    except studio.StudioError as error:
+        flash(str(error), "error")
+        return _back_to_instrument(course, instrument)
+    db.session.commit()
+    flash(_("Instrument “%(title)s” deleted.", title=title), "success")
+    return _back_to(course)
+
+
+@bp.route("/courses/<slug>/instruments/<int:instrument_id>/bands", methods=["GET", "POST"])
+@role_required("facilitator")
+def edit_bands(slug, instrument_id):
+    course = _course(slug)
+    instrument = _instrument(course, instrument_id)
+    data = instruments.document(instrument)
+    form = BandsForm(data={"bands": band_data(data["bands"], data["dimensions"])})
+    problems = []
+    if form.validate_on_submit():
+        saved, problems = _save_document(
+            course, instrument, instruments.with_bands(data, form.band_rows()), form,
+            form.places())
+        if saved is not None:
+            return _back_to_instrument(course, instrument)
+    return _instrument_page("studio/instrument_bands.html", course, instrument, form, problems,
+                            dimensions=data["dimensions"])
+
+
+def _dimension_form(course, data, dimension_data):
+    form = DimensionForm(data=DimensionForm.data_of(dimension_data, data["bands"]))
+    choices = instruments.item_references(course)
+    known = {ref for ref, _label in choices}
+    # A reference to an item that has gone stays visible, so that it can be unticked.
+    stale = [ref for ref in (dimension_data or {}).get("helpful_items", []) if ref not in known]
+    form.helpful_items.choices = [SelectChoice(ref, label) for ref, label in choices] + [
+        SelectChoice(ref, _("%(reference)s (no such item in this course)", reference=ref))
+        for ref in stale]
+    return form
+
+
+def _dimension_page(course, instrument, dimension, form, problems, data):
+    return _instrument_page("studio/dimension_form.html", course, instrument, form, problems,
+                            dimension=dimension,
+                            band_labels={band["slug"]: band["label"] for band in data["bands"]})
+
+
+@bp.route("/courses/<slug>/instruments/<int:instrument_id>/dimensions/new",
+          methods=["GET", "POST"])
+@role_required("facilitator")
+def new_dimension(slug, instrument_id):
+    course = _course(slug)
+    instrument = _instrument(course, instrument_id)
+    data = instruments.document(instrument)
+    form = _dimension_form(course, data, None)
+    problems = []
+    if form.validate_on_submit():
+        saved, problems = _save_document(
+            course, instrument, instruments.with_dimension(data, None, form.dimension_fields()),
+            form, form.places(len(data["dimensions"])))
+        if saved is not None:
+            return _back_to_instrument(course, instrument)
+    return _dimension_page(course, instrument, None, form, problems, data)
+
+
+@bp.route("/courses/<slug>/instruments/<int:instrument_id>/dimensions/<int:dimension_id>",
+          methods=["GET", "POST"])
+@role_required("facilitator")
+def edit_dimension(slug, instrument_id, dimension_id):
+    course = _course(slug)
+    instrument = _instrument(course, instrument_id)
+    dimension = instruments.dimension_or_404(instrument, dimension_id)
+    data = instruments.document(instrument)
+    index = instruments.dimension_index(instrument, dimension)
+    form = _dimension_form(course, data, data["dimensions"][index])
+    problems = []
+    if form.validate_on_submit():
+        saved, problems = _save_document(
+            course, instrument, instruments.with_dimension(data, index, form.dimension_fields()),
+            form, form.places(index))
+        if saved is not None:
+            return _back_to_instrument(course, instrument)
+    return _dimension_page(course, instrument, dimension, form, problems, data)
+
+
+@bp.post("/courses/<slug>/instruments/<int:instrument_id>/dimensions/<int:dimension_id>"
+         "/move/<direction>")
+@role_required("facilitator")
+def move_dimension(slug, instrument_id, dimension_id, direction):
+    course = _course(slug)
+    instrument = _instrument(course, instrument_id)
+    dimension = instruments.dimension_or_404(instrument, dimension_id)
+    direction = _direction_or_404(direction)
+    _button_form_or_400()
+    version = instrument.version
+    if instruments.move_dimension(course, instrument, dimension, direction):
+        db.session.commit()
+        _saved(instrument, version)
+    return _back_to_instrument(course, instrument)
+
+
+@bp.post("/courses/<slug>/instruments/<int:instrument_id>/dimensions/<int:dimension_id>"
+         "/delete")
+@role_required("facilitator")
+def delete_dimension(slug, instrument_id, dimension_id):
+    course = _course(slug)
+    instrument = _instrument(course, instrument_id)
+    dimension = instruments.dimension_or_404(instrument, dimension_id)
+    _button_form_or_400()
+    version = instrument.version
+    try:
+        instruments.delete_dimension(course, instrument, dimension)
+    except studio.StudioError as error:
+        flash(str(error), "error")
+        return _back_to_instrument(course, instrument)
+    db.session.commit()
+    _saved(instrument, version)
+    return _back_to_instrument(course, instrument)
+
+
+def _self_assessment_form(course, module, item=None):
+    form = SelfAssessmentForm(data=SelfAssessmentForm.data_of(item) if item else None,
+                              taken_slugs=studio.item_slugs(module, leaving_out=item))
+    form.instrument_id.choices = [
+        SelectChoice(instrument.id, instrument.title)
+        for instrument in instruments.ready_instruments(course, item)]
+    return form
+
+
+def _self_assessment_page(course, module, item, form):
+    return render_template("studio/self_assessment_form.html", course=course, module=module,
+                           item=item, form=form)
+
+
+@bp.route("/courses/<slug>/modules/<int:module_id>/self-assessments/new",
+          methods=["GET", "POST"])
+@role_required("facilitator")
+def new_self_assessment(slug, module_id):
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    form = _self_assessment_form(course, module)
+    if form.validate_on_submit():
+        item = studio.create_self_assessment(module, form.fields())
+        db.session.commit()
+        flash(_("Self-assessment “%(title)s” created.", title=item.title), "success")
+        return _back_to(course)
+    return _self_assessment_page(course, module, None, form)
+
+
+@bp.route("/courses/<slug>/modules/<int:module_id>/self-assessments/<int:item_id>/edit",
+          methods=["GET", "POST"])
+@role_required("facilitator")
+def edit_self_assessment(slug, module_id, item_id):
+    course = _course(slug)
+    module = studio.module_for_edit_or_404(course, module_id)
+    item = studio.item_for_edit_or_404(module, item_id, kind="self_assessment")
+    form = _self_assessment_form(course, module, item)
+    if form.validate_on_submit():
+        studio.update_self_assessment(item, form.fields())
+        db.session.commit()
+        flash(_("Self-assessment “%(title)s” saved.", title=item.title), "success")
+        return _back_to(course)
+    return _self_assessment_page(course, module, item, form)
