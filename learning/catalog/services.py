@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from learning.accounts.models import User
 from learning.accounts.services import grant_role
 from learning.assessments.models import Dimension, Instrument
-from learning.catalog.models import Course, CourseFacilitator, Item, Module
+from learning.catalog.models import Course, CourseFacilitator, Item, Module, module_numbers
 from learning.catalog.outline import CourseOutline, ModuleOutline
 from learning.cohorts import services as cohorts
 from learning.database import db
@@ -234,6 +234,7 @@ class CourseCard:
     modules: list[Module]
     cohort_names: list[str]
     is_preview: bool
+    numbers: dict[int, int]  # what participants call each module they see (module_numbers)
 
     @property
     def module_count(self) -> int:
@@ -249,7 +250,8 @@ def course_cards(user) -> list[CourseCard]:
         preview = can_preview(user, course)
         modules = [m for m in course.modules
                    if not m.is_archived and (preview or m.is_published)]
-        cards.append(CourseCard(course, modules, names.get(course.id, []), preview))
+        cards.append(CourseCard(course, modules, names.get(course.id, []), preview,
+                                module_numbers(course.modules)))
     return cards
 
 

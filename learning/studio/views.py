@@ -97,6 +97,7 @@ def course(slug):
         can_delete_item=lambda item: studio.can_delete_item(item, people),
         cohorts=cohorts.course_cohorts(course),
         person_form=PersonForm(),
+        numbers=studio.module_numbers(course),
     )
 
 
