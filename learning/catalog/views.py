@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from learning.assessments import services as assessments
 from learning.catalog import services as catalog
+from learning.catalog import transcripts
 from learning.certificates import services as certificates
 from learning.cohorts import services as cohorts
 from learning.core.cache_control import revalidate_privately
@@ -148,6 +149,7 @@ def item(slug, module_slug, item_slug):
         following=following,
         is_preview=catalog.can_preview(current_user, course),
         video_type=media_type(item.video_path),
+        transcript=transcripts.transcript_lines(item.transcript),
     )
 
 

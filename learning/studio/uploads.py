@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from flask_babel import gettext as _
 
+from learning.catalog.transcripts import stamp
 from learning.studio.videolength import mp4_seconds, webm_seconds
 
 CHUNK_BYTES = 64 * 1024
@@ -198,17 +199,27 @@ def remove_stored(media_root: str | Path, relative: str) -> None:
         path.unlink(missing_ok=True)
 
 
+_CUE_START = re.compile(r"^\s*(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.\d{3}")
 _VOICE = re.compile(r"^<v(?:\.[^ >]*)?\s+([^>]+)>(.*)$", re.DOTALL)
 _TAG = re.compile(r"</?[^>]*>")
 _ZOOM_SPEAKER = re.compile(r"^([^:]{1,80}):\s+(.+)$", re.DOTALL)
+
+
+def _cue_start(timing: str) -> int:
+    """The whole second a cue starts at, from its timing line."""
+    match = _CUE_START.match(timing)
+    hours, minutes, seconds = (int(group or 0) for group in match.groups())
+    return hours * 3600 + minutes * 60 + seconds
 
 
 def transcript_from_captions(data: bytes) -> str:
     """A readable transcript from checked WebVTT captions: one line per cue, or per turn.
 
     Speakers are kept, whether marked as Zoom does ("Name: words") or as WebVTT voices
-    (<v Name>words): consecutive cues of one speaker make one line, "Name: words". Other
-    markup (styling tags, inline timestamps) is dropped.
+    (<v Name>words): consecutive cues of one speaker make one line, "Name: words". Each cue
+    keeps the time it starts at, as a mark (`[00:01:23]`, `catalog.transcripts`) before its
+    words, which the recording's page offers as a link to play from. Other markup (styling
+    tags, inline timestamps) is dropped.
     """
     text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     turns: list[list[str | None]] = []
@@ -229,8 +240,10 @@ def transcript_from_captions(data: bytes) -> str:
                 speaker, words = zoom.group(1).strip(), zoom.group(2)
         if not words:
             continue
-        if speaker is not None and turns and turns[-1][0] == speaker:
-            turns[-1][1] += " " + words
+        at = stamp(_cue_start(lines[timing]))
+        if speaker is not None and turns and turns[-1][1] == speaker:
+            turns[-1][2] += f" {at} {words}"
         else:
-            turns.append([speaker, words])
-    return "\n".join(f"{speaker}: {words}" if speaker else words for speaker, words in turns)
+            turns.append([at, speaker, words])
+    return "\n".join(f"{at} {speaker}: {words}" if speaker else f"{at} {words}"
+                     for at, speaker, words in turns)
