@@ -7,6 +7,7 @@ Items have no publication state of their own: they follow their module. Archived
 items are shown to no one here (the studio lists them).
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -26,6 +27,10 @@ from learning.database import db
 
 # The files an item may carry, by the name used in media URLs.
 MEDIA_FIELDS = {"video": "video_path", "captions": "captions_path", "file": "file_path"}
+# A course's images for its readings: MEDIA_ROOT/<course>/images/<random>.<type>, named by
+# the studio (`studio.uploads.store_image`); the names a URL may ask for.
+IMAGE_FOLDER = "images"
+IMAGE_NAME = re.compile(r"^[0-9a-f]{32}\.(?:png|jpg|webp|gif)$")
 
 T = TypeVar("T")
 
@@ -185,6 +190,17 @@ def media_path(item: Item, kind: str) -> str | None:
     """
     field = MEDIA_FIELDS.get(kind)
     return getattr(item, field) if field else None
+
+
+def image_path(course: Course, name: str) -> str | None:
+    """The course's image with this name, relative to MEDIA_ROOT, if the name is well formed.
+
+    None for a name the studio cannot have given: no name from a URL reaches the file system
+    unchecked.
+    """
+    if not IMAGE_NAME.match(name):
+        return None
+    return f"{course.slug}/{IMAGE_FOLDER}/{name}"
 
 
 def neighbours(sequence: Sequence[T], current: T) -> tuple[T | None, T | None]:

@@ -35,10 +35,15 @@ MEDIA_TYPES = {
     ".ogg": "video/ogg",
     ".vtt": "text/vtt",
     ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
 }
 UNKNOWN_TYPE = "application/octet-stream"
 # What the player shows in the page; everything else (PDFs, unknown files) is downloaded.
-INLINE_TYPES = {"video": {"video/webm", "video/mp4", "video/ogg"}, "captions": {"text/vtt"}}
+INLINE_TYPES = {"video": {"video/webm", "video/mp4", "video/ogg"}, "captions": {"text/vtt"},
+                "image": {"image/png", "image/jpeg", "image/webp", "image/gif"}}
 
 
 def media_type(path: str | None) -> str | None:
@@ -169,5 +174,21 @@ def media(item_id, kind):
         as_attachment=not shown_inline(kind, mimetype),
         download_name=f"{item.slug}{PurePosixPath(path).suffix.lower()}",
     )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return revalidate_privately(response)
+
+
+@bp.get("/courses/<slug>/images/<name>")
+@login_required
+def image(slug, name):
+    """An image of the course's readings, to whoever may see the course."""
+    course = catalog.get_course_or_404(slug)
+    path = catalog.image_path(course, name)
+    if path is None:
+        abort(404)
+    mimetype = media_type(path)
+    response = send_from_directory(current_app.config["MEDIA_ROOT"], path, mimetype=mimetype,
+                                   conditional=True,
+                                   as_attachment=not shown_inline("image", mimetype))
     response.headers["X-Content-Type-Options"] = "nosniff"
     return revalidate_privately(response)

@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from flask_babel import gettext as _
 
+from learning.catalog.services import IMAGE_FOLDER, IMAGE_NAME
 from learning.catalog.transcripts import stamp
 from learning.studio.videolength import mp4_seconds, webm_seconds
 
@@ -93,6 +94,22 @@ def _store(stream: BinaryIO, media_root: str | Path, relative: PurePosixPath, ma
         raise
 
 
+def image_type(head: bytes) -> str | None:
+    """"png", "jpg", "webp" or "gif" from an image's first bytes, or None for anything else.
+
+    SVG is not among them: it is a document that can carry script.
+    """
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if len(head) >= 12 and head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
 def _random_path(course_slug: str, folder: str, suffix: str) -> PurePosixPath:
     return PurePosixPath(course_slug, folder, f"{secrets.token_hex(16)}{suffix}")
 
@@ -141,6 +158,38 @@ def store_video(stream: BinaryIO, media_root: str | Path, course_slug: str,
         raise UploadError(_("The length of this video cannot be read from the file. Export "
                             "it again as MP4 or WebM and try once more."))
     return final.as_posix(), seconds
+
+
+def store_image(stream: BinaryIO, media_root: str | Path, course_slug: str,
+                max_bytes: int) -> str:
+    """Store an uploaded PNG, JPEG, WebP or GIF image; its path under MEDIA_ROOT.
+
+    `<course>/images/<random>.<type>`, the type read from the file's first bytes. Raises
+    UploadError for anything else (SVG included), UploadTooLarge past `max_bytes`.
+    """
+    found = []
+
+    def check(head):
+        kind = image_type(head)
+        if kind is None:
+            raise UploadError(_("This file is not a PNG, JPEG, WebP or GIF image, whatever "
+                                "its name says."))
+        found.append(kind)
+
+    relative = _random_path(course_slug, IMAGE_FOLDER, ".part-image")
+    _store(stream, media_root, relative, max_bytes, check)
+    final = relative.with_suffix(f".{found[0]}")
+    os.replace(Path(media_root, *relative.parts), Path(media_root, *final.parts))
+    return final.as_posix()
+
+
+def stored_images(media_root: str | Path, course_slug: str) -> list[str]:
+    """The names of the course's stored images, newest first."""
+    folder = Path(media_root, course_slug, IMAGE_FOLDER)
+    if not folder.is_dir():
+        return []
+    files = [p for p in folder.iterdir() if p.is_file() and IMAGE_NAME.match(p.name)]
+    return [p.name for p in sorted(files, key=lambda p: (-p.stat().st_mtime, p.name))]
 
 
 def video_seconds(path: Path, kind: str) -> int | None:

@@ -30,6 +30,7 @@ from learning.studio import roster, uploads
 from learning.studio import services as studio
 from learning.studio.forms import (
     CohortSettingsForm,
+    ImageForm,
     ModuleForm,
     PersonForm,
     ReadingForm,
@@ -608,3 +609,31 @@ def edit_recording(slug, module_id, item_id):
         flash(_("Recording “%(title)s” saved.", title=item.title), "success")
         return _back_to(course)
     return _recording_page(course, module, item, form)
+
+
+def _image_limit(config) -> int:
+    """An image for the library at most, and the form's token."""
+    return config["IMAGE_MAX_BYTES"] + FORM_ALLOWANCE_BYTES
+
+
+@bp.route("/courses/<slug>/images", methods=["GET", "POST"])
+@body_limit(_image_limit)
+@role_required("facilitator")
+def images(slug):
+    course = _course(slug)
+    form = ImageForm()
+    media_root = current_app.config["MEDIA_ROOT"]
+    if form.validate_on_submit():
+        try:
+            uploads.store_image(form.image.data.stream, media_root, course.slug,
+                                current_app.config["IMAGE_MAX_BYTES"])
+        except uploads.UploadError as error:
+            form.image.errors.append(str(error))
+        else:
+            flash(_("Image uploaded: copy its Markdown into a reading's text."), "success")
+            return redirect(url_for("studio.images", slug=course.slug))
+    return render_template(
+        "studio/images.html", course=course, form=form,
+        images=uploads.stored_images(media_root, course.slug),
+        image_max=uploads.human_size(current_app.config["IMAGE_MAX_BYTES"]),
+    )

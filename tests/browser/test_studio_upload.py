@@ -3,7 +3,7 @@ answer: the page it leads to, the form's errors, or a refusal such as 413."""
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import axe_violations, sign_in
 from tests.browser.test_studio import facilitator
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -71,3 +71,19 @@ def test_a_413_shows_the_servers_message(context, live_server, tmp_path):
         config["READING_PDF_MAX_BYTES"] = before
     assert page.url == form_url
     expect(page.get_by_role("button", name="Create reading")).to_be_enabled()
+
+
+def test_the_image_library_uploads_and_has_no_wcag_violations(context, live_server, tmp_path):
+    page = context.new_page()
+    sign_in(page, live_server, *facilitator(live_server))
+    page.goto(f"{live_server.url}/studio/courses/{live_server.course_slug()}")
+    page.get_by_role("link", name="Images for readings").click()
+    assert axe_violations(page) == []
+    path = tmp_path / "chart.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    page.get_by_label("Image (PNG, JPEG, WebP or GIF)").set_input_files(str(path))
+    page.get_by_role("button", name="Upload image").click()
+    expect(page.locator(".messages")).to_contain_text("Image uploaded")
+    markdown = page.get_by_label("Markdown to paste").first.input_value()
+    assert markdown.startswith("![Describe the image](/courses/")
+    assert axe_violations(page) == []
