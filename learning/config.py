@@ -67,6 +67,8 @@ class Config:
     READING_PDF_MAX_BYTES = int(os.environ.get("READING_PDF_MAX_BYTES", str(20 * 1024 * 1024)))
     # A recording's video, uploaded in the studio (likewise).
     RECORDING_MAX_BYTES = int(os.environ.get("RECORDING_MAX_BYTES", str(200 * 1024 * 1024)))
+    # An image for readings, uploaded to a course's image library in the studio (likewise).
+    IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(5 * 1024 * 1024)))
     PASSWORD_RESET_MAX_AGE = 3600
     # A signed-in session ends after this long without a request, and this long after
     # signing in however busy (learning/accounts/sessions.py).

@@ -64,7 +64,7 @@ MATRIX = {
     "catalog.my_learning": SIGNED_IN, "certificates.mine": SIGNED_IN,
     "cohorts.join": SIGNED_IN, "progress.csrf_token": SIGNED_IN,
     "catalog.course": COURSE, "catalog.module": COURSE, "catalog.item": COURSE,
-    "catalog.media": COURSE,
+    "catalog.media": COURSE, "catalog.image": COURSE,
     "assessments.take": ENROLLED, "assessments.results": ENROLLED,
     "assessments.reflect": ENROLLED,
     "progress.watch": ENROLLED, "progress.complete": ENROLLED,
@@ -98,6 +98,7 @@ MATRIX = {
         "studio.edit_bands", "studio.new_dimension", "studio.edit_dimension",
         "studio.move_dimension", "studio.delete_dimension", "studio.new_self_assessment",
         "studio.edit_self_assessment",
+        "studio.images",
     ], AUTHOR),
 }
 
@@ -147,6 +148,9 @@ def build_world(app, db):
     video = Path(app.config["MEDIA_ROOT"]) / recording.video_path
     video.parent.mkdir(parents=True, exist_ok=True)
     video.write_bytes(bytes(range(256)))
+    image = Path(app.config["MEDIA_ROOT"], course.slug, "images", "0" * 32 + ".png")
+    image.parent.mkdir(parents=True, exist_ok=True)
+    image.write_bytes(b"\x89PNG\r\n\x1a\n")
     values = {
         "slug": course.slug, "module_slug": module.slug, "item_slug": recording.slug,
         "item_id": recording.id, "kind": "video", "instrument_slug": assessment.instrument.slug,
@@ -154,7 +158,7 @@ def build_world(app, db):
         "code": certificates.certificate_for(participant.id, course.id).code,
         "kid": keys.key_id().rsplit("/", 1)[1], "token": "not-a-token",
         "filename": "css/site.css", "role": "facilitator", "course_id": course.id,
-        "cohort_id": cohort.id, "user_id": participant.id,
+        "cohort_id": cohort.id, "user_id": participant.id, "name": image.name,
     }
     values.update(module_id=module.id, reading_id=module.items[1].id, direction="up",
                   facilitator_id=people["facilitator"].id, manager_id=people["manager"].id,

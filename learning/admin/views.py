@@ -1,7 +1,8 @@
 """Administration: people and what they may do.
 
 Find, create, deactivate and reactivate users, send them a password link, see their
-progress; grant and remove roles, attach facilitators and managers.
+progress item by item (never their self-assessment answers); grant and remove roles, attach
+facilitators and managers.
 """
 
 import secrets
@@ -23,7 +24,7 @@ from learning.cohorts import services as cohorts
 from learning.cohorts.models import Cohort
 from learning.core.routing import paginate
 from learning.database import db
-from learning.progress import completion
+from learning.reports import services as reports
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -93,7 +94,7 @@ def user(id):
         if c.id not in managed_ids
     ]
     enrolled = cohorts.enrolled_course_ids(user)
-    learning = [(course, *completion.counts(user.id, course.id))
+    learning = [reports.course_lines(course, user.id)
                 for course in catalog.all_courses() if course.id in enrolled]
     return render_template(
         "admin/user.html",
@@ -103,6 +104,8 @@ def user(id):
         course_form=course_form,
         cohort_form=cohort_form,
         learning=learning,
+        statuses=reports.status_labels(),
+        kinds=reports.kind_labels(),
     )
 
 

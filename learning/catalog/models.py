@@ -199,3 +199,14 @@ def shown_to_participants() -> ColumnElement[bool]:
     """
     return and_(Module.is_published.is_(True), Module.is_archived.is_(False),
                 Item.is_archived.is_(False))
+
+
+def module_numbers(modules) -> dict[int, int]:
+    """The number participants see for each module they see, by module id: 1, 2, 3...
+
+    Counted over the published modules not archived, in the course's order, so that archiving
+    or unpublishing a module leaves no gap. Stored positions stay as they are (they only
+    order the modules); a module participants do not see has no number.
+    """
+    shown = [m for m in modules if m.is_published and not getattr(m, "is_archived", False)]
+    return {module.id: number for number, module in enumerate(shown, start=1)}

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from learning import caches
-from learning.catalog.models import Course, Item, Module
+from learning.catalog.models import Course, Item, Module, module_numbers
 from learning.database import db
 
 
@@ -55,6 +55,9 @@ class ModuleOutline:
     outcomes: tuple[str, ...]
     is_published: bool
     items: tuple[ItemOutline, ...]
+    # What participants call it ("Module 2"): its rank among the modules they see, None for
+    # a module they do not see (`models.module_numbers`).
+    number: int | None = None
 
     @property
     def minutes(self) -> int:
@@ -113,13 +116,14 @@ def _item_outline(module: Module, item: Item) -> ItemOutline:
     )
 
 
-def _module_outline(module: Module) -> ModuleOutline:
+def _module_outline(module: Module, number: int | None) -> ModuleOutline:
     return ModuleOutline(
         id=module.id, slug=module.slug, position=module.position, title=module.title,
         live_session_on=module.live_session_on, speakers=tuple(module.speakers or ()),
         summary=module.summary or "", outcomes=tuple(module.outcomes or ()),
         is_published=module.is_published,
         items=tuple(_item_outline(module, item) for item in module.live_items),
+        number=number,
     )
 
 
@@ -131,12 +135,13 @@ def _build(course_id: int) -> CourseOutline | None:
     )
     if course is None:
         return None
+    numbers = module_numbers(course.modules)
     return CourseOutline(
         id=course.id, slug=course.slug, title=course.title, summary=course.summary or "",
         description=course.description or "", issuers=tuple(course.issuers or ()),
         is_published=course.is_published, version=course.outline_version,
-        modules=tuple(_module_outline(module) for module in course.modules
-                      if not module.is_archived),
+        modules=tuple(_module_outline(module, numbers.get(module.id))
+                      for module in course.modules if not module.is_archived),
     )
 
 

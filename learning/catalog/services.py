@@ -7,6 +7,7 @@ Items have no publication state of their own: they follow their module. Archived
 items are shown to no one here (the studio lists them).
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -19,13 +20,17 @@ from sqlalchemy.orm import joinedload, selectinload
 from learning.accounts.models import User
 from learning.accounts.services import grant_role
 from learning.assessments.models import Dimension, Instrument
-from learning.catalog.models import Course, CourseFacilitator, Item, Module
+from learning.catalog.models import Course, CourseFacilitator, Item, Module, module_numbers
 from learning.catalog.outline import CourseOutline, ModuleOutline
 from learning.cohorts import services as cohorts
 from learning.database import db
 
 # The files an item may carry, by the name used in media URLs.
 MEDIA_FIELDS = {"video": "video_path", "captions": "captions_path", "file": "file_path"}
+# A course's images for its readings: MEDIA_ROOT/<course>/images/<random>.<type>, named by
+# the studio (`studio.uploads.store_image`); the names a URL may ask for.
+IMAGE_FOLDER = "images"
+IMAGE_NAME = re.compile(r"^[0-9a-f]{32}\.(?:png|jpg|webp|gif)$")
 
 T = TypeVar("T")
 
@@ -187,6 +192,17 @@ def media_path(item: Item, kind: str) -> str | None:
     return getattr(item, field) if field else None
 
 
+def image_path(course: Course, name: str) -> str | None:
+    """The course's image with this name, relative to MEDIA_ROOT, if the name is well formed.
+
+    None for a name the studio cannot have given: no name from a URL reaches the file system
+    unchecked.
+    """
+    if not IMAGE_NAME.match(name):
+        return None
+    return f"{course.slug}/{IMAGE_FOLDER}/{name}"
+
+
 def neighbours(sequence: Sequence[T], current: T) -> tuple[T | None, T | None]:
     """The elements before and after `current` in the sequence (None at either end)."""
     index = list(sequence).index(current)
@@ -234,6 +250,7 @@ class CourseCard:
     modules: list[Module]
     cohort_names: list[str]
     is_preview: bool
+    numbers: dict[int, int]  # what participants call each module they see (module_numbers)
 
     @property
     def module_count(self) -> int:
@@ -249,7 +266,8 @@ def course_cards(user) -> list[CourseCard]:
         preview = can_preview(user, course)
         modules = [m for m in course.modules
                    if not m.is_archived and (preview or m.is_published)]
-        cards.append(CourseCard(course, modules, names.get(course.id, []), preview))
+        cards.append(CourseCard(course, modules, names.get(course.id, []), preview,
+                                module_numbers(course.modules)))
     return cards
 
 

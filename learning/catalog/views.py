@@ -1,6 +1,5 @@
 """Browsing: my courses, a course's modules, a module's items, each item, and their media."""
 
-import mimetypes
 import re
 from pathlib import PurePosixPath
 
@@ -10,6 +9,7 @@ from flask_login import current_user, login_required
 
 from learning.assessments import services as assessments
 from learning.catalog import services as catalog
+from learning.catalog import transcripts
 from learning.certificates import services as certificates
 from learning.cohorts import services as cohorts
 from learning.core.cache_control import revalidate_privately
@@ -25,20 +25,41 @@ KIND_LABELS = {
     "reading": _l("Reading"),
     "self_assessment": _l("Self-assessment"),
 }
-# Browsers are strict about these; the platform's mimetypes table may lack some of them.
+# The types media files are served with, by extension: only these, whatever the platform's
+# mimetypes table says (it would call an .html file text/html, which a browser runs).
 MEDIA_TYPES = {
     ".webm": "video/webm",
     ".mp4": "video/mp4",
+    ".m4v": "video/mp4",
+    ".ogv": "video/ogg",
+    ".ogg": "video/ogg",
     ".vtt": "text/vtt",
     ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
 }
+UNKNOWN_TYPE = "application/octet-stream"
+# What the player shows in the page; everything else (PDFs, unknown files) is downloaded.
+INLINE_TYPES = {"video": {"video/webm", "video/mp4", "video/ogg"}, "captions": {"text/vtt"},
+                "image": {"image/png", "image/jpeg", "image/webp", "image/gif"}}
 
 
 def media_type(path: str | None) -> str | None:
     """The MIME type a browser expects for a media file, from its extension."""
     if not path:
         return None
-    return MEDIA_TYPES.get(PurePosixPath(path).suffix.lower()) or mimetypes.guess_type(path)[0]
+    return MEDIA_TYPES.get(PurePosixPath(path).suffix.lower(), UNKNOWN_TYPE)
+
+
+def shown_inline(kind: str, mimetype: str) -> bool:
+    """True if a media file of this kind and type is for the player, to show in the page.
+
+    A PDF is downloaded rather than opened under the site's origin: it is a facilitator's
+    upload, and a browser's PDF viewer is no place to run someone else's document.
+    """
+    return mimetype in INLINE_TYPES.get(kind, ())
 
 
 @bp.app_template_filter("paragraphs")
@@ -133,6 +154,7 @@ def item(slug, module_slug, item_slug):
         following=following,
         is_preview=catalog.can_preview(current_user, course),
         video_type=media_type(item.video_path),
+        transcript=transcripts.transcript_lines(item.transcript),
     )
 
 
@@ -143,9 +165,30 @@ def media(item_id, kind):
     path = catalog.media_path(item, kind)
     if not path:
         abort(404)
+    mimetype = media_type(path)
     # send_from_directory refuses paths that climb out of MEDIA_ROOT and answers Range
     # requests (206), which lets a player seek without downloading the whole recording.
+    # The name offered for saving is the item's slug, never the stored (random) name.
     response = send_from_directory(
-        current_app.config["MEDIA_ROOT"], path, mimetype=media_type(path), conditional=True,
+        current_app.config["MEDIA_ROOT"], path, mimetype=mimetype, conditional=True,
+        as_attachment=not shown_inline(kind, mimetype),
+        download_name=f"{item.slug}{PurePosixPath(path).suffix.lower()}",
     )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return revalidate_privately(response)
+
+
+@bp.get("/courses/<slug>/images/<name>")
+@login_required
+def image(slug, name):
+    """An image of the course's readings, to whoever may see the course."""
+    course = catalog.get_course_or_404(slug)
+    path = catalog.image_path(course, name)
+    if path is None:
+        abort(404)
+    mimetype = media_type(path)
+    response = send_from_directory(current_app.config["MEDIA_ROOT"], path, mimetype=mimetype,
+                                   conditional=True,
+                                   as_attachment=not shown_inline("image", mimetype))
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return revalidate_privately(response)

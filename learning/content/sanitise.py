@@ -4,16 +4,40 @@ Used on the way in (content import, and the studio's Markdown through `markdown_
 Jinja still escapes everything else on the way out. The one sanitiser of the application.
 """
 
+import re
 from html.parser import HTMLParser
 
 import bleach
+from bleach.html5lib_shim import Filter
 from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = frozenset({
     "h2", "h3", "h4", "p", "ul", "ol", "li", "strong", "em", "a", "blockquote", "abbr", "cite",
-    "code", "br",
+    "code", "br", "img",
 })
-ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "abbr": ["title"]}
+# An image's source may only be one of a course's own images on this site (the URL of
+# `catalog.image`): the Content-Security-Policy loads images from this site alone, and an
+# image from elsewhere would tell another host who reads the page.
+IMAGE_SRC = re.compile(
+    r"^/courses/[a-z0-9]+(?:-[a-z0-9]+)*/images/[0-9a-f]{32}\.(?:png|jpg|webp|gif)$")
+
+
+def _image_attribute(tag: str, name: str, value: str) -> bool:
+    return name == "alt" or (name == "src" and bool(IMAGE_SRC.match(value)))
+
+
+ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "abbr": ["title"], "img": _image_attribute}
+
+
+class _DropImagesWithoutSource(Filter):
+    """An image whose source the allow-list refused goes whole, rather than stay empty."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if (token["type"] == "EmptyTag" and token["name"] == "img"
+                    and not any(name == "src" for _namespace, name in token["data"])):
+                continue
+            yield token
 ALLOWED_PROTOCOLS = frozenset({"https", "http", "mailto"})
 
 # Elements whose content is code, a form control's value or an embedded document: stripping
@@ -29,6 +53,7 @@ _cleaner = bleach.Cleaner(
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
+    filters=[_DropImagesWithoutSource],
 )
 
 

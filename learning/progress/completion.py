@@ -114,8 +114,9 @@ def module_done_counts(course_id, participants) -> Select:
                func.count().label("started"))
         .join(Item.__table__, _items.id == _progress.item_id)
         .join(Module.__table__, _modules.id == _items.module_id)
+        # Archived items count for nothing, like the rule's own `required_items`.
         .where(_progress.user_id.in_(participants), _modules.course_id == course_id,
-               _modules.is_published.is_(True))
+               shown_to_participants())
         .group_by(_progress.user_id, _items.module_id)
     )
 
@@ -178,7 +179,7 @@ def standings(course_id, participants) -> Select:
     """Per participant who began anything in the course: the rule's numbers and a date.
 
     Rows of (user_id, done, total, completed_at) for those of `participants` with progress
-    on any item of the course's published modules (optional ones too): someone without a
+    on any item participants see (optional ones too; archived ones not): someone without a
     row has not started. `done` and `total` are the rule's two numbers; `completed_at` is
     when the last of the `done` items was completed, which for someone complete by the rule
     is when the course became complete. One scan of the participants' progress answers
@@ -186,7 +187,7 @@ def standings(course_id, participants) -> Select:
     """
     required = required_items(course_id)
     published = (select(_items.id).join(Module.__table__, _modules.id == _items.module_id)
-                 .where(_modules.course_id == course_id, _modules.is_published.is_(True)))
+                 .where(_modules.course_id == course_id, shown_to_participants()))
     total = select(func.count()).select_from(required.subquery()).scalar_subquery()
     # Sets of item ids rather than joins: each database reads the progress rows once.
     is_done = _progress.item_id.in_(required) & (_progress.status == rules.COMPLETE)

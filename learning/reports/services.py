@@ -10,12 +10,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, true
-from sqlalchemy.orm import selectinload
 
 from learning.accounts.models import User, utcnow
 from learning.assessments import scoring
-from learning.catalog.models import Course, CourseFacilitator, Item, Module
+from learning.catalog.models import (
+    Course,
+    CourseFacilitator,
+    Item,
+    Module,
+    shown_to_participants,
+)
+from learning.catalog.outline import ItemOutline, ModuleOutline, outline
 from learning.certificates.models import Certificate
 from learning.certificates.services import certificates_by_user
 from learning.cohorts.models import Cohort, CohortManager, Enrolment
@@ -110,17 +117,21 @@ def participant_ids(cohort: Cohort) -> Select:
 
 
 def published_modules(course_id: int) -> list[Module]:
-    """The course's published modules in order: the columns and steps of every report."""
+    """The modules participants see, in order: the columns and steps of every report.
+
+    Published and not archived, as the completion rule counts them.
+    """
     return list(db.session.scalars(
-        select(Module).where(Module.course_id == course_id, Module.is_published.is_(True))
+        select(Module).where(Module.course_id == course_id, Module.is_published.is_(True),
+                             Module.is_archived.is_(False))
         .order_by(Module.position)
     ))
 
 
 def _course_items(course_id: int) -> Select:
-    """Ids of every item in the course's published modules, required or optional."""
+    """Ids of every item participants see in the course, required or optional."""
     return (select(Item.id).join(Module, Module.id == Item.module_id)
-            .where(Module.course_id == course_id, Module.is_published.is_(True)))
+            .where(Module.course_id == course_id, shown_to_participants()))
 
 
 @dataclass(frozen=True)
@@ -693,11 +704,26 @@ def export_rows(cohort: Cohort, request: ListRequest, modules: list[Module]):
 # One participant ------------------------------------------------------------------------
 
 
+def status_labels() -> dict[str, str]:
+    """A module's or course's status in words: the pages and the export say the same."""
+    return {
+        rules.NOT_STARTED: _("Not started"),
+        rules.IN_PROGRESS: _("In progress"),
+        rules.COMPLETE: _("Complete"),
+    }
+
+
+def kind_labels() -> dict[str, str]:
+    """An item's kind in words."""
+    return {"recording": _("Recording"), "reading": _("Reading"),
+            "self_assessment": _("Self-assessment")}
+
+
 @dataclass(frozen=True)
 class ItemLine:
     """One item of the course as one participant stands with it: status and dates only."""
 
-    item: Item
+    item: ItemOutline
     status: str
     started_at: object
     completed_at: object
@@ -708,7 +734,7 @@ class ItemLine:
 class ModuleLines:
     """One module: its summary by the completion rule and its items."""
 
-    module: Module
+    module: ModuleOutline
     summary: progress_services.Summary
     items: list[ItemLine]
 
@@ -739,11 +765,36 @@ def participant_detail(cohort: Cohort, user_id: int) -> ParticipantDetail:
     if enrolment is None:
         abort(404)
     user, enrolled_at = enrolment
-    modules = list(db.session.scalars(
-        select(Module).options(selectinload(Module.items))
-        .where(Module.course_id == cohort.course_id, Module.is_published.is_(True))
-        .order_by(Module.position)
-    ))
+    lines = course_lines(cohort.course, user_id)
+    return ParticipantDetail(
+        user=user,
+        enrolled_at=enrolled_at,
+        overall=lines.overall,
+        modules=lines.modules,
+        last_activity=lines.last_activity,
+        certificate=certificates_by_user(cohort.course_id, [user_id]).get(user_id),
+    )
+
+
+@dataclass(frozen=True)
+class CourseLines:
+    """One person's progress through one course, module by module and item by item."""
+
+    course: Course
+    overall: progress_services.Summary
+    modules: list[ModuleLines]
+    last_activity: object
+
+
+def course_lines(course: Course, user_id: int) -> CourseLines:
+    """The person's progress through the course as participants see it, item by item.
+
+    The published modules and the items not archived, as the completion rule counts them
+    (the course's outline), each with its status, when it was started and completed, and
+    the share watched of a recording. Status and dates only: self-assessment answers,
+    scores and reflections are read nowhere here. One query besides the outline.
+    """
+    modules = outline(course.id, course.outline_version).visible_modules(preview=False)
     items = [item for module in modules for item in module.items]
     rows = {row.item_id: row for row in db.session.execute(
         select(Progress.item_id, Progress.status, Progress.detail, Progress.started_at,
@@ -763,14 +814,12 @@ def participant_detail(cohort: Cohort, user_id: int) -> ParticipantDetail:
         return ItemLine(item, progress.status_of(item), row.started_at if row else None,
                         row.completed_at if row else None, watched)
 
-    return ParticipantDetail(
-        user=user,
-        enrolled_at=enrolled_at,
+    return CourseLines(
+        course=course,
         overall=progress.overall,
         modules=[ModuleLines(module, progress.modules[module.id],
                              [line(item) for item in module.items]) for module in modules],
         last_activity=max((row.updated_at for row in rows.values()), default=None),
-        certificate=certificates_by_user(cohort.course_id, [user_id]).get(user_id),
     )
 
 

@@ -24,19 +24,12 @@ from learning.assessments import charts as assessment_charts
 from learning.assessments import services as assessments
 from learning.database import db
 from learning.extensions import limiter
-from learning.progress import rules
 from learning.reports import charts, reminders, services
 
 bp = Blueprint("reports", __name__)
 
 
-def status_labels() -> dict[str, str]:
-    """A module's or course's status in words: the page and the export say the same."""
-    return {
-        rules.NOT_STARTED: _("Not started"),
-        rules.IN_PROGRESS: _("In progress"),
-        rules.COMPLETE: _("Complete"),
-    }
+status_labels = services.status_labels
 
 
 @bp.get("/reports")
@@ -239,8 +232,7 @@ def participant(id, user_id):
         course=cohort.course,
         detail=services.participant_detail(cohort, user_id),
         statuses=status_labels(),
-        kinds={"recording": _("Recording"), "reading": _("Reading"),
-               "self_assessment": _("Self-assessment")},
+        kinds=services.kind_labels(),
     )
 
 

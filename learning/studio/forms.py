@@ -239,6 +239,13 @@ class RosterForm(Form):
     csv = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
 
 
+class ImageForm(Form):
+    """An image for a course's readings."""
+
+    image = FileField(_l("Image (PNG, JPEG, WebP or GIF)"),
+                      validators=[FileRequired(_l("Choose an image file."))])
+
+
 class PersonForm(Form):
     """Someone with an account, named by their email address (a manager, a co-facilitator)."""
 

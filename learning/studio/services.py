@@ -20,16 +20,18 @@ from pathlib import Path
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from learning.accounts import services as accounts
+from learning.catalog import models as catalog_models
 from learning.catalog import services as catalog
 from learning.catalog.models import Course, Item, Module
 from learning.content.exporter import ExportError, course_to_export, export_content
 from learning.content.sanitise import markdown_to_html
 from learning.database import db
 from learning.progress import services as progress
+from learning.studio import uploads
 
 UP, DOWN = "up", "down"
 
@@ -315,6 +317,11 @@ def move_item(item: Item, direction: str) -> bool:
     return _swap_with_neighbour(list(item.module.items), item, direction)
 
 
+def module_numbers(course: Course) -> dict[int, int]:
+    """The number participants see for each published module not archived, by module id."""
+    return catalog_models.module_numbers(course.modules)
+
+
 def people_by_item(course: Course) -> dict[int, int]:
     """How many participants have progress on each item of the course that anyone touched."""
     return progress.people_by_item(
@@ -359,6 +366,42 @@ def set_item_archived(item: Item, archived: bool) -> None:
     item.is_archived = archived
     db.session.flush()
 
+
+def item_files(items) -> set[str]:
+    """The media files these items use (video, captions, PDF), relative to MEDIA_ROOT."""
+    return {path for item in items
+            for path in (item.video_path, item.captions_path, item.file_path) if path}
+
+
+def files_in_use(paths: set[str]) -> set[str]:
+    """Those of these files that some item, archived or not, still refers to."""
+    if not paths:
+        return set()
+    rows = db.session.execute(
+        select(Item.video_path, Item.captions_path, Item.file_path).where(or_(
+            Item.video_path.in_(paths), Item.captions_path.in_(paths),
+            Item.file_path.in_(paths)))
+    )
+    return {path for row in rows for path in row if path in paths}
+
+
+def remove_unused_files(media_root: str | Path, paths: set[str]) -> set[str]:
+    """Remove from MEDIA_ROOT those of these files no item refers to any more; those removed.
+
+    Call it after the commit that let go of them: until then the change may still be rolled
+    back, and the row would name a file that is gone. A file another item shares (an import
+    may give two items one video) stays. A file that cannot be removed is logged and left:
+    the change it was for has been made.
+    """
+    removed = set()
+    for path in sorted(paths - files_in_use(paths)):
+        try:
+            uploads.remove_stored(media_root, path)
+        except OSError:
+            log.exception("Could not remove the unused media file %s", path)
+        else:
+            removed.add(path)
+    return removed
 
 
 # Zip entries carry this date, so that the same course gives the same bytes.

@@ -16,6 +16,8 @@ from typing import BinaryIO
 
 from flask_babel import gettext as _
 
+from learning.catalog.services import IMAGE_FOLDER, IMAGE_NAME
+from learning.catalog.transcripts import stamp
 from learning.studio.videolength import mp4_seconds, webm_seconds
 
 CHUNK_BYTES = 64 * 1024
@@ -92,6 +94,22 @@ def _store(stream: BinaryIO, media_root: str | Path, relative: PurePosixPath, ma
         raise
 
 
+def image_type(head: bytes) -> str | None:
+    """"png", "jpg", "webp" or "gif" from an image's first bytes, or None for anything else.
+
+    SVG is not among them: it is a document that can carry script.
+    """
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if len(head) >= 12 and head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
 def _random_path(course_slug: str, folder: str, suffix: str) -> PurePosixPath:
     return PurePosixPath(course_slug, folder, f"{secrets.token_hex(16)}{suffix}")
 
@@ -140,6 +158,38 @@ def store_video(stream: BinaryIO, media_root: str | Path, course_slug: str,
         raise UploadError(_("The length of this video cannot be read from the file. Export "
                             "it again as MP4 or WebM and try once more."))
     return final.as_posix(), seconds
+
+
+def store_image(stream: BinaryIO, media_root: str | Path, course_slug: str,
+                max_bytes: int) -> str:
+    """Store an uploaded PNG, JPEG, WebP or GIF image; its path under MEDIA_ROOT.
+
+    `<course>/images/<random>.<type>`, the type read from the file's first bytes. Raises
+    UploadError for anything else (SVG included), UploadTooLarge past `max_bytes`.
+    """
+    found = []
+
+    def check(head):
+        kind = image_type(head)
+        if kind is None:
+            raise UploadError(_("This file is not a PNG, JPEG, WebP or GIF image, whatever "
+                                "its name says."))
+        found.append(kind)
+
+    relative = _random_path(course_slug, IMAGE_FOLDER, ".part-image")
+    _store(stream, media_root, relative, max_bytes, check)
+    final = relative.with_suffix(f".{found[0]}")
+    os.replace(Path(media_root, *relative.parts), Path(media_root, *final.parts))
+    return final.as_posix()
+
+
+def stored_images(media_root: str | Path, course_slug: str) -> list[str]:
+    """The names of the course's stored images, newest first."""
+    folder = Path(media_root, course_slug, IMAGE_FOLDER)
+    if not folder.is_dir():
+        return []
+    files = [p for p in folder.iterdir() if p.is_file() and IMAGE_NAME.match(p.name)]
+    return [p.name for p in sorted(files, key=lambda p: (-p.stat().st_mtime, p.name))]
 
 
 def video_seconds(path: Path, kind: str) -> int | None:
@@ -198,17 +248,27 @@ def remove_stored(media_root: str | Path, relative: str) -> None:
         path.unlink(missing_ok=True)
 
 
+_CUE_START = re.compile(r"^\s*(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.\d{3}")
 _VOICE = re.compile(r"^<v(?:\.[^ >]*)?\s+([^>]+)>(.*)$", re.DOTALL)
 _TAG = re.compile(r"</?[^>]*>")
 _ZOOM_SPEAKER = re.compile(r"^([^:]{1,80}):\s+(.+)$", re.DOTALL)
+
+
+def _cue_start(timing: str) -> int:
+    """The whole second a cue starts at, from its timing line."""
+    match = _CUE_START.match(timing)
+    hours, minutes, seconds = (int(group or 0) for group in match.groups())
+    return hours * 3600 + minutes * 60 + seconds
 
 
 def transcript_from_captions(data: bytes) -> str:
     """A readable transcript from checked WebVTT captions: one line per cue, or per turn.
 
     Speakers are kept, whether marked as Zoom does ("Name: words") or as WebVTT voices
-    (<v Name>words): consecutive cues of one speaker make one line, "Name: words". Other
-    markup (styling tags, inline timestamps) is dropped.
+    (<v Name>words): consecutive cues of one speaker make one line, "Name: words". Each cue
+    keeps the time it starts at, as a mark (`[00:01:23]`, `catalog.transcripts`) before its
+    words, which the recording's page offers as a link to play from. Other markup (styling
+    tags, inline timestamps) is dropped.
     """
     text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     turns: list[list[str | None]] = []
@@ -229,8 +289,10 @@ def transcript_from_captions(data: bytes) -> str:
                 speaker, words = zoom.group(1).strip(), zoom.group(2)
         if not words:
             continue
-        if speaker is not None and turns and turns[-1][0] == speaker:
-            turns[-1][1] += " " + words
+        at = stamp(_cue_start(lines[timing]))
+        if speaker is not None and turns and turns[-1][1] == speaker:
+            turns[-1][2] += f" {at} {words}"
         else:
-            turns.append([speaker, words])
-    return "\n".join(f"{speaker}: {words}" if speaker else words for speaker, words in turns)
+            turns.append([at, speaker, words])
+    return "\n".join(f"{at} {speaker}: {words}" if speaker else f"{at} {words}"
+                     for at, speaker, words in turns)

@@ -34,6 +34,7 @@ from learning.studio.forms import (
     BandsForm,
     CohortSettingsForm,
     DimensionForm,
+    ImageForm,
     InstrumentForm,
     ModuleForm,
     NewInstrumentForm,
@@ -109,6 +110,7 @@ def course(slug):
         cohorts=cohorts.course_cohorts(course),
         person_form=PersonForm(),
         instruments=instruments.overview(course),
+        numbers=studio.module_numbers(course),
     )
 
 
@@ -198,12 +200,14 @@ def delete_module(slug, module_id):
     module = studio.module_for_edit_or_404(course, module_id)
     _button_form_or_400()
     title = module.title
+    files = studio.item_files(module.items)
     try:
         studio.delete_module(module)
     except studio.StudioError as error:
         flash(str(error), "error")
         return _back_to(course)
     db.session.commit()
+    studio.remove_unused_files(current_app.config["MEDIA_ROOT"], files)
     flash(_("Module “%(title)s” deleted.", title=title), "success")
     return _back_to(course)
 
@@ -213,14 +217,16 @@ def _reading_limit(config) -> int:
     return config["READING_PDF_MAX_BYTES"] + FORM_ALLOWANCE_BYTES
 
 
-def _save_reading(form: ReadingForm, course, save):
+def _save_reading(form: ReadingForm, course, save, replacing=None):
     """Store the form's PDF if it has one, then `save` its fields and commit.
 
     The reading saved, or None with the form's errors. A stored PDF is removed again when the
-    change it was for is refused.
+    change it was for is refused or not committed; the PDF it replaces (of the reading
+    `replacing`), once the change is committed, unless another item uses it too.
     """
     fields = form.fields()
     media_root = current_app.config["MEDIA_ROOT"]
+    before = studio.item_files([replacing]) if replacing is not None else set()
     if form.pdf.data:
         try:
             stored = uploads.store_pdf(form.pdf.data.stream, media_root, course.slug,
@@ -231,13 +237,18 @@ def _save_reading(form: ReadingForm, course, save):
         fields = dataclasses.replace(fields, file_path=stored)
     try:
         item = save(fields)
+        db.session.commit()
     except studio.StudioError as error:
         db.session.rollback()
         if fields.file_path:
             uploads.remove_stored(media_root, fields.file_path)
         form.body.errors.append(str(error))
         return None
-    db.session.commit()
+    except BaseException:
+        if fields.file_path:
+            uploads.remove_stored(media_root, fields.file_path)
+        raise
+    studio.remove_unused_files(media_root, before)
     return item
 
 
@@ -275,7 +286,7 @@ def edit_reading(slug, module_id, item_id):
                        taken_slugs=studio.item_slugs(module, leaving_out=item),
                        has_file=bool(item.file_path))
     if form.validate_on_submit() and _save_reading(
-            form, course, lambda fields: studio.update_reading(item, fields)):
+            form, course, lambda fields: studio.update_reading(item, fields), replacing=item):
         flash(_("Reading “%(title)s” saved.", title=item.title), "success")
         return _back_to(course)
     return _reading_page(course, module, item, form)
@@ -329,12 +340,14 @@ def delete_item(slug, module_id, item_id):
     course, item = _course_and_item(slug, module_id, item_id)
     _button_form_or_400()
     title = item.title
+    files = studio.item_files([item])
     try:
         studio.delete_item(item)
     except studio.StudioError as error:
         flash(str(error), "error")
         return _back_to(course)
     db.session.commit()
+    studio.remove_unused_files(current_app.config["MEDIA_ROOT"], files)
     flash(_("“%(title)s” deleted.", title=title), "success")
     return _back_to(course)
 
@@ -511,14 +524,16 @@ def _recording_limit(config) -> int:
     return config["RECORDING_MAX_BYTES"] + CAPTIONS_MAX_BYTES + FORM_ALLOWANCE_BYTES
 
 
-def _save_recording(form: RecordingForm, course, save):
+def _save_recording(form: RecordingForm, course, save, replacing=None):
     """Store the form's video and captions if given, then `save` its fields and commit.
 
     The recording saved, or None with the form's errors; files stored for a change that
-    is refused are removed again.
+    is refused are removed again. The files it replaces (of the recording `replacing`) are
+    removed once the change is committed, unless another item uses them too.
     """
     media_root = current_app.config["MEDIA_ROOT"]
     fields = form.fields()
+    before = studio.item_files([replacing]) if replacing is not None else set()
     stored = []
     try:
         if form.captions.data:
@@ -555,6 +570,7 @@ def _save_recording(form: RecordingForm, course, save):
             return None
         db.session.commit()
         stored.clear()
+        studio.remove_unused_files(media_root, before)
         return item
     except uploads.UploadTooLarge as error:
         form.captions.errors.append(str(error))
@@ -601,7 +617,7 @@ def edit_recording(slug, module_id, item_id):
                          taken_slugs=studio.item_slugs(module, leaving_out=item),
                          has_video=bool(item.video_path or item.embed_url))
     if form.validate_on_submit() and _save_recording(
-            form, course, lambda fields: studio.update_recording(item, fields)):
+            form, course, lambda fields: studio.update_recording(item, fields), replacing=item):
         flash(_("Recording “%(title)s” saved.", title=item.title), "success")
         return _back_to(course)
     return _recording_page(course, module, item, form)
@@ -861,3 +877,29 @@ def edit_self_assessment(slug, module_id, item_id):
         flash(_("Self-assessment “%(title)s” saved.", title=item.title), "success")
         return _back_to(course)
     return _self_assessment_page(course, module, item, form)
+def _image_limit(config) -> int:
+    """An image for the library at most, and the form's token."""
+    return config["IMAGE_MAX_BYTES"] + FORM_ALLOWANCE_BYTES
+
+
+@bp.route("/courses/<slug>/images", methods=["GET", "POST"])
+@body_limit(_image_limit)
+@role_required("facilitator")
+def images(slug):
+    course = _course(slug)
+    form = ImageForm()
+    media_root = current_app.config["MEDIA_ROOT"]
+    if form.validate_on_submit():
+        try:
+            uploads.store_image(form.image.data.stream, media_root, course.slug,
+                                current_app.config["IMAGE_MAX_BYTES"])
+        except uploads.UploadError as error:
+            form.image.errors.append(str(error))
+        else:
+            flash(_("Image uploaded: copy its Markdown into a reading's text."), "success")
+            return redirect(url_for("studio.images", slug=course.slug))
+    return render_template(
+        "studio/images.html", course=course, form=form,
+        images=uploads.stored_images(media_root, course.slug),
+        image_max=uploads.human_size(current_app.config["IMAGE_MAX_BYTES"]),
+    )

@@ -94,8 +94,10 @@ def test_deactivation_signs_them_out_at_once_and_keeps_their_progress(app, clien
 
     sign_in_as("admin")
     soup = page(client.get(f"/admin/users/{enrolled.id}"))
-    assert "Changing mindsets: 1 of 6 required items complete" in soup.select_one(
-        "ul.learning").get_text(" ", strip=True)
+    mindsets = soup.select(".course-progress")[1]
+    assert mindsets.h3.get_text(strip=True) == "Changing mindsets"
+    assert "1 of 6 required items complete" in " ".join(
+        mindsets.select_one(".course-summary").get_text(" ").split())
     response = client.post(f"/admin/users/{enrolled.id}/deactivate", follow_redirects=True)
     assert "Pat Participant is deactivated and signed out everywhere." in _messages(response)
     assert page(response).find("button", string="Reactivate account")

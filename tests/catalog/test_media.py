@@ -67,3 +67,38 @@ def test_a_path_climbing_out_of_media_root_is_refused(client, db, app, world, me
     db.session.commit()
     sign_in_as("enrolled")
     assert get(client, f"/items/{recording.id}/video").status_code == 404
+
+
+@pytest.mark.parametrize(("kind", "index", "disposition", "suffix", "mimetype"), [
+    ("video", 0, "inline", ".webm", "video/webm"),
+    ("captions", 0, "inline", ".vtt", "text/vtt"),
+    ("file", 1, "attachment", ".pdf", "application/pdf"),
+])
+def test_the_player_gets_video_and_captions_inline_and_a_pdf_is_downloaded(
+        client, world, media, sign_in_as, kind, index, disposition, suffix, mimetype):
+    sign_in_as("enrolled")
+    item = world.modules[0].items[index]
+    response = get(client, f"/items/{item.id}/{kind}")
+    assert response.status_code == 200
+    # Saved under the item's name, not the stored file's.
+    assert response.headers["Content-Disposition"] == f"{disposition}; filename={item.slug}{suffix}"
+    assert response.mimetype == mimetype
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    partial = get(client, f"/items/{item.id}/{kind}", headers={"Range": "bytes=0-3"})
+    assert partial.status_code == 206
+    assert partial.headers["Content-Disposition"] == response.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize("name", ["page.html", "image.svg", "notes"])
+def test_a_file_of_another_type_is_downloaded_as_bytes(client, db, world, media, sign_in_as,
+                                                       name):
+    (media / name).write_text("<script>alert(1)</script>")
+    reading = world.modules[0].items[1]
+    reading.file_path = f"mindsets/one/{name}"
+    db.session.commit()
+    sign_in_as("enrolled")
+    response = get(client, f"/items/{reading.id}/file")
+    assert response.status_code == 200
+    assert response.mimetype == "application/octet-stream"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

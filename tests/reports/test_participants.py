@@ -156,3 +156,29 @@ def test_odd_text_in_filters_is_no_error(client, world, sign_in_as, args, status
     assert client.get(url(world, **args)).status_code == status
     csv_url = url(world, **args).replace("/participants", "/participants.csv")
     assert client.get(csv_url).status_code == status
+
+
+def test_archived_items_and_modules_count_for_nothing(client, db, world, sign_in_as):
+    # Module one's first required item done, then archived: the module's status and every
+    # figure follow what participants see, as the completion rule does.
+    one, two, _ = world.modules
+    first, *rest = required(one)
+    ids = add_participants(world.cohort, 2)
+    record(ids[:1], [first] + rest[:-1], at=START + timedelta(days=1))  # all but the last
+    record(ids[1:], [first], at=START + timedelta(days=1))  # only the one archived
+    first.is_archived = True
+    db.session.commit()
+    sign_in_as("manager")
+    _head, rows = table(client.get(url(world)))
+    by_name = {" ".join(row[0].split(" ")[:2]): row for row in rows}
+    assert by_name["Participant 00000"][3] == "In progress"
+    assert by_name["Participant 00001"][3:5] == ["Not started", "Not started"]
+    overview = page(client.get(f"/reports/cohorts/{world.cohort.id}"))
+    funnel = {row.th.get_text(strip=True): row.td.get_text(strip=True)
+              for row in overview.select("table.funnel-table tbody tr")}
+    assert funnel["Completed: Module one"] == "0"
+    # An archived module leaves the columns altogether.
+    two.is_archived = True
+    db.session.commit()
+    head, _rows = table(client.get(url(world)))
+    assert "Module two" not in head

@@ -39,7 +39,8 @@ def catalog_module_titles(client, slug="mindsets"):
     assert response.status_code == 200
     titles = []
     for link in page(response).select("ol.modules h3 a"):
-        link.select_one(".module-position").decompose()
+        for number in link.select(".module-position"):
+            number.decompose()
         titles.append(link.get_text(strip=True))
     return titles
 

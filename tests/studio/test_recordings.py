@@ -181,14 +181,16 @@ def test_zooms_mp4_and_transcript_make_a_recording_in_one_step(client, db, world
     assert response.status_code == 302
     item = _item(db)
     assert item.duration_seconds == 3600 and item.captions_path.endswith(".vtt")
-    assert item.transcript == ("Anna Smith: Good morning, everyone. Welcome to the second "
-                               "webinar.\nJoe Bloggs: Thank you, Anna. x")
+    # One line per turn, each cue's start kept as a mark the page links to the player.
+    assert item.transcript == ("[00:00:01] Anna Smith: Good morning, everyone. [00:00:04] "
+                               "Welcome to the second webinar.\n"
+                               "[00:00:06] Joe Bloggs: Thank you, Anna. x")
     auth.logout()
     sign_in_as("enrolled")
     soup = page(client.get("/courses/mindsets/modules/one/items/webinar"))
-    lines = [p.get_text(strip=True) for p in soup.select("section.transcript p")]
-    assert lines[:2] == ["Anna Smith: Good morning, everyone. Welcome to the second webinar.",
-                         "Joe Bloggs: Thank you, Anna. x"]
+    lines = [p.get_text(" ", strip=True) for p in soup.select("section.transcript p")]
+    assert lines[:2] == ["00:00:01 Anna Smith: Good morning, everyone. 00:00:04 Welcome to "
+                         "the second webinar.", "00:00:06 Joe Bloggs: Thank you, Anna. x"]
     assert soup.select_one("video track")["kind"] == "captions"
 
 
