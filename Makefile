@@ -7,7 +7,7 @@ PORT ?= 5000
 # The app reads PORT too: in development, links on certificates and in emails follow it.
 export PORT
 
-.PHONY: install run test lint media messages clean
+.PHONY: install run test lint audit media messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: install
 lint: install
 	$(BIN)/ruff check learning tests scripts wsgi.py
 	$(BIN)/bandit --quiet --recursive learning --severity-level high
+
+# Known vulnerabilities in what is installed, from PyPI's advisories (needs pypi.org).
+audit: install
+	$(BIN)/python scripts/audit.py
 
 media:
 	$(PYTHON) scripts/make_media.py modules
