@@ -5,7 +5,9 @@ browser can be kept in files, reviewed and imported elsewhere.
 
 The output is deterministic (same database, same bytes): module folders `NN-<slug>` by
 position, block-style YAML with multi-line text as literal blocks, readings as
-`readings/<item-slug>.html`, media and PDFs copied from MEDIA_ROOT keeping their file names.
+`readings/<item-slug>.html`, media and PDFs copied from MEDIA_ROOT keeping their file names,
+and the course's image library in `images/`, each image keeping the name the studio gave it,
+so that the pages' links to them hold wherever the course is imported under the same slug.
 """
 
 import shutil
@@ -19,8 +21,11 @@ from sqlalchemy.orm import selectinload
 
 from learning.assessments.models import Dimension, Instrument
 from learning.catalog.models import Course, Item, Module
+from learning.catalog.services import IMAGE_FOLDER
+from learning.content.sanitise import course_images
 from learning.content.schema import COURSE_FILE, MODULE_FILE, ContentError, validate_content
 from learning.database import db
+from learning.studio.uploads import stored_images
 
 
 class ExportError(Exception):
@@ -113,7 +118,7 @@ def export_content(course: Course, directory: str | Path) -> ExportReport:
     directory = Path(directory)
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise ExportError([f"{directory} is not an empty folder; export into a new one."])
-    files = _Files(Path(current_app.config["MEDIA_ROOT"]))
+    files = _Files(Path(current_app.config["MEDIA_ROOT"]), course.slug)
     files.add(COURSE_FILE, dump_yaml({
         "slug": course.slug,
         "title": course.title,
@@ -121,6 +126,7 @@ def export_content(course: Course, directory: str | Path) -> ExportReport:
         "description": course.description,
         "issuers": list(course.issuers or []),
     }))
+    files.add_images()
     for module in course.modules:
         _export_module(files, module)
     if files.problems:
@@ -141,8 +147,10 @@ def export_content(course: Course, directory: str | Path) -> ExportReport:
 class _Files:
     """The files of an export, by path relative to the export folder."""
 
-    def __init__(self, media_root: Path):
+    def __init__(self, media_root: Path, course_slug: str):
         self.media_root = media_root
+        self.course_slug = course_slug
+        self.images: set[str] = set()
         self.contents: dict[str, str | Path] = {}
         self.problems: list[str] = []
 
@@ -163,6 +171,20 @@ class _Files:
             relative = f"{subfolder}/{item.slug}-{name}"
         self.contents[f"{folder}/{relative}"] = source
         return relative
+
+    def add_images(self) -> None:
+        """Copy the course's image library into `images/`, each image keeping its name."""
+        self.images = set(stored_images(self.media_root, self.course_slug))
+        for name in self.images:
+            self.contents[f"{IMAGE_FOLDER}/{name}"] = \
+                self.media_root / self.course_slug / IMAGE_FOLDER / name
+
+    def check_page_images(self, folder: str, item: Item) -> None:
+        """Every image of the course the item's page shows is in the library."""
+        for course, name in course_images(item.body_html):
+            if course == self.course_slug and name not in self.images:
+                self.problems.append(f"{folder}: item {item.slug!r}: image {name!r} is "
+                                     f"missing from MEDIA_ROOT ({self.media_root})")
 
     def write(self, directory: Path) -> None:
         for relative, content in sorted(self.contents.items()):
@@ -233,6 +255,7 @@ def _reading(files: _Files, folder: str, item: Item) -> dict:
     if item.body_html:
         page = f"readings/{item.slug}.html"
         files.add(f"{folder}/{page}", item.body_html + "\n")
+        files.check_page_images(folder, item)
         reading["page"] = page
     if item.file_path:
         reading["file"] = files.add_media(folder, "readings", item.file_path, item)

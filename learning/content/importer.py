@@ -74,7 +74,8 @@ def import_content(directory: str | Path) -> ImportReport:
     Raises ContentInvalid, having changed nothing, if any file has a problem or the import
     would delete an item someone has progress on. Adds and flushes in the caller's
     transaction (the caller commits, inside `write_transaction()`), then copies the media
-    files under MEDIA_ROOT.
+    files under MEDIA_ROOT, the images of `images/` to `<course>/images/` with their names
+    (images already in the library and not in the folder stay).
     """
     spec, errors = load_content(directory)
     if errors:

@@ -18,8 +18,8 @@ ALLOWED_TAGS = frozenset({
 # An image's source may only be one of a course's own images on this site (the URL of
 # `catalog.image`): the Content-Security-Policy loads images from this site alone, and an
 # image from elsewhere would tell another host who reads the page.
-IMAGE_SRC = re.compile(
-    r"^/courses/[a-z0-9]+(?:-[a-z0-9]+)*/images/[0-9a-f]{32}\.(?:png|jpg|webp|gif)$")
+IMAGE_SRC = re.compile(r"^/courses/(?P<course>[a-z0-9]+(?:-[a-z0-9]+)*)"
+                       r"/images/(?P<name>[0-9a-f]{32}\.(?:png|jpg|webp|gif))$")
 
 
 def _image_attribute(tag: str, name: str, value: str) -> bool:
@@ -125,6 +125,29 @@ class _Dropper(HTMLParser):
         self.close()
         if self._open is not None:  # never closed: it runs to the end, as in a browser
             self.spans.append((self._start, len(self._source)))
+
+
+class _ImageSources(HTMLParser):
+    """Collects the source of every image in a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.sources.extend(value for name, value in attrs if name == "src" and value)
+
+    handle_startendtag = handle_starttag
+
+
+def course_images(html: str) -> list[tuple[str, str]]:
+    """The (course slug, image name) of every image a sanitised page shows, in order."""
+    parser = _ImageSources()
+    parser.feed(html)
+    parser.close()
+    return [(match["course"], match["name"]) for match in map(IMAGE_SRC.match, parser.sources)
+            if match]
 
 
 def _drop_elements(html: str) -> str:

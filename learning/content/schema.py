@@ -15,6 +15,14 @@ paths inside the folder: media (video, WebVTT captions), a transcript, reading p
 fragments), PDFs and instrument files (slug, title, level, before_after, introduction, scale,
 bands, dimensions). Other files at the top level (a README) and folders whose names start
 with "." or "_" are ignored.
+
+An `images/` folder beside the modules holds the course's image library, the images reading
+pages show as `<img src="/courses/<course slug>/images/<name>">` (Markdown's
+`![alt](/courses/<course slug>/images/<name>)` in the studio). Each file keeps the name the
+studio gave it (32 hexadecimal digits and `.png`, `.jpg`, `.webp` or `.gif`, the suffix its
+type's) and is checked as an upload to the library is (`studio.uploads.check_image`: its
+first bytes, at most IMAGE_MAX_BYTES); the folder holds nothing else, no hidden files, links
+or subfolders. A page may show only this course's images, and only those in the folder.
 """
 
 import difflib
@@ -26,11 +34,14 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 import yaml
+from flask import current_app
 
 from learning.assessments.models import LEVELS, SCALE_POINTS, Band, Dimension, Instrument, Statement
 from learning.assessments.scoring import band_problems
 from learning.catalog.models import ITEM_KINDS, Course, Item, Module
-from learning.content.sanitise import sanitise_html
+from learning.catalog.services import IMAGE_FOLDER, IMAGE_NAME
+from learning.content.sanitise import course_images, sanitise_html
+from learning.studio.uploads import UploadError, check_image
 
 COURSE_FILE = "course.yml"
 MODULE_FILE = "module.yml"
@@ -456,12 +467,17 @@ class _Reader:
         self.instrument_files: dict[str, str] = {}
         self.helpful_refs: list[tuple[_File, str, str]] = []
         self.media: list[MediaFile] = []
+        # The course's slug once course.yml is read, and the names in its images/ folder.
+        self.course_slug: str | None = None
+        self.images: set[str] = set()
         # Set when a module or item could not be read at all: references to it cannot be checked.
         self.incomplete = False
 
     def read(self) -> tuple[CourseSpec | None, list[ContentError]]:
         course = self._course()
-        modules = self._modules(course.slug if course else "course")
+        self.course_slug = course.slug if course else None
+        self._images(self.course_slug or "course")
+        modules = self._modules(self.course_slug or "course")
         if course:
             course.modules = [module for module, _ in modules]
             for _, instruments in modules:
@@ -494,12 +510,44 @@ class _Reader:
             return None
         return CourseSpec(slug=slug, fields=fields)
 
+    def _images(self, course_slug: str) -> None:
+        """The image library in `images/`: every file checked, each good one to copy."""
+        folder = self.root / IMAGE_FOLDER
+        if not folder.exists() and not folder.is_symlink():
+            return
+        if folder.is_symlink() or not folder.is_dir():
+            _File(IMAGE_FOLDER, self.errors).error(
+                "", f"not a folder: {IMAGE_FOLDER}/ must be a folder of image files")
+            return
+        max_bytes = current_app.config["IMAGE_MAX_BYTES"]
+        for path in sorted(folder.iterdir()):
+            self.images.add(path.name)
+            problem = _image_problem(path, max_bytes)
+            if problem:
+                _File(f"{IMAGE_FOLDER}/{path.name}", self.errors).error("", problem)
+                continue
+            self.media.append(MediaFile(source=path,
+                                        target=f"{course_slug}/{IMAGE_FOLDER}/{path.name}"))
+
+    def _page_images(self, data: _Mapping, page: Path, body: str) -> None:
+        """Every image the page shows is one of this course's, in `images/`."""
+        if self.course_slug is None:
+            return  # course.yml has problems of its own, reported already
+        for course, name in course_images(body):
+            if course != self.course_slug:
+                data.error("page", f"image of another course: {page.name} shows "
+                                   f"/courses/{course}/images/{name}, but this course is "
+                                   f"{self.course_slug!r}; a page shows its own course's images")
+            elif name not in self.images:
+                data.error("page", f"missing image: {page.name} shows {name}, which is not "
+                                   f"in {IMAGE_FOLDER}/")
+
     def _modules(self, course_slug: str) -> list[tuple[ModuleSpec, list[InstrumentSpec]]]:
         modules = []
         slugs: dict[str, str] = {}
         positions: dict[int, str] = {}
-        folders = sorted(p for p in self.root.iterdir()
-                         if p.is_dir() and not p.name.startswith((".", "_")))
+        folders = sorted(p for p in self.root.iterdir() if p.is_dir() and p.name != IMAGE_FOLDER
+                         and not p.name.startswith((".", "_")))
         for folder in folders:
             result = self._module(folder, course_slug)
             if result is None:
@@ -682,6 +730,8 @@ class _Reader:
                 if html is not None and not body:
                     data.error("page", f"missing: {page.name} has no content left once "
                                        "sanitised")
+                elif body:
+                    self._page_images(data, page, body)
                 fields["body_html"] = body or None
         if data.has("file"):
             pdf = context.file_reference(data, "file")
@@ -851,6 +901,31 @@ class _Reader:
             if ref not in known:
                 file.error(path, f"unknown item: {ref!r} is not a module-slug/item-slug of "
                                  "this course")
+
+
+def _image_problem(path: Path, max_bytes: int) -> str | None:
+    """Why a file of `images/` cannot join the course's image library, or None if it can."""
+    if path.is_symlink():
+        return "not a file: a link (put the image itself in the folder)"
+    if path.is_dir():
+        return f"not a file: {IMAGE_FOLDER}/ has no subfolders"
+    if not path.is_file():
+        return "not a file"
+    if path.name.startswith("."):
+        return f"hidden file: {IMAGE_FOLDER}/ holds the course's images and nothing else"
+    if not IMAGE_NAME.match(path.name):
+        return (f"bad file name: {path.name!r} (an image keeps the name the studio gave it: 32 "
+                "digits and letters a to f, then .png, .jpg, .webp or .gif)")
+    try:
+        with path.open("rb") as stream:
+            kind = check_image(stream, max_bytes)
+    except UploadError as refused:
+        return str(refused)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
+    if path.suffix != f".{kind}":
+        return f"wrong type: {path.name} is a {kind.upper()} image, so its name ends in .{kind}"
+    return None
 
 
 class _ModuleContext:

@@ -421,9 +421,9 @@ def export_zip(course: Course) -> bytes:
         except ExportError as error:
             # The problems name paths on the server: for its operators' log, not the page.
             log.warning("Export of course %s failed: %s", course.slug, error)
-            raise StudioError(_("a file it uses (a recording, captions or a PDF) is missing "
-                                "on the server; the people who run the platform can say "
-                                "which from its log.")) from error
+            raise StudioError(_("a file it uses (a recording, captions, a PDF or an image) is "
+                                "missing on the server; the people who run the platform can "
+                                "say which from its log.")) from error
         if report.problems:
             raise StudioError(" ".join(str(problem) for problem in report.problems))
         buffer = io.BytesIO()

@@ -61,37 +61,48 @@ def video_type(head: bytes) -> str | None:
     return None
 
 
-def _store(stream: BinaryIO, media_root: str | Path, relative: PurePosixPath, max_bytes: int,
-           check_head) -> None:
-    """Write the stream to MEDIA_ROOT/relative in chunks, after `check_head` accepts its start.
+def _copy_checked(stream: BinaryIO, out: BinaryIO | None, max_bytes: int, check_head):
+    """Read the stream in chunks into `out` (or nowhere), after `check_head` accepts its start.
 
-    `check_head(first_chunk)` raises UploadError for a file that is not what it should be.
+    What every file is held to: not empty, `check_head(first_chunk)` (which raises UploadError
+    for a file that is not what it should be) and at most `max_bytes`, refused as soon as it
+    passes them. Returns what `check_head` returns.
+    """
+    head = stream.read(CHUNK_BYTES)
+    if not head:
+        raise UploadError(_("The file is empty."))
+    found = check_head(head)
+    chunk, written = head, 0
+    while chunk:
+        written += len(chunk)
+        if written > max_bytes:
+            raise UploadTooLarge(_("The file is larger than %(size)s.",
+                                   size=human_size(max_bytes)))
+        if out is not None:
+            out.write(chunk)
+        chunk = stream.read(CHUNK_BYTES)
+    return found
+
+
+def _store(stream: BinaryIO, media_root: str | Path, relative: PurePosixPath, max_bytes: int,
+           check_head):
+    """Write the stream to MEDIA_ROOT/relative as `_copy_checked` accepts it; what it returns.
+
     Nothing is left on disk when anything is refused.
     """
     target = Path(media_root, *relative.parts)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
-    written = 0
     try:
         with open(partial, "xb") as out:
-            head = stream.read(CHUNK_BYTES)
-            if not head:
-                raise UploadError(_("The file is empty."))
-            check_head(head)
-            chunk = head
-            while chunk:
-                written += len(chunk)
-                if written > max_bytes:
-                    raise UploadTooLarge(_("The file is larger than %(size)s.",
-                                           size=human_size(max_bytes)))
-                out.write(chunk)
-                chunk = stream.read(CHUNK_BYTES)
+            found = _copy_checked(stream, out, max_bytes, check_head)
             out.flush()
             os.fsync(out.fileno())
         os.replace(partial, target)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    return found
 
 
 def image_type(head: bytes) -> str | None:
@@ -160,25 +171,35 @@ def store_video(stream: BinaryIO, media_root: str | Path, course_slug: str,
     return final.as_posix(), seconds
 
 
+def _image_head(head: bytes) -> str:
+    kind = image_type(head)
+    if kind is None:
+        raise UploadError(_("This file is not a PNG, JPEG, WebP or GIF image, whatever its "
+                            "name says."))
+    return kind
+
+
+def check_image(stream: BinaryIO, max_bytes: int) -> str:
+    """Check an image exactly as an upload to a course's library is checked; its type.
+
+    For images that arrive otherwise (a content folder's `images/`): read through, stored
+    nowhere. Raises UploadError for anything but a PNG, JPEG, WebP or GIF image (SVG
+    included) or an empty file, UploadTooLarge past `max_bytes`.
+    """
+    return _copy_checked(stream, None, max_bytes, _image_head)
+
+
 def store_image(stream: BinaryIO, media_root: str | Path, course_slug: str,
                 max_bytes: int) -> str:
     """Store an uploaded PNG, JPEG, WebP or GIF image; its path under MEDIA_ROOT.
 
-    `<course>/images/<random>.<type>`, the type read from the file's first bytes. Raises
-    UploadError for anything else (SVG included), UploadTooLarge past `max_bytes`.
+    `<course>/images/<random>.<type>`, the type read from the file's first bytes. Checked as
+    `check_image` checks: raises UploadError for anything else (SVG included),
+    UploadTooLarge past `max_bytes`.
     """
-    found = []
-
-    def check(head):
-        kind = image_type(head)
-        if kind is None:
-            raise UploadError(_("This file is not a PNG, JPEG, WebP or GIF image, whatever "
-                                "its name says."))
-        found.append(kind)
-
     relative = _random_path(course_slug, IMAGE_FOLDER, ".part-image")
-    _store(stream, media_root, relative, max_bytes, check)
-    final = relative.with_suffix(f".{found[0]}")
+    kind = _store(stream, media_root, relative, max_bytes, _image_head)
+    final = relative.with_suffix(f".{kind}")
     os.replace(Path(media_root, *relative.parts), Path(media_root, *final.parts))
     return final.as_posix()
 

@@ -2,7 +2,9 @@
 as the same course."""
 
 import io
+import shutil
 import zipfile
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -11,7 +13,7 @@ from learning import caches
 from learning.catalog.models import Course, Module
 from learning.content.importer import import_content
 from tests.conftest import page
-from tests.factories import make_course
+from tests.factories import make_course, make_user
 from tests.studio.helpers import MODULE, READING
 
 
@@ -77,6 +79,48 @@ def test_a_course_authored_in_the_studio_round_trips(client, db, world, sign_in_
 
     assert report.created
     assert _describe(db, "series") == before
+
+
+def test_a_readings_image_round_trips_to_an_empty_database_and_media_root(
+        app, client, db, world, sign_in_as, auth, tmp_path):
+    sign_in_as("facilitator")
+    course = make_course("series", "The next series")
+    course.facilitators.append(world.users["facilitator"])
+    db.session.commit()
+    picture = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    assert client.post("/studio/courses/series/images", content_type="multipart/form-data",
+                       data={"image": (io.BytesIO(picture), "chart.png")}).status_code == 302
+    [stored] = (Path(app.config["MEDIA_ROOT"]) / "series" / "images").iterdir()
+    source = f"/courses/series/images/{stored.name}"
+    base = "/studio/courses/series/modules"
+    assert client.post(f"{base}/new", data=MODULE).status_code == 302
+    body = f"# The chart\n\n![How far each country has come]({source})"
+    assert client.post(f"{base}/{course.modules[0].id}/readings/new",
+                       data={**READING, "body": body}).status_code == 302
+    response = client.get("/studio/courses/series/export")
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        assert f"series/images/{stored.name}" in archive.namelist()
+        archive.extractall(tmp_path)
+    auth.logout()
+
+    db.session.remove()
+    db.drop_all()
+    db.create_all()
+    caches.forget_all()
+    shutil.rmtree(app.config["MEDIA_ROOT"])
+    import_content(tmp_path / "series")
+    make_user("admin@example.org", "admin")
+    db.session.commit()
+
+    assert auth.login("admin@example.org").status_code == 302
+    reading = page(client.get("/courses/series/modules/leading-change/items/short-guide"))
+    [image] = reading.select(".reading-body img")
+    assert (image["src"], image["alt"]) == (source, "How far each country has come")
+    with client.get(source) as served:
+        assert served.status_code == 200
+        assert served.mimetype == "image/png"
+        assert served.data == picture
 
 
 def test_an_export_that_cannot_be_complete_is_refused_with_the_reason(app, client, world,
