@@ -28,7 +28,7 @@ from learning.database import db
 # The files an item may carry, by the name used in media URLs.
 MEDIA_FIELDS = {"video": "video_path", "captions": "captions_path", "file": "file_path"}
 # A course's images for its readings: MEDIA_ROOT/<course>/images/<random>.<type>, named by
-# the studio (`studio.uploads.store_image`); the names a URL may ask for.
+# the studio (`media.uploads.store_image`); the names a URL may ask for.
 IMAGE_FOLDER = "images"
 IMAGE_NAME = re.compile(r"^[0-9a-f]{32}\.(?:png|jpg|webp|gif)$")
 

@@ -1,6 +1,6 @@
 """A recording's transcript as participants read it: lines of text with cue times in them.
 
-A transcript made from captions (`studio.uploads.transcript_from_captions`) marks where each
+A transcript made from captions (`media.uploads.transcript_from_captions`) marks where each
 cue starts with a time in square brackets, `[00:01:23]`, so that the page can offer each one
 as a link that plays the recording from there. A typed transcript may use the same marks; one
 without them is plain paragraphs.

@@ -25,7 +25,7 @@ from learning.catalog.services import IMAGE_FOLDER
 from learning.content.sanitise import course_images
 from learning.content.schema import COURSE_FILE, MODULE_FILE, ContentError, validate_content
 from learning.database import db
-from learning.studio.uploads import stored_images
+from learning.media.uploads import stored_images
 
 
 class ExportError(Exception):

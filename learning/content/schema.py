@@ -20,7 +20,7 @@ An `images/` folder beside the modules holds the course's image library, the ima
 pages show as `<img src="/courses/<course slug>/images/<name>">` (Markdown's
 `![alt](/courses/<course slug>/images/<name>)` in the studio). Each file keeps the name the
 studio gave it (32 hexadecimal digits and `.png`, `.jpg`, `.webp` or `.gif`, the suffix its
-type's) and is checked as an upload to the library is (`studio.uploads.check_image`: its
+type's) and is checked as an upload to the library is (`media.uploads.check_image`: its
 first bytes, at most IMAGE_MAX_BYTES); the folder holds nothing else, no hidden files, links
 or subfolders. A page may show only this course's images, and only those in the folder.
 """
@@ -41,7 +41,7 @@ from learning.assessments.scoring import band_problems
 from learning.catalog.models import ITEM_KINDS, Course, Item, Module
 from learning.catalog.services import IMAGE_FOLDER, IMAGE_NAME
 from learning.content.sanitise import course_images, sanitise_html
-from learning.studio.uploads import UploadError, check_image
+from learning.media.uploads import UploadError, check_image
 
 COURSE_FILE = "course.yml"
 MODULE_FILE = "module.yml"

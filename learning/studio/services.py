@@ -30,8 +30,8 @@ from learning.catalog.models import Course, Item, Module
 from learning.content.exporter import ExportError, course_to_export, export_content
 from learning.content.sanitise import markdown_to_html
 from learning.database import db
+from learning.media import uploads
 from learning.progress import services as progress
-from learning.studio import uploads
 
 UP, DOWN = "up", "down"
 

@@ -27,7 +27,8 @@ from learning.accounts.permissions import role_required
 from learning.cohorts import services as cohorts
 from learning.core.limits import body_limit
 from learning.database import db
-from learning.studio import instruments, roster, uploads
+from learning.media import uploads
+from learning.studio import instruments, roster
 from learning.studio import services as studio
 from learning.studio.forms import (
     LEVEL_LABELS,

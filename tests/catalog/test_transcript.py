@@ -4,7 +4,7 @@
 import pytest
 
 from learning.catalog.transcripts import Part, stamp, transcript_lines
-from learning.studio.uploads import transcript_from_captions
+from learning.media.uploads import transcript_from_captions
 from tests.conftest import page
 
 ITEM = "/courses/mindsets/modules/one/items/recording"

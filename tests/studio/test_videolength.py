@@ -6,7 +6,7 @@ import struct
 import pytest
 
 from learning.config import ROOT
-from learning.studio.videolength import mp4_seconds, webm_seconds
+from learning.media.videolength import mp4_seconds, webm_seconds
 
 
 def _box(kind: bytes, payload: bytes) -> bytes:

@@ -1,4 +1,4 @@
-"""Files facilitators upload (PDFs, videos, captions): checked, stored by random name.
+"""Files facilitators upload (PDFs, videos, captions, images): checked, stored by random name.
 
 A file's name and the type the browser claims are never trusted: the first bytes say what it
 is. It is written in chunks, refused as soon as it passes its size limit (the request's
@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from learning.catalog.services import IMAGE_FOLDER, IMAGE_NAME
 from learning.catalog.transcripts import stamp
-from learning.studio.videolength import mp4_seconds, webm_seconds
+from learning.media.videolength import mp4_seconds, webm_seconds
 
 CHUNK_BYTES = 64 * 1024
 PDF_MAGIC = b"%PDF-"
