@@ -12,7 +12,7 @@ from tests.conftest import csrf_token
 
 pytestmark = pytest.mark.usefixtures("unhurried")
 
-MEDIA = "catalog.media"
+MEDIA = ("catalog.media", "catalog.image")
 REVALIDATED = ("private, no-cache", "no-cache, private")
 
 
@@ -31,6 +31,11 @@ def world(app, db):
     video = Path(app.config["MEDIA_ROOT"]) / recording.video_path
     video.parent.mkdir(parents=True)
     video.write_bytes(bytes(range(256)))
+    image = "0123456789abcdef0123456789abcdef.png"
+    (Path(app.config["MEDIA_ROOT"]) / course.slug / "images").mkdir(parents=True)
+    (Path(app.config["MEDIA_ROOT"]) / course.slug / "images" / image).write_bytes(
+        b"\x89PNG\r\n\x1a\n" + bytes(64))
+    instrument = instrument_item.instrument
     return {
         "id": participant.id, "item_id": recording.id, "kind": "video",
         "code": certificates.certificate_for(participant.id, course.id).code,
@@ -38,6 +43,8 @@ def world(app, db):
         "instrument_slug": instrument_item.instrument.slug, "phase": "before",
         "kid": "no-such-key", "token": "no-such-token",
         "cohort": cohort.id, "user_id": participant.id, "module_id": module.id,
+        "name": image, "instrument_id": instrument.id,
+        "dimension_id": instrument.dimensions[0].id,
     }
 
 
@@ -62,7 +69,7 @@ def test_every_page_answered_to_someone_signed_in_is_no_store(app, client, auth,
     checked = []
     for endpoint, path in get_paths(app, world):
         with client.get(path) as response:
-            expected = REVALIDATED if endpoint == MEDIA else ("no-store",)
+            expected = REVALIDATED if endpoint in MEDIA else ("no-store",)
             assert response.headers.get("Cache-Control") in expected, (path,
                                                                        response.status_code)
             checked.append(response.status_code)
