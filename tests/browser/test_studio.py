@@ -106,3 +106,24 @@ def test_item_forms_have_no_wcag_violations(context, live_server):
         page.go_back()
     page.get_by_role("link", name="Edit").first.click()
     assert axe_violations(page) == []
+
+
+def test_instrument_and_image_pages_have_no_wcag_violations(context, live_server):
+    page = context.new_page()
+    sign_in(page, live_server, *facilitator(live_server))
+    course = f"{live_server.url}/studio/courses/{live_server.course_slug()}"
+    page.goto(course)
+    instrument = page.locator("main a[href*='/instruments/']:not([href$='/new'])").first
+    instrument_url = live_server.url + instrument.get_attribute("href")
+    page.goto(instrument_url)
+    dimension = live_server.url + page.locator(
+        "main a[href*='/dimensions/']:not([href$='/new'])").first.get_attribute("href")
+    for url in (instrument_url, f"{instrument_url}/bands", dimension,
+                f"{instrument_url}/dimensions/new", f"{course}/instruments/new",
+                f"{course}/images"):
+        page.goto(url)
+        assert page.locator("h1").count() == 1, url
+        assert axe_violations(page) == [], url
+    page.goto(course)
+    page.get_by_role("link", name="Add a self-assessment").first.click()
+    assert axe_violations(page) == []
