@@ -4,9 +4,11 @@ The vectors of `xss_payloads.py` go in through the real forms over HTTP (Playwri
 context: the browser's own cookies, CSRF tokens as the pages give them), then every page
 that shows them is loaded, as each kind of viewer: the participant, the facilitator, the
 manager, the admin, and anyone for a public certificate. A page fails if a dialog opens, a
-script error is thrown, `window.__xss` is set, the title becomes "XSS", or its DOM holds
-anything that could run later: an `on*` attribute, a script that is not the site's own, an
-iframe, object, embed or base, or a javascript:, vbscript: or data: URL.
+script error is thrown, a resource fails to load, `window.__xss` is set, the title becomes
+"XSS", or its DOM holds anything that could run later: an `on*` or `style` attribute, a script
+that is not the site's own, an iframe, object, embed, base or meta refresh, or a javascript:,
+vbscript: or data: URL. `test_the_watch_sees_a_vector_that_runs` is the control: the same
+watch, on a page holding a vector unescaped, sees it.
 
 The pages are loaded with the Content-Security-Policy bypassed: the policy forbids inline
 script and would hide a missing escape; these tests check the escaping and the sanitiser
@@ -261,6 +263,7 @@ def site(tmp_path_factory):
 
 
 def test_the_corpus():
+    """At least 100 distinct vectors, HTML and Markdown."""
     assert len(PAYLOADS) >= 100
     assert len(set(PAYLOADS)) == len(PAYLOADS)
     assert len(HTML) >= 100 and len(MARKDOWN) >= 25
