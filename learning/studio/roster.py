@@ -23,6 +23,7 @@ from learning.accounts import services as accounts
 from learning.accounts.models import email_key
 from learning.cohorts import services as cohorts
 from learning.cohorts.models import Cohort
+from learning.core.text import has_control_characters
 
 REQUIRED_COLUMNS = ("email", "name")
 OPTIONAL_COLUMNS = ("organisation", "country")
@@ -72,6 +73,10 @@ def _row_problems(number: int, values: dict[str, str], seen: dict[str, int]) -> 
             problems.append(_("Row %(row)d: %(column)s starts with “%(char)s”, which "
                               "spreadsheets run as a formula; remove it.",
                               row=number, column=column, char=value[0].strip() or " "))
+        elif has_control_characters(value):
+            problems.append(_("Row %(row)d: %(column)s holds a line break or another control "
+                              "character; keep each cell to one line of text.",
+                              row=number, column=column))
         elif len(value) > LIMITS[column]:
             problems.append(_("Row %(row)d: %(column)s is longer than %(max)d characters.",
                               row=number, column=column, max=LIMITS[column]))

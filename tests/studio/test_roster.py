@@ -114,10 +114,12 @@ def test_a_file_with_bad_rows_imports_nothing_and_lists_every_one(client, db, wo
         "formula@example.org,=HYPERLINK(\"http://evil.example\"),,\n"
         "at@example.org,Ana,@SUM(A1),\n"
         "short@example.org,Too few cells\n"
+        "control@example.org,x\x01y,,\n"
+        "break@example.org,Bea,\"Ministry\nof Finance\",\n"
     ))
     assert response.status_code == 200
     assert page(response).select_one(".error-summary h2").get_text(strip=True) == (
-        "The file has 6 problems; nobody was added")
+        "The file has 8 problems; nobody was added")
     assert _problems(response) == [
         "Row 3: “not-an-email” is not an email address.",
         "Row 5: DUP@example.org is already on row 4.",
@@ -125,6 +127,10 @@ def test_a_file_with_bad_rows_imports_nothing_and_lists_every_one(client, db, wo
         "Row 7: name starts with “=”, which spreadsheets run as a formula; remove it.",
         "Row 8: organisation starts with “@”, which spreadsheets run as a formula; remove it.",
         "Row 9 has 2 cells where the header has 4.",
+        "Row 10: name holds a line break or another control character; keep each cell to one "
+        "line of text.",
+        "Row 11: organisation holds a line break or another control character; keep each cell "
+        "to one line of text.",
     ]
     assert _counts(db, world) == before
     assert mail.outbox == []
