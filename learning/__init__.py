@@ -41,7 +41,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         "SQLALCHEMY_ENGINE_OPTIONS",
         database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
     )
-    db.init_app(app)
+    database.init_app(app)
     caches.init_app(app)
     migrate.init_app(app, db, directory=str(_root() / "migrations"))
     csrf.init_app(app)

@@ -56,6 +56,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as _FlaskSession
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -241,6 +242,31 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
+
+
+def init_app(app) -> None:
+    """`db` for the app, and a session end that survives a server that went away."""
+    db.init_app(app)
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs before it (Flask runs
+    # them in reverse) and leaves it nothing to do.
+    app.teardown_appcontext(_end_session)
+
+
+def _end_session(error: BaseException | None) -> None:
+    """Close the request's session, letting go of a connection the server has dropped.
+
+    Closing rolls back what is open. If the server went away since the last statement (a
+    restart, a crash), that ROLLBACK fails too, after the answer was decided: a 503 the
+    error handler made, or a page already done. Raised from here it would turn that answer
+    into a 500. There is nothing left to roll back on a dropped connection (the server
+    ended the transaction), so the session lets the connection go and the pool replaces it.
+    """
+    try:
+        db.session.remove()
+    except (OperationalError, InterfaceError):
+        current_app.logger.warning("The database connection was lost as the request ended.")
+        db.session.registry().invalidate()
+        db.session.registry.clear()
 
 
 def engine_options(uri: str) -> dict:

@@ -147,14 +147,16 @@ def course_steps(installation: Installation) -> tuple[list[Step], str]:
 def start_afresh(installation: Installation, emails: list[str]) -> None:
     """Clear the chosen synthetic participants' progress and answers: they start the course.
 
-    The synthetic cohort gives them varied progress written straight into the tables, with
-    no certificates; starting from nothing, every completion and certificate is the run's.
+    The synthetic cohort gives them varied progress written straight into the tables, and
+    certificates to those it made complete; all of it goes, so that every completion and
+    certificate is the run's.
     """
     from sqlalchemy import delete, select
     from sqlalchemy.orm import Session
 
     from learning.accounts.models import User
     from learning.assessments.models import Answer, Response
+    from learning.certificates.models import Certificate, CertificateEvent
     from learning.progress.models import Progress
 
     engine = installation.engine()
@@ -165,6 +167,10 @@ def start_afresh(installation: Installation, emails: list[str]) -> None:
             session.execute(delete(Answer).where(Answer.response_id.in_(responses)))
             session.execute(delete(Response).where(Response.user_id.in_(ids)))
             session.execute(delete(Progress).where(Progress.user_id.in_(ids)))
+            certificates = select(Certificate.id).where(Certificate.user_id.in_(ids))
+            session.execute(delete(CertificateEvent)
+                            .where(CertificateEvent.certificate_id.in_(certificates)))
+            session.execute(delete(Certificate).where(Certificate.user_id.in_(ids)))
     finally:
         engine.dispose()
 
@@ -356,6 +362,11 @@ def verify(installation: Installation, emails: list[str], outcomes: list[Outcome
     return checks
 
 
+def run_failed(run: FaultRun | None) -> bool:
+    """True if the run did not finish, or finished with a failed check."""
+    return run is None or not run.checks or not run.passed
+
+
 def run_fault(database: str, fault: str, options: argparse.Namespace) -> FaultRun:
     workdir = Path(tempfile.mkdtemp(prefix=f"learning-faults-{database}-"))
     installation = Installation(database, options.postgresql_url, options.workers, workdir)
@@ -399,6 +410,10 @@ def run_fault(database: str, fault: str, options: argparse.Namespace) -> FaultRu
                     break
                 time.sleep(1)
         installation.drop_database()
+        if run_failed(locals().get("run")) and installation.log_path.exists():
+            kept = Path(tempfile.gettempdir()) / f"learning-faults-{database}-{fault}.log"
+            shutil.copy(installation.log_path, kept)
+            say(f"{database}, {fault}: the server log is kept in {kept}")
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -430,7 +445,11 @@ def report(runs: list[FaultRun], options: argparse.Namespace) -> list[str]:
     for run in runs:
         details = "; ".join(f"{name}: {value}{'' if ok else ' (FAIL)'}"
                             for name, (value, ok) in run.checks.items())
-        lines.append(f"- {run.database}, {run.fault}: {details}")
+        statuses = Counter()
+        for outcome in run.outcomes:
+            statuses.update(outcome.statuses)
+        answers = ", ".join(f"{status}: {count:,}" for status, count in sorted(statuses.items()))
+        lines.append(f"- {run.database}, {run.fault}: {details}; answers by status: {answers}")
     lines.append(END)
     return lines
 
