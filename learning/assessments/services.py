@@ -142,7 +142,8 @@ def completing_phase(instrument: Instrument) -> str:
     return AFTER if instrument.is_before_after else SINGLE
 
 
-def _instrument_query():
+def instrument_query():
+    """A query of instruments with everything a snapshot reads loaded with them."""
     return select(Instrument).options(
         selectinload(Instrument.bands),
         selectinload(Instrument.dimensions).selectinload(Dimension.statements),
@@ -154,7 +155,7 @@ def _instrument_query():
 def get_instrument_or_404(course: Course, slug: str) -> Instrument:
     """The course's instrument with this slug, with everything a snapshot reads."""
     instrument = db.session.scalar(
-        _instrument_query().where(Instrument.course_id == course.id, Instrument.slug == slug)
+        instrument_query().where(Instrument.course_id == course.id, Instrument.slug == slug)
     )
     if instrument is None:
         abort(404)
@@ -170,7 +171,7 @@ def instruments_of(course: Course) -> list[Instrument]:
         .order_by(Module.position, Item.position)
     )))
     instruments = {i.id: i for i in db.session.scalars(
-        _instrument_query().where(Instrument.id.in_(ids)))}
+        instrument_query().where(Instrument.id.in_(ids)))}
     return [instruments[i] for i in ids]
 
 

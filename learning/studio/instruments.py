@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from learning.assessments import services as assessments
-from learning.assessments.models import Dimension, Feedback, Instrument
+from learning.assessments.models import Dimension, Instrument
 from learning.catalog.models import Course, Item
 from learning.content.exporter import instrument_document
 from learning.content.importer import save_instrument
@@ -69,20 +68,11 @@ class Check:
         return not self.problems and not self.missing
 
 
-def _query():
-    return select(Instrument).options(
-        selectinload(Instrument.bands),
-        selectinload(Instrument.dimensions).selectinload(Dimension.statements),
-        selectinload(Instrument.dimensions).selectinload(Dimension.feedback)
-        .joinedload(Feedback.band),
-    )
-
-
 def instruments_of(course: Course) -> list[Instrument]:
     """Every instrument of the course, used or not, by title, with all its parts."""
     return list(db.session.scalars(
-        _query().where(Instrument.course_id == course.id).order_by(Instrument.title,
-                                                                   Instrument.id)))
+        assessments.instrument_query().where(Instrument.course_id == course.id)
+        .order_by(Instrument.title, Instrument.id)))
 
 
 @dataclass(frozen=True)
@@ -110,7 +100,8 @@ def overview(course: Course) -> list[Summary]:
 def instrument_for_edit_or_404(course: Course, instrument_id: int) -> Instrument:
     """The course's instrument with this id, with all its parts (the course is checked)."""
     instrument = db.session.scalar(
-        _query().where(Instrument.course_id == course.id, Instrument.id == instrument_id))
+        assessments.instrument_query()
+        .where(Instrument.course_id == course.id, Instrument.id == instrument_id))
     if instrument is None:
         abort(404)
     return instrument
