@@ -376,7 +376,7 @@ def describe(installation: Installation, module_slug: str, signed_in: int):
 
     from learning.accounts.models import User, UserRole
     from learning.catalog.models import Course, Item, Module
-    from learning.cohorts.models import Enrolment
+    from learning.cohorts.models import Cohort, Enrolment
     from learning.progress.models import Progress
 
     engine = installation.engine()
@@ -400,9 +400,13 @@ def describe(installation: Installation, module_slug: str, signed_in: int):
                        Item.kind == "recording", Item.duration_seconds > 0)
                 .order_by(Module.position, Item.position)
             ).all()
+            # The cohort `demo generate` made last, whose password the run knows: `demo
+            # load`'s own synthetic cohort has participants with a password nobody knows.
+            generated = select(func.max(Cohort.id)).scalar_subquery()
             emails = list(session.scalars(
-                select(User.email).where(User.email.like("synthetic-%")).order_by(User.id)
-                .limit(signed_in)
+                select(User.email).join(Enrolment, Enrolment.user_id == User.id)
+                .where(Enrolment.cohort_id == generated, User.email.like("synthetic-%"))
+                .order_by(User.id).limit(signed_in)
             ))
             if engine.dialect.name == "sqlite":
                 import sqlite3
