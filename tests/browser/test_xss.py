@@ -34,7 +34,7 @@ from werkzeug.serving import make_server
 from learning import caches, create_app
 from learning.accounts.models import User
 from learning.assessments.models import REFLECTION_MAX_LENGTH
-from learning.catalog.models import Item, Module
+from learning.catalog.models import Course, Item, Module
 from learning.certificates.models import Certificate
 from learning.cohorts.models import Cohort
 from learning.config import ROOT, TestingConfig
@@ -46,7 +46,7 @@ from learning.content.sanitise import (
     sanitise_html,
 )
 from learning.core.text import has_control_characters
-from learning.database import db
+from learning.database import db, write_transaction
 from tests import factories
 from tests.browser.xss_payloads import HTML, MARKDOWN, PAYLOADS, SENTINEL_TITLE
 
@@ -695,9 +695,10 @@ def test_vectors_in_query_strings(browser, site):
 def test_uploaded_file_names(browser, site):
     """Vectors as the names of uploaded files: refused uploads show the form again, without them."""
     facilitator = _signed_in(browser, site, site.facilitator)
-    with site.app.app_context():
-        module_id = db.session.scalar(select(Module.id).where(
-            Module.course_id == site.studio_course_id).limit(1))
+    with site.app.app_context(), write_transaction():  # a module of its own: runs alone too
+        course = db.session.get(Course, site.studio_course_id)
+        module_id = factories.make_module(course, "file-names", position=900, items=False).id
+        db.session.commit()
     form = f"/studio/courses/{STUDIO_COURSE}/modules/{module_id}/recordings/new"
     page = facilitator.page
     problems = []
@@ -710,8 +711,11 @@ def test_uploaded_file_names(browser, site):
             {"name": names[0], "mimeType": "video/mp4", "buffer": b"not a video at all"}])
         page.set_input_files("input[name=captions]", files=[
             {"name": names[1], "mimeType": "text/vtt", "buffer": b"not captions"}])
-        with page.expect_navigation():
-            page.locator("main form button[type=submit]").click()
+        # static/js/upload.js sends the form itself and puts the answer's <main> in place of
+        # the page's: wait for a new <main>, however it came.
+        page.evaluate("document.querySelector('main').dataset.sent = 'yes'")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_selector("main:not([data-sent])")
         problems += facilitator.watch.problems(page, f"{form} with {names!r}")
         assert page.locator(".error-summary").count() == 1
         text = page.content()
