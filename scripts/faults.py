@@ -370,6 +370,7 @@ def run_failed(run: FaultRun | None) -> bool:
 def run_fault(database: str, fault: str, options: argparse.Namespace) -> FaultRun:
     workdir = Path(tempfile.mkdtemp(prefix=f"learning-faults-{database}-"))
     installation = Installation(database, options.postgresql_url, options.workers, workdir)
+    run = None
     try:
         say(f"{database}, {fault}: building")
         installation.create_database()
@@ -410,7 +411,7 @@ def run_fault(database: str, fault: str, options: argparse.Namespace) -> FaultRu
                     break
                 time.sleep(1)
         installation.drop_database()
-        if run_failed(locals().get("run")) and installation.log_path.exists():
+        if run_failed(run) and installation.log_path.exists():
             kept = Path(tempfile.gettempdir()) / f"learning-faults-{database}-{fault}.log"
             shutil.copy(installation.log_path, kept)
             say(f"{database}, {fault}: the server log is kept in {kept}")

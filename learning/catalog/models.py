@@ -208,5 +208,5 @@ def module_numbers(modules) -> dict[int, int]:
     or unpublishing a module leaves no gap. Stored positions stay as they are (they only
     order the modules); a module participants do not see has no number.
     """
-    shown = [m for m in modules if m.is_published and not getattr(m, "is_archived", False)]
+    shown = [m for m in modules if m.is_published and not m.is_archived]
     return {module.id: number for number, module in enumerate(shown, start=1)}

@@ -24,7 +24,6 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from learning.accounts import services as accounts
-from learning.catalog import models as catalog_models
 from learning.catalog import services as catalog
 from learning.catalog.models import Course, Item, Module
 from learning.content.exporter import ExportError, course_to_export, export_content
@@ -315,11 +314,6 @@ def move_module(module: Module, direction: str) -> bool:
 def move_item(item: Item, direction: str) -> bool:
     """Move the item one place up or down its module; False if it is already at that end."""
     return _swap_with_neighbour(list(item.module.items), item, direction)
-
-
-def module_numbers(course: Course) -> dict[int, int]:
-    """The number participants see for each published module not archived, by module id."""
-    return catalog_models.module_numbers(course.modules)
 
 
 def people_by_item(course: Course) -> dict[int, int]:

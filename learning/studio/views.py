@@ -24,6 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from learning.accounts import services as accounts
 from learning.accounts.forms import EmptyForm
 from learning.accounts.permissions import role_required
+from learning.catalog.models import module_numbers
 from learning.cohorts import services as cohorts
 from learning.core.limits import body_limit
 from learning.database import db
@@ -111,7 +112,7 @@ def course(slug):
         cohorts=cohorts.course_cohorts(course),
         person_form=PersonForm(),
         instruments=instruments.overview(course),
-        numbers=studio.module_numbers(course),
+        numbers=module_numbers(course.modules),
     )
 
 
