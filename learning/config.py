@@ -38,6 +38,16 @@ def default_base_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
+def _strong_hash(method: str) -> bool:
+    """Whether a Werkzeug scrypt setting costs at least as much as the production one."""
+    name, _, parameters = method.partition(":")
+    try:
+        n, r, p = (int(part) for part in parameters.split(":"))
+    except ValueError:
+        return False
+    return name == "scrypt" and n >= 2**15 and r >= 8 and p >= 1
+
+
 class Config:
     """Settings read from the environment when the application starts."""
 
@@ -70,6 +80,10 @@ class Config:
     # An image for readings, uploaded to a course's image library in the studio (likewise).
     IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(5 * 1024 * 1024)))
     PASSWORD_RESET_MAX_AGE = 3600
+    # New password hashes: scrypt at Werkzeug's default cost (N = 2**15, r = 8, p = 1), about
+    # 70 ms and 32 MiB a hash. Only the test suite sets a cheaper one (finalise refuses it
+    # anywhere else); each hash records its own cost, so verifying follows the hash.
+    PASSWORD_HASH_METHOD = "scrypt:32768:8:1"  # noqa: S105 - a setting, not a password
     # A signed-in session ends after this long without a request, and this long after
     # signing in however busy (learning/accounts/sessions.py).
     SESSION_IDLE_MINUTES = max(int(os.environ.get("SESSION_IDLE_MINUTES", "120")), 1)
@@ -114,6 +128,12 @@ class Config:
             config["SECRET_KEY"] = _development_secret_key()
         if not config.get("BASE_URL"):
             config["BASE_URL"] = default_base_url()
+        method = config.setdefault("PASSWORD_HASH_METHOD", Config.PASSWORD_HASH_METHOD)
+        testing = config["ENV_NAME"] == "testing" or config.get("TESTING")
+        if not testing and not _strong_hash(method):
+            raise RuntimeError(f"PASSWORD_HASH_METHOD {method!r} is "
+                               f"cheaper than {Config.PASSWORD_HASH_METHOD!r}: only the tests "
+                               "may use it.")
         if not is_time_zone(config.get("DEFAULT_TIME_ZONE")):
             raise RuntimeError(f"DEFAULT_TIME_ZONE {config.get('DEFAULT_TIME_ZONE')!r} is not "
                                "a time zone name such as America/Port_of_Spain.")
@@ -130,5 +150,8 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret-key"  # noqa: S105 - only the test suite uses it
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     WTF_CSRF_ENABLED = False
+    # Still scrypt, at a quarter of a millisecond: the suite makes thousands of accounts and
+    # signs in thousands of times (tests/accounts/test_passwords.py keeps the real cost).
+    PASSWORD_HASH_METHOD = "scrypt:128:8:1"  # noqa: S105 - a setting, not a password
     BASE_URL = "http://localhost"
     SERVER_NAME = None

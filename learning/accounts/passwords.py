@@ -6,17 +6,46 @@ rules, and a refusal of passwords that are known to be common.
 
 from functools import cache
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from learning.config import Config
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 COMMON_PASSWORD_COUNT = 3000
+PRODUCTION_HASH_METHOD = Config.PASSWORD_HASH_METHOD
 
 
 def hash_password(password: str) -> str:
-    """Hash a password with scrypt, a memory-hard key derivation function."""
-    return generate_password_hash(password, method="scrypt")
+    """Hash a password with scrypt, a memory-hard key derivation function.
+
+    At the application's PASSWORD_HASH_METHOD: the production cost everywhere but the test
+    suite, which hashes thousands of passwords and sets a cheap one (config.TestingConfig).
+    """
+    return generate_password_hash(password, method=hash_method())
+
+
+def hash_method() -> str:
+    """The scrypt setting new hashes are made with (the production one outside an app)."""
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD", PRODUCTION_HASH_METHOD)
+    return PRODUCTION_HASH_METHOD
+
+
+def placeholder_hash() -> str:
+    """A hash of a password nobody has, checked when an account is unknown.
+
+    Made at the cost real hashes are made with, or the time a refusal takes would tell
+    which addresses have accounts.
+    """
+    return _placeholder_hash(hash_method())
+
+
+@cache
+def _placeholder_hash(method: str) -> str:
+    return generate_password_hash("an unguessable placeholder for unknown accounts", method=method)
 
 
 def verify_password(password_hash: str, password: str) -> bool:

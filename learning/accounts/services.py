@@ -6,7 +6,6 @@ Services add and flush; the caller (a view or a CLI command) commits.
 import hashlib
 import hmac
 import smtplib
-from functools import cache
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
@@ -25,7 +24,7 @@ from learning.accounts.models import (
     hash_token,
     utcnow,
 )
-from learning.accounts.passwords import hash_password, verify_password
+from learning.accounts.passwords import hash_password, placeholder_hash, verify_password
 from learning.database import db
 
 RESET_SALT = "password-reset"
@@ -110,11 +109,6 @@ def update_profile(user: User, *, name: str, organisation: str, country: str,
 
 # Signing in and out
 
-@cache
-def _dummy_password_hash() -> str:
-    return hash_password("an unguessable placeholder for unknown accounts")
-
-
 def authenticate(email: str, password: str) -> User | None:
     """The user with this email and password, or None.
 
@@ -123,7 +117,7 @@ def authenticate(email: str, password: str) -> User | None:
     """
     user = find_user_by_email(email)
     if user is None:
-        verify_password(_dummy_password_hash(), password)
+        verify_password(placeholder_hash(), password)
         return None
     if not verify_password(user.password_hash, password):
         return None

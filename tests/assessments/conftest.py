@@ -1,15 +1,12 @@
 """A course with a before/after instrument (module one) and a single one (module two)."""
 
-from functools import cache
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
-from learning.accounts.passwords import hash_password
 from learning.assessments.models import Response
 from learning.database import db as _db
-from tests import factories
 from tests.conftest import page
 from tests.factories import enrol, make_cohort, make_course, make_module, make_user
 
@@ -30,17 +27,6 @@ EMAILS = {
     "other_manager": "other-manager@example.org",
     "admin": "admin@example.org",
 }
-
-
-@cache
-def _hash_once(password):
-    return hash_password(password)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(monkeypatch):
-    # Everyone here shares one password; scrypt is slow by design, so hash it once.
-    monkeypatch.setattr(factories, "hash_password", _hash_once)
 
 
 @pytest.fixture

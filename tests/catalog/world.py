@@ -2,16 +2,12 @@
 a published, an unpublished and another published module; a draft course; another
 facilitator's course; one user per situation."""
 
-from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from learning.accounts.models import User, UserRole
-from learning.accounts.passwords import hash_password
-from learning.database import db as _db
-from tests.factories import DEFAULT_PASSWORD, enrol, make_cohort, make_course, make_module
+from tests.factories import enrol, make_cohort, make_course, make_module, make_user
 
 # Who signs in, by the situation the tests name.
 EMAILS = {
@@ -22,21 +18,6 @@ EMAILS = {
     "manager": "manager@example.org",
     "admin": "admin@example.org",
 }
-
-
-@cache
-def _password_hash():
-    return hash_password(DEFAULT_PASSWORD)
-
-
-def make_user(email, *roles, name="Pat Participant", **fields):
-    """Like factories.make_user, hashing the shared password once per run (scrypt is slow)."""
-    user = User(email=email, name=name, password_hash=_password_hash(), **fields)
-    for role in roles or ("participant",):
-        user.roles.append(UserRole(role=role))
-    _db.session.add(user)
-    _db.session.flush()
-    return user
 
 
 @pytest.fixture

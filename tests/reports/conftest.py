@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import insert, select
 
 from learning.accounts.models import User, UserRole
+from learning.accounts.passwords import hash_password
 from learning.catalog.models import Item
 from learning.certificates.models import Certificate
 from learning.cohorts.models import Enrolment
 from learning.database import db as _db
 from learning.progress.models import Progress
-from tests.catalog.world import _password_hash, make_user
-from tests.factories import enrol, make_cohort, make_course, make_module
+from tests.catalog.world import make_user
+from tests.factories import DEFAULT_PASSWORD, enrol, make_cohort, make_course, make_module
 
 START = datetime(2024, 2, 1, 9, 0, tzinfo=UTC)
 
@@ -85,9 +86,10 @@ def add_participants(cohort, count, start=0, **fields):
     `fields` may give callables of the index for organisation and country.
     """
     rows = []
+    password_hash = hash_password(DEFAULT_PASSWORD)
     for n in range(start, start + count):
         row = {"email": f"p{n:05d}@example.org", "name": f"Participant {n:05d}",
-               "password_hash": _password_hash(), "organisation": "", "country": "",
+               "password_hash": password_hash, "organisation": "", "country": "",
                "job_title": "", "is_active": True, "created_at": START}
         for name, value in fields.items():
             row[name] = value(n) if callable(value) else value
