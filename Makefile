@@ -7,7 +7,7 @@ PORT ?= 5000
 # The app reads PORT too: in development, links on certificates and in emails follow it.
 export PORT
 
-.PHONY: install run test lint audit media messages clean
+.PHONY: install run test test-fast lint audit media messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: install
 
 test: install
 	$(BIN)/pytest
+
+# The inner loop: everything but the browser and the slow tests (make test runs them all).
+test-fast: install
+	$(BIN)/pytest -m "not browser and not slow"
 
 lint: install
 	$(BIN)/ruff check learning tests scripts wsgi.py

@@ -1,5 +1,6 @@
 """Shared fixtures: an application on a throwaway database, a client, a CLI runner, sign-in."""
 
+import copy
 import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -8,10 +9,13 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import g, request_started
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 
 from learning import caches, create_app
+from learning.certificates import keys
 from learning.config import TestingConfig
 from learning.database import db as _db
+from learning.extensions import limiter
 from learning.progress import rules as progress_rules
 from tests import factories
 
@@ -25,20 +29,136 @@ def _fresh_request_globals(sender, **extra):
         g.pop(name)
 
 
+class SharedApp:
+    """One application and one schema for the whole run; each test starts it as new.
+
+    Creating an application compiles some hundred URL rules (about 60 ms) and a schema costs
+    more on PostgreSQL (about 80 ms): paid once per run instead of once per test. Before each
+    test, `start_test` gives back what a new application and an empty database would be: the
+    settings as created, empty caches and rate limits, every table emptied and every id
+    sequence restarted. Emptying rather than rolling back to a savepoint: the application's
+    transactions are under test themselves (BEGIN IMMEDIATE on SQLite, reads in autocommit on
+    PostgreSQL on a connection of their own, commits inside requests), and a test's outer
+    transaction would run them in a way that never ships.
+
+    A test that needs commits across connections or processes (races, several servers,
+    migrations) makes its own application and engine; where it shares the database
+    (TEST_DATABASE_URL), it may drop the tables: the next test finds them gone and has the
+    schema made again.
+    """
+
+    def __init__(self):
+        caches.forget_all()
+        self.app = create_app(TestingConfig)
+        request_started.connect(_fresh_request_globals, self.app)
+        self.settings = copy.deepcopy(dict(self.app.config))
+        # The limiter is one object that each new application configures again (its storage,
+        # whether it is on): the state this application gave it, restored before each test.
+        self.limiter_state = dict(vars(limiter))
+        with self.app.app_context():
+            _db.drop_all()
+            _db.create_all()
+            self._emptying = self._emptying_statements()
+
+    def _emptying_statements(self) -> list[str]:
+        tables = [f'DELETE FROM "{table.name}"' for table in reversed(_db.metadata.sorted_tables)]
+        with _db.engine.connect() as connection:
+            if connection.dialect.name == "postgresql":
+                sequences = connection.exec_driver_sql(
+                    "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"
+                ).scalars().all()
+                # One round trip: psycopg sends statements without parameters together.
+                return ["; ".join(tables + [f'ALTER SEQUENCE "{name}" RESTART'
+                                            for name in sequences])]
+            if connection.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"
+            ).first():
+                tables.append("DELETE FROM sqlite_sequence")
+            return tables
+
+    def start_test(self, tmp_path) -> None:
+        """The application as created and an empty database, for the test about to run."""
+        self.app.config.clear()
+        self.app.config.update(copy.deepcopy(self.settings))
+        self.app.config.update(MEDIA_ROOT=str(tmp_path / "media"), INSTANCE_DIR=str(tmp_path))
+        vars(limiter).update(self.limiter_state)
+        limiter.reset()
+        self.empty_database()
+
+    def empty_database(self) -> None:
+        """Every table emptied, every id sequence restarted, every cache of the process emptied."""
+        _db.session.remove()
+        caches.forget_all()
+        try:
+            with _db.engine.begin() as connection:
+                for statement in self._emptying:
+                    connection.exec_driver_sql(statement)
+        except DBAPIError:
+            # A test dropped the tables (its own schema over the same database, or drop_all).
+            _db.drop_all()
+            _db.create_all()
+
+    def close(self) -> None:
+        request_started.disconnect(_fresh_request_globals, self.app)
+        with self.app.app_context():
+            _db.drop_all()
+            _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _shared_app():
+    shared = SharedApp()
+    yield shared
+    shared.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_issuer_key():
+    """Issuer keys made once per run: RSA at 3072 bits takes about a second to generate.
+
+    Each test's application still creates its key file on first use, as in production
+    (tests/certificates/test_badges.py checks the file); only the generation is shared.
+    """
+    key = keys.generate_key()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(keys, "generate_key", lambda: key)
+        yield
+
+
 @pytest.fixture
-def app(tmp_path):
+def app(_shared_app, tmp_path):
+    """The application, as new, on an empty database, inside an application context."""
+    app = _shared_app.app
+    with app.app_context():
+        _shared_app.start_test(tmp_path)
+        yield app
+        _db.session.remove()
+
+
+@pytest.fixture
+def own_app(tmp_path):
+    """A new application of its own, for a test that adds routes to it.
+
+    The shared application has served requests, after which Flask takes no new route. Its
+    schema is made if missing (on PostgreSQL the shared one is already there).
+    """
     caches.forget_all()
     app = create_app(TestingConfig)
     app.config.update(MEDIA_ROOT=str(tmp_path / "media"), INSTANCE_DIR=str(tmp_path))
     request_started.connect(_fresh_request_globals, app)
     with app.app_context():
-        _db.drop_all()
         _db.create_all()
         yield app
         _db.session.remove()
-        _db.drop_all()
         _db.engine.dispose()
     request_started.disconnect(_fresh_request_globals, app)
+
+
+@pytest.fixture
+def empty_database(app, _shared_app):
+    """Start the database over inside a test, as a new schema would be (an import into an
+    empty database, a world made again)."""
+    return _shared_app.empty_database
 
 
 @pytest.fixture

@@ -16,9 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.security import generate_password_hash
 
-from learning import caches
 from learning.catalog.models import CourseFacilitator
 from learning.certificates import keys
 from learning.certificates import services as certificates
@@ -27,15 +25,7 @@ from learning.progress import services as progress
 from tests import factories
 from tests.conftest import DEFAULT_PASSWORD, page
 
-pytestmark = pytest.mark.usefixtures("unhurried", "quick_passwords")
-# Eight visitors sign in for each of some ninety routes: hashes with scrypt's full cost would
-# spend minutes proving nothing about permissions. Verification reads the cost from the hash.
-QUICK_HASH = generate_password_hash(DEFAULT_PASSWORD, method="scrypt:1024:8:1")
-
-
-@pytest.fixture
-def quick_passwords(monkeypatch):
-    monkeypatch.setattr(factories, "hash_password", lambda password: QUICK_HASH)
+pytestmark = pytest.mark.usefixtures("unhurried")
 
 VISITORS = ("anonymous", "participant", "other_participant", "facilitator",
             "other_facilitator", "manager", "other_manager", "admin")
@@ -168,12 +158,9 @@ def build_world(app, db):
     return people, values, cohort
 
 
-def fresh_world(app, db):
+def fresh_world(app, db, empty_database):
     """An empty database and a new world: what one visitor's change leaves is not the next's."""
-    db.session.remove()
-    db.drop_all()
-    db.create_all()
-    caches.forget_all()
+    empty_database()
     return build_world(app, db)
 
 
@@ -219,8 +206,10 @@ def _class(response) -> str:
     return "o"
 
 
+# Slow as a whole (about 100 routes, eight visitors each): the inner loop leaves it out.
+@pytest.mark.slow
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_who_may_use_each_route(app, db, endpoint):
+def test_who_may_use_each_route(app, db, empty_database, endpoint):
     people, values, cohort = build_world(app, db)
     method, url = _url(app, endpoint, values, cohort)
     found = ""
@@ -228,7 +217,7 @@ def test_who_may_use_each_route(app, db, endpoint):
         if method != "GET" and found.endswith("o"):
             # A change the previous visitor was let through to make (a deletion, a removal)
             # is undone first: each visitor meets the same world.
-            people, values, cohort = fresh_world(app, db)
+            people, values, cohort = fresh_world(app, db, empty_database)
             method, url = _url(app, endpoint, values, cohort)
         client = app.test_client()
         if visitor != "anonymous":

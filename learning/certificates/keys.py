@@ -31,8 +31,13 @@ def key_path() -> Path:
     return Path(current_app.config.get("INSTANCE_DIR") or current_app.instance_path) / KEY_FILE
 
 
+def generate_key() -> rsa.RSAPrivateKey:
+    """A new issuer key (RSA, KEY_BITS bits)."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
+
+
 def _create(path: Path) -> None:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
+    key = generate_key()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,9 @@ from learning.database import db
 from tests import factories
 from tests.servers import Visitor, servers
 
+# Each test starts gunicorn processes and waits for them to serve.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def shared_database(tmp_path):

@@ -63,6 +63,7 @@ def without_spaces(text):
     return "".join(text.replace("\x00", "").split())
 
 
+@pytest.mark.slow  # a PDF rendered and read back per name
 @pytest.mark.parametrize("key", NAMES)
 def test_every_name_prints_in_a_font_that_has_it(client, auth, world, key):
     name, families = NAMES[key]
@@ -117,6 +118,7 @@ def assert_laid_out_apart(boxes):
         assert not a.overlaps(b), (one, a, other, b)
 
 
+@pytest.mark.slow  # a PDF rendered and read back per name
 @pytest.mark.parametrize("key", NAMES)
 def test_no_name_runs_into_anything(app, world, key):
     certificate = certificate_named(world, NAMES[key][0])
@@ -126,6 +128,7 @@ def test_no_name_runs_into_anything(app, world, key):
     assert_laid_out_apart(boxes)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,title", [
     (LONG_NAME, "Innovation, Digital Government and Changing Mindsets for Public Sector "
                 "Transformation in the Caribbean: Leadership, Data, Services and Trust in "

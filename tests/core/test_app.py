@@ -26,26 +26,28 @@ def test_unknown_page_is_a_404_in_the_site_layout(client):
     assert soup.select_one("header nav") is not None
 
 
-def test_server_error_rolls_back_and_shows_the_500_page(app, client):
+def test_server_error_rolls_back_and_shows_the_500_page(own_app):
+    app = own_app
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
     @app.get("/boom")
     def boom():
         raise RuntimeError("boom")
 
-    response = client.get("/boom")
+    response = app.test_client().get("/boom")
     assert response.status_code == 500
     assert page(response).h1.get_text(strip=True) == "Something went wrong"
 
 
-def test_too_large_request_gets_the_413_page(app, client):
+def test_too_large_request_gets_the_413_page(own_app):
+    app = own_app
     app.config["MAX_CONTENT_LENGTH"] = 10
 
     @app.post("/upload")
     def upload():
         return dict(request.form)
 
-    response = client.post("/upload", data={"email": "x" * 100})
+    response = app.test_client().post("/upload", data={"email": "x" * 100})
     assert response.status_code == 413
     assert page(response).h1.get_text(strip=True) == "Request too large"
 

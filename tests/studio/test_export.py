@@ -9,7 +9,6 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from learning import caches
 from learning.catalog.models import Course, Module
 from learning.content.importer import import_content
 from tests.conftest import page
@@ -53,7 +52,8 @@ def _author(client, db, world):
                              "body": "- one\n- two"}).status_code == 302
 
 
-def test_a_course_authored_in_the_studio_round_trips(client, db, world, sign_in_as, tmp_path):
+def test_a_course_authored_in_the_studio_round_trips(client, db, world, sign_in_as, tmp_path,
+                                                   empty_database):
     sign_in_as("facilitator")
     _author(client, db, world)
     before = _describe(db, "series")
@@ -70,10 +70,7 @@ def test_a_course_authored_in_the_studio_round_trips(client, db, world, sign_in_
     assert "series/02-leading-change/readings/short-guide.html" in names
     assert client.get("/studio/courses/series/export").data == response.data  # deterministic
 
-    db.session.remove()
-    db.drop_all()
-    db.create_all()
-    caches.forget_all()
+    empty_database()
     report = import_content(tmp_path / "series")
     db.session.commit()
 
@@ -82,7 +79,7 @@ def test_a_course_authored_in_the_studio_round_trips(client, db, world, sign_in_
 
 
 def test_a_readings_image_round_trips_to_an_empty_database_and_media_root(
-        app, client, db, world, sign_in_as, auth, tmp_path):
+        app, client, db, world, sign_in_as, auth, tmp_path, empty_database):
     sign_in_as("facilitator")
     course = make_course("series", "The next series")
     course.facilitators.append(world.users["facilitator"])
@@ -104,10 +101,7 @@ def test_a_readings_image_round_trips_to_an_empty_database_and_media_root(
         archive.extractall(tmp_path)
     auth.logout()
 
-    db.session.remove()
-    db.drop_all()
-    db.create_all()
-    caches.forget_all()
+    empty_database()
     shutil.rmtree(app.config["MEDIA_ROOT"])
     import_content(tmp_path / "series")
     make_user("admin@example.org", "admin")

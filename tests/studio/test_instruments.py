@@ -11,7 +11,6 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from learning import caches
 from learning.accounts.models import utcnow
 from learning.assessments import services as assessments
 from learning.assessments.models import Instrument, Response
@@ -420,7 +419,7 @@ def test_other_facilitators_and_other_courses_instruments_are_refused(client, db
 
 
 def test_an_instrument_authored_in_the_studio_round_trips(client, db, world, sign_in_as,
-                                                          tmp_path):
+                                                          tmp_path, empty_database):
     sign_in_as("facilitator")
     course = make_course("series", "The next series")
     course.facilitators.append(world.users["facilitator"])
@@ -450,10 +449,7 @@ def test_an_instrument_authored_in_the_studio_round_trips(client, db, world, sig
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
         assert "series/01-first/instrument.yml" in archive.namelist()
         archive.extractall(tmp_path)
-    db.session.remove()
-    db.drop_all()
-    db.create_all()
-    caches.forget_all()
+    empty_database()
     import_content(tmp_path / "series")
     db.session.commit()
 
