@@ -16,14 +16,13 @@ database, so that signing out or losing a role takes effect at once on every ser
 Domains call the functions here and keep no store of their own; tests call `forget_all()`.
 """
 
-from collections.abc import Callable, Iterator
-from itertools import chain
+from collections.abc import Callable
 from threading import Lock
 from typing import Any
 
 from sqlalchemy import event
 
-from learning.catalog.models import Course, Item, Module, new_outline_version
+from learning.catalog.models import changed_courses, new_outline_version
 from learning.database import Session
 
 _lock = Lock()
@@ -64,23 +63,9 @@ def forget_all() -> None:
         _signing_keys.clear()
 
 
-def _changed_courses(session) -> Iterator[Course]:
-    for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, Course):
-            course = obj
-        elif isinstance(obj, Module):
-            course = obj.course
-        elif isinstance(obj, Item):
-            course = obj.module.course if obj.module is not None else None
-        else:
-            continue
-        if course is not None and course not in session.deleted:
-            yield course
-
-
 def _new_outline_versions(session, flush_context, instances) -> None:
     """Give every course whose outline this flush changes a new version, in its transaction."""
-    for course in set(_changed_courses(session)):
+    for course in changed_courses(session):
         course.outline_version = new_outline_version()
 
 

@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import date, datetime
+from itertools import chain
 
 from sqlalchemy import (
     JSON,
@@ -21,6 +22,23 @@ from learning.assessments.models import Instrument
 from learning.database import db
 
 ITEM_KINDS = ("recording", "reading", "self_assessment")
+
+
+def changed_courses(session) -> set["Course"]:
+    """The courses whose content (the course, a module, an item) the session is changing."""
+    found = set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, Course):
+            course = obj
+        elif isinstance(obj, Module):
+            course = obj.course
+        elif isinstance(obj, Item):
+            course = obj.module.course if obj.module is not None else None
+        else:
+            continue
+        if course is not None and course not in session.deleted:
+            found.add(course)
+    return found
 
 
 def new_outline_version() -> str:

@@ -79,7 +79,8 @@ def labels():
 def my_learning():
     cards = catalog.course_cards(current_user)
     enrolled = cohorts.enrolled_course_ids(current_user)
-    course_progress = {card.course.id: progress.course_progress(current_user.id, card.modules)
+    course_progress = {card.course.id: progress.course_progress(current_user.id, card.modules,
+                                                                course_id=card.course.id)
                        for card in cards if card.course.id in enrolled}
     finished = [course_id for course_id, found in course_progress.items()
                 if found.overall.is_finished]
@@ -100,7 +101,8 @@ def course(slug):
         "catalog/course.html",
         course=course,
         modules=modules,
-        progress=(progress.course_progress(current_user.id, modules, statuses)
+        progress=(progress.course_progress(current_user.id, modules, statuses,
+                                           course_id=course.id)
                   if access.is_enrolled else None),
         is_preview=access.is_preview,
         certificate=certificates.certificate_for(current_user.id, course.id),

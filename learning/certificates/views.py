@@ -28,8 +28,9 @@ bp = Blueprint("certificates", __name__)
 
 @bp.record_once
 def _issue_on_completion(state) -> None:
-    """Issue in the same transaction as the completion that finishes a course."""
+    """Issue in the transaction of the completion, or course change, that completes someone."""
     progress.item_completed.connect(certificates.on_item_completed)
+    certificates.certify_on_course_changes()
 
 # Codes are unguessable, but a public look-up still should not serve as an oracle at speed.
 VERIFY_RATE_LIMIT = "30 per minute"

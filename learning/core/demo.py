@@ -256,6 +256,7 @@ def _certify_completers(course: Course, cohort: Cohort, tag: str,
         {"certificate_id": certificate_id, "action": "issued", "at": row["issued_at"]}
         for certificate_id, row in zip(certificate_ids, rows, strict=True)
     ])
+    completion.record_many(course.id, completed_at)
 
 
 def _synthetic_answers(rng: random.Random, user_id: int, items: list[Item], reached: int,

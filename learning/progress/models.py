@@ -36,3 +36,20 @@ class Progress(db.Model):
         CheckConstraint("(status = 'complete') = (completed_at IS NOT NULL)",
                         name="completed_at_iff_complete"),
     )
+
+
+class CourseCompletion(db.Model):
+    """A participant's completion of a course: a fact, recorded the moment the rule was met.
+
+    Later changes to the course (a module added, an item made required) never take it
+    away: figures count the participant as complete while it stands. Only revoking their
+    certificate withdraws it (`revoked_at`), and re-issuing the certificate restores it.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)

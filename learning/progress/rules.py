@@ -163,9 +163,20 @@ def is_complete(done: int, total: int) -> bool:
     return total > 0 and nothing_left(done, total)
 
 
-def status(done: int, total: int, started: bool) -> str:
-    """A module's or course's status: complete by `is_complete`, else whether anything began."""
-    if is_complete(done, total):
+def counts_as_complete(done: int, total: int, earned_at) -> bool:
+    """Whether a course counts as complete: once earned, whatever it requires now.
+
+    Earned is a recorded completion that stands (`earned_at` set); until then, `is_complete`.
+    """
+    return earned_at is not None or is_complete(done, total)
+
+
+def status(done: int, total: int, started: bool, earned: bool = False) -> str:
+    """A module's or course's status: complete if earned or by `is_complete`.
+
+    Else in progress if anything began, not started if nothing did.
+    """
+    if earned or is_complete(done, total):
         return COMPLETE
     return IN_PROGRESS if started else NOT_STARTED
 

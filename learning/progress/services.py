@@ -33,7 +33,7 @@ from sqlalchemy.orm.util import identity_key
 
 from learning.accounts.models import utcnow
 from learning.database import db, end_read_transaction, single_statement_write, write_transaction
-from learning.progress import rules
+from learning.progress import completion, rules
 from learning.progress.models import Progress
 
 
@@ -304,6 +304,8 @@ class Summary:
     total: int
     next_item: object | None
     started: bool
+    # A course's completion earned earlier stands, whatever the course asks now.
+    earned: bool = False
 
     @property
     def percent(self) -> int:
@@ -312,13 +314,13 @@ class Summary:
 
     @property
     def is_finished(self) -> bool:
-        """Complete by the completion rule (`rules.is_complete`): what earns a certificate."""
-        return rules.is_complete(self.done, self.total)
+        """Earned, or complete by the completion rule (`rules.is_complete`)."""
+        return self.earned or rules.is_complete(self.done, self.total)
 
     @property
     def status(self) -> str:
-        """not_started, in_progress or complete, by the completion rule."""
-        return rules.status(self.done, self.total, self.started)
+        """not_started, in_progress or complete, by the completion rule (or earned)."""
+        return rules.status(self.done, self.total, self.started, self.earned)
 
 
 def summarise(items, statuses: dict[int, str]) -> Summary:
@@ -347,18 +349,22 @@ class CourseProgress:
         return self.statuses.get(item.id, rules.NOT_STARTED)
 
 
-def course_progress(user_id: int, modules,
-                    statuses: Mapping[int, str] | None = None) -> CourseProgress:
-    """Progress through the given modules (with their items loaded).
+def course_progress(user_id: int, modules, statuses: Mapping[int, str] | None = None,
+                    course_id: int | None = None) -> CourseProgress:
+    """Progress through the given modules (with their items loaded) of one course.
 
     From the user's item statuses when the caller has them (`lookups.course_outline_or_404`),
-    else from one query.
+    else from one query. With `course_id`, a completion of the course the user earned
+    earlier makes it finished whatever it asks now (one more query).
     """
     items = [item for module in modules for item in module.items]
     if statuses is None:
         statuses = statuses_by_item(user_id, [item.id for item in items])
+    overall = summarise(items, statuses)
+    if course_id is not None and completion.earned_at(user_id, course_id) is not None:
+        overall = replace(overall, earned=True)
     return CourseProgress(
         modules={module.id: summarise(module.items, statuses) for module in modules},
-        overall=summarise(items, statuses),
+        overall=overall,
         statuses=statuses,
     )

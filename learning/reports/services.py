@@ -205,15 +205,16 @@ def overview(cohort: Cohort) -> Overview:
 def standings(cohort: Cohort) -> tuple[int, dict[int, datetime]]:
     """How many of the cohort started, and when each who completed did so; one query.
 
-    Completion decided by `rules.is_complete` on `completion.standings`' numbers.
+    Completion decided by `rules.counts_as_complete` on `completion.standings`' data: a
+    completion earned stands, whatever the course asks now.
     """
     db.session.flush()
     rows = db.session.execute(completion.standings(cohort.course_id, participant_ids(cohort)))
     started, completed_at = 0, {}
     for row in rows:
         started += 1
-        if rules.is_complete(row.done, row.total):
-            completed_at[row.user_id] = row.completed_at
+        if rules.counts_as_complete(row.done, row.total, row.earned_at):
+            completed_at[row.user_id] = row.earned_at or row.completed_at
     return started, completed_at
 
 
@@ -304,14 +305,15 @@ def breakdowns(cohort: Cohort) -> dict[str, list[GroupFigures]]:
     """
     participants = participant_ids(cohort)
     standing = completion.standings(cohort.course_id, participants).subquery()
+    earned = standing.c.earned_at.is_not(None)
     groups = db.session.execute(
         select(User.country, User.organisation, standing.c.user_id.is_not(None),
-               standing.c.done, standing.c.total, func.count())
+               standing.c.done, standing.c.total, earned, func.count())
         .join(Enrolment, Enrolment.user_id == User.id)
         .outerjoin(standing, standing.c.user_id == User.id)
         .where(Enrolment.cohort_id == cohort.id)
         .group_by(User.country, User.organisation, standing.c.user_id.is_not(None),
-                  standing.c.done, standing.c.total)
+                  standing.c.done, standing.c.total, earned)
     ).all()
     certified = db.session.execute(
         select(User.country, User.organisation, func.count())
@@ -323,12 +325,12 @@ def breakdowns(cohort: Cohort) -> dict[str, list[GroupFigures]]:
     result = {}
     for index, by in enumerate(BREAKDOWNS):
         figures: dict[str, list[int]] = {}
-        for *names, started, done, total, people in groups:
+        for *names, started, done, total, has_earned, people in groups:
             counts = figures.setdefault(names[index], [0, 0, 0, 0])
             counts[0] += people
             if started:
                 counts[1] += people
-                if rules.is_complete(done, total):
+                if has_earned or rules.is_complete(done, total):
                     counts[2] += people
         for *names, people in certified:
             figures.setdefault(names[index], [0, 0, 0, 0])[3] += people
@@ -552,7 +554,7 @@ def _with_status(cohort: Cohort, ids: list[int], status: str) -> list[int]:
     started, complete = set(), set()
     for row in rows:
         started.add(row.user_id)
-        if rules.is_complete(row.done, row.total):
+        if rules.counts_as_complete(row.done, row.total, row.earned_at):
             complete.add(row.user_id)
     if status == rules.COMPLETE:
         return [user_id for user_id in ids if user_id in complete]
@@ -621,21 +623,26 @@ def participant_rows(cohort: Cohort, user_ids: list[int],
         .outerjoin(last, last.c.user_id == User.id)
         .where(Enrolment.cohort_id == cohort.id, User.id.in_(user_ids)))}
     certificates = certificates_by_user(course_id, user_ids)
+    # A completion earned counts as complete in every column, as in every other figure.
+    holders = set(db.session.scalars(
+        select(completion.earned(course_id, user_ids).subquery().c.user_id)))
     rows = []
     for user_id in user_ids:
         person = people[user_id]
         statuses, done, started = [], 0, False
+        earned = user_id in holders
         for module in modules:
             module_done, module_started = per_module.get((user_id, module.id), (0, 0))
             statuses.append(rules.status(module_done, totals.get(module.id, 0),
-                                         module_started > 0))
+                                         module_started > 0, earned))
             done += module_done
             started = started or module_started > 0
         rows.append(ParticipantRow(
             user_id=user_id, name=person.name, email=person.email,
             organisation=person.organisation, country=person.country,
             enrolled_at=person.enrolled_at, modules=statuses,
-            status=rules.status(done, total, started), percent=rules.percent(done, total),
+            status=rules.status(done, total, started, earned),
+            percent=100 if earned else rules.percent(done, total),
             last_activity=person.at, certificate=certificates.get(user_id),
         ))
     return rows

@@ -14,6 +14,7 @@ from learning.catalog.models import Item
 from learning.certificates.models import Certificate
 from learning.cohorts.models import Enrolment
 from learning.database import db as _db
+from learning.progress import completion
 from learning.progress.models import Progress
 from tests.catalog.world import make_user
 from tests.factories import DEFAULT_PASSWORD, enrol, make_cohort, make_course, make_module
@@ -133,6 +134,8 @@ def certify(user_ids, course, issued_at):
     ]
     if rows:
         _db.session.execute(insert(Certificate), rows)
+        # Issued with the completion it records, as the platform does.
+        completion.record_many(course.id, dict.fromkeys(user_ids, issued_at))
 
 
 def every_item(module) -> list[Item]:
