@@ -46,6 +46,10 @@ def test_upgrading_a_populated_database_keeps_its_rows(alembic_runner, alembic_e
     alembic_runner.migrate_up_to("heads")
     with alembic_engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM certificate")).scalar() == 1
+        # The certificate issued before completions were recorded becomes one, as issued.
+        completed = connection.execute(text(
+            "SELECT user_id, course_id, completed_at, revoked_at FROM course_completion")).all()
+        assert [(row[0], row[1], row[3]) for row in completed] == [(1, 1, None)]
         assert connection.execute(text("SELECT version FROM instrument")).scalar() == 1
         assert connection.execute(text("SELECT title FROM course")).scalar() == "Course"
         assert connection.execute(text("SELECT instrument_id FROM item")).scalar() == 1
