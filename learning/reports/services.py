@@ -879,8 +879,8 @@ def stopping_points(cohort: Cohort, cutoff: datetime) -> list[StoppingPoint]:
     Each stalled participant's first required item (in course order) not yet complete,
     counted per item, most first. Two queries whatever the size.
 
-    Only participants with a required item left have one, so those who completed the
-    course are not counted, as in `stalled_ids`.
+    Only participants with a required item left and no completion earned have one, so
+    those who completed the course are not counted, as in `stalled_ids`.
     """
     order = (Module.position, Item.position)
     required = list(db.session.execute(
@@ -895,7 +895,8 @@ def stopping_points(cohort: Cohort, cutoff: datetime) -> list[StoppingPoint]:
               .where(Item.id.in_(completion.required_items(cohort.course_id)))
               .subquery())
     query, seen = _idle_since(cohort)
-    idle = query.where(seen < cutoff).subquery()
+    holders = completion.earned(cohort.course_id, participant_ids(cohort)).subquery()
+    idle = query.where(seen < cutoff, User.id.not_in(select(holders.c.user_id))).subquery()
     done = (select(Progress.user_id, Progress.item_id)
             .where(Progress.status == rules.COMPLETE).subquery())
     first_left = (

@@ -7,6 +7,7 @@ from learning.certificates import services as certificates
 from learning.certificates.models import Certificate, CertificateEvent
 from learning.database import db
 from learning.progress import completion
+from learning.reports import services
 from tests.conftest import DEFAULT_PASSWORD, page
 from tests.reports.conftest import add_participants, record, required
 from tests.reports.test_overview import figures, funnel_rows
@@ -155,3 +156,16 @@ def test_a_completion_is_recorded_once_and_counts_for_every_module(db, world):
     assert per_module == {one.id: 1, two.id: 1, draft.id: 1}
     assert completion.is_course_complete(user_id, world.course.id)
     assert not completion.meets_the_rule(user_id, world.course.id)
+
+
+def test_a_completion_earned_is_never_stalled_nor_a_stopping_point(db, world):
+    one, two, draft = world.modules
+    ids = add_participants(world.cohort, 2)
+    record(ids, required(one) + required(two))  # long ago: START + 3 days
+    db.session.commit()
+    certificates.issue_due(world.course)
+    draft.is_published = True
+    db.session.commit()
+    cutoff = services.stall_cutoff(14)
+    assert services.stalled_ids(world.cohort, cutoff) == []
+    assert services.stopping_points(world.cohort, cutoff) == []
