@@ -37,6 +37,17 @@ def new_join_code() -> str:
             return code
 
 
+def cohorts_of_course(course_id: int) -> list[Cohort]:
+    """The course's cohorts, oldest first."""
+    return list(db.session.scalars(
+        select(Cohort).where(Cohort.course_id == course_id).order_by(Cohort.id)))
+
+
+def member_ids(cohort_id: int):
+    """The cohort's participants, as a query of user ids (never loaded into a list)."""
+    return select(Enrolment.user_id).where(Enrolment.cohort_id == cohort_id)
+
+
 def find_cohort_by_code(code: str) -> Cohort | None:
     """The cohort with this join code, however it was typed (open or not)."""
     normalised = normalise_join_code(code)

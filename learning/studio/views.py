@@ -13,6 +13,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -29,7 +30,7 @@ from learning.cohorts import services as cohorts
 from learning.core.limits import body_limit
 from learning.database import db
 from learning.media import uploads
-from learning.studio import instruments, roster
+from learning.studio import effects, instruments, roster
 from learning.studio import services as studio
 from learning.studio.forms import (
     LEVEL_LABELS,
@@ -92,6 +93,24 @@ def _button_form_or_400() -> None:
         abort(400)
 
 
+def _confirmation_page(course, change, heading: str, confirm_label: str):
+    """The page asking to confirm a change that moves a cohort's figures, or None.
+
+    None when the change may go ahead: confirmed on that page already, or moving no one's
+    completion of the course or of a module (`studio.effects`). The page re-sends the form
+    that asked for the change, with `confirm` set.
+    """
+    if request.form.get("confirm") == "yes":
+        return None
+    found = effects.effects(course, change)
+    if not effects.affects_anyone(found):
+        return None
+    fields = [(name, value) for name, value in request.form.items(multi=True)
+              if name not in ("csrf_token", "confirm")]
+    return render_template("studio/confirm_change.html", course=course, heading=heading,
+                           confirm_label=confirm_label, effects=found, fields=fields)
+
+
 @bp.get("/")
 @role_required("facilitator")
 def index():
@@ -150,7 +169,16 @@ def edit_module(slug, module_id):
     form = ModuleForm(data=ModuleForm.data_of(module),
                       taken_slugs=studio.module_slugs(course, leaving_out=module))
     if form.validate_on_submit():
-        studio.update_module(module, form.fields())
+        fields = form.fields()
+        if fields.is_published != module.is_published:
+            confirming = _confirmation_page(
+                course, lambda: studio.update_module(module, fields),
+                (_("Publish “%(title)s”?", title=module.title) if fields.is_published
+                 else _("Unpublish “%(title)s”?", title=module.title)),
+                _("Yes, publish it") if fields.is_published else _("Yes, unpublish it"))
+            if confirming is not None:
+                return confirming
+        studio.update_module(module, fields)
         db.session.commit()
         flash(_("Module “%(title)s” saved.", title=module.title), "success")
         return _back_to(course)
@@ -176,6 +204,11 @@ def archive_module(slug, module_id):
     course = _course(slug)
     module = studio.module_for_edit_or_404(course, module_id)
     _button_form_or_400()
+    confirming = _confirmation_page(
+        course, lambda: studio.set_module_archived(module, True),
+        _("Archive “%(title)s”?", title=module.title), _("Yes, archive it"))
+    if confirming is not None:
+        return confirming
     studio.set_module_archived(module, True)
     db.session.commit()
     flash(_("Module “%(title)s” archived: participants no longer see it, and their progress "
@@ -189,6 +222,11 @@ def restore_module(slug, module_id):
     course = _course(slug)
     module = studio.module_for_edit_or_404(course, module_id)
     _button_form_or_400()
+    confirming = _confirmation_page(
+        course, lambda: studio.set_module_archived(module, False),
+        _("Restore “%(title)s”?", title=module.title), _("Yes, restore it"))
+    if confirming is not None:
+        return confirming
     studio.set_module_archived(module, False)
     db.session.commit()
     flash(_("Module “%(title)s” restored.", title=module.title), "success")
@@ -318,6 +356,11 @@ def move_item(slug, module_id, item_id, direction):
 def archive_item(slug, module_id, item_id):
     course, item = _course_and_item(slug, module_id, item_id)
     _button_form_or_400()
+    confirming = _confirmation_page(
+        course, lambda: studio.set_item_archived(item, True),
+        _("Archive “%(title)s”?", title=item.title), _("Yes, archive it"))
+    if confirming is not None:
+        return confirming
     studio.set_item_archived(item, True)
     db.session.commit()
     flash(_("“%(title)s” archived: participants no longer see it, and their progress is "
@@ -330,6 +373,11 @@ def archive_item(slug, module_id, item_id):
 def restore_item(slug, module_id, item_id):
     course, item = _course_and_item(slug, module_id, item_id)
     _button_form_or_400()
+    confirming = _confirmation_page(
+        course, lambda: studio.set_item_archived(item, False),
+        _("Restore “%(title)s”?", title=item.title), _("Yes, restore it"))
+    if confirming is not None:
+        return confirming
     studio.set_item_archived(item, False)
     db.session.commit()
     flash(_("“%(title)s” restored.", title=item.title), "success")
