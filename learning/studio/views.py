@@ -25,7 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from learning.accounts import services as accounts
 from learning.accounts.forms import EmptyForm
 from learning.accounts.permissions import role_required
-from learning.catalog.models import module_numbers
+from learning.catalog.models import Module, module_numbers
 from learning.cohorts import services as cohorts
 from learning.core.limits import body_limit
 from learning.database import db
@@ -78,8 +78,12 @@ def _course(slug):
     return studio.course_for_edit_or_404(slug, current_user)
 
 
-def _back_to(course):
-    return redirect(url_for("studio.course", slug=course.slug))
+def _back_to(course, row=None):
+    """The studio's course page, scrolled to the module or item acted on when there is one."""
+    anchor = None
+    if row is not None:
+        anchor = f"{'module' if isinstance(row, Module) else 'item'}-{row.id}"
+    return redirect(url_for("studio.course", slug=course.slug, _anchor=anchor))
 
 
 def _direction_or_404(direction: str) -> str:
@@ -157,7 +161,7 @@ def new_module(slug):
         module = studio.create_module(course, form.fields())
         db.session.commit()
         flash(_("Module “%(title)s” created.", title=module.title), "success")
-        return _back_to(course)
+        return _back_to(course, module)
     return render_template("studio/module_form.html", course=course, module=None, form=form)
 
 
@@ -181,7 +185,7 @@ def edit_module(slug, module_id):
         studio.update_module(module, fields)
         db.session.commit()
         flash(_("Module “%(title)s” saved.", title=module.title), "success")
-        return _back_to(course)
+        return _back_to(course, module)
     return render_template("studio/module_form.html", course=course, module=module, form=form)
 
 
@@ -195,7 +199,7 @@ def move_module(slug, module_id, direction):
     if studio.move_module(module, direction):
         db.session.commit()
         flash(_("Module “%(title)s” moved.", title=module.title), "success")
-    return _back_to(course)
+    return _back_to(course, module)
 
 
 @bp.post("/courses/<slug>/modules/<int:module_id>/archive")
@@ -213,7 +217,7 @@ def archive_module(slug, module_id):
     db.session.commit()
     flash(_("Module “%(title)s” archived: participants no longer see it, and their progress "
             "is kept.", title=module.title), "success")
-    return _back_to(course)
+    return _back_to(course, module)
 
 
 @bp.post("/courses/<slug>/modules/<int:module_id>/restore")
@@ -230,7 +234,7 @@ def restore_module(slug, module_id):
     studio.set_module_archived(module, False)
     db.session.commit()
     flash(_("Module “%(title)s” restored.", title=module.title), "success")
-    return _back_to(course)
+    return _back_to(course, module)
 
 
 @bp.post("/courses/<slug>/modules/<int:module_id>/delete")
@@ -310,7 +314,7 @@ def new_reading(slug, module_id):
         item = _save_reading(form, course, lambda fields: studio.create_reading(module, fields))
         if item is not None:
             flash(_("Reading “%(title)s” created.", title=item.title), "success")
-            return _back_to(course)
+            return _back_to(course, item)
     return _reading_page(course, module, None, form)
 
 
@@ -328,7 +332,7 @@ def edit_reading(slug, module_id, item_id):
     if form.validate_on_submit() and _save_reading(
             form, course, lambda fields: studio.update_reading(item, fields), replacing=item):
         flash(_("Reading “%(title)s” saved.", title=item.title), "success")
-        return _back_to(course)
+        return _back_to(course, item)
     return _reading_page(course, module, item, form)
 
 
@@ -348,7 +352,7 @@ def move_item(slug, module_id, item_id, direction):
     if studio.move_item(item, direction):
         db.session.commit()
         flash(_("“%(title)s” moved.", title=item.title), "success")
-    return _back_to(course)
+    return _back_to(course, item)
 
 
 @bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/archive")
@@ -365,7 +369,7 @@ def archive_item(slug, module_id, item_id):
     db.session.commit()
     flash(_("“%(title)s” archived: participants no longer see it, and their progress is "
             "kept.", title=item.title), "success")
-    return _back_to(course)
+    return _back_to(course, item)
 
 
 @bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/restore")
@@ -381,13 +385,14 @@ def restore_item(slug, module_id, item_id):
     studio.set_item_archived(item, False)
     db.session.commit()
     flash(_("“%(title)s” restored.", title=item.title), "success")
-    return _back_to(course)
+    return _back_to(course, item)
 
 
 @bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/delete")
 @role_required("facilitator")
 def delete_item(slug, module_id, item_id):
     course, item = _course_and_item(slug, module_id, item_id)
+    module = item.module
     _button_form_or_400()
     title = item.title
     files = studio.item_files([item])
@@ -395,11 +400,11 @@ def delete_item(slug, module_id, item_id):
         studio.delete_item(item)
     except studio.StudioError as error:
         flash(str(error), "error")
-        return _back_to(course)
+        return _back_to(course, module)
     db.session.commit()
     studio.remove_unused_files(current_app.config["MEDIA_ROOT"], files)
     flash(_("“%(title)s” deleted.", title=title), "success")
-    return _back_to(course)
+    return _back_to(course, module)
 
 
 def _cohort(id):
@@ -651,7 +656,7 @@ def new_recording(slug, module_id):
             flash(_("Recording “%(title)s” created; it lasts %(minutes)d min %(seconds)d s.",
                     title=item.title, minutes=item.duration_seconds // 60,
                     seconds=item.duration_seconds % 60), "success")
-            return _back_to(course)
+            return _back_to(course, item)
     return _recording_page(course, module, None, form)
 
 
@@ -669,7 +674,7 @@ def edit_recording(slug, module_id, item_id):
     if form.validate_on_submit() and _save_recording(
             form, course, lambda fields: studio.update_recording(item, fields), replacing=item):
         flash(_("Recording “%(title)s” saved.", title=item.title), "success")
-        return _back_to(course)
+        return _back_to(course, item)
     return _recording_page(course, module, item, form)
 
 
@@ -909,7 +914,7 @@ def new_self_assessment(slug, module_id):
         item = studio.create_self_assessment(module, form.fields())
         db.session.commit()
         flash(_("Self-assessment “%(title)s” created.", title=item.title), "success")
-        return _back_to(course)
+        return _back_to(course, item)
     return _self_assessment_page(course, module, None, form)
 
 
@@ -925,7 +930,7 @@ def edit_self_assessment(slug, module_id, item_id):
         studio.update_self_assessment(item, form.fields())
         db.session.commit()
         flash(_("Self-assessment “%(title)s” saved.", title=item.title), "success")
-        return _back_to(course)
+        return _back_to(course, item)
     return _self_assessment_page(course, module, item, form)
 def _image_limit(config) -> int:
     """An image for the library at most, and the form's token."""

@@ -182,3 +182,16 @@ def test_the_course_page_asks_the_same_few_queries_however_large_the_course(
         studio_course(client)
     assert large.count == small.count
 
+
+
+def test_after_an_action_the_page_returns_to_the_row_acted_on(client, world, sign_in_as):
+    sign_in_as("facilitator")
+    one = world.modules[0]
+    reading = one.items[1]
+    moved = client.post(f"{BASE}/{one.id}/items/{reading.id}/move/up")
+    assert moved.headers["Location"].endswith(f"/studio/courses/mindsets#item-{reading.id}")
+    archived = client.post(f"{BASE}/{one.id}/archive")
+    assert archived.headers["Location"].endswith(f"/studio/courses/mindsets#module-{one.id}")
+    # The anchors name rows the course page has.
+    soup = page(client.get("/studio/courses/mindsets"))
+    assert soup.find(id=f"item-{reading.id}") and soup.find(id=f"module-{one.id}")

@@ -2,6 +2,9 @@
 403; the course's facilitators and admins get in.
 """
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
 
 from tests.conftest import page
@@ -70,10 +73,13 @@ def test_the_course_facilitator_and_admins_get_in(client, world, sign_in_as, who
                                                  path):
     sign_in_as(who)
     response = _ask(client, method, _url(world, path))
-    # A form posted empty is shown again with its errors; an action redirects to the course.
+    # A form posted empty is shown again with its errors; an action redirects to the course
+    # (at the row it acted on).
     assert response.status_code in (200, 302)
     if response.status_code == 302:
-        assert response.headers["Location"].endswith("/studio/courses/mindsets")
+        location = urlsplit(response.headers["Location"])
+        assert location.path == "/studio/courses/mindsets"
+        assert re.fullmatch(r"((module|item)-\d+)?", location.fragment)
 
 
 def test_the_other_facilitator_sees_only_their_course_in_the_studio(client, world,
