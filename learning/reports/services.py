@@ -352,8 +352,8 @@ class MindsetGroup:
     """The part of a cohort the mindset figures are about: a country, an organisation, both.
 
     Empty strings mean the whole cohort; a country is its ISO code. The figures of a part
-    obey the same privacy rule as
-    the whole's (`assessments.aggregate`): too small a part, or too small a rest, shows none.
+    obey the same privacy rule as the whole's (`assessments.aggregate`): too small a part,
+    or too small a rest, shows none.
     """
 
     country: str = ""

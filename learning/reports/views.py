@@ -2,6 +2,7 @@
 
 import csv
 import io
+from typing import NoReturn
 
 from flask import (
     Blueprint,
@@ -197,7 +198,7 @@ def remind(id):
     return redirect(url_for("reports.stalls", id=cohort.id))
 
 
-def _refuse(error: services.BadListRequest):
+def _refuse(error: services.BadListRequest) -> NoReturn:
     """Answer 400 to a list request; an unknown country is named, the rest needs no words."""
     if isinstance(error, services.UnknownCountry):
         abort(400, description=_(

@@ -257,3 +257,13 @@ def test_no_country_is_an_error_beside_the_field(client, db, registration):
     assert user_count(db) == 0
     error = page(response).find(id="country-error").get_text(" ", strip=True)
     assert "Choose your country from the list" in error
+
+
+def test_country_names_follow_the_page_s_language(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "LANGUAGES", ["en_GB", "fr"])
+    select_ = page(client.get("/register", headers={"Accept-Language": "fr"})).find(
+        "select", id="country")
+    caribbean = select_.find("optgroup")
+    assert caribbean["label"] == "Caraïbes"
+    assert caribbean.find("option", value="BB").get_text() == "Barbade"
+    assert caribbean.find("option", value="TT").get_text() == "Trinité-et-Tobago"
