@@ -56,7 +56,7 @@ def pages(cohort_id: int, user_id: int) -> dict[str, str]:
         "breakdowns": f"{base}/breakdowns",
         "stalls": f"{base}/stalls",
         "mindset": f"{base}/mindset",
-        "mindset, one country": f"{base}/mindset?country=Barbados",
+        "mindset, one country": f"{base}/mindset?country=BB",
         "one participant": f"{base}/participants/{user_id}",
     }
 

@@ -74,7 +74,8 @@ MATRIX = {
     "certificates.manage": CERTIFICATE_STAFF, "certificates.revoke": CERTIFICATE_STAFF,
     "certificates.reissue": CERTIFICATE_STAFF,
     "admin.new_user": ADMIN, "admin.deactivate": ADMIN, "admin.reactivate": ADMIN,
-    "admin.send_password_reset": ADMIN,
+    "admin.send_password_reset": ADMIN, "admin.countries_to_fix": ADMIN,
+    "admin.choose_country": ADMIN,
     "studio.index": AUTHORS,
     **dict.fromkeys([
         "studio.course", "studio.export", "studio.add_facilitator", "studio.remove_facilitator",

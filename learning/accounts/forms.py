@@ -1,17 +1,27 @@
 """Account forms. Lengths match the columns; the password policy lives in passwords.py."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
+from learning import countries
 from learning.accounts import services
 from learning.accounts.models import NAME_MAX
 from learning.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problem, verify_password
-from learning.core.forms import Form
+from learning.core.forms import CONTROL_CHARACTERS_MESSAGE, Form
+from learning.core.text import has_control_characters
 
 EMAIL_MAX = 254
 ORGANISATION_MAX = 160
-COUNTRY_MAX = 80
 JOB_TITLE_MAX = 120
 
 
@@ -85,14 +95,48 @@ def _organisation_field():
     )
 
 
+class CountryField(SelectField):
+    """A country from the list, grouped with the Caribbean first; its data is the ISO code.
+
+    The page's select sends a code. Text sent otherwise (a name or an alpha-3 code, in any
+    letter case) is matched as `countries.match_country` matches it; what names no country
+    on the list is an error beside the field. An empty choice is "not given": add
+    DataRequired to require one.
+    """
+
+    def __init__(self, label=None, validators=None, *, blank=None, **kwargs):
+        super().__init__(label, validators, choices=self._country_choices,
+                         validate_choice=False, **kwargs)
+        self.blank = blank if blank is not None else _l("Choose a country")
+
+    def _country_choices(self) -> list[SelectChoice]:
+        choices = [SelectChoice("", str(self.blank))]
+        for group, codes in countries.grouped_countries():
+            choices += [SelectChoice(code, countries.country_name(code), optgroup=group)
+                        for code in codes]
+        return choices
+
+    def process_formdata(self, valuelist):
+        """The code of the country sent, or the text as sent when it names none."""
+        if valuelist:
+            text = valuelist[0] if isinstance(valuelist[0], str) else ""
+            self.data = countries.match_country(text) or text.strip()
+
+    def pre_validate(self, form):
+        """Refuse control characters as every text field does, then anything off the list."""
+        text = self.data or ""
+        if has_control_characters(text):
+            raise StopValidation(str(CONTROL_CHARACTERS_MESSAGE))
+        if text and not countries.is_country(text):
+            raise StopValidation(str(_l(
+                "“%(text)s” is not a country or territory on the list. Choose one from the "
+                "list.", text=text[:80])))
+
+
 def _country_field():
-    return StringField(
+    return CountryField(
         _l("Country"),
-        filters=[_strip],
-        validators=[
-            DataRequired(_l("Enter your country.")),
-            Length(max=COUNTRY_MAX, message=_l("Use at most %(max)d characters.")),
-        ],
+        validators=[DataRequired(_l("Choose your country from the list."))],
     )
 
 

@@ -28,7 +28,11 @@ class User(db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     organisation: Mapped[str] = mapped_column(String(160), default="")
-    country: Mapped[str] = mapped_column(String(80), default="")
+    # ISO 3166-1 alpha-2 ("BB"), "" when not given; pages show its name (learning/countries.py).
+    country: Mapped[str] = mapped_column(String(2), default="")
+    # What someone gave as their country when it was free text, where it named no country
+    # on the list: kept until an admin or they choose one, which empties it.
+    country_as_entered: Mapped[str] = mapped_column(String(80), default="")
     job_title: Mapped[str] = mapped_column(String(120), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)

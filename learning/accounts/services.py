@@ -14,7 +14,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from learning.accounts import mail, sessions
+from learning.accounts import countries, mail, sessions
 from learning.accounts.models import (
     ROLES,
     User,
@@ -73,6 +73,7 @@ def create_user(*, email: str, name: str, password: str, roles=("participant",),
                 organisation: str = "", country: str = "", job_title: str = "") -> User:
     """Create an active account. The password must already satisfy the policy.
 
+    `country` is an ISO code from the list (learning/countries.py) or "" for none.
     Raises EmailTakenError if the address is in use, also when another request registered it
     a moment ago (the unique constraint catches what the check above it could not).
     """
@@ -82,7 +83,7 @@ def create_user(*, email: str, name: str, password: str, roles=("participant",),
         email=email_key(email),
         name=name,
         organisation=organisation,
-        country=country,
+        country=countries.check_country(country),
         job_title=job_title,
         password_hash=hash_password(password),
     )
@@ -99,12 +100,14 @@ def create_user(*, email: str, name: str, password: str, roles=("participant",),
 
 def update_profile(user: User, *, name: str, organisation: str, country: str,
                    job_title: str) -> None:
-    """Change what a person says about themselves; the email address stays."""
+    """Change what a person says about themselves; the email address stays.
+
+    Choosing a country (an ISO code) ends any text kept from before there was a list.
+    """
     user.name = name
     user.organisation = organisation
-    user.country = country
     user.job_title = job_title
-    db.session.flush()
+    countries.set_country(user, country)
 
 
 # Signing in and out

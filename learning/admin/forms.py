@@ -5,7 +5,7 @@ from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
 from learning.accounts import services as accounts
-from learning.accounts.forms import COUNTRY_MAX, EMAIL_MAX, NAME_MAX, ORGANISATION_MAX
+from learning.accounts.forms import EMAIL_MAX, NAME_MAX, ORGANISATION_MAX, CountryField
 from learning.core.forms import Form
 
 
@@ -30,13 +30,20 @@ class NewUserForm(Form):
                        validators=[DataRequired(_l("Enter their name.")), _at_most(NAME_MAX)])
     organisation = StringField(_l("Organisation"), filters=[_strip],
                                validators=[_at_most(ORGANISATION_MAX)])
-    country = StringField(_l("Country"), filters=[_strip], validators=[_at_most(COUNTRY_MAX)])
+    country = CountryField(_l("Country"), blank=_l("Not given"))
     role = SelectField(_l("Role"), validators=[InputRequired(_l("Choose a role."))])
 
     def validate_email(self, field):
         """One account per address."""
         if accounts.email_taken(field.data):
             raise ValidationError(_l("An account with this email address already exists."))
+
+
+class CountryForm(Form):
+    """The country a person's text from before the list meant, as an admin chooses it."""
+
+    country = CountryField(_l("Country"),
+                           validators=[DataRequired(_l("Choose the country from the list."))])
 
 
 class CourseChoiceForm(Form):

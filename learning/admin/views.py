@@ -2,7 +2,8 @@
 
 Find, create, deactivate and reactivate users, send them a password link, see their
 progress item by item (never their self-assessment answers); grant and remove roles, attach
-facilitators and managers.
+facilitators and managers; choose the country meant by text typed before countries came
+from a list.
 """
 
 import secrets
@@ -13,16 +14,18 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from learning.accounts import countries as people_countries
 from learning.accounts import services as accounts
 from learning.accounts.forms import EmptyForm
 from learning.accounts.models import ROLES, User
 from learning.accounts.permissions import role_required
-from learning.admin.forms import CohortChoiceForm, CourseChoiceForm, NewUserForm
+from learning.admin.forms import CohortChoiceForm, CountryForm, CourseChoiceForm, NewUserForm
 from learning.catalog import services as catalog
 from learning.catalog.models import Course
 from learning.cohorts import services as cohorts
 from learning.cohorts.models import Cohort
 from learning.core.routing import paginate
+from learning.countries import country_name
 from learning.database import db
 from learning.reports import services as reports
 
@@ -73,7 +76,33 @@ def users():
         query = query.where(or_(func.lower(User.name).like(pattern, escape="\\"),
                                 User.email.like(pattern, escape="\\")))
     pagination = paginate(query, USERS_PER_PAGE)
-    return render_template("admin/users.html", pagination=pagination, q=q, role_list=_role_list)
+    return render_template("admin/users.html", pagination=pagination, q=q, role_list=_role_list,
+                           countries_to_fix=people_countries.count_countries_to_fix())
+
+
+@bp.get("/countries")
+@role_required("admin")
+def countries_to_fix():
+    """The people whose country, typed before there was a list, names none: to choose it."""
+    pagination = paginate(people_countries.countries_to_fix(), USERS_PER_PAGE)
+    return render_template("admin/countries.html", pagination=pagination)
+
+
+@bp.route("/users/<int:id>/country", methods=["GET", "POST"])
+@role_required("admin")
+def choose_country(id):
+    user = db.get_or_404(User, id)
+    form = CountryForm(data={"country": user.country})
+    if form.validate_on_submit():
+        had_text = user.country_as_entered
+        people_countries.set_country(user, form.country.data)
+        db.session.commit()
+        flash(_("The country of %(name)s is now %(country)s.", name=user.name,
+                country=country_name(user.country)), "success")
+        if had_text and people_countries.count_countries_to_fix():
+            return redirect(url_for("admin.countries_to_fix"))
+        return _back_to(user)
+    return render_template("admin/choose_country.html", user=user, form=form)
 
 
 @bp.get("/users/<int:id>")

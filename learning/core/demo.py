@@ -59,7 +59,7 @@ def _ensure_user(email: str, name: str, role: str, password: str) -> User:
     user = db.session.scalar(select(User).where(User.email == email_key(email)))
     if user is None:
         user = User(email=email_key(email), name=name, organisation="Demo ministry",
-                    country="Barbados", job_title="Demo account", password_hash="")
+                    country="BB", job_title="Demo account", password_hash="")
         db.session.add(user)
     user.password_hash = hash_password(password)
     if role not in user.role_names:
@@ -157,7 +157,8 @@ def generate_cohort(course: Course, participants: int, seed: int = 2024,
         {"email": f"synthetic-{tag}-{n:05d}@example.org", "name": f"Participant {n:05d}",
          "organisation": rng.choice(["Ministry of Finance", "Ministry of Health",
                                      "Public Service Commission", "Digital Agency"]),
-         "country": rng.choice(["Barbados", "Jamaica", "Saint Lucia", "Grenada", "Belize"]),
+         # ISO codes: Barbados, Jamaica, Saint Lucia, Grenada, Belize.
+         "country": rng.choice(["BB", "JM", "LC", "GD", "BZ"]),
          "job_title": "Officer", "password_hash": shared_hash, "is_active": True,
          "created_at": now}
         for n in range(participants)

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, func, insert, or_, select, true
 
 from learning.accounts.models import User, utcnow
 from learning.assessments import scoring
@@ -26,6 +26,7 @@ from learning.catalog.outline import ItemOutline, ModuleOutline, outline
 from learning.certificates.models import Certificate
 from learning.certificates.services import certificates_by_user
 from learning.cohorts.models import Cohort, CohortManager, Enrolment
+from learning.countries import country_codes, country_name, is_country, sorted_by_name
 from learning.database import db
 from learning.progress import completion, rules
 from learning.progress import services as progress_services
@@ -282,7 +283,10 @@ BREAKDOWNS = ("country", "organisation")
 
 @dataclass(frozen=True)
 class GroupFigures:
-    """One country's or organisation's figures within a cohort ("" when not given)."""
+    """One country's or organisation's figures within a cohort ("" when not given).
+
+    A country's `name` is its ISO code: pages show its name (`country_name`).
+    """
 
     name: str
     enrolled: int
@@ -334,9 +338,11 @@ def breakdowns(cohort: Cohort) -> dict[str, list[GroupFigures]]:
                     counts[2] += people
         for *names, people in certified:
             figures.setdefault(names[index], [0, 0, 0, 0])[3] += people
-        # Largest first; "not given" after the named groups of its size.
+        # Largest first; "not given" after the named groups of its size; then by name (a
+        # country's in the reader's language).
+        label = country_name if by == "country" else str
         result[by] = sorted((GroupFigures(name, *counts) for name, counts in figures.items()),
-                            key=lambda g: (-g.enrolled, not g.name, g.name.lower()))
+                            key=lambda g: (-g.enrolled, not g.name, label(g.name).lower()))
     return result
 
 
@@ -347,8 +353,9 @@ def breakdowns(cohort: Cohort) -> dict[str, list[GroupFigures]]:
 class MindsetGroup:
     """The part of a cohort the mindset figures are about: a country, an organisation, both.
 
-    Empty strings mean the whole cohort. The figures of a part obey the same privacy rule as
-    the whole's (`assessments.aggregate`): too small a part, or too small a rest, shows none.
+    Empty strings mean the whole cohort; a country is its ISO code. The figures of a part
+    obey the same privacy rule as the whole's (`assessments.aggregate`): too small a part,
+    or too small a rest, shows none.
     """
 
     country: str = ""
@@ -356,7 +363,10 @@ class MindsetGroup:
 
     @classmethod
     def from_args(cls, args) -> "MindsetGroup":
-        """The group asked for in the URL (`country`, `organisation`), as the list reads them."""
+        """The group asked for in the URL (`country`, `organisation`), as the list reads them.
+
+        An unknown country raises UnknownCountry, as it does for the list.
+        """
         asked = parse_list_request({key: args.get(key, "") for key in BREAKDOWNS})
         return cls(asked.country, asked.organisation)
 
@@ -445,6 +455,14 @@ class BadListRequest(ValueError):
     """A participants list asked for with a filter or sort that does not exist."""
 
 
+class UnknownCountry(BadListRequest):
+    """A country filter that is no ISO code on the list (`asked`: what the URL said)."""
+
+    def __init__(self, asked: str):
+        super().__init__("country")
+        self.asked = asked
+
+
 @dataclass(frozen=True)
 class ListRequest:
     """What a participants list shows: filters, search, order and page (from the URL)."""
@@ -471,9 +489,10 @@ class ListRequest:
 def parse_list_request(args) -> ListRequest:
     """Read a list request from URL arguments.
 
-    An unknown status, sort key or direction raises BadListRequest (the page answers 400);
-    a page that is not a whole number counts as the first (the list then clamps it to the
-    nearest page there is). Country and organisation are free text matched exactly.
+    An unknown status, sort key or direction raises BadListRequest, and a country that is
+    not an ISO code on the list UnknownCountry (the page answers 400); a page that is not a
+    whole number counts as the first (the list then clamps it to the nearest page there is).
+    The organisation is free text matched exactly.
     """
     status = args.get("status", "").strip()
     if status and status not in STATUSES:
@@ -492,9 +511,12 @@ def parse_list_request(args) -> ListRequest:
         # No stored text holds a NUL, and PostgreSQL refuses one in a parameter.
         return args.get(name, "").replace("\x00", "").strip()[:limit]
 
+    country = text("country", 80).upper()
+    if country and not is_country(country):
+        raise UnknownCountry(args.get("country", ""))
     return ListRequest(
         status=status,
-        country=text("country", 80),
+        country=country,
         organisation=text("organisation", 160),
         search=text("q", SEARCH_MAX),
         sort=sort,
@@ -538,7 +560,7 @@ def _filtered(cohort: Cohort, request: ListRequest) -> Select:
             "name": func.lower(User.name),
             "email": User.email,
             "organisation": func.lower(User.organisation),
-            "country": func.lower(User.country),
+            "country": _country_order(),
             "enrolled": Enrolment.enrolled_at,
         }[request.sort]
     ordered = key.desc() if request.direction == "desc" else key.asc()
@@ -546,6 +568,12 @@ def _filtered(cohort: Cohort, request: ListRequest) -> Select:
         ordered = ordered.nulls_last()
     # Ties (the same country, say) in name order whichever way the column goes.
     return query.order_by(ordered, func.lower(User.name), User.id)
+
+
+def _country_order() -> ColumnElement[int]:
+    """Countries in the order of their names in the reader's language ("not given" first)."""
+    ranks = {code: rank for rank, code in enumerate(sorted_by_name(country_codes()))}
+    return case(ranks, value=User.country, else_=-1)
 
 
 def _with_status(cohort: Cohort, ids: list[int], status: str) -> list[int]:
@@ -671,8 +699,11 @@ def participants_page(cohort: Cohort, request: ListRequest,
                            offset + len(rows))
 
 
-def filter_choices(cohort: Cohort) -> tuple[list[str], list[str]]:
-    """The countries and organisations the cohort's participants gave, for the filters."""
+def filter_choices(cohort: Cohort) -> tuple[list[tuple[str, str]], list[str]]:
+    """The countries and organisations the cohort's participants gave, for the filters.
+
+    Countries as (code, name in the reader's language), in the order of their names.
+    """
     rows = db.session.execute(
         select(User.country, User.organisation).distinct()
         .join(Enrolment, Enrolment.user_id == User.id)
@@ -681,7 +712,8 @@ def filter_choices(cohort: Cohort) -> tuple[list[str], list[str]]:
     for country, organisation in rows:
         countries.add(country)
         organisations.add(organisation)
-    return (sorted(c for c in countries if c), sorted(o for o in organisations if o))
+    return ([(code, country_name(code)) for code in sorted_by_name(c for c in countries if c)],
+            sorted(o for o in organisations if o))
 
 
 # The export ---------------------------------------------------------------------------

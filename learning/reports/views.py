@@ -2,6 +2,7 @@
 
 import csv
 import io
+from typing import NoReturn
 
 from flask import (
     Blueprint,
@@ -22,6 +23,7 @@ from flask_login import current_user, login_required
 from learning.accounts.forms import EmptyForm
 from learning.assessments import charts as assessment_charts
 from learning.assessments import services as assessments
+from learning.countries import country_name
 from learning.database import db
 from learning.extensions import limiter
 from learning.reports import charts, reminders, services
@@ -85,7 +87,10 @@ def breakdowns(id):
 @login_required
 def mindset(id):
     cohort = services.get_cohort_or_404(id, current_user)
-    group = services.MindsetGroup.from_args(request.args)
+    try:
+        group = services.MindsetGroup.from_args(request.args)
+    except services.BadListRequest as error:
+        _refuse(error)
     summaries = assessments.cohort_summaries(cohort, group.condition())
     labels = {"single": _("Answers"), "before": _("Before"), "after": _("After")}
     countries, organisations = services.filter_choices(cohort)
@@ -193,11 +198,20 @@ def remind(id):
     return redirect(url_for("reports.stalls", id=cohort.id))
 
 
+def _refuse(error: services.BadListRequest) -> NoReturn:
+    """Answer 400 to a list request; an unknown country is named, the rest needs no words."""
+    if isinstance(error, services.UnknownCountry):
+        abort(400, description=_(
+            "There is no country or territory with the code “%(code)s”. Choose one from the "
+            "list of countries.", code=error.asked[:80]))
+    abort(400)
+
+
 def _list_request():
     try:
         return services.parse_list_request(request.args)
-    except services.BadListRequest:
-        abort(400)
+    except services.BadListRequest as error:
+        _refuse(error)
 
 
 @bp.get("/reports/cohorts/<int:id>/participants")
@@ -243,7 +257,8 @@ def export(id):
     asked = _list_request()
     modules = services.published_modules(cohort.course_id)
     labels = status_labels()
-    header = [_("Name"), _("Email"), _("Organisation"), _("Country"), _("Enrolled on")]
+    header = [_("Name"), _("Email"), _("Organisation"), _("Country"), _("Country code"),
+              _("Enrolled on")]
     header += [module.title for module in modules]
     header += [_("Status"), _("Progress (%)"), _("Last activity"), _("Certificate")]
 
@@ -268,7 +283,7 @@ def export(id):
         yield "\ufeff" + flush()  # so that spreadsheets read the file as UTF-8
         for row in services.export_rows(cohort, asked, modules):
             writer.writerow([services.neutralise(cell) for cell in [
-                row.name, row.email, row.organisation, row.country,
+                row.name, row.email, row.organisation, country_name(row.country), row.country,
                 row.enrolled_at.date().isoformat(),
                 *[labels[status] for status in row.modules],
                 labels[row.status], row.percent,

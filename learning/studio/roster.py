@@ -1,7 +1,9 @@
 """Adding a cohort's participants from a CSV file: every row checked first, all or nothing.
 
 The file has a header row naming its columns: `email` and `name` are required,
-`organisation` and `country` optional, in any order and letter case. Every row is checked
+`organisation` and `country` optional, in any order and letter case. A country is its name
+or its ISO code, alpha-2 or alpha-3 (`countries.match_country`: "Barbados", " bb ", "BRB"),
+and is stored as its alpha-2 code; one that names no country is a bad row. Every row is checked
 before anything is stored; a file with any bad row imports nothing, and the facilitator gets
 every bad row with its reason (row numbers as a spreadsheet shows them: the header is row 1).
 A cell that a spreadsheet would run as a formula (it starts with =, +, -, @ or a control
@@ -24,6 +26,7 @@ from learning.accounts.models import email_key
 from learning.cohorts import services as cohorts
 from learning.cohorts.models import Cohort
 from learning.core.text import has_control_characters
+from learning.countries import match_country
 
 REQUIRED_COLUMNS = ("email", "name")
 OPTIONAL_COLUMNS = ("organisation", "country")
@@ -39,7 +42,7 @@ class Person:
     email: str
     name: str
     organisation: str
-    country: str
+    country: str  # its ISO code, or "" when the cell is empty
 
 
 @dataclass
@@ -80,6 +83,10 @@ def _row_problems(number: int, values: dict[str, str], seen: dict[str, int]) -> 
         elif len(value) > LIMITS[column]:
             problems.append(_("Row %(row)d: %(column)s is longer than %(max)d characters.",
                               row=number, column=column, max=LIMITS[column]))
+        elif column == "country" and value and match_country(value) is None:
+            problems.append(_("Row %(row)d: “%(country)s” is not a country or territory we "
+                              "know. Write its name, for example Barbados, or its ISO code, "
+                              "BB or BRB.", row=number, country=value))
     if not values["name"]:
         problems.append(_("Row %(row)d: the name is empty.", row=number))
     email = values["email"]
@@ -161,7 +168,7 @@ def read_roster(data: bytes) -> Roster:
         if not problems:
             people.append(Person(email=values["email"], name=values["name"],
                                  organisation=values["organisation"],
-                                 country=values["country"]))
+                                 country=match_country(values["country"]) or ""))
     if not roster.problems:
         roster.people = people
     return roster

@@ -22,7 +22,7 @@ def registration():
         "name": "Ada Official",
         "email": "ada@example.gov",
         "organisation": "Ministry of Public Service",
-        "country": "Barbados",
+        "country": "BB",  # what the list sends: the ISO code
         "job_title": "Director of Training",
         "password": STRONG_PASSWORD,
         "confirm": STRONG_PASSWORD,

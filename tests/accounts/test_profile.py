@@ -10,7 +10,7 @@ from tests.factories import make_user
 
 @pytest.fixture
 def user(db):
-    user = make_user("pat@example.org", organisation="Ministry", country="Jamaica",
+    user = make_user("pat@example.org", organisation="Ministry", country="JM",
                      job_title="Analyst")
     db.session.commit()
     return user
@@ -30,7 +30,8 @@ def test_profile_shows_the_details_and_the_email_read_only(client, auth, user):
     assert soup.find("input", attrs={"name": "email"}) is None
     assert soup.find(id="name")["value"] == "Pat Participant"
     assert soup.find(id="organisation")["value"] == "Ministry"
-    assert soup.find(id="country")["value"] == "Jamaica"
+    assert soup.select_one("#country option[selected]")["value"] == "JM"
+    assert soup.select_one("#country option[selected]").get_text() == "Jamaica"
     assert soup.find(id="job_title")["value"] == "Analyst"
     assert soup.find("a", href="/profile/password") is not None
 
@@ -38,14 +39,14 @@ def test_profile_shows_the_details_and_the_email_read_only(client, auth, user):
 def test_profile_edit_saves(client, auth, db, user):
     auth.login("pat@example.org")
     response = client.post("/profile", data={
-        "name": " Pat Renamed ", "organisation": "Cabinet Office", "country": "Belize",
+        "name": " Pat Renamed ", "organisation": "Cabinet Office", "country": "BZ",
         "job_title": "", "email": "attacker@example.org",
     })
     assert response.headers["Location"] == "/profile"
     db.session.expire_all()
     user = db.session.get(User, user.id)
     assert (user.name, user.organisation, user.country, user.job_title) == (
-        "Pat Renamed", "Cabinet Office", "Belize", "",
+        "Pat Renamed", "Cabinet Office", "BZ", "",
     )
     assert user.email == "pat@example.org"
     assert "saved" in page(client.get("/profile")).select_one(".message-success").get_text()
@@ -54,16 +55,44 @@ def test_profile_edit_saves(client, auth, db, user):
 def test_profile_edit_with_bad_values_changes_nothing(client, auth, db, user):
     auth.login("pat@example.org")
     response = client.post("/profile", data={
-        "name": "", "organisation": "x" * 161, "country": "Belize", "job_title": "Lead",
+        "name": "", "organisation": "x" * 161, "country": "BZ", "job_title": "Lead",
     })
     assert response.status_code == 200
     soup = page(response)
     assert soup.find(id="name-error") is not None
     assert soup.find(id="organisation-error") is not None
-    assert soup.find(id="country")["value"] == "Belize"
+    assert soup.select_one("#country option[selected]")["value"] == "BZ"
     assert soup.find(id="job_title")["value"] == "Lead"
     db.session.expire_all()
-    assert db.session.get(User, user.id).country == "Jamaica"
+    assert db.session.get(User, user.id).country == "JM"
+
+
+def test_profile_refuses_an_unknown_country(client, auth, db, user):
+    auth.login("pat@example.org")
+    response = client.post("/profile", data={"name": "Pat", "organisation": "Ministry",
+                                              "country": "Atlantis"})
+    assert response.status_code == 200
+    error = page(response).find(id="country-error").get_text(" ", strip=True)
+    assert "“Atlantis” is not a country or territory on the list" in error
+    db.session.expire_all()
+    assert db.session.get(User, user.id).country == "JM"
+
+
+def test_text_kept_from_before_the_list_is_shown_until_a_country_is_chosen(
+        client, auth, db):
+    user = make_user("kim@example.org", organisation="Ministry", country="",
+                     country_as_entered="Atlantis")
+    db.session.commit()
+    auth.login("kim@example.org")
+    soup = page(client.get("/profile"))
+    assert "You had written “Atlantis”" in soup.find(id="country-hint").get_text()
+    assert soup.select_one("#country option[selected]")["value"] == ""
+
+    client.post("/profile", data={"name": "Kim", "organisation": "Ministry", "country": "TT"})
+    db.session.expire_all()
+    user = db.session.get(User, user.id)
+    assert (user.country, user.country_as_entered) == ("TT", "")
+    assert page(client.get("/profile")).find(id="country-hint") is None
 
 
 def test_change_password_keeps_this_session_and_ends_the_others(app, client, auth, db, user):

@@ -21,7 +21,7 @@ def test_register_page_shows_the_fields_and_the_password_rule(client):
     soup = page(client.get("/register"))
     assert soup.h1.get_text(strip=True) == "Create an account"
     for name in ("name", "email", "organisation", "country", "job_title", "password", "confirm"):
-        field = soup.find("input", attrs={"name": name})
+        field = soup.find(["input", "select"], attrs={"name": name})
         assert field is not None
         assert soup.find("label", attrs={"for": field["id"]}) is not None
     hint = soup.find(id="password-hint")
@@ -37,7 +37,7 @@ def test_register_signs_in_welcomes_and_goes_to_join(client, db, registration):
     user = db.session.scalar(select(User).where(User.email == "ada@example.gov"))
     assert user.name == "Ada Official"
     assert user.organisation == "Ministry of Public Service"
-    assert user.country == "Barbados"
+    assert user.country == "BB"
     assert user.job_title == "Director of Training"
     assert user.role_names == {"participant"}
     assert user.password_hash != STRONG_PASSWORD
@@ -143,7 +143,7 @@ def test_register_missing_fields_keep_what_was_typed(client, db, registration):
 
 @pytest.mark.parametrize(
     ("field", "limit"),
-    [("name", 200), ("email", 254), ("organisation", 160), ("country", 80), ("job_title", 120)],
+    [("name", 200), ("email", 254), ("organisation", 160), ("job_title", 120)],
 )
 def test_register_refuses_overlong_values(client, db, registration, field, limit):
     registration[field] = ("a" * (limit - 11) + "@example.gov") if field == "email" else "a" * (
@@ -211,3 +211,59 @@ def test_an_email_registered_a_moment_ago_by_another_request_is_refused(
     assert user_count(db) == 1
     assert "already exists" in page(response).find(id="email-error").get_text()
     assert page(response).find("a", href="/password-reset") is not None
+
+
+def test_the_country_is_chosen_from_the_list_caribbean_first(client):
+    select_ = page(client.get("/register")).find("select", id="country")
+    assert select_["autocomplete"] == "country"
+    first = select_.find("option")
+    assert (first["value"], first.get_text()) == ("", "Choose a country")
+    groups = select_.find_all("optgroup")
+    assert [group["label"] for group in groups] == ["Caribbean", "Other countries and territories"]
+    caribbean = [(o["value"], o.get_text()) for o in groups[0].find_all("option")]
+    assert ("BB", "Barbados") in caribbean and ("JM", "Jamaica") in caribbean
+    assert caribbean[0] == ("AI", "Anguilla")
+    others = [o["value"] for o in groups[1].find_all("option")]
+    assert len(caribbean) + len(others) == 249
+    assert others[:2] == ["AF", "AX"]  # Afghanistan, Åland Islands
+
+
+@pytest.mark.parametrize("typed", ["barbados", " Barbados ", "BRB", "bb"])
+def test_a_country_sent_as_a_name_or_code_is_stored_as_its_code(client, db, registration, typed):
+    registration["country"] = typed
+    assert client.post("/register", data=registration).status_code == 302
+    assert db.session.scalar(select(User.country)) == "BB"
+
+
+@pytest.mark.parametrize("typed", ["Atlantis", "XK", "EU", "a" * 81])
+def test_an_unknown_country_is_an_error_beside_the_field(client, db, registration, typed):
+    registration["country"] = typed
+    response = client.post("/register", data=registration)
+    assert response.status_code == 200
+    assert user_count(db) == 0
+    soup = page(response)
+    error = soup.find(id="country-error").get_text(" ", strip=True)
+    assert "is not a country or territory on the list" in error
+    assert soup.find(id="country")["aria-invalid"] == "true"
+    assert [a["href"] for a in soup.select(".error-summary a")] == ["#country"]
+    assert soup.select_one("#country option[selected]") is None
+    # What was typed is kept on the form (the name and organisation too).
+    assert soup.find(id="organisation")["value"] == "Ministry of Public Service"
+
+
+def test_no_country_is_an_error_beside_the_field(client, db, registration):
+    registration["country"] = ""
+    response = client.post("/register", data=registration)
+    assert user_count(db) == 0
+    error = page(response).find(id="country-error").get_text(" ", strip=True)
+    assert "Choose your country from the list" in error
+
+
+def test_country_names_follow_the_page_s_language(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "LANGUAGES", ["en_GB", "fr"])
+    select_ = page(client.get("/register", headers={"Accept-Language": "fr"})).find(
+        "select", id="country")
+    caribbean = select_.find("optgroup")
+    assert caribbean["label"] == "Caraïbes"
+    assert caribbean.find("option", value="BB").get_text() == "Barbade"
+    assert caribbean.find("option", value="TT").get_text() == "Trinité-et-Tobago"

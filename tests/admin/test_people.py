@@ -33,7 +33,9 @@ def _routes(world):
     return [("get", "/admin/users/new"), ("post", "/admin/users/new"),
             ("post", f"/admin/users/{user.id}/deactivate"),
             ("post", f"/admin/users/{user.id}/reactivate"),
-            ("post", f"/admin/users/{user.id}/password-reset")]
+            ("post", f"/admin/users/{user.id}/password-reset"),
+            ("get", "/admin/countries"), ("get", f"/admin/users/{user.id}/country"),
+            ("post", f"/admin/users/{user.id}/country")]
 
 
 def test_anonymous_people_are_sent_to_sign_in(client, world):
@@ -57,11 +59,12 @@ def test_an_admin_creates_an_account_that_chooses_its_password(client, world, si
         "/admin/users/new"
     response = client.post("/admin/users/new", data={
         "email": "New.Officer@Example.gov.bb", "name": "Nia Officer",
-        "organisation": "Ministry of Finance", "country": "Barbados", "role": "manager"},
+        "organisation": "Ministry of Finance", "country": "BB", "role": "manager"},
         follow_redirects=True)
     assert "Account created for Nia Officer" in _messages(response)
     user = _db.session.query(User).filter_by(email="new.officer@example.gov.bb").one()
     assert user.role_names == {"manager"}
+    assert user.country == "BB"
     assert [m.to for m in mail.outbox] == ["new.officer@example.gov.bb"]
     auth.logout()
     link = re.search(r"http://localhost(/password-reset/\S+)", mail.outbox[0].body).group(1)

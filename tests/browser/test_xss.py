@@ -28,7 +28,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
 from learning import caches, create_app
@@ -46,6 +46,7 @@ from learning.content.sanitise import (
     sanitise_html,
 )
 from learning.core.text import has_control_characters
+from learning.countries import country_codes
 from learning.database import db, write_transaction
 from tests import factories
 from tests.browser.xss_payloads import HTML, MARKDOWN, PAYLOADS, SENTINEL_TITLE
@@ -54,8 +55,12 @@ COURSE = "xss-course"
 STUDIO_COURSE = "xss-studio"
 JOIN_CODE = "XSSCOHORT24"
 PASSWORD = factories.DEFAULT_PASSWORD
-# A field's limit, from its form (accounts.forms and the models behind them).
-PERSON_LIMITS = {"name": 200, "organisation": 160, "country": 80, "job_title": 120}
+# A field's limit, from its form (accounts.forms and the models behind them). The country is
+# chosen from a list; the text kept from before the list (User.country_as_entered, up to 80
+# characters) is shown to admins, and takes vectors of its own.
+PERSON_LIMITS = {"name": 200, "organisation": 160, "job_title": 120}
+COUNTRY_TEXT_LIMIT = 80
+COUNTRIES = sorted(country_codes())
 
 # Run in the page once it has loaded: what a vector that ran left behind, and whatever an
 # injected vector could still run later. It waits a moment first: the event handlers of
@@ -332,6 +337,7 @@ def _enrol_participant(browser, site: Site, index: int) -> tuple[list[str], View
     person = _person(index)
     response = viewer.post("/register", form={
         "email": f"x{index}@example.org", "password": PASSWORD, "confirm": PASSWORD, **person,
+        "country": COUNTRIES[index % len(COUNTRIES)],
     }, max_redirects=0)
     problems += viewer.check(_after_post(viewer, response))  # "Welcome, <name>."
     response = viewer.post("/cohorts/join", form={"code": JOIN_CODE}, max_redirects=0)
@@ -354,7 +360,9 @@ def test_people_s_names_organisations_countries_and_reflections(browser, site):
 
     Shown to the participant (the welcome message, profile, My learning, the results with the
     reflection, certificates), to anyone (the certificate's verification page), to the
-    manager and facilitator (reports, cohort pages) and to the admin (users).
+    manager and facilitator (reports, cohort pages) and to the admin (users). Then their
+    countries become text from before the list that names none, as the migration leaves it,
+    with vectors of its own: the admin's countries to fix and each person's pages show it.
     """
     problems = []
     loads = 0
@@ -395,10 +403,25 @@ def test_people_s_names_organisations_countries_and_reflections(browser, site):
     loads += facilitator.loaded
     facilitator.close()
 
+    # Each participant's country becomes text that names none; people of their own (not in
+    # the cohort) hold the texts left over.
+    texts = _pack(COUNTRY_TEXT_LIMIT)
+    with site.app.app_context(), write_transaction():
+        for index, (user_id, _email) in enumerate(users):
+            db.session.execute(update(User).where(User.id == user_id).values(
+                country="", country_as_entered=texts[index % len(texts)]))
+        for index in range(len(users), len(texts)):
+            factories.make_user(f"c{index}@example.org", name=f"Country {index}",
+                                country_as_entered=texts[index])
+        db.session.commit()
+        to_fix = list(db.session.scalars(select(User.id).where(User.country_as_entered != "")))
     admin = Viewer(browser, site.url)
     admin.sign_in(site.admin)
-    paths = [f"/admin/users?page={page}" for page in range(1, -(-(len(users) + 3) // 25) + 1)]
+    everyone = len(users) + len(to_fix) + 3
+    paths = [f"/admin/users?page={page}" for page in range(1, -(-everyone // 25) + 1)]
+    paths += [f"/admin/countries?page={page}" for page in range(1, -(-len(to_fix) // 25) + 1)]
     paths += [f"/admin/users/{user_id}" for user_id, _ in users]
+    paths += [f"/admin/users/{user_id}/country" for user_id in to_fix]
     for path in paths:
         problems += admin.check(path)
     loads += admin.loaded
@@ -406,6 +429,7 @@ def test_people_s_names_organisations_countries_and_reflections(browser, site):
 
     assert problems == []
     assert loads > 6 * PARTICIPANTS
+    assert len(to_fix) == max(len(users), len(texts))  # every vector that fits was shown
 
 
 def _signed_in(browser, site: Site, email: str | None) -> Viewer:
@@ -588,7 +612,8 @@ def _csv(rows) -> bytes:
 
 
 def test_roster_csv_import(browser, site):
-    """Names, organisations and countries from a CSV file; a refused file's problems shown back.
+    """Names and organisations from a CSV file; a refused file's problems shown back, countries
+    that name none among them.
 
     The file names are vectors too: they are never shown (stored files get random names).
     """
@@ -597,10 +622,12 @@ def test_roster_csv_import(browser, site):
     problems = []
     # Each cell starts with its row number: a vector starting with "-" or "=" would be refused
     # as a formula, which the refused file below checks.
-    packs = {"name": _pack(114), "organisation": _pack(154), "country": _pack(74)}
+    packs = {"name": _pack(114), "organisation": _pack(154)}
     count = max(len(values) for values in packs.values())
+    countries = ["barbados", " BB ", "BRB", "St Lucia", "jamaïque", ""]
     rows = [[f"r{index}@example.org",
-             *(f"R{index:02} {values[index % len(values)]}" for values in packs.values())]
+             *(f"R{index:02} {values[index % len(values)]}" for values in packs.values()),
+             countries[index % len(countries)]]
             for index in range(count)]
     importer = f"/studio/cohorts/{site.roster_cohort_id}/participants/import"
     # Every new account gets a password hash: it takes a while.
@@ -610,13 +637,14 @@ def test_roster_csv_import(browser, site):
     problems += facilitator.check(_after_post(facilitator, response))
     assert PAYLOADS[0] not in facilitator.page.content()
 
-    # Every vector as an email address, and a cell starting as a formula: all refused, listed.
+    # Every vector as an email address and as a country, and a cell starting as a formula:
+    # all refused, listed (a country that names none is shown back in its problem).
     page = facilitator.page
     page.goto(site.url + importer)
     page.set_input_files("input[type=file]", files=[{
         "name": PAYLOADS[1], "mimeType": "text/csv",
         # A NUL byte anywhere makes it no CSV file at all: those vectors are left out.
-        "buffer": _csv([[payload, "=1+1", "Org", "Country"] for payload in PAYLOADS
+        "buffer": _csv([[payload, "=1+1", "Org", payload] for payload in PAYLOADS
                         if "\x00" not in payload])}])
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
@@ -645,7 +673,8 @@ def test_refused_values_are_shown_back_harmlessly(browser, site):
 
     The email is no address and the passwords differ, so the form comes back with what was
     typed (the vectors too long for a field or holding control characters among them) and the
-    hidden `next` field.
+    hidden `next` field. The country list gets the vector as an option of its own, so that it
+    is sent, and named in its error.
     """
     viewer = _signed_in(browser, site, None)
     page = viewer.page
@@ -655,6 +684,7 @@ def test_refused_values_are_shown_back_harmlessly(browser, site):
         with page.expect_navigation():
             page.evaluate("""(value) => {
                 const form = document.querySelector('input[name=name]').form;
+                form.elements['country'].add(new Option(value, value));
                 for (const name of ['name', 'email', 'organisation', 'country', 'job_title',
                                     'next']) form.elements[name].value = value;
                 form.elements['password'].value = 'one password, long enough';
@@ -669,7 +699,8 @@ def test_refused_values_are_shown_back_harmlessly(browser, site):
 
 def test_vectors_in_query_strings(browser, site):
     """Values from the address a page may show again: the participants' search and filters,
-    `next` on the sign-in and registration forms, a certificate code nobody has."""
+    `next` on the sign-in and registration forms, a certificate code nobody has. A country
+    filter that is no country's code is refused (400), naming what was asked."""
     manager = _signed_in(browser, site, site.manager)
     anonymous = _signed_in(browser, site, None)
     problems = []
@@ -678,9 +709,9 @@ def test_vectors_in_query_strings(browser, site):
     # The vectors go several to a value: one page load shows many.
     values = _pack(600)
     for index, value in enumerate(values):
-        query = {"q": value, "organisation": values[(index + 1) % len(values)],
-                 "country": values[(index + 2) % len(values)]}
+        query = {"q": value, "organisation": values[(index + 1) % len(values)]}
         problems += manager.check(f"{cohort}?{urlencode(query)}")
+        problems += manager.check(f"{cohort}?{urlencode({'country': value})}", status=400)
         problems += anonymous.check(f"/sign-in?{urlencode({'next': value})}")
         problems += anonymous.check(f"/register?{urlencode({'next': value})}")
         problems += anonymous.check(f"/verify/{quote(value, safe='')}", status=404)

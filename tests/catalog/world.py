@@ -37,7 +37,7 @@ def world(app, db):
 
     users = {
         "enrolled": make_user(EMAILS["enrolled"], name="Pat Participant",
-                              organisation="Ministry of Finance", country="Barbados"),
+                              organisation="Ministry of Finance", country="BB"),
         "outsider": make_user(EMAILS["outsider"], name="Olu Outsider"),
         "facilitator": make_user(EMAILS["facilitator"], "facilitator", name="Fay Facilitator"),
         "other_facilitator": make_user(EMAILS["other_facilitator"], "facilitator",

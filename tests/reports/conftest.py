@@ -50,7 +50,7 @@ def world(app, db):
                                        name="Otto Other"),
         "admin": make_user(EMAILS["admin"], "admin", name="Ada Admin"),
         "participant": make_user(EMAILS["participant"], name="Pat Participant",
-                                 organisation="Ministry of Finance", country="Barbados"),
+                                 organisation="Ministry of Finance", country="BB"),
         "managing_participant": make_user(EMAILS["managing_participant"], "manager",
                                           "participant", name="Max Both"),
     }

@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import page
 from tests.reports.conftest import START, add_participants, certify, record, required
 
-COUNTRIES = ("Barbados", "Jamaica", "Belize")
+COUNTRIES = ("BB", "JM", "BZ")  # Barbados, Jamaica, Belize
 ORGANISATIONS = ("Ministry of Finance", "Public Service Commission")
 
 
@@ -68,9 +68,9 @@ def test_each_row_says_module_status_progress_activity_and_certificate(
     ({"status": "complete"}, ["Participant 00000", "Participant 00001"]),
     ({"status": "in_progress"}, ["Participant 00002", "Participant 00003", "Participant 00004",
                                  "Participant 00005"]),
-    ({"status": "not_started", "country": "Jamaica"}, ["Participant 00007",
+    ({"status": "not_started", "country": "JM"}, ["Participant 00007",
                                                        "Participant 00010"]),
-    ({"country": "Belize", "organisation": "Ministry+of+Finance"},
+    ({"country": "BZ", "organisation": "Ministry+of+Finance"},
      ["Participant 00002", "Participant 00008"]),
     ({"q": "00011"}, ["Participant 00011"]),
     ({"q": "P00003%40EXAMPLE"}, ["Participant 00003"]),
@@ -88,9 +88,11 @@ def test_filters_and_search(client, world, cohort_of_twelve, sign_in_as, args, e
 def test_the_filters_offer_the_cohorts_own_countries_and_organisations(
         client, world, cohort_of_twelve, sign_in_as):
     sign_in_as("manager")
-    soup = page(client.get(url(world, country="Belize")))
-    options = [option.get_text(strip=True) for option in soup.select("#country option")]
-    assert options == ["Any country", "Barbados", "Belize", "Jamaica"]
+    soup = page(client.get(url(world, country="BZ")))
+    options = [(option["value"], option.get_text(strip=True))
+               for option in soup.select("#country option")]
+    assert options == [("", "Any country"), ("BB", "Barbados"), ("BZ", "Belize"),
+                       ("JM", "Jamaica")]
     assert soup.select_one("#country option[selected]").get_text(strip=True) == "Belize"
     assert soup.select_one("#q").find_previous("label").get_text(strip=True) == (
         "Search by name or email")
@@ -110,6 +112,17 @@ def test_sorting_by_progress_and_activity_and_back(client, world, cohort_of_twel
     header = soup.select_one("th[aria-sort]")
     assert header["aria-sort"] == "ascending" and "Country" in header.get_text()
     assert "dir=desc" in header.a["href"]
+
+
+def test_countries_sort_by_their_names_not_their_codes(client, db, world, sign_in_as):
+    # By code CH, DE, SE; by name Germany, Sweden, Switzerland; the world's one is Barbados.
+    add_participants(world.cohort, 3, country=lambda n: ("CH", "DE", "SE")[n])
+    db.session.commit()
+    sign_in_as("manager")
+    for direction, expected in [("asc", ["Barbados", "Germany", "Sweden", "Switzerland"]),
+                                ("desc", ["Switzerland", "Sweden", "Germany", "Barbados"])]:
+        rows = table(client.get(url(world, sort="country", dir=direction)))[1]
+        assert [row[2] for row in rows] == expected
 
 
 @pytest.mark.parametrize("args", [{"sort": "password_hash"}, {"status": "stalled"},
@@ -148,7 +161,7 @@ def test_the_export_link_keeps_the_filters(client, world, cohort_of_twelve, sign
 
 
 @pytest.mark.parametrize(("args", "status"), [
-    ({"q": "Pat%00"}, 400), ({"country": "%00Barbados"}, 400),  # control characters: refused
+    ({"q": "Pat%00"}, 400), ({"country": "%00BB"}, 400),  # control characters: refused
     ({"organisation": "x" * 5000}, 200), ({"q": "%F0%9F%98%80" * 300}, 200),
 ])
 def test_odd_text_in_filters_is_no_error(client, world, sign_in_as, args, status):
@@ -182,3 +195,20 @@ def test_archived_items_and_modules_count_for_nothing(client, db, world, sign_in
     db.session.commit()
     head, _rows = table(client.get(url(world)))
     assert "Module two" not in head
+
+
+@pytest.mark.parametrize("asked", ["Barbados", "XX", "EU", "029", "BBB", "B%20B"])
+def test_an_unknown_country_in_a_filter_is_a_bad_request_that_says_so(client, world,
+                                                                      sign_in_as, asked):
+    sign_in_as("manager")
+    for path in ("/participants", "/participants.csv", "/mindset"):
+        response = client.get(url(world, country=asked).replace("/participants", path))
+        assert response.status_code == 400, path
+        assert "There is no country or territory with the code" in page(response).get_text()
+
+
+def test_a_country_code_in_a_filter_may_be_lower_case(client, world, cohort_of_twelve,
+                                                      sign_in_as):
+    sign_in_as("manager")
+    rows = table(client.get(url(world, country="bz")))[1]
+    assert {row[2] for row in rows} == {"Belize"}

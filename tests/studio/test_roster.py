@@ -76,7 +76,7 @@ def test_a_good_file_creates_accounts_enrols_and_sends_links(client, db, world, 
             "1 existing accounts enrolled, 1 already in the cohort.") in message
     new = db.session.scalar(select(User).where(User.email == "new.person@example.gov.bb"))
     assert (new.name, new.organisation, new.country) == ("Nia Person", "Ministry of Finance",
-                                                         "Barbados")
+                                                         "BB")
     assert [m.to for m in mail.outbox] == ["new.person@example.gov.bb"]
     assert "Changing mindsets" in mail.outbox[0].body
     auth.logout()
@@ -158,6 +158,38 @@ def test_malformed_files_are_refused_with_a_reason(client, db, world, sign_in_as
     if problem:
         assert any(problem in p for p in problems), problems
     assert _counts(db, world) == before
+
+
+def test_a_country_is_a_name_or_an_iso_code_in_any_letter_case():
+    names = ["barbados", " BB ", "BRB", "Saint Lucia", "St Lucia", "jamaïque", "", "tto"]
+    roster = read_roster(("email,name,country\n" + "".join(
+        f"p{n}@example.org,P {n},{name}\n" for n, name in enumerate(names))).encode("utf-8"))
+    assert roster.problems == []
+    assert [p.country for p in roster.people] == ["BB", "BB", "BB", "LC", "LC", "JM", "", "TT"]
+
+
+def test_a_row_with_an_unknown_country_is_a_bad_row_and_nothing_is_imported(
+        client, db, world, sign_in_as):
+    before = _counts(db, world)
+    sign_in_as("facilitator")
+    response = _upload(client, world, (
+        "email,name,organisation,country\n"
+        "good@example.org,Good Person,,Barbados\n"
+        "lost@example.org,Lost Person,,Atlantis\n"
+        "both@example.org,,,Narnia\n"
+        "formula@example.org,Fay,,=Barbados\n"
+    ))
+    assert response.status_code == 200
+    assert _problems(response) == [
+        "Row 3: “Atlantis” is not a country or territory we know. Write its name, for "
+        "example Barbados, or its ISO code, BB or BRB.",
+        "Row 4: “Narnia” is not a country or territory we know. Write its name, for example "
+        "Barbados, or its ISO code, BB or BRB.",
+        "Row 4: the name is empty.",
+        "Row 5: country starts with “=”, which spreadsheets run as a formula; remove it.",
+    ]
+    assert _counts(db, world) == before
+    assert mail.outbox == []
 
 
 def test_a_byte_order_mark_and_blank_lines_are_fine():
