@@ -13,7 +13,7 @@ The downgrade writes names back as text: each code as its English name, and the 
 in `country_as_entered` where nobody has chosen a country since.
 
 Revision ID: 3b7c2bd5d3bc
-Revises: c4e8d2a61f07
+Revises: 5a2f8c1d9e37
 Create Date: 2026-12-06 15:00:00.000000
 
 """
@@ -25,7 +25,7 @@ from learning.countries import country_name, match_country
 
 # revision identifiers, used by Alembic.
 revision = '3b7c2bd5d3bc'
-down_revision = 'c4e8d2a61f07'
+down_revision = '5a2f8c1d9e37'
 branch_labels = None
 depends_on = None
 
