@@ -1,5 +1,4 @@
-"""Studio forms: a course's settings, a module, a reading, a recording, a cohort's settings,
-an instrument.
+"""Studio forms: a course's settings, a module, a reading, a recording, a cohort, an instrument.
 
 Button-only actions (move, archive, delete, a new join code) use accounts' EmptyForm.
 
