@@ -78,7 +78,8 @@ MATRIX = {
     "admin.choose_country": ADMIN,
     "studio.index": AUTHORS,
     **dict.fromkeys([
-        "studio.course", "studio.export", "studio.add_facilitator", "studio.remove_facilitator",
+        "studio.course", "studio.edit_course", "studio.export", "studio.add_facilitator",
+        "studio.remove_facilitator",
         "studio.new_module", "studio.edit_module", "studio.move_module", "studio.archive_module",
         "studio.restore_module", "studio.delete_module", "studio.new_reading",
         "studio.edit_reading", "studio.new_recording", "studio.edit_recording",

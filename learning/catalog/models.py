@@ -22,6 +22,8 @@ from learning.assessments.models import Instrument
 from learning.database import db
 
 ITEM_KINDS = ("recording", "reading", "self_assessment")
+ISSUER_MAX = 200
+CERTIFICATE_WORDING_MAX = 200
 
 
 def changed_courses(session) -> set["Course"]:
@@ -55,6 +57,9 @@ class Course(db.Model):
     summary: Mapped[str] = mapped_column(String(400), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     issuers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The line under the participant's name on the certificate; None prints the default
+    # ("has completed the course"), in the language of whoever reads it.
+    certificate_wording: Mapped[str | None] = mapped_column(String(CERTIFICATE_WORDING_MAX))
     is_published: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

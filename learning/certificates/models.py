@@ -6,7 +6,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning.accounts.models import NAME_MAX, User, utcnow
-from learning.catalog.models import Course
+from learning.catalog.models import CERTIFICATE_WORDING_MAX, Course
 from learning.database import db
 from learning.time_zones import TIME_ZONE_MAX, local_date, local_time
 
@@ -21,6 +21,9 @@ class Certificate(db.Model):
     `time_zone` is the participant's cohort's when it was issued: `completed_on` and the
     dates the pages show are dates there. (Certificates issued before cohorts had a time
     zone keep the UTC dates they were issued with: "UTC".)
+    `wording` is the line under the recipient's name as the course had it when issued; None
+    (every certificate issued before courses could change it, and those of courses that
+    keep the default) prints the default line, in the language of whoever reads it.
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +38,7 @@ class Certificate(db.Model):
     completed_on: Mapped[date]
     learning_hours: Mapped[float]
     issuers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    wording: Mapped[str | None] = mapped_column(String(CERTIFICATE_WORDING_MAX))
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     time_zone: Mapped[str] = mapped_column(String(TIME_ZONE_MAX))
     revoked_at: Mapped[datetime | None]

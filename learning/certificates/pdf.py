@@ -32,7 +32,7 @@ from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 
 from learning.certificates.badges import verify_url
 from learning.certificates.models import Certificate
-from learning.certificates.services import format_code
+from learning.certificates.services import format_code, wording
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 PAGE_WIDTH = 297  # mm, A4 landscape
@@ -214,7 +214,7 @@ class Layout:
             _Spec("heading", _("Certificate of completion"), "B", 30, 20, colour=ACCENT, gap=8),
             _Spec("certifies", _("This certifies that"), "", 13, 10, gap=3),
             _Spec("name", certificate.recipient_name, "B", 26, 16, gap=4),
-            _Spec("completed", _("has completed the course"), "", 13, 10, gap=3),
+            _Spec("completed", wording(certificate), "", 13, 10, gap=3),
             _Spec("course", certificate.course_title, "B", 17, 12, gap=5),
             _Spec("details", " · ".join(details), "", 12, 9),
         ]

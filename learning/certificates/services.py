@@ -5,6 +5,7 @@ import secrets
 from urllib.parse import urlencode
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -30,6 +31,8 @@ _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
 STATUS_LIST_SIZE = 131_072
 ISSUE_ATTEMPTS = 20
 REASON_MAX = 1000
+# The line under the recipient's name, unless the course words it otherwise.
+DEFAULT_WORDING = _l("has completed the course")
 
 
 class CertificateError(Exception):
@@ -55,6 +58,14 @@ def normalise_code(typed: str | None) -> str | None:
 def format_code(code: str) -> str:
     """The code as people read it: groups of four joined by hyphens."""
     return "-".join(code[i:i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))
+
+
+def wording(certificate: Certificate) -> str:
+    """The line under the recipient's name: as the course worded it when it was issued.
+
+    A certificate without a wording of its own prints the default line, translated.
+    """
+    return certificate.wording or str(DEFAULT_WORDING)
 
 
 def learning_hours(course: Course) -> float:
@@ -139,7 +150,8 @@ def issue_if_due(user_id: int, course: Course) -> Certificate | None:
                     cohort_name=cohort.name if cohort else "",
                     completed_on=local_date(now, time_zone), time_zone=time_zone,
                     learning_hours=learning_hours(course),
-                    issuers=list(course.issuers or []), issued_at=now)
+                    issuers=list(course.issuers or []),
+                    wording=course.certificate_wording or None, issued_at=now)
             .on_conflict_do_nothing()
             .returning(Certificate.id)
         ).scalar_one_or_none()

@@ -119,13 +119,14 @@ def export_content(course: Course, directory: str | Path) -> ExportReport:
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise ExportError([f"{directory} is not an empty folder; export into a new one."])
     files = _Files(Path(current_app.config["MEDIA_ROOT"]), course.slug)
-    files.add(COURSE_FILE, dump_yaml({
-        "slug": course.slug,
-        "title": course.title,
-        "summary": course.summary,
-        "description": course.description,
-        "issuers": list(course.issuers or []),
-    }))
+    data = {"slug": course.slug, "title": course.title}
+    if not course.is_published:
+        data["published"] = False
+    data.update(summary=course.summary, description=course.description,
+                issuers=list(course.issuers or []))
+    if course.certificate_wording:
+        data["certificate_wording"] = course.certificate_wording
+    files.add(COURSE_FILE, dump_yaml(data))
     files.add_images()
     for module in course.modules:
         _export_module(files, module)

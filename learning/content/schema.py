@@ -7,7 +7,11 @@ what is wrong. A folder without problems becomes a `CourseSpec`: the values to s
 normalised (text stripped, line breaks normalised, pages sanitised), which the importer matches
 against the database by natural keys.
 
-The layout: `course.yml` (slug, title, summary, description, issuers) and, for each module, a
+The layout: `course.yml` (slug, title, published, summary, description, issuers, and
+certificate_wording: the line printed under the participant's name on the course's
+certificates, one line of at most 200 characters, optional: without it they print the
+default "has completed the course", translated for whoever reads them; `published: false`
+keeps the whole course out of participants' sight) and, for each module, a
 folder named after its position and slug holding `module.yml` (slug, position, title,
 live_session, speakers, published, archived, summary, outcomes, items; an item may be
 archived too: kept with its progress, shown to no one) and the files its items name by
@@ -38,9 +42,17 @@ from flask import current_app
 
 from learning.assessments.models import LEVELS, SCALE_POINTS, Band, Dimension, Instrument, Statement
 from learning.assessments.scoring import band_problems
-from learning.catalog.models import ITEM_KINDS, Course, Item, Module
+from learning.catalog.models import (
+    CERTIFICATE_WORDING_MAX,
+    ISSUER_MAX,
+    ITEM_KINDS,
+    Course,
+    Item,
+    Module,
+)
 from learning.catalog.services import IMAGE_FOLDER, IMAGE_NAME
 from learning.content.sanitise import course_images, sanitise_html
+from learning.core.text import has_control_characters
 from learning.media.uploads import UploadError, check_image
 
 COURSE_FILE = "course.yml"
@@ -495,20 +507,29 @@ class _Reader:
         if not path.is_file():
             file.error("", "missing file: the content folder needs a course.yml")
             return None
-        data = file.load_mapping(path, ("slug", "title", "summary", "description", "issuers"))
+        data = file.load_mapping(path, ("slug", "title", "published", "summary", "description",
+                                        "issuers", "certificate_wording"))
         if data is None:
             return None
         slug = data.slug(max_length=_column_length(Course, "slug"))
         fields = {
             "title": data.text("title", max_length=_column_length(Course, "title")),
+            "is_published": data.boolean("published", default=True),
             "summary": data.text("summary", required=False,
                                  max_length=_column_length(Course, "summary")),
             "description": data.text("description", required=False),
-            "issuers": data.text_list("issuers", max_length=200),
+            "issuers": data.text_list("issuers", max_length=ISSUER_MAX),
         }
+        # Optional: None (absent) is the default wording.
+        wording = data.text("certificate_wording", required=False,
+                            max_length=CERTIFICATE_WORDING_MAX, default=None)
+        if wording is not None and has_control_characters(wording):
+            data.error("certificate_wording", "not one line: it is printed as one line under "
+                                              "the participant's name (no line breaks or tabs)")
+            return None
         if slug is None or None in fields.values():
             return None
-        return CourseSpec(slug=slug, fields=fields)
+        return CourseSpec(slug=slug, fields={**fields, "certificate_wording": wording})
 
     def _images(self, course_slug: str) -> None:
         """The image library in `images/`: every file checked, each good one to copy."""

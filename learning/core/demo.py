@@ -247,7 +247,8 @@ def _certify_completers(course: Course, cohort: Cohort, tag: str,
          "recipient_name": names[uid], "course_title": course.title,
          "cohort_name": cohort.name, "completed_on": local_date(at, cohort.time_zone),
          "time_zone": cohort.time_zone, "learning_hours": hours,
-         "issuers": list(course.issuers or []), "issued_at": at}
+         "issuers": list(course.issuers or []),
+         "wording": course.certificate_wording or None, "issued_at": at}
         for uid, at in sorted(completed_at.items())
     ]
     certificate_ids = db.session.scalars(

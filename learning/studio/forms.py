@@ -1,4 +1,4 @@
-"""Studio forms: a module, a reading, a recording, a cohort's settings, an instrument.
+"""Studio forms: a course's settings, a module, a reading, a recording, a cohort, an instrument.
 
 Button-only actions (move, archive, delete, a new join code) use accounts' EmptyForm.
 
@@ -39,15 +39,19 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from learning.assessments.models import SCALE_POINTS
+from learning.catalog.models import CERTIFICATE_WORDING_MAX, ISSUER_MAX
 from learning.cohorts.forms import CohortForm
 from learning.content.schema import SLUG_PATTERN
-from learning.core.forms import Form
+from learning.core.forms import CONTROL_CHARACTERS_MESSAGE, Form
+from learning.core.text import has_control_characters
 from learning.studio.instruments import BandRow, DimensionFields, Settings
 from learning.studio.services import (
+    CourseFields,
     ModuleFields,
     ReadingFields,
     RecordingFields,
     SelfAssessmentFields,
+    lacks_issuers,
 )
 
 TITLE_MAX = 200
@@ -59,10 +63,16 @@ SPEAKER_MAX = 200
 OUTCOME_MAX = 500
 MINUTES_MAX = 10_000
 BODY_MAX = 100_000
+COURSE_SUMMARY_MAX = 400
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def _newlines(value):
+    """Line breaks as the content files store them: a browser sends CR LF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
 def _lines(text: str | None) -> list[str]:
@@ -109,6 +119,61 @@ class _SlugForm(Form):
         """The slug is unique among the siblings (the course's modules, the module's items)."""
         if field.data in self.taken_slugs:
             raise ValidationError(_l("Another one here already uses this slug: choose another."))
+
+
+class CourseSettingsForm(Form):
+    """A course's settings: what participants read about it, and what its certificate says."""
+
+    title = _title_field()
+    summary = TextAreaField(
+        _l("Summary"), filters=[_newlines, _strip],
+        validators=[Length(max=COURSE_SUMMARY_MAX,
+                           message=_l("Use at most %(max)d characters."))],
+    )
+    description = TextAreaField(
+        _l("Description"), filters=[_newlines, _strip],
+        validators=[Length(max=BODY_MAX, message=_l("Use at most %(max)d characters."))],
+    )
+    is_published = BooleanField(_l("Published: participants in its cohorts can see this "
+                                   "course"))
+    issuers = TextAreaField(_l("Issuers"), filters=[_newlines, _strip])
+    certificate_wording = StringField(
+        _l("Wording under the participant's name"), filters=[_strip],
+        validators=[Length(max=CERTIFICATE_WORDING_MAX,
+                           message=_l("Use at most %(max)d characters."))],
+    )
+
+    def validate_issuers(self, field):
+        """One organisation a line, each once, on one line; at least one when published."""
+        issuers = _lines(field.data)
+        # A text area lets tabs through; an issuer is one line of a certificate.
+        if any(has_control_characters(issuer) for issuer in issuers):
+            raise ValidationError(CONTROL_CHARACTERS_MESSAGE)
+        _check_lines(field, ISSUER_MAX)
+        if len(set(issuers)) < len(issuers):
+            raise ValidationError(_l("Name each organisation once."))
+        if lacks_issuers(bool(self.is_published.data), issuers):
+            raise ValidationError(_l("Name at least one organisation: a published course's "
+                                     "certificates say who issues them."))
+
+    @classmethod
+    def data_of(cls, course) -> dict:
+        """The form's starting values for the course."""
+        return {
+            "title": course.title, "summary": course.summary or "",
+            "description": course.description or "", "is_published": course.is_published,
+            "issuers": "\n".join(course.issuers or ()),
+            "certificate_wording": course.certificate_wording or "",
+        }
+
+    def fields(self) -> CourseFields:
+        """What the form set, for the service."""
+        return CourseFields(
+            title=self.title.data, summary=self.summary.data or "",
+            description=self.description.data or "",
+            is_published=bool(self.is_published.data), issuers=_lines(self.issuers.data),
+            certificate_wording=self.certificate_wording.data or None,
+        )
 
 
 class ModuleForm(_SlugForm):

@@ -88,6 +88,41 @@ def item_slugs(module: Module, leaving_out: Item | None = None) -> set[str]:
 
 
 @dataclass(frozen=True)
+class CourseFields:
+    """What the course settings form sets. Not the slug: addresses and media paths hold it."""
+
+    title: str
+    summary: str
+    description: str
+    is_published: bool
+    issuers: list[str]
+    certificate_wording: str | None  # None: the default line, translated
+
+
+def lacks_issuers(is_published: bool, issuers) -> bool:
+    """True for a published course that names no issuer: its certificates would name nobody."""
+    return is_published and not issuers
+
+
+def update_course(course: Course, fields: CourseFields) -> None:
+    """Change the course's settings.
+
+    Certificates already issued keep the title, issuers and wording they were issued with
+    (their snapshot); those issued from now on say what the course says now.
+    """
+    if lacks_issuers(fields.is_published, fields.issuers):
+        raise StudioError(_("A published course names at least one issuer on its "
+                            "certificates."))
+    course.title = fields.title
+    course.summary = fields.summary
+    course.description = fields.description
+    course.is_published = fields.is_published
+    course.issuers = list(fields.issuers)
+    course.certificate_wording = fields.certificate_wording or None
+    db.session.flush()
+
+
+@dataclass(frozen=True)
 class ModuleFields:
     """What the module form sets."""
 

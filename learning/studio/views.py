@@ -26,6 +26,7 @@ from learning.accounts import services as accounts
 from learning.accounts.forms import EmptyForm
 from learning.accounts.permissions import role_required
 from learning.catalog.models import Module, module_numbers
+from learning.certificates import services as certificates
 from learning.cohorts import services as cohorts
 from learning.core.limits import body_limit
 from learning.database import db
@@ -36,6 +37,7 @@ from learning.studio.forms import (
     LEVEL_LABELS,
     BandsForm,
     CohortSettingsForm,
+    CourseSettingsForm,
     DimensionForm,
     ImageForm,
     InstrumentForm,
@@ -137,6 +139,25 @@ def course(slug):
         instruments=instruments.overview(course),
         numbers=module_numbers(course.modules),
     )
+
+
+@bp.route("/courses/<slug>/settings", methods=["GET", "POST"])
+@role_required("facilitator")
+def edit_course(slug):
+    course = _course(slug)
+    form = CourseSettingsForm(data=CourseSettingsForm.data_of(course))
+    if form.validate_on_submit():
+        try:
+            studio.update_course(course, form.fields())
+        except studio.StudioError as error:
+            db.session.rollback()
+            form.issuers.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Course settings saved."), "success")
+            return _back_to(course)
+    return render_template("studio/course_settings.html", course=course, form=form,
+                           default_wording=certificates.DEFAULT_WORDING)
 
 
 @bp.get("/courses/<slug>/export")

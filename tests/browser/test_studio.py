@@ -84,7 +84,8 @@ def test_a_facilitator_creates_a_module_with_a_reading_and_a_recording(context, 
 
 
 @pytest.mark.parametrize("path", [
-    "/studio/", "/studio/courses/{course}", "/studio/courses/{course}/modules/new",
+    "/studio/", "/studio/courses/{course}", "/studio/courses/{course}/settings",
+    "/studio/courses/{course}/modules/new",
     "/studio/cohorts/{cohort}", "/studio/cohorts/{cohort}/participants/import",
 ])
 def test_studio_pages_have_no_wcag_violations(context, live_server, path):

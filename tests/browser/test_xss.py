@@ -603,6 +603,71 @@ def test_cohort_names(browser, site):
     assert loads == 4 * len(names) + 5
 
 
+@pytest.mark.slow  # a participant completes the course after each change: minutes
+def test_course_settings(browser, site):
+    """A course's title, summary, description, issuers and certificate wording, typed in the
+    studio's course settings, on every page that shows them or a certificate's snapshot of them.
+
+    After each change a new participant completes the course, so that a certificate issued
+    with those settings shows them too: on My certificates, its public verification page and
+    the facilitator's page for it. Then the participants' course pages, the studio's and the
+    reports'.
+    """
+    facilitator = _signed_in(browser, site, site.facilitator)
+    manager = _signed_in(browser, site, site.manager)
+    anonymous = _signed_in(browser, site, None)
+    titles, summaries, wordings, issuers = _pack(200), _pack(400), _pack(200), _pack(200)
+    count = max(len(titles), len(summaries), len(wordings))
+    settings = f"/studio/courses/{COURSE}/settings"
+    problems = []
+    loads = 0
+    for index in range(count):
+        response = facilitator.post(settings, form={
+            "title": titles[index % len(titles)],
+            "summary": summaries[index % len(summaries)],
+            "description": "\n\n".join(_slice(index, count)),
+            "is_published": "y",
+            "issuers": _lines(issuers[index::count] or issuers[:1]),
+            "certificate_wording": wordings[index % len(wordings)],
+        }, max_redirects=0)
+        problems += facilitator.check(_after_post(facilitator, response))  # "… saved."
+        problems += facilitator.check(settings)
+
+        participant = Viewer(browser, site.url)
+        response = participant.post("/register", form={
+            "email": f"settings{index}@example.org", "password": PASSWORD,
+            "confirm": PASSWORD, "name": f"Participant {index}", "organisation": "Ministry",
+            "country": "Barbados", "job_title": "Officer",
+        }, max_redirects=0)
+        _after_post(participant, response)
+        _after_post(participant, participant.post("/cohorts/join", form={"code": JOIN_CODE},
+                                                  max_redirects=0))
+        _take_self_assessment(participant, site)
+        for path in ("/learning", f"/courses/{COURSE}", "/certificates"):
+            problems += participant.check(path)
+        verify = urlsplit(participant.page.locator("a[href*='/verify/']").first
+                          .get_attribute("href")).path
+        loads += participant.loaded
+        participant.close()
+        problems += anonymous.check(verify)
+        problems += facilitator.check(f"/certificates/{verify.rsplit('/', 1)[1]}/manage")
+
+    for path in ("/studio/", f"/studio/courses/{COURSE}", "/reports",
+                 f"/cohorts/{site.cohort_id}"):
+        problems += facilitator.check(path)
+        problems += manager.check(path) if not path.startswith("/studio") else []
+    # Back to a plain course for the tests that follow.
+    response = facilitator.post(settings, form={
+        "title": "XSS course", "summary": "Summary", "description": "", "is_published": "y",
+        "issuers": "CARICAD", "certificate_wording": ""}, max_redirects=0)
+    _after_post(facilitator, response)
+    loads += facilitator.loaded + manager.loaded + anonymous.loaded
+    for viewer in (facilitator, manager, anonymous):
+        viewer.close()
+    assert problems == []
+    assert loads == 7 * count + 6
+
+
 def _csv(rows) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)

@@ -66,6 +66,22 @@ def test_course_page_lists_published_modules_in_order(client, world, sign_in_as)
     assert not soup.select(".badge")
 
 
+def test_the_course_page_counts_the_modules_participants_see(client, db, world, sign_in_as):
+    sign_in_as("enrolled")
+
+    def count():
+        return text(page(client.get(COURSE)).select_one("main .module-count"))
+
+    assert count() == "2 modules"  # not the unpublished one
+    world.modules[1].is_published = True
+    db.session.commit()
+    assert count() == "3 modules"
+    for module in world.modules[:2]:
+        module.is_archived = True
+    db.session.commit()
+    assert count() == "1 module"
+
+
 def test_course_page_previews_unpublished_modules_with_a_badge(client, world, sign_in_as):
     sign_in_as("facilitator")
     soup = page(client.get(COURSE))

@@ -129,15 +129,21 @@ def test_no_name_runs_into_anything(app, world, key):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name,title", [
+@pytest.mark.parametrize("name,title,wording", [
     (LONG_NAME, "Innovation, Digital Government and Changing Mindsets for Public Sector "
                 "Transformation in the Caribbean: Leadership, Data, Services and Trust in "
-                "Government Institutions and Across Ministries, Departments and Agencies"),
-    ("王" * 200, "数字政府" * 50),
-    ("Ab" * 100, "Transformation" * 14),  # no space to wrap at
+                "Government Institutions and Across Ministries, Departments and Agencies",
+     "has taken part in every live session, watched every recording, read every reading and "
+     "taken every self-assessment, before and after, of the self-paced course on public "
+     "sector change"),
+    ("王" * 200, "数字政府" * 50, "已完成课程" * 40),
+    ("Ab" * 100, "Transformation" * 14, "x" * 200),  # no space to wrap at
 ], ids=["latin", "chinese", "unbroken"])
-def test_the_longest_names_and_titles_wrap_clear_of_the_qr_code(app, world, name, title):
+def test_the_longest_names_and_titles_wrap_clear_of_the_qr_code(app, world, name, title,
+                                                                wording):
+    world.course.certificate_wording = wording[:200]  # as long as the course may word it
     certificate = certificate_named(world, name, course_title=title[:200])
+    assert certificate.wording == wording[:200]
     with app.test_request_context():
         boxes = pdf.layout(certificate)
         data = pdf.render(certificate)

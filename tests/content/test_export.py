@@ -35,6 +35,35 @@ def test_export_then_import_is_a_round_trip(content_dir, tmp_path):
     assert tree(again) == tree(exported)
 
 
+def test_the_course_settings_round_trip_and_the_defaults_stay_out_of_the_file(
+        content_dir, tmp_path, empty_database):
+    run_import(content_dir)
+    plain = tmp_path / "plain"
+    export_content(course_to_export(), plain)
+    data = yaml.safe_load((plain / "course.yml").read_text())
+    assert "published" not in data and "certificate_wording" not in data
+    assert (plain / "course.yml").read_text() == (content_dir / "course.yml").read_text()
+
+    course = db.session.scalar(select(Course))
+    course.is_published = False
+    course.certificate_wording = "has taken part in every module of"
+    db.session.commit()
+    exported = tmp_path / "b"
+    assert export_content(course_to_export(), exported).problems == []
+    data = yaml.safe_load((exported / "course.yml").read_text())
+    assert (data["published"], data["certificate_wording"]) == (
+        False, "has taken part in every module of")
+    before = snapshot()
+    assert not run_import(exported).changed
+    assert snapshot() == before
+
+    empty_database()
+    run_import(exported)
+    course = db.session.scalar(select(Course))
+    assert (course.slug, course.is_published, course.certificate_wording) == (
+        "demo-course", False, "has taken part in every module of")
+
+
 def test_the_export_has_the_import_layout(content_dir, tmp_path):
     run_import(content_dir)
     exported = tmp_path / "out"

@@ -109,6 +109,25 @@ def test_a_valid_folder_imports_the_course_modules_items_and_instruments(app, co
     assert (report.updated, report.deleted, report.media_copied) == (0, 0, 3)
 
 
+def test_a_course_may_word_its_certificate_and_stay_unpublished(content_dir):
+    run_import(content_dir)
+    course = db.session.scalar(select(Course))
+    # Neither is in the fixture: the default wording (None), and published.
+    assert (course.certificate_wording, course.is_published) == (None, True)
+
+    edit_yaml(content_dir / "course.yml", lambda data: data.update(
+        published=False, certificate_wording="  has taken part in every module of  "))
+    report = run_import(content_dir)
+    assert report.updated == 1
+    assert (course.certificate_wording, course.is_published) == (
+        "has taken part in every module of", False)
+
+    edit_yaml(content_dir / "course.yml",
+              lambda data: [data.pop("published"), data.pop("certificate_wording")])
+    run_import(content_dir)
+    assert (course.certificate_wording, course.is_published) == (None, True)
+
+
 def test_a_script_in_a_reading_page_is_removed_with_its_content(content_dir):
     run_import(content_dir)
     notes = db.session.scalar(select(Item).where(Item.slug == "notes"))

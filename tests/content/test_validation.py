@@ -13,6 +13,10 @@ MODULE = "01-first-module/module.yml"
 INSTRUMENT = "01-first-module/instrument.yml"
 
 
+def course(change):
+    return lambda root: edit_yaml(root / "course.yml", change)
+
+
 def module(change):
     return lambda root: edit_yaml(root / MODULE, change)
 
@@ -118,6 +122,15 @@ BAD_INPUTS = [
      MODULE, "items[1].reading.page", "no content left"),
     ("missing course.yml", lambda root: (root / "course.yml").unlink(), "course.yml", "",
      "missing file"),
+    ("overlong certificate wording", course(lambda d: d.update(certificate_wording="x" * 201)),
+     "course.yml", "certificate_wording", "too long: 201 characters, at most 200"),
+    ("certificate wording on two lines",
+     course(lambda d: d.update(certificate_wording="has completed\nthe course")),
+     "course.yml", "certificate_wording", "not one line"),
+    ("certificate wording not text", course(lambda d: d.update(certificate_wording=True)),
+     "course.yml", "certificate_wording", "wrong type: expected text"),
+    ("course published not true or false", course(lambda d: d.update(published="no")),
+     "course.yml", "published", "wrong type: expected true or false"),
     ("folder that is not a module", lambda root: (root / "drafts").mkdir(), "drafts", "",
      "not a module folder"),
 ]

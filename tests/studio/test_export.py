@@ -22,7 +22,8 @@ def _describe(db, slug):
     course = db.session.scalar(
         select(Course).options(selectinload(Course.modules).selectinload(Module.items))
         .where(Course.slug == slug))
-    return (course.title, [
+    return ((course.title, course.summary, course.description, course.issuers,
+             course.certificate_wording, course.is_published), [
         (m.slug, m.position, m.title, m.summary, m.outcomes, m.speakers, m.live_session_on,
          m.is_published, m.is_archived,
          [(i.slug, i.position, i.kind, i.title, i.is_required, i.minutes, i.body_html,
@@ -34,6 +35,11 @@ def _author(client, db, world):
     course = make_course("series", "The next series")
     course.facilitators.append(world.users["facilitator"])
     db.session.commit()
+    assert client.post("/studio/courses/series/settings", data={
+        "title": "The next series, in the making", "summary": "What comes next.",
+        "description": "A first paragraph.\r\n\r\nA second one.", "is_published": "",
+        "issuers": "CARICAD\r\nUN DESA/DPIDG", "certificate_wording": "has taken part in",
+    }).status_code == 302
     base = "/studio/courses/series/modules"
     assert client.post(f"{base}/new", data=MODULE).status_code == 302
     assert client.post(f"{base}/new", data={**MODULE, "title": "Still a draft", "slug": "draft",
@@ -57,6 +63,9 @@ def test_a_course_authored_in_the_studio_round_trips(client, db, world, sign_in_
     sign_in_as("facilitator")
     _author(client, db, world)
     before = _describe(db, "series")
+    assert before[0] == ("The next series, in the making", "What comes next.",
+                         "A first paragraph.\n\nA second one.", ["CARICAD", "UN DESA/DPIDG"],
+                         "has taken part in", False)
     assert [m[0] for m in before[1]] == ["draft", "leading-change"]
 
     response = client.get("/studio/courses/series/export")

@@ -13,6 +13,8 @@ ROUTES = [
     ("get", "/studio/"),
     ("get", "/studio/courses/mindsets"),
     ("get", "/studio/courses/mindsets/export"),
+    ("get", "/studio/courses/mindsets/settings"),
+    ("post", "/studio/courses/mindsets/settings"),
     ("get", "/studio/courses/mindsets/modules/new"),
     ("post", "/studio/courses/mindsets/modules/new"),
     ("get", "/studio/courses/mindsets/modules/{one}/edit"),
