@@ -4,6 +4,8 @@ import pytest
 
 from tests.browser.conftest import axe_violations, sign_in
 
+pytestmark = pytest.mark.browser
+
 expect = pytest.importorskip("playwright.sync_api").expect
 
 ITEM = "/courses/{course}/modules/changing-mindsets/items/self-assessment"

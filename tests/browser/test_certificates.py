@@ -11,6 +11,8 @@ from learning.progress import services as progress
 from tests import factories
 from tests.browser.conftest import axe_violations, sign_in
 
+pytestmark = pytest.mark.browser
+
 pytest.importorskip("playwright.sync_api")
 
 

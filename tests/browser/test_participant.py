@@ -6,6 +6,8 @@ import pytest
 
 from tests.browser.conftest import axe_violations, sign_in
 
+pytestmark = pytest.mark.browser
+
 expect = pytest.importorskip("playwright.sync_api").expect
 
 MODULE = "/courses/{course}/modules/changing-mindsets"

@@ -13,6 +13,8 @@ from learning.database import db, write_transaction
 from tests import factories
 from tests.browser.conftest import axe_violations, sign_in
 
+pytestmark = pytest.mark.browser
+
 expect = pytest.importorskip("playwright.sync_api").expect
 
 MEDIA = ROOT / "modules" / "01-changing-mindsets" / "media"

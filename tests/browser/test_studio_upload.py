@@ -6,6 +6,8 @@ import pytest
 from tests.browser.conftest import axe_violations, sign_in
 from tests.browser.test_studio import facilitator
 
+pytestmark = pytest.mark.browser
+
 expect = pytest.importorskip("playwright.sync_api").expect
 
 PDF = b"%PDF-1.4\n" + b"%" + b"x" * 300_000 + b"\n%%EOF\n"

@@ -7,6 +7,8 @@ from learning.catalog.models import Item, Module
 from learning.database import db, write_transaction
 from tests.browser.conftest import sign_in
 
+pytestmark = pytest.mark.browser
+
 expect = pytest.importorskip("playwright.sync_api").expect
 
 

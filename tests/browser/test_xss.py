@@ -51,6 +51,8 @@ from learning.database import db, write_transaction
 from tests import factories
 from tests.browser.xss_payloads import HTML, MARKDOWN, PAYLOADS, SENTINEL_TITLE
 
+pytestmark = pytest.mark.browser
+
 COURSE = "xss-course"
 STUDIO_COURSE = "xss-studio"
 JOIN_CODE = "XSSCOHORT24"
