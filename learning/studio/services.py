@@ -112,6 +112,7 @@ class ReadingFields:
     slug: str
     minutes: int
     is_required: bool
+    is_published: bool
     body_markdown: str
     url: str
     citation: str
@@ -156,6 +157,7 @@ def _assign_reading(item: Item, fields: ReadingFields) -> None:
     item.slug = fields.slug
     item.minutes = fields.minutes
     item.is_required = fields.is_required
+    item.is_published = fields.is_published
     item.citation = fields.citation or None
     item.url = fields.url or None
     if fields.file_path:
@@ -213,6 +215,7 @@ class RecordingFields:
     slug: str
     minutes: int
     is_required: bool
+    is_published: bool
     transcript: str
     completion_threshold: int
     transcript_completes: bool
@@ -226,6 +229,7 @@ def _assign_recording(item: Item, fields: RecordingFields) -> None:
     item.slug = fields.slug
     item.minutes = fields.minutes
     item.is_required = fields.is_required
+    item.is_published = fields.is_published
     item.transcript = fields.transcript.strip() or None
     item.completion_threshold = fields.completion_threshold
     item.transcript_completes = fields.transcript_completes and bool(item.transcript)
@@ -261,6 +265,7 @@ class SelfAssessmentFields:
     slug: str
     minutes: int
     is_required: bool
+    is_published: bool
     instrument_id: int
 
 
@@ -269,6 +274,7 @@ def _assign_self_assessment(item: Item, fields: SelfAssessmentFields) -> None:
     item.slug = fields.slug
     item.minutes = fields.minutes
     item.is_required = fields.is_required
+    item.is_published = fields.is_published
     item.instrument_id = fields.instrument_id
 
 
@@ -352,6 +358,12 @@ def delete_module(module: Module) -> None:
 def set_module_archived(module: Module, archived: bool) -> None:
     """Archive the module (gone from every page, progress kept) or bring it back."""
     module.is_archived = archived
+    db.session.flush()
+
+
+def set_item_published(item: Item, published: bool) -> None:
+    """Publish the item (participants see it, the completion rule asks it) or make it a draft."""
+    item.is_published = published
     db.session.flush()
 
 
