@@ -9,8 +9,9 @@ against the database by natural keys.
 
 The layout: `course.yml` (slug, title, summary, description, issuers) and, for each module, a
 folder named after its position and slug holding `module.yml` (slug, position, title,
-live_session, speakers, published, archived, summary, outcomes, items; an item may be
-archived too: kept with its progress, shown to no one) and the files its items name by
+live_session, speakers, published, archived, summary, outcomes, items; an item may be a
+draft too, `published: false`, seen only by facilitators previewing, or archived: kept with
+its progress, shown to no one) and the files its items name by
 paths inside the folder: media (video, WebVTT captions), a transcript, reading pages (HTML
 fragments), PDFs and instrument files (slug, title, level, before_after, introduction, scale,
 bands, dimensions). Other files at the top level (a README) and folders whose names start
@@ -627,8 +628,9 @@ class _Reader:
 
     def _item(self, context: "_ModuleContext", raw, path: str) -> ItemSpec | None:
         file = context.file
-        data = file.mapping(raw, path, ("slug", "kind", "title", "required", "archived",
-                                        "minutes", "recording", "reading", "instrument"))
+        data = file.mapping(raw, path, ("slug", "kind", "title", "required", "published",
+                                        "archived", "minutes", "recording", "reading",
+                                        "instrument"))
         if data is None:
             self.incomplete = True
             return None
@@ -638,6 +640,7 @@ class _Reader:
             "kind": kind,
             "title": data.text("title", max_length=_column_length(Item, "title")),
             "is_required": data.boolean("required", default=True),
+            "is_published": data.boolean("published", default=True),
             "is_archived": data.boolean("archived", default=False),
             "minutes": data.integer("minutes", required=False, default=0, minimum=0,
                                     maximum=10_000),
