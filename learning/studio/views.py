@@ -97,13 +97,15 @@ def _button_form_or_400() -> None:
         abort(400)
 
 
-def _confirmation_page(course, change, heading: str, confirm_label: str, action=None):
+def _confirmation_page(course, change, heading: str, confirm_label: str, action=None,
+                       notice=None):
     """The page asking to confirm a change that moves a cohort's figures, or None.
 
     None when the change may go ahead: confirmed on that page already, moving no one's
     completion of the course or of a module (`studio.effects`), or refused by the rules
     (`StudioError`: making it says why). The page re-sends the form that asked for the
-    change, with `confirm` set; or, given an `action`, posts only `confirm` there.
+    change, with `confirm` set; or, given an `action`, posts only `confirm` there. A
+    `notice` says what has happened already.
     """
     if request.form.get("confirm") == "yes":
         return None
@@ -118,7 +120,7 @@ def _confirmation_page(course, change, heading: str, confirm_label: str, action=
         if name not in ("csrf_token", "confirm")]
     return render_template("studio/confirm_change.html", course=course, heading=heading,
                            confirm_label=confirm_label, effects=found, fields=fields,
-                           action=action)
+                           action=action, notice=notice)
 
 
 def _item_change_words(item, fields) -> tuple[str, str] | None:
@@ -178,11 +180,11 @@ def _created(course, item, publish: bool, message: str):
             course, lambda: studio.set_item_published(item, True),
             _("Publish “%(title)s”?", title=item.title), _("Yes, publish it"),
             action=url_for("studio.publish_item", slug=course.slug, module_id=item.module_id,
-                           item_id=item.id))
+                           item_id=item.id),
+            notice=_("“%(title)s” is created as a draft. Publishing it changes what cohorts "
+                     "have completed: it is published once you confirm below; until then "
+                     "only facilitators see it.", title=item.title))
         if confirming is not None:
-            flash(_("“%(title)s” is created as a draft. Publishing it changes what cohorts "
-                    "have completed: it is published once you confirm below.",
-                    title=item.title), "info")
             return confirming
         studio.set_item_published(item, True)
         db.session.commit()
