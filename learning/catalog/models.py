@@ -14,6 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -135,6 +136,10 @@ class Module(db.Model):
         """The items in order, archived ones left out."""
         return [item for item in self.items if not item.is_archived]
 
+    def shown_items(self, preview: bool) -> list["Item"]:
+        """The items in order as someone sees them: drafts too when previewing, else not."""
+        return [item for item in self.live_items if preview or item.is_published]
+
     def __repr__(self) -> str:
         return f"<Module {self.slug}>"
 
@@ -154,8 +159,12 @@ class Item(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     is_required: Mapped[bool] = mapped_column(default=True)
     minutes: Mapped[int] = mapped_column(default=0)
-    # Archived: as for a module. Items have no publication state: they follow their module.
+    # Archived: as for a module.
     is_archived: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A draft (not published) is seen by facilitators previewing only, and counts for nothing
+    # in the completion rule or the reports, like a draft module. Participants see an item
+    # when it and its module are both published (`shown_to_participants`).
+    is_published: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     # recording
     video_path: Mapped[str | None] = mapped_column(String(300))
@@ -218,10 +227,10 @@ class Item(db.Model):
 def shown_to_participants() -> ColumnElement[bool]:
     """SQL condition on a query joining Item and Module: what participants see and the rule asks.
 
-    The module is published and neither the module nor the item is archived.
+    The module and the item are published, and neither is archived.
     """
     return and_(Module.is_published.is_(True), Module.is_archived.is_(False),
-                Item.is_archived.is_(False))
+                Item.is_published.is_(True), Item.is_archived.is_(False))
 
 
 def module_numbers(modules) -> dict[int, int]:

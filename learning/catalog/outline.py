@@ -2,7 +2,11 @@
 
 The pages a participant opens most (a module, the heartbeats from a recording) need the
 course's structure on every request: titles, order, kinds, durations, what is published.
-Archived modules and items are not in it, for anyone. It changes only when content is
+Archived modules and items are not in it, for anyone. Draft modules and items are, for
+facilitators previewing; what participants see is the published modules with their
+published items (`CourseOutline.visible_modules`, the one place that decides it for the
+pages built on the outline, as `models.shown_to_participants` does for queries). It changes
+only when content is
 imported or authored, so each process keeps the outline it
 built (`learning.caches`, which says how a change is seen at once) and the query that finds
 a course for a page reads its `outline_version` to ask for it (`learning.progress.lookups`).
@@ -12,7 +16,7 @@ share between requests and threads and is never expired by a commit. Pages that 
 item's body (readings, transcripts, instruments) load the item itself.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -35,6 +39,7 @@ class ItemOutline:
     kind: str
     title: str
     is_required: bool
+    is_published: bool
     minutes: int
     duration_seconds: int | None
     completion_threshold: int | None
@@ -43,7 +48,7 @@ class ItemOutline:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ModuleOutline:
-    """A module with its items in order."""
+    """A module with its items in order (drafts included, or not: `CourseOutline`)."""
 
     id: int
     slug: str
@@ -77,7 +82,10 @@ class CourseOutline:
     issuers: tuple[str, ...]
     is_published: bool
     version: str
+    # Every module not archived, with its items not archived: what a preview shows.
     modules: tuple[ModuleOutline, ...]
+    # What participants see: the published modules, each with its published items only.
+    shown: tuple[ModuleOutline, ...]
 
     def can_edit(self, user) -> bool:
         """The one authoring rule, `Course.can_edit`; only a facilitator needs the course row."""
@@ -89,28 +97,32 @@ class CourseOutline:
             return False
         return db.session.get(Course, self.id).can_edit(user)
 
-    def module(self, slug: str) -> ModuleOutline | None:
-        """The module with this slug, published or not."""
-        return next((m for m in self.modules if m.slug == slug), None)
+    def module(self, slug: str, preview: bool) -> ModuleOutline | None:
+        """The module with this slug as someone sees it (`visible_modules`), or None."""
+        return next((m for m in self.visible_modules(preview) if m.slug == slug), None)
 
-    def item(self, item_id: int) -> tuple[ModuleOutline, ItemOutline] | None:
-        """The item with this id and its module."""
-        for module in self.modules:
+    def item(self, item_id: int, preview: bool) -> tuple[ModuleOutline, ItemOutline] | None:
+        """The item with this id and its module, as someone sees them, or None."""
+        for module in self.visible_modules(preview):
             for item in module.items:
                 if item.id == item_id:
                     return module, item
         return None
 
     def visible_modules(self, preview: bool) -> list[ModuleOutline]:
-        """The published modules, or all of them for someone previewing."""
-        return [m for m in self.modules if preview or m.is_published]
+        """The modules, with their items, that someone sees of the course.
+
+        Participants: the published modules with their published items. Someone previewing:
+        every module and item not archived, drafts included.
+        """
+        return list(self.modules if preview else self.shown)
 
 
 def _item_outline(module: Module, item: Item) -> ItemOutline:
     return ItemOutline(
         id=item.id, module_id=item.module_id, module_slug=module.slug, slug=item.slug,
         position=item.position, kind=item.kind, title=item.title, is_required=item.is_required,
-        minutes=item.minutes,
+        is_published=item.is_published, minutes=item.minutes,
         duration_seconds=item.duration_seconds, completion_threshold=item.completion_threshold,
         transcript_completes=item.transcript_completes,
     )
@@ -136,12 +148,16 @@ def _build(course_id: int) -> CourseOutline | None:
     if course is None:
         return None
     numbers = module_numbers(course.modules)
+    modules = tuple(_module_outline(module, numbers.get(module.id))
+                    for module in course.modules if not module.is_archived)
     return CourseOutline(
         id=course.id, slug=course.slug, title=course.title, summary=course.summary or "",
         description=course.description or "", issuers=tuple(course.issuers or ()),
         is_published=course.is_published, version=course.outline_version,
-        modules=tuple(_module_outline(module, numbers.get(module.id))
-                      for module in course.modules if not module.is_archived),
+        modules=modules,
+        shown=tuple(replace(module, items=tuple(item for item in module.items
+                                                if item.is_published))
+                    for module in modules if module.is_published),
     )
 
 

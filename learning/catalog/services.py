@@ -2,9 +2,9 @@
 
 The rule, in one place: admins and a course's facilitators see all of it, unpublished parts
 included (as a preview); a participant enrolled in one of the course's cohorts, and a manager
-of one of them, see the course only while it is published, and only its published modules.
-Items have no publication state of their own: they follow their module. Archived modules and
-items are shown to no one here (the studio lists them).
+of one of them, see the course only while it is published, and only its published modules and,
+in them, the published items. Archived modules and items are shown to no one here (the studio
+lists them).
 """
 
 import re
@@ -21,7 +21,7 @@ from learning.accounts.models import User
 from learning.accounts.services import grant_role
 from learning.assessments.models import Dimension, Instrument
 from learning.catalog.models import Course, CourseFacilitator, Item, Module, module_numbers
-from learning.catalog.outline import CourseOutline, ModuleOutline
+from learning.catalog.outline import CourseOutline, ModuleOutline, outline
 from learning.cohorts import services as cohorts
 from learning.database import db
 
@@ -121,9 +121,9 @@ def outline_access_or_404(
 def get_module_outline_or_404(
     course: CourseOutline, access: CourseAccess, slug: str
 ) -> ModuleOutline:
-    """The outline's module with this slug; unpublished ones only to previewers."""
-    module = course.module(slug)
-    if module is None or not (module.is_published or access.is_preview):
+    """The outline's module with this slug; drafts (and draft items) only to previewers."""
+    module = course.module(slug, access.is_preview)
+    if module is None:
         abort(404)
     return module
 
@@ -148,7 +148,10 @@ def get_module_or_404(course: Course, slug: str) -> Module:
 
 
 def get_item_or_404(module: Module, slug: str) -> Item:
-    """The module's item with this slug, with its instrument's dimensions and statements."""
+    """The module's item with this slug, with its instrument's dimensions and statements.
+
+    A draft item only to previewers, as a draft module (`get_module_or_404`).
+    """
     item = db.session.scalar(
         select(Item)
         .options(
@@ -159,6 +162,8 @@ def get_item_or_404(module: Module, slug: str) -> Item:
         .where(Item.module_id == module.id, Item.slug == slug)
     )
     if item is None or item.is_archived:
+        abort(404)
+    if not (item.is_published or can_preview(current_user, module.course)):
         abort(404)
     return item
 
@@ -178,7 +183,8 @@ def get_item_by_id_or_404(item_id: int) -> Item:
     course = item.module.course
     if not can_view_course(current_user, course):
         _refuse(course)
-    if not (item.module.is_published or can_preview(current_user, course)):
+    if not ((item.module.is_published and item.is_published)
+            or can_preview(current_user, course)):
         abort(404)
     return item
 
@@ -228,8 +234,7 @@ def courses_for(user) -> list[Course]:
     """
     query = (
         select(Course)
-        .options(selectinload(Course.modules).selectinload(Module.items),
-                 selectinload(Course.facilitators))
+        .options(selectinload(Course.modules), selectinload(Course.facilitators))
         .order_by(Course.title, Course.id)
     )
     if not user.has_role("admin"):
@@ -247,7 +252,7 @@ class CourseCard:
     """What the "My learning" page shows of one course."""
 
     course: Course
-    modules: list[Module]
+    modules: list[ModuleOutline]  # as the user sees them (`CourseOutline.visible_modules`)
     cohort_names: list[str]
     is_preview: bool
     numbers: dict[int, int]  # what participants call each module they see (module_numbers)
@@ -264,8 +269,7 @@ def course_cards(user) -> list[CourseCard]:
     cards = []
     for course in courses_for(user):
         preview = can_preview(user, course)
-        modules = [m for m in course.modules
-                   if not m.is_archived and (preview or m.is_published)]
+        modules = outline(course.id, course.outline_version).visible_modules(preview)
         cards.append(CourseCard(course, modules, names.get(course.id, []), preview,
                                 module_numbers(course.modules)))
     return cards

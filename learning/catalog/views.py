@@ -133,7 +133,8 @@ def item(slug, module_slug, item_slug):
     course = catalog.get_course_or_404(slug)
     module = catalog.get_module_or_404(course, module_slug)
     item = catalog.get_item_or_404(module, item_slug)
-    previous, following = catalog.neighbours(module.live_items, item)
+    is_preview = catalog.can_preview(current_user, course)
+    previous, following = catalog.neighbours(module.shown_items(is_preview), item)
     tracking = cohorts.is_enrolled_in_course(current_user, course)
     row = progress.progress_by_item(current_user.id, [item.id]).get(item.id) if tracking else None
     intervals = row.detail.get("intervals", []) if row else []
@@ -154,7 +155,7 @@ def item(slug, module_slug, item_slug):
         item=item,
         previous=previous,
         following=following,
-        is_preview=catalog.can_preview(current_user, course),
+        is_preview=is_preview,
         video_type=media_type(item.video_path),
         transcript=transcripts.transcript_lines(item.transcript),
     )

@@ -218,6 +218,8 @@ def _export_module(files: _Files, module: Module) -> None:
     for item in module.items:
         entry = {"slug": item.slug, "kind": item.kind, "title": item.title,
                  "required": item.is_required, "minutes": item.minutes}
+        if not item.is_published:
+            entry["published"] = False
         if item.is_archived:
             entry["archived"] = True
         if item.kind == "recording":

@@ -13,8 +13,9 @@ certificates, one line of at most 200 characters, optional: without it they prin
 default "has completed the course", translated for whoever reads them; `published: false`
 keeps the whole course out of participants' sight) and, for each module, a
 folder named after its position and slug holding `module.yml` (slug, position, title,
-live_session, speakers, published, archived, summary, outcomes, items; an item may be
-archived too: kept with its progress, shown to no one) and the files its items name by
+live_session, speakers, published, archived, summary, outcomes, items; an item may be a
+draft too, `published: false`, seen only by facilitators previewing, or archived: kept with
+its progress, shown to no one) and the files its items name by
 paths inside the folder: media (video, WebVTT captions), a transcript, reading pages (HTML
 fragments), PDFs and instrument files (slug, title, level, before_after, introduction, scale,
 bands, dimensions). Other files at the top level (a README) and folders whose names start
@@ -648,8 +649,9 @@ class _Reader:
 
     def _item(self, context: "_ModuleContext", raw, path: str) -> ItemSpec | None:
         file = context.file
-        data = file.mapping(raw, path, ("slug", "kind", "title", "required", "archived",
-                                        "minutes", "recording", "reading", "instrument"))
+        data = file.mapping(raw, path, ("slug", "kind", "title", "required", "published",
+                                        "archived", "minutes", "recording", "reading",
+                                        "instrument"))
         if data is None:
             self.incomplete = True
             return None
@@ -659,6 +661,7 @@ class _Reader:
             "kind": kind,
             "title": data.text("title", max_length=_column_length(Item, "title")),
             "is_required": data.boolean("required", default=True),
+            "is_published": data.boolean("published", default=True),
             "is_archived": data.boolean("archived", default=False),
             "minutes": data.integer("minutes", required=False, default=0, minimum=0,
                                     maximum=10_000),

@@ -1,9 +1,10 @@
 """Who has completed a course: the completion rule's data, for one participant or many.
 
-The rule is `rules.is_complete(done, total)`: every required item of the course's published
-modules complete, and at least one required. Pages count `done` and `total` from the outline
-they already hold (`services.summarise`); certificates, self-assessments and reports ask
-here, where one query answers for one participant or for a whole cohort.
+The rule is `rules.is_complete(done, total)`: every required item participants see (published,
+in a published module, neither archived) complete, and at least one required. Pages count
+`done` and `total` from the outline they already hold (`services.summarise`); certificates,
+self-assessments and reports ask here, where one query answers for one participant or for a
+whole cohort.
 
 Earned stays earned: the moment someone meets the rule, their completion is recorded
 (`CourseCompletion`, written with their certificate). A completion that stands counts as

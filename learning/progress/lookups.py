@@ -84,8 +84,8 @@ def item_outline_or_404(
     user_id = _user_id()
     row = db.session.execute(_BY_ITEM, {"item_id": item_id, "user_id": user_id}).first()
     course, access = _outline_and_access(row)
-    found = course.item(item_id)  # None only if deleted since the query above
-    if found is None or not (found[0].is_published or access.is_preview):
+    found = course.item(item_id, access.is_preview)  # None too for what they may not see
+    if found is None:
         abort(404)
     state = None
     if row.progress_id is not None:

@@ -828,7 +828,7 @@ class CourseLines:
 def course_lines(course: Course, user_id: int) -> CourseLines:
     """The person's progress through the course as participants see it, item by item.
 
-    The published modules and the items not archived, as the completion rule counts them
+    The published modules and their published items, as the completion rule counts them
     (the course's outline), each with its status, when it was started and completed, and
     the share watched of a recording. Status and dates only: self-assessment answers,
     scores and reflections are read nowhere here. One query besides the outline.

@@ -103,6 +103,11 @@ def _slug_field():
     )
 
 
+def _item_published_field():
+    # Unticked for a new item: it starts as a draft, which moves no one's figures.
+    return BooleanField(_l("Published: participants can see this item"), default=False)
+
+
 def _check_lines(field, maximum: int):
     if any(len(line) > maximum for line in _lines(field.data)):
         raise ValidationError(_l("Keep each line to %(max)d characters.", max=maximum))
@@ -228,6 +233,7 @@ class ReadingForm(_SlugForm):
                                 message=_l("Enter a whole number from %(min)d to %(max)d."))],
     )
     is_required = BooleanField(_l("Required to complete the course"), default=True)
+    is_published = _item_published_field()
     body = TextAreaField(_l("Text (Markdown)"),
                          validators=[Length(max=BODY_MAX,
                                             message=_l("Use at most %(max)d characters."))])
@@ -269,7 +275,7 @@ class ReadingForm(_SlugForm):
         """
         return {
             "title": item.title, "slug": item.slug, "minutes": item.minutes,
-            "is_required": item.is_required,
+            "is_required": item.is_required, "is_published": item.is_published,
             "body": item.body_markdown if item.body_markdown is not None
             else (item.body_html or ""),
             "url": item.url or "",
@@ -280,7 +286,8 @@ class ReadingForm(_SlugForm):
         """What the form set, for the service."""
         return ReadingFields(
             title=self.title.data, slug=self.slug.data, minutes=self.minutes.data,
-            is_required=bool(self.is_required.data), body_markdown=self.body.data or "",
+            is_required=bool(self.is_required.data),
+            is_published=bool(self.is_published.data), body_markdown=self.body.data or "",
             url=self.url.data or "", citation=self.citation.data or "",
         )
 
@@ -335,6 +342,7 @@ class RecordingForm(_SlugForm):
                                 message=_l("Enter a whole number from %(min)d to %(max)d."))],
     )
     is_required = BooleanField(_l("Required to complete the course"), default=True)
+    is_published = _item_published_field()
     video = FileField(_l("Video (MP4 or WebM)"))
     captions = FileField(_l("Captions (WebVTT)"))
     transcript = TextAreaField(_l("Transcript"), validators=[
@@ -367,7 +375,8 @@ class RecordingForm(_SlugForm):
         """The form's starting values for an existing recording."""
         return {
             "title": item.title, "slug": item.slug, "minutes": item.minutes,
-            "is_required": item.is_required, "transcript": item.transcript or "",
+            "is_required": item.is_required, "is_published": item.is_published,
+            "transcript": item.transcript or "",
             "completion_threshold": item.completion_threshold or 90,
             "transcript_completes": item.transcript_completes,
         }
@@ -376,7 +385,8 @@ class RecordingForm(_SlugForm):
         """What the form set, for the service (files are added once stored)."""
         return RecordingFields(
             title=self.title.data, slug=self.slug.data, minutes=self.minutes.data,
-            is_required=bool(self.is_required.data), transcript=self.transcript.data or "",
+            is_required=bool(self.is_required.data),
+            is_published=bool(self.is_published.data), transcript=self.transcript.data or "",
             completion_threshold=self.completion_threshold.data,
             transcript_completes=bool(self.transcript_completes.data),
         )
@@ -394,6 +404,7 @@ class SelfAssessmentForm(_SlugForm):
                                 message=_l("Enter a whole number from %(min)d to %(max)d."))],
     )
     is_required = BooleanField(_l("Required to complete the course"), default=True)
+    is_published = _item_published_field()
     instrument_id = SelectField(_l("Instrument"), coerce=int, validate_choice=True,
                                 validators=[InputRequired(_l("Choose an instrument."))])
 
@@ -401,13 +412,15 @@ class SelfAssessmentForm(_SlugForm):
     def data_of(cls, item) -> dict:
         """The form's starting values for an existing self-assessment item."""
         return {"title": item.title, "slug": item.slug, "minutes": item.minutes,
-                "is_required": item.is_required, "instrument_id": item.instrument_id}
+                "is_required": item.is_required, "is_published": item.is_published,
+                "instrument_id": item.instrument_id}
 
     def fields(self) -> SelfAssessmentFields:
         """What the form set, for the service."""
         return SelfAssessmentFields(
             title=self.title.data, slug=self.slug.data, minutes=self.minutes.data,
-            is_required=bool(self.is_required.data), instrument_id=self.instrument_id.data,
+            is_required=bool(self.is_required.data),
+            is_published=bool(self.is_published.data), instrument_id=self.instrument_id.data,
         )
 
 

@@ -147,6 +147,7 @@ class ReadingFields:
     slug: str
     minutes: int
     is_required: bool
+    is_published: bool
     body_markdown: str
     url: str
     citation: str
@@ -191,6 +192,7 @@ def _assign_reading(item: Item, fields: ReadingFields) -> None:
     item.slug = fields.slug
     item.minutes = fields.minutes
     item.is_required = fields.is_required
+    item.is_published = fields.is_published
     item.citation = fields.citation or None
     item.url = fields.url or None
     if fields.file_path:
@@ -248,6 +250,7 @@ class RecordingFields:
     slug: str
     minutes: int
     is_required: bool
+    is_published: bool
     transcript: str
     completion_threshold: int
     transcript_completes: bool
@@ -261,6 +264,7 @@ def _assign_recording(item: Item, fields: RecordingFields) -> None:
     item.slug = fields.slug
     item.minutes = fields.minutes
     item.is_required = fields.is_required
+    item.is_published = fields.is_published
     item.transcript = fields.transcript.strip() or None
     item.completion_threshold = fields.completion_threshold
     item.transcript_completes = fields.transcript_completes and bool(item.transcript)
@@ -296,6 +300,7 @@ class SelfAssessmentFields:
     slug: str
     minutes: int
     is_required: bool
+    is_published: bool
     instrument_id: int
 
 
@@ -304,6 +309,7 @@ def _assign_self_assessment(item: Item, fields: SelfAssessmentFields) -> None:
     item.slug = fields.slug
     item.minutes = fields.minutes
     item.is_required = fields.is_required
+    item.is_published = fields.is_published
     item.instrument_id = fields.instrument_id
 
 
@@ -387,6 +393,12 @@ def delete_module(module: Module) -> None:
 def set_module_archived(module: Module, archived: bool) -> None:
     """Archive the module (gone from every page, progress kept) or bring it back."""
     module.is_archived = archived
+    db.session.flush()
+
+
+def set_item_published(item: Item, published: bool) -> None:
+    """Publish the item (participants see it, the completion rule asks it) or make it a draft."""
+    item.is_published = published
     db.session.flush()
 
 

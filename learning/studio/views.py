@@ -99,22 +99,104 @@ def _button_form_or_400() -> None:
         abort(400)
 
 
-def _confirmation_page(course, change, heading: str, confirm_label: str):
+def _confirmation_page(course, change, heading: str, confirm_label: str, action=None,
+                       notice=None):
     """The page asking to confirm a change that moves a cohort's figures, or None.
 
-    None when the change may go ahead: confirmed on that page already, or moving no one's
-    completion of the course or of a module (`studio.effects`). The page re-sends the form
-    that asked for the change, with `confirm` set.
+    None when the change may go ahead: confirmed on that page already, moving no one's
+    completion of the course or of a module (`studio.effects`), or refused by the rules
+    (`StudioError`: making it says why). The page re-sends the form that asked for the
+    change, with `confirm` set; or, given an `action`, posts only `confirm` there. A
+    `notice` says what has happened already.
     """
     if request.form.get("confirm") == "yes":
         return None
-    found = effects.effects(course, change)
+    try:
+        found = effects.effects(course, change)
+    except studio.StudioError:
+        return None
     if not effects.affects_anyone(found):
         return None
-    fields = [(name, value) for name, value in request.form.items(multi=True)
-              if name not in ("csrf_token", "confirm")]
+    fields = [] if action else [
+        (name, value) for name, value in request.form.items(multi=True)
+        if name not in ("csrf_token", "confirm")]
     return render_template("studio/confirm_change.html", course=course, heading=heading,
-                           confirm_label=confirm_label, effects=found, fields=fields)
+                           confirm_label=confirm_label, effects=found, fields=fields,
+                           action=action, notice=notice)
+
+
+def _item_change_words(item, fields) -> tuple[str, str] | None:
+    """The question and the button for an item form's change that can move figures.
+
+    Those are changes to whether the item is required or published; None for neither.
+    """
+    publishing = fields.is_published != item.is_published
+    requiring = fields.is_required != item.is_required
+    if publishing and requiring:
+        return _("Save the changes to “%(title)s”?", title=item.title), _("Yes, save them")
+    if publishing:
+        return ((_("Publish “%(title)s”?", title=item.title), _("Yes, publish it"))
+                if fields.is_published else
+                (_("Unpublish “%(title)s”?", title=item.title), _("Yes, unpublish it")))
+    if requiring:
+        return ((_("Make “%(title)s” required?", title=item.title), _("Yes, make it required"))
+                if fields.is_required else
+                (_("Make “%(title)s” optional?", title=item.title), _("Yes, make it optional")))
+    return None
+
+
+def _confirm_item_change(course, item, fields, change, files=(), form_page=None):
+    """For an item's edit form: the page asking to confirm its change, or None to save it.
+
+    Asked when the form changes whether the item is required or published and that moves
+    someone's figures (`_confirmation_page`). The confirmation page re-sends the form's
+    fields, never its files: so a submission that carries a new file (`files`, the form's
+    file fields) and would need confirming stores nothing and asks nothing. The form comes
+    back (`form_page`) with the reason beside the file: save the file with "Required" and
+    "Published" as they were, then change them.
+    """
+    words = _item_change_words(item, fields)
+    if words is None:
+        return None
+    confirming = _confirmation_page(course, change, *words)
+    carrying = next((field for field in files if field.data), None)
+    if confirming is None or carrying is None:
+        return confirming
+    carrying.errors.append(_(
+        "This change to whether the item is required or published moves participants' "
+        "figures and is confirmed on a page of its own, which cannot carry a file. Save the "
+        "new file first with “Required” and “Published” as they were, then change them."))
+    return form_page()
+
+
+def _created(course, item, publish: bool, message: str):
+    """Where an item's creation form goes next: the item is saved, as a draft, and committed.
+
+    If the form ticked "Published", the item is published now when that moves no one's
+    figures; otherwise it stays a draft and the page asking to confirm publishing it is
+    the answer (posting to `publish_item`). A file the form carried is already stored with
+    the draft, so nothing is lost whatever the facilitator answers.
+    """
+    if publish:
+        confirming = _confirmation_page(
+            course, lambda: studio.set_item_published(item, True),
+            _("Publish “%(title)s”?", title=item.title), _("Yes, publish it"),
+            action=url_for("studio.publish_item", slug=course.slug, module_id=item.module_id,
+                           item_id=item.id),
+            notice=_("“%(title)s” is created as a draft. Publishing it changes what cohorts "
+                     "have completed: it is published once you confirm below; until then "
+                     "only facilitators see it.", title=item.title))
+        if confirming is not None:
+            return confirming
+        studio.set_item_published(item, True)
+        db.session.commit()
+    flash(message, "success")
+    return _back_to(course, item)
+
+
+def _as_draft(create):
+    """A creation service called with fields that make a draft (`_created` publishes it)."""
+    return lambda fields: create(dataclasses.replace(fields, is_published=False))
 
 
 @bp.get("/")
@@ -332,10 +414,11 @@ def new_reading(slug, module_id):
     module = studio.module_for_edit_or_404(course, module_id)
     form = ReadingForm(taken_slugs=studio.item_slugs(module))
     if form.validate_on_submit():
-        item = _save_reading(form, course, lambda fields: studio.create_reading(module, fields))
+        item = _save_reading(form, course,
+                             _as_draft(lambda fields: studio.create_reading(module, fields)))
         if item is not None:
-            flash(_("Reading “%(title)s” created.", title=item.title), "success")
-            return _back_to(course, item)
+            return _created(course, item, form.is_published.data,
+                            _("Reading “%(title)s” created.", title=item.title))
     return _reading_page(course, module, None, form)
 
 
@@ -350,10 +433,17 @@ def edit_reading(slug, module_id, item_id):
     form = ReadingForm(data=ReadingForm.data_of(item),
                        taken_slugs=studio.item_slugs(module, leaving_out=item),
                        has_file=bool(item.file_path))
-    if form.validate_on_submit() and _save_reading(
-            form, course, lambda fields: studio.update_reading(item, fields), replacing=item):
-        flash(_("Reading “%(title)s” saved.", title=item.title), "success")
-        return _back_to(course, item)
+    if form.validate_on_submit():
+        fields = form.fields()
+        asking = _confirm_item_change(course, item, fields,
+                                      lambda: studio.update_reading(item, fields), [form.pdf],
+                                      lambda: _reading_page(course, module, item, form))
+        if asking is not None:
+            return asking
+        if _save_reading(form, course, lambda fields: studio.update_reading(item, fields),
+                         replacing=item):
+            flash(_("Reading “%(title)s” saved.", title=item.title), "success")
+            return _back_to(course, item)
     return _reading_page(course, module, item, form)
 
 
@@ -406,6 +496,39 @@ def restore_item(slug, module_id, item_id):
     studio.set_item_archived(item, False)
     db.session.commit()
     flash(_("“%(title)s” restored.", title=item.title), "success")
+    return _back_to(course, item)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/publish")
+@role_required("facilitator")
+def publish_item(slug, module_id, item_id):
+    course, item = _course_and_item(slug, module_id, item_id)
+    _button_form_or_400()
+    confirming = _confirmation_page(
+        course, lambda: studio.set_item_published(item, True),
+        _("Publish “%(title)s”?", title=item.title), _("Yes, publish it"))
+    if confirming is not None:
+        return confirming
+    studio.set_item_published(item, True)
+    db.session.commit()
+    flash(_("“%(title)s” published.", title=item.title), "success")
+    return _back_to(course, item)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/unpublish")
+@role_required("facilitator")
+def unpublish_item(slug, module_id, item_id):
+    course, item = _course_and_item(slug, module_id, item_id)
+    _button_form_or_400()
+    confirming = _confirmation_page(
+        course, lambda: studio.set_item_published(item, False),
+        _("Unpublish “%(title)s”?", title=item.title), _("Yes, unpublish it"))
+    if confirming is not None:
+        return confirming
+    studio.set_item_published(item, False)
+    db.session.commit()
+    flash(_("“%(title)s” unpublished: it is a draft again, which participants do not see, "
+            "and their progress is kept.", title=item.title), "success")
     return _back_to(course, item)
 
 
@@ -671,13 +794,13 @@ def new_recording(slug, module_id):
     module = studio.module_for_edit_or_404(course, module_id)
     form = RecordingForm(taken_slugs=studio.item_slugs(module))
     if form.validate_on_submit():
-        item = _save_recording(form, course,
-                               lambda fields: studio.create_recording(module, fields))
+        item = _save_recording(
+            form, course, _as_draft(lambda fields: studio.create_recording(module, fields)))
         if item is not None:
-            flash(_("Recording “%(title)s” created; it lasts %(minutes)d min %(seconds)d s.",
-                    title=item.title, minutes=item.duration_seconds // 60,
-                    seconds=item.duration_seconds % 60), "success")
-            return _back_to(course, item)
+            return _created(course, item, form.is_published.data, _(
+                "Recording “%(title)s” created; it lasts %(minutes)d min %(seconds)d s.",
+                title=item.title, minutes=item.duration_seconds // 60,
+                seconds=item.duration_seconds % 60))
     return _recording_page(course, module, None, form)
 
 
@@ -692,10 +815,18 @@ def edit_recording(slug, module_id, item_id):
     form = RecordingForm(data=RecordingForm.data_of(item),
                          taken_slugs=studio.item_slugs(module, leaving_out=item),
                          has_video=bool(item.video_path or item.embed_url))
-    if form.validate_on_submit() and _save_recording(
-            form, course, lambda fields: studio.update_recording(item, fields), replacing=item):
-        flash(_("Recording “%(title)s” saved.", title=item.title), "success")
-        return _back_to(course, item)
+    if form.validate_on_submit():
+        fields = form.fields()
+        asking = _confirm_item_change(course, item, fields,
+                                      lambda: studio.update_recording(item, fields),
+                                      [form.video, form.captions],
+                                      lambda: _recording_page(course, module, item, form))
+        if asking is not None:
+            return asking
+        if _save_recording(form, course, lambda fields: studio.update_recording(item, fields),
+                           replacing=item):
+            flash(_("Recording “%(title)s” saved.", title=item.title), "success")
+            return _back_to(course, item)
     return _recording_page(course, module, item, form)
 
 
@@ -932,10 +1063,11 @@ def new_self_assessment(slug, module_id):
     module = studio.module_for_edit_or_404(course, module_id)
     form = _self_assessment_form(course, module)
     if form.validate_on_submit():
-        item = studio.create_self_assessment(module, form.fields())
+        item = studio.create_self_assessment(
+            module, dataclasses.replace(form.fields(), is_published=False))
         db.session.commit()
-        flash(_("Self-assessment “%(title)s” created.", title=item.title), "success")
-        return _back_to(course, item)
+        return _created(course, item, form.is_published.data,
+                        _("Self-assessment “%(title)s” created.", title=item.title))
     return _self_assessment_page(course, module, None, form)
 
 
@@ -948,7 +1080,12 @@ def edit_self_assessment(slug, module_id, item_id):
     item = studio.item_for_edit_or_404(module, item_id, kind="self_assessment")
     form = _self_assessment_form(course, module, item)
     if form.validate_on_submit():
-        studio.update_self_assessment(item, form.fields())
+        fields = form.fields()
+        asking = _confirm_item_change(course, item, fields,
+                                      lambda: studio.update_self_assessment(item, fields))
+        if asking is not None:
+            return asking
+        studio.update_self_assessment(item, fields)
         db.session.commit()
         flash(_("Self-assessment “%(title)s” saved.", title=item.title), "success")
         return _back_to(course, item)

@@ -6,10 +6,12 @@ import secrets
 import pytest
 from sqlalchemy import select
 
-from learning.catalog.models import Course
+from learning.accounts.models import utcnow
+from learning.catalog.models import Course, Module
 from learning.cohorts.models import Cohort
 from learning.config import ROOT
 from learning.database import db, write_transaction
+from learning.progress.models import Progress
 from tests import factories
 from tests.browser.conftest import axe_violations, sign_in
 
@@ -83,6 +85,44 @@ def test_a_facilitator_creates_a_module_with_a_reading_and_a_recording(context, 
         else { video.addEventListener('loadedmetadata', () => resolve(video.duration)); }
     })""")
     assert 60 < duration < 70
+
+
+def test_publishing_an_item_that_moves_figures_asks_first(context, live_server):
+    """The confirmation page, with a cohort's figures before and after, has no violations."""
+    with live_server.app.app_context(), write_transaction():
+        # A module of its own: a participant of the browser cohort finished it, all but a
+        # draft reading, which publishing would add to what they have left.
+        course = db.session.scalars(select(Course)).first()
+        position = max(module.position for module in course.modules) + 1
+        module = factories.make_module(course, f"confirm-{secrets.token_hex(3)}",
+                                       position=position)
+        recording, reading, assessment = module.items
+        reading.is_published = False
+        participant = factories.make_user(f"p-{secrets.token_hex(4)}@example.org")
+        factories.enrol(participant, db.session.scalars(select(Cohort)).first())
+        db.session.add_all([Progress(user_id=participant.id, item_id=item.id,
+                                     status="complete", completed_at=utcnow())
+                            for item in (recording, assessment)])
+        db.session.commit()
+        module_id, reading_id = module.id, reading.id
+    try:
+        page = context.new_page()
+        sign_in(page, live_server, *facilitator(live_server))
+        page.goto(f"{live_server.url}/studio/courses/{live_server.course_slug()}")
+        row = page.locator(f"#item-{reading_id}")
+        expect(row.locator(".badge")).to_have_text("Draft")
+        row.get_by_role("button", name="Publish", exact=True).click()
+
+        expect(page.locator("h1")).to_have_text("Publish “A reading”?")
+        expect(page.locator("section.change-effect")).to_contain_text("Browser cohort")
+        assert axe_violations(page) == []
+        page.get_by_role("button", name="Yes, publish it").click()
+        expect(page.locator(".messages")).to_contain_text("“A reading” published.")
+        expect(page.locator(f"#item-{reading_id} .badge")).to_have_count(0)
+    finally:
+        with live_server.app.app_context(), write_transaction():
+            db.session.get(Module, module_id).is_archived = True  # the others' course as it was
+            db.session.commit()
 
 
 @pytest.mark.parametrize("path", [

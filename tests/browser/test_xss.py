@@ -317,7 +317,9 @@ def _after_post(viewer: Viewer, response) -> str:
         errors = [e.get_text(" ", strip=True) for e in soup.select(".error-summary, .error")]
         raise AssertionError(f"{response.url}: {response.status} {errors}")
     location = response.headers["location"]
-    return location.removeprefix(viewer.base_url)
+    # Without the row the studio's course page opens at (#module-3): going to the page
+    # already shown with another fragment only scrolls it, and is no navigation to check.
+    return location.removeprefix(viewer.base_url).split("#", 1)[0]
 
 
 def _take_self_assessment(viewer: Viewer, site: Site) -> str:
@@ -510,7 +512,7 @@ def test_studio_modules_readings_and_recordings(browser, site):
         url = f"https://example.org/{payload.strip()}"
         response = facilitator.post(f"{studio}/modules/{modules[module]}/readings/new", form={
             "title": titles[(index + 1) % len(titles)], "slug": f"r{index}", "minutes": "3",
-            "is_required": "y", "body": f"Reading {index}.\n\n{payload}",
+            "is_required": "y", "is_published": "y", "body": f"Reading {index}.\n\n{payload}",
             "url": url if _fits(url, 500) else "https://example.org/",
             "citation": citations[index % len(citations)],
         }, max_redirects=0)
@@ -525,7 +527,8 @@ def test_studio_modules_readings_and_recordings(browser, site):
             f"{studio}/modules/{modules[module]}/recordings/new",
             multipart={
                 "title": titles[(index + 2) % len(titles)], "slug": "recording",
-                "minutes": "1", "is_required": "y", "completion_threshold": "90",
+                "minutes": "1", "is_required": "y", "is_published": "y",
+                "completion_threshold": "90",
                 "transcript": _lines(_slice(index, len(modules))), "transcript_completes": "y",
                 "video": {"name": "intro.webm", "mimeType": "video/webm", "buffer": video},
             }, max_redirects=0)

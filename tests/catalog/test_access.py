@@ -107,3 +107,15 @@ def test_a_manager_without_the_manager_role_sees_nothing_of_the_cohort(db, world
 ])
 def test_courses_for(world, role, titles):
     assert [c.title for c in services.courses_for(world.users[role])] == titles
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_draft_item_is_seen_as_a_draft_module_is(client, db, world, media, sign_in_as, role):
+    # A draft in a published module: previewers see it; participants and managers do not.
+    recording, reading, _assessment = world.modules[0].items
+    recording.is_published = reading.is_published = False
+    db.session.commit()
+    sign_in_as(role)
+    assert status(client, MODULE + "/items/reading") == UNPUBLISHED[role]
+    assert status(client, f"/items/{recording.id}/captions") == UNPUBLISHED[role]
+    assert status(client, MODULE + "/items/self-assessment") == PUBLISHED[role]

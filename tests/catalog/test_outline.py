@@ -111,6 +111,27 @@ def test_every_change_to_the_structure_gives_a_new_version(db, world):
     changed()
 
 
+def test_a_draft_item_is_in_the_preview_only(db, world):
+    one = world.course.modules[0]
+    recording, reading, assessment = one.items
+    reading.is_published = False
+    db.session.commit()
+
+    found = outline(world.course.id, version(db))
+    participants = {m.slug: [i.slug for i in m.items] for m in found.visible_modules(False)}
+    preview = {m.slug: [(i.slug, i.is_published) for i in m.items]
+               for m in found.visible_modules(True)}
+    assert participants["one"] == ["recording", "self-assessment"]
+    assert preview["one"] == [("recording", True), ("reading", False),
+                              ("self-assessment", True)]
+    assert "two" not in participants and "two" in preview  # the draft module, as before
+    assert found.module("one", preview=False).minutes == recording.minutes + assessment.minutes
+    assert found.item(reading.id, preview=False) is None
+    assert found.item(reading.id, preview=True)[1].slug == "reading"
+    assert [i.slug for i in one.shown_items(preview=False)] == ["recording", "self-assessment"]
+    assert len(one.shown_items(preview=True)) == 3
+
+
 def test_progress_and_other_writes_leave_the_version_alone(db, world):
     before = version(db)
     user = world.users["enrolled"]

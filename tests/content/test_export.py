@@ -9,7 +9,7 @@ from learning.content.exporter import ExportError, course_to_export, export_cont
 from learning.content.importer import import_content
 from learning.content.schema import validate_content
 from learning.database import db
-from tests.content.conftest import snapshot, tree
+from tests.content.conftest import edit_yaml, snapshot, tree
 from tests.factories import make_course, make_instrument, make_module
 
 
@@ -62,6 +62,20 @@ def test_the_course_settings_round_trip_and_the_defaults_stay_out_of_the_file(
     course = db.session.scalar(select(Course))
     assert (course.slug, course.is_published, course.certificate_wording) == (
         "demo-course", False, "has taken part in every module of")
+
+def test_a_draft_item_exports_as_one_and_round_trips(content_dir, tmp_path):
+    edit_yaml(content_dir / "01-first-module" / "module.yml",
+              lambda data: data["items"][1].update(published=False))
+    run_import(content_dir)
+    before = snapshot()
+    exported = tmp_path / "out"
+    export_content(course_to_export(), exported)
+
+    items = yaml.safe_load((exported / "01-first-module" / "module.yml").read_text())["items"]
+    # Only a draft says so: published is the default, as for modules.
+    assert [item.get("published") for item in items] == [None, False, None, None]
+    assert not run_import(exported).changed
+    assert snapshot() == before
 
 
 def test_the_export_has_the_import_layout(content_dir, tmp_path):

@@ -127,6 +127,22 @@ def test_a_course_may_word_its_certificate_and_stay_unpublished(content_dir):
     run_import(content_dir)
     assert (course.certificate_wording, course.is_published) == (None, True)
 
+def test_an_item_is_published_unless_its_file_says_it_is_a_draft(content_dir):
+    edit_yaml(content_dir / "01-first-module" / "module.yml",
+              lambda data: data["items"][1].update(published=False))
+    run_import(content_dir)
+    assert [(item.slug, item.is_published) for item in items_of("first-module")] == [
+        ("introduction", True), ("notes", False), ("report", True), ("self-assessment", True)]
+
+    # Publishing it in the files publishes it in place: its progress is kept.
+    progress = add_progress(items_of("first-module")[1])
+    edit_yaml(content_dir / "01-first-module" / "module.yml",
+              lambda data: data["items"][1].pop("published"))
+    report = run_import(content_dir)
+    assert report.updated == 1
+    notes = items_of("first-module")[1]
+    assert notes.is_published and progress.item_id == notes.id
+
 
 def test_a_script_in_a_reading_page_is_removed_with_its_content(content_dir):
     run_import(content_dir)

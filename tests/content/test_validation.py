@@ -100,6 +100,8 @@ BAD_INPUTS = [
      "wrong type: expected text, found a number (put it in quotes)"),
     ("text for a number", set_item(0, "minutes", value="ten"), MODULE, "items[0].minutes",
      "wrong type"),
+    ("text for published", set_item(1, "published", value="later"), MODULE,
+     "items[1].published", "wrong type: expected true or false"),
     ("threshold out of range", set_item(0, "recording", "threshold", value=150), MODULE,
      "items[0].recording.threshold", "out of range"),
     ("zero duration", set_item(0, "recording", "duration_seconds", value=0), MODULE,

@@ -9,6 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
+from learning.catalog.models import Item
+from learning.catalog.outline import outline
 from learning.certificates import services as certificates
 from learning.cohorts.models import Enrolment
 from learning.database import db
@@ -50,10 +52,12 @@ def answers(course, modules, cohort, people) -> dict[str, dict[str, bool]]:
     """Whether the course is complete for each person, by each caller of the rule."""
     enrolled = select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)
     bulk = completion.completers(course.id, enrolled)
+    # What the pages hold: the modules and items participants see, from the outline.
+    pages_modules = outline(course.id, course.outline_version).visible_modules(preview=False)
     found = {}
     for name, user in people.items():
         found[name] = {
-            "pages": services.course_progress(user.id, modules).overall.is_finished,
+            "pages": services.course_progress(user.id, pages_modules).overall.is_finished,
             "certificates": certificates.issue_if_due(user.id, course) is not None,
             "one query": completion.is_course_complete(user.id, course.id),
             "bulk": user.id in bulk,
@@ -101,6 +105,24 @@ def test_changing_what_is_required_changes_every_answer_at_once(cohort_of_three)
     db.session.commit()
     found = answers(*cohort_of_three)
     assert found["ben"] == dict.fromkeys(found["ben"], True)
+
+
+def test_a_draft_item_counts_for_nothing_until_it_is_published(cohort_of_three):
+    course, modules, cohort, people = cohort_of_three
+    draft = Item(module=modules[0], slug="draft", position=9, kind="reading", title="Draft",
+                 body_html="<p>Soon.</p>", is_required=True, is_published=False)
+    db.session.add(draft)
+    db.session.commit()
+    assert draft.id not in set(db.session.scalars(completion.required_items(course.id)))
+    found = answers(*cohort_of_three)
+    assert found["ada"] == dict.fromkeys(found["ada"], True)
+
+    draft.is_published = True
+    db.session.commit()
+    assert draft.id in set(db.session.scalars(completion.required_items(course.id)))
+    # Ada's certificate, issued above, stands; by the rule alone she has one item left.
+    assert completion.is_course_complete(people["ada"].id, course.id)
+    assert not completion.meets_the_rule(people["ada"].id, course.id)
 
 
 def test_my_learning_congratulates_exactly_the_completers(client, auth, cohort_of_three):

@@ -281,9 +281,11 @@ def test_heartbeat_for_an_item_gone_from_its_outline_is_404(client, auth, db, co
     def without_the_item(course_id, version):
         found = found_outline(course_id, version)
         item_id = course_world["recording"].id
-        modules = tuple(replace(m, items=tuple(i for i in m.items if i.id != item_id))
-                        for m in found.modules)
-        return replace(found, modules=modules)
+        def leave_out(modules):
+            return tuple(replace(m, items=tuple(i for i in m.items if i.id != item_id))
+                         for m in modules)
+
+        return replace(found, modules=leave_out(found.modules), shown=leave_out(found.shown))
 
     monkeypatch.setattr(lookups, "outline", without_the_item)
     auth.login()

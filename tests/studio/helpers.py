@@ -16,6 +16,7 @@ READING = {
     "slug": "short-guide",
     "minutes": "7",
     "is_required": "y",
+    "is_published": "y",
     "body": "# Why\n\nRead *this* and [the report](https://example.org/report).",
     "citation": "A Guide. UN DESA, 2023.",
 }

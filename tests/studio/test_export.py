@@ -27,7 +27,7 @@ def _describe(db, slug):
         (m.slug, m.position, m.title, m.summary, m.outcomes, m.speakers, m.live_session_on,
          m.is_published, m.is_archived,
          [(i.slug, i.position, i.kind, i.title, i.is_required, i.minutes, i.body_html,
-           i.citation, i.is_archived) for i in m.items])
+           i.citation, i.is_published, i.is_archived) for i in m.items])
         for m in course.modules])
 
 
@@ -56,6 +56,10 @@ def _author(client, db, world):
     assert client.post(f"{base}/{first.id}/readings/new",
                        data={**READING, "title": "Notes", "slug": "notes",
                              "body": "- one\n- two"}).status_code == 302
+    # Created as a draft: the form's "Published" left unticked.
+    assert client.post(f"{base}/{first.id}/readings/new",
+                       data={**READING, "title": "Next week", "slug": "next-week",
+                             "is_published": ""}).status_code == 302
 
 
 def test_a_course_authored_in_the_studio_round_trips(client, db, world, sign_in_as, tmp_path,
@@ -67,6 +71,8 @@ def test_a_course_authored_in_the_studio_round_trips(client, db, world, sign_in_
                          "A first paragraph.\n\nA second one.", ["CARICAD", "UN DESA/DPIDG"],
                          "has taken part in", False)
     assert [m[0] for m in before[1]] == ["draft", "leading-change"]
+    assert [(i[0], i[8]) for i in before[1][1][9]] == [
+        ("short-guide", True), ("withdrawn", True), ("notes", True), ("next-week", False)]
 
     response = client.get("/studio/courses/series/export")
     assert response.status_code == 200

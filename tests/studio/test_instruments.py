@@ -147,7 +147,8 @@ def test_a_facilitator_builds_an_instrument_and_a_module_asks_it(facilitator, db
     assert [option.get_text(strip=True) for option in options] == ["Digital mindset"]
     response = client.post(new_item, data={
         "title": "Where your team stands", "slug": "team-stands", "minutes": "10",
-        "is_required": "y", "instrument_id": str(instrument.id)}, follow_redirects=True)
+        "is_required": "y", "is_published": "y", "instrument_id": str(instrument.id)},
+        follow_redirects=True)
     assert "Self-assessment “Where your team stands” created." in _messages(page(response))
     auth.logout()
 

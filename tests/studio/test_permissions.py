@@ -34,6 +34,8 @@ ROUTES = [
     ("post", "/studio/courses/mindsets/modules/{one}/items/{reading}/move/up"),
     ("post", "/studio/courses/mindsets/modules/{one}/items/{reading}/archive"),
     ("post", "/studio/courses/mindsets/modules/{one}/items/{reading}/restore"),
+    ("post", "/studio/courses/mindsets/modules/{one}/items/{reading}/unpublish"),
+    ("post", "/studio/courses/mindsets/modules/{one}/items/{reading}/publish"),
     ("post", "/studio/courses/mindsets/modules/{one}/items/{reading}/delete"),
 ]
 COURSE_ROUTES = [route for route in ROUTES if route[1] != "/studio/"]

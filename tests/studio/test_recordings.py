@@ -19,8 +19,8 @@ MEDIA = ROOT / "modules" / "01-changing-mindsets" / "media"
 WEBM = (MEDIA / "introduction.webm").read_bytes()
 VTT = (MEDIA / "introduction.vtt").read_bytes()
 RECORDING = {"title": "The webinar", "slug": "webinar", "minutes": "60", "is_required": "y",
-             "transcript": "Welcome to the webinar.", "completion_threshold": "90",
-             "transcript_completes": "y"}
+             "is_published": "y", "transcript": "Welcome to the webinar.",
+             "completion_threshold": "90", "transcript_completes": "y"}
 
 
 def _box(kind: bytes, payload: bytes) -> bytes:
