@@ -125,6 +125,21 @@ def _confirmation_page(course, change, heading: str, confirm_label: str, action=
                            action=action, notice=notice)
 
 
+def _change_on_purpose(course, row, change, question: str, confirm_label: str, done: str):
+    """A button's change to a module or item, asked first if it moves anyone's figures.
+
+    Made (`change`), committed and reported (`done`) once confirmed or when it moves no one.
+    """
+    _button_form_or_400()
+    confirming = _confirmation_page(course, change, question, confirm_label)
+    if confirming is not None:
+        return confirming
+    change()
+    db.session.commit()
+    flash(done, "success")
+    return _back_to(course, row)
+
+
 def _item_change_words(item, fields) -> tuple[str, str] | None:
     """The question and the button for an item form's change that can move figures.
 
@@ -310,17 +325,11 @@ def move_module(slug, module_id, direction):
 def archive_module(slug, module_id):
     course = _course(slug)
     module = studio.module_for_edit_or_404(course, module_id)
-    _button_form_or_400()
-    confirming = _confirmation_page(
-        course, lambda: studio.set_module_archived(module, True),
-        _("Archive “%(title)s”?", title=module.title), _("Yes, archive it"))
-    if confirming is not None:
-        return confirming
-    studio.set_module_archived(module, True)
-    db.session.commit()
-    flash(_("Module “%(title)s” archived: participants no longer see it, and their progress "
-            "is kept.", title=module.title), "success")
-    return _back_to(course, module)
+    return _change_on_purpose(
+        course, module, lambda: studio.set_module_archived(module, True),
+        _("Archive “%(title)s”?", title=module.title), _("Yes, archive it"),
+        _("Module “%(title)s” archived: participants no longer see it, and their progress "
+          "is kept.", title=module.title))
 
 
 @bp.post("/courses/<slug>/modules/<int:module_id>/restore")
@@ -328,16 +337,10 @@ def archive_module(slug, module_id):
 def restore_module(slug, module_id):
     course = _course(slug)
     module = studio.module_for_edit_or_404(course, module_id)
-    _button_form_or_400()
-    confirming = _confirmation_page(
-        course, lambda: studio.set_module_archived(module, False),
-        _("Restore “%(title)s”?", title=module.title), _("Yes, restore it"))
-    if confirming is not None:
-        return confirming
-    studio.set_module_archived(module, False)
-    db.session.commit()
-    flash(_("Module “%(title)s” restored.", title=module.title), "success")
-    return _back_to(course, module)
+    return _change_on_purpose(
+        course, module, lambda: studio.set_module_archived(module, False),
+        _("Restore “%(title)s”?", title=module.title), _("Yes, restore it"),
+        _("Module “%(title)s” restored.", title=module.title))
 
 
 @bp.post("/courses/<slug>/modules/<int:module_id>/delete")
@@ -470,66 +473,42 @@ def move_item(slug, module_id, item_id, direction):
 @role_required("facilitator")
 def archive_item(slug, module_id, item_id):
     course, item = _course_and_item(slug, module_id, item_id)
-    _button_form_or_400()
-    confirming = _confirmation_page(
-        course, lambda: studio.set_item_archived(item, True),
-        _("Archive “%(title)s”?", title=item.title), _("Yes, archive it"))
-    if confirming is not None:
-        return confirming
-    studio.set_item_archived(item, True)
-    db.session.commit()
-    flash(_("“%(title)s” archived: participants no longer see it, and their progress is "
-            "kept.", title=item.title), "success")
-    return _back_to(course, item)
+    return _change_on_purpose(
+        course, item, lambda: studio.set_item_archived(item, True),
+        _("Archive “%(title)s”?", title=item.title), _("Yes, archive it"),
+        _("“%(title)s” archived: participants no longer see it, and their progress is "
+          "kept.", title=item.title))
 
 
 @bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/restore")
 @role_required("facilitator")
 def restore_item(slug, module_id, item_id):
     course, item = _course_and_item(slug, module_id, item_id)
-    _button_form_or_400()
-    confirming = _confirmation_page(
-        course, lambda: studio.set_item_archived(item, False),
-        _("Restore “%(title)s”?", title=item.title), _("Yes, restore it"))
-    if confirming is not None:
-        return confirming
-    studio.set_item_archived(item, False)
-    db.session.commit()
-    flash(_("“%(title)s” restored.", title=item.title), "success")
-    return _back_to(course, item)
+    return _change_on_purpose(
+        course, item, lambda: studio.set_item_archived(item, False),
+        _("Restore “%(title)s”?", title=item.title), _("Yes, restore it"),
+        _("“%(title)s” restored.", title=item.title))
 
 
 @bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/publish")
 @role_required("facilitator")
 def publish_item(slug, module_id, item_id):
     course, item = _course_and_item(slug, module_id, item_id)
-    _button_form_or_400()
-    confirming = _confirmation_page(
-        course, lambda: studio.set_item_published(item, True),
-        _("Publish “%(title)s”?", title=item.title), _("Yes, publish it"))
-    if confirming is not None:
-        return confirming
-    studio.set_item_published(item, True)
-    db.session.commit()
-    flash(_("“%(title)s” published.", title=item.title), "success")
-    return _back_to(course, item)
+    return _change_on_purpose(
+        course, item, lambda: studio.set_item_published(item, True),
+        _("Publish “%(title)s”?", title=item.title), _("Yes, publish it"),
+        _("“%(title)s” published.", title=item.title))
 
 
 @bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/unpublish")
 @role_required("facilitator")
 def unpublish_item(slug, module_id, item_id):
     course, item = _course_and_item(slug, module_id, item_id)
-    _button_form_or_400()
-    confirming = _confirmation_page(
-        course, lambda: studio.set_item_published(item, False),
-        _("Unpublish “%(title)s”?", title=item.title), _("Yes, unpublish it"))
-    if confirming is not None:
-        return confirming
-    studio.set_item_published(item, False)
-    db.session.commit()
-    flash(_("“%(title)s” unpublished: it is a draft again, which participants do not see, "
-            "and their progress is kept.", title=item.title), "success")
-    return _back_to(course, item)
+    return _change_on_purpose(
+        course, item, lambda: studio.set_item_published(item, False),
+        _("Unpublish “%(title)s”?", title=item.title), _("Yes, unpublish it"),
+        _("“%(title)s” unpublished: it is a draft again, which participants do not see, "
+          "and their progress is kept.", title=item.title))
 
 
 @bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/delete")
