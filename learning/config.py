@@ -80,6 +80,8 @@ class Config:
     # An image for readings, uploaded to a course's image library in the studio (likewise).
     IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(5 * 1024 * 1024)))
     PASSWORD_RESET_MAX_AGE = 3600
+    # An invitation (a new account's link to choose its first password) works this many days.
+    INVITATION_MAX_AGE_DAYS = max(int(os.environ.get("INVITATION_MAX_AGE_DAYS", "14")), 1)
     # New password hashes: scrypt at Werkzeug's default cost (N = 2**15, r = 8, p = 1), about
     # 70 ms and 32 MiB a hash. Only the test suite sets a cheaper one (finalise refuses it
     # anywhere else); each hash records its own cost, so verifying follows the hash.

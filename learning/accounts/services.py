@@ -6,6 +6,7 @@ Services add and flush; the caller (a view or a CLI command) commits.
 import hashlib
 import hmac
 import smtplib
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
@@ -25,10 +26,14 @@ from learning.accounts.models import (
     utcnow,
 )
 from learning.accounts.passwords import hash_password, placeholder_hash, verify_password
+from learning.countries import country_name
 from learning.database import db
 
+# Each kind of link signs with its own salt: a reset link is no invitation, nor the reverse.
 RESET_SALT = "password-reset"
+INVITATION_SALT = "account-invitation"
 MAX_NEXT_LENGTH = 2000
+SECONDS_A_DAY = 86_400
 
 
 class AccountError(ValueError):
@@ -53,6 +58,10 @@ class InvalidResetLinkError(AccountError):
     def __init__(self, message: str, *, expired: bool = False):
         super().__init__(message)
         self.expired = expired
+
+
+class InvalidInvitationError(InvalidResetLinkError):
+    """An invitation link that cannot be used: tampered, used already, or expired."""
 
 
 # Registration and lookup
@@ -108,6 +117,112 @@ def update_profile(user: User, *, name: str, organisation: str, country: str,
     user.organisation = organisation
     user.job_title = job_title
     countries.set_country(user, country)
+
+
+# Correcting someone's details (administrators)
+
+@dataclass
+class DetailsChange:
+    """What an edit of someone's details changed: each field's value before and after.
+
+    `previous_email` is the address the account had before the edit, whether or not it
+    changed; `by` is who made the edit.
+    """
+
+    user: User
+    by: User
+    previous_email: str
+    changed: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def email_changed(self) -> bool:
+        """Whether the account now signs in with another address."""
+        return "email" in self.changed
+
+
+def email_clash(user: User, email: str) -> str | None:
+    """Why `user` cannot take this address (the other account holding it), or None.
+
+    Addresses compare as they are stored (`email_key`): in any letter case.
+    """
+    owner = find_user_by_email(email)
+    if owner is None or owner.id == user.id:
+        return None
+    return _("%(email)s is already the address of another account, %(name)s: each address "
+             "signs in one account.", email=owner.email, name=owner.name)
+
+
+def change_details(user: User, *, by: User, name: str, email: str, organisation: str,
+                   country: str) -> DetailsChange:
+    """Correct a person's name, email address, organisation and country.
+
+    `country` is an ISO code from the list or "" for none; choosing one ends any text kept
+    from before the list, as on the profile. Raises EmailTakenError when another account
+    has the address, also when it took it a moment ago (the unique constraint catches what
+    the check could not). Returns what changed, which may be nothing.
+    """
+    wanted = {"name": name, "email": email_key(email), "organisation": organisation,
+              "country": countries.check_country(country)}
+    change = DetailsChange(user=user, by=by, previous_email=user.email)
+    change.changed = {key: (getattr(user, key), value) for key, value in wanted.items()
+                      if getattr(user, key) != value}
+    if change.email_changed and (clash := email_clash(user, email)):
+        raise EmailTakenError(clash)
+    user.name, user.email, user.organisation = name, wanted["email"], organisation
+    try:
+        with db.session.begin_nested():
+            countries.set_country(user, wanted["country"])
+    except IntegrityError as error:
+        raise EmailTakenError(_("%(email)s is already the address of another account: each "
+                                "address signs in one account.", email=wanted["email"])
+                              ) from error
+    return change
+
+
+def _detail_lines(change: DetailsChange) -> str:
+    labels = {"name": _("Name"), "email": _("Email address"), "organisation": _("Organisation"),
+              "country": _("Country")}
+    shown = {"country": country_name}
+    lines = []
+    for key, (before, after) in change.changed.items():
+        show = shown.get(key, str)
+        lines.append(_("%(field)s: %(before)s, now %(after)s",
+                       field=labels[key], before=show(before) or _("not given"),
+                       after=show(after) or _("not given")))
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def send_details_changed(change: DetailsChange) -> None:
+    """Tell the person what an administrator changed in their account's details.
+
+    Sent to the address the account had and, when the address changed, to the new one
+    too: the old address learns where its account went. Nothing is sent when nothing
+    changed. A mail server failure is logged.
+    """
+    if not change.changed:
+        return
+    user = change.user
+    body = _("Hello %(name)s,\n\n"
+             "An administrator of Changing Mindsets Learning has changed the details of your "
+             "account:\n\n%(lines)s\n\n", name=user.name, lines=_detail_lines(change))
+    if change.email_changed:
+        body += _("From now on, sign in with %(email)s; your password stays as it is. ",
+                  email=user.email)
+    body += _("If any of this is not right, tell the people who run the programme.")
+    recipients = [change.previous_email] + ([user.email] if change.email_changed else [])
+    for address in recipients:
+        try:
+            mail.send_mail(address, _("Your account details have changed"), body)
+        except (OSError, smtplib.SMTPException):
+            current_app.logger.exception(
+                "Could not send the details-changed email to user %s", user.id)
+
+
+def log_details_change(change: DetailsChange) -> None:
+    """Record in the application log who changed which of someone's details (not the values)."""
+    if change.changed:
+        current_app.logger.info("User %s changed the %s of user %s.", change.by.id,
+                                ", ".join(change.changed), change.user.id)
 
 
 # Signing in and out
@@ -203,13 +318,15 @@ def change_password(user: User, new_password: str, *, keep_token: str | None = N
     db.session.flush()
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+def _serializer(salt: str = RESET_SALT) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
 def _password_fingerprint(user: User) -> str:
-    # The link names the current password hash, so it stops working once the password changes.
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:32]
+    # A link names the current password hash and email address, so it stops working once
+    # the password is set or changed, and once the account moves to another address.
+    material = f"{user.password_hash}\n{user.email}"
+    return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
 def password_reset_token(user: User) -> str:
@@ -217,32 +334,83 @@ def password_reset_token(user: User) -> str:
     return _serializer().dumps({"user": user.id, "password": _password_fingerprint(user)})
 
 
+def _read_token(token: str, *, salt: str, max_age: int, error: type[InvalidResetLinkError],
+                expired: str) -> tuple[User, dict]:
+    """The user a token of this kind names, and what else the token says.
+
+    The user must be active, and have the password and address the token was made with.
+    """
+    used = _("This link is not valid. It may have been used already or copied incompletely.")
+    try:
+        data = _serializer(salt).loads(token, max_age=max_age)
+    except SignatureExpired as problem:
+        raise error(expired, expired=True) from problem
+    except BadSignature as problem:
+        raise error(used) from problem
+    if not isinstance(data, dict) or not isinstance(data.get("user"), int):
+        raise error(used)
+    user = db.session.get(User, data["user"])
+    if user is None or not user.is_active:
+        raise error(used)
+    if not hmac.compare_digest(str(data.get("password", "")), _password_fingerprint(user)):
+        raise error(used)
+    return user, data
+
+
 def user_for_reset_token(token: str) -> User:
     """The user a reset token was made for.
 
     Raises InvalidResetLinkError when the token is tampered with, expired, already used (the
-    password changed since), or its account is gone or inactive.
+    password changed since), made for another purpose (an invitation), or its account is
+    gone or inactive.
     """
     max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
-    used = _("This link is not valid. It may have been used already or copied incompletely.")
-    try:
-        data = _serializer().loads(token, max_age=max_age)
-    except SignatureExpired as error:
-        raise InvalidResetLinkError(
-            _("This link has expired. Links to reset a password work for %(minutes)d minutes.",
-              minutes=max(1, max_age // 60)),
-            expired=True,
-        ) from error
-    except BadSignature as error:
-        raise InvalidResetLinkError(used) from error
-    if not isinstance(data, dict) or not isinstance(data.get("user"), int):
-        raise InvalidResetLinkError(used)
-    user = db.session.get(User, data["user"])
-    if user is None or not user.is_active:
-        raise InvalidResetLinkError(used)
-    if not hmac.compare_digest(str(data.get("password", "")), _password_fingerprint(user)):
-        raise InvalidResetLinkError(used)
+    user, _data = _read_token(
+        token, salt=RESET_SALT, max_age=max_age, error=InvalidResetLinkError,
+        expired=_("This link has expired. Links to reset a password work for %(minutes)d "
+                  "minutes.", minutes=max(1, max_age // 60)))
     return user
+
+
+def invitation_days() -> int:
+    """How many days an invitation to choose a first password works."""
+    return current_app.config["INVITATION_MAX_AGE_DAYS"]
+
+
+def invitation_token(user: User, course_id: int | None = None) -> str:
+    """A signed token that lets a new account choose its first password, once.
+
+    It names the course the person was invited to, if any, for the welcome page to greet
+    them with; and, like a reset token, the password it replaces, so that it stops working
+    once a password is chosen.
+    """
+    data = {"user": user.id, "password": _password_fingerprint(user)}
+    if course_id is not None:
+        data["course"] = course_id
+    return _serializer(INVITATION_SALT).dumps(data)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """Who an invitation link is for, and the course they were invited to (if any)."""
+
+    user: User
+    course_id: int | None
+
+
+def read_invitation(token: str) -> Invitation:
+    """The user an invitation was made for, and its course.
+
+    Raises InvalidInvitationError when the token is tampered with, older than
+    INVITATION_MAX_AGE_DAYS, used already (a password was chosen since), made for another
+    purpose (a password reset), or its account is gone or inactive.
+    """
+    days = invitation_days()
+    user, data = _read_token(
+        token, salt=INVITATION_SALT, max_age=days * SECONDS_A_DAY, error=InvalidInvitationError,
+        expired=_("This invitation has expired: invitations work for %(days)d days.", days=days))
+    course = data.get("course")
+    return Invitation(user=user, course_id=course if isinstance(course, int) else None)
 
 
 def send_password_reset(email: str) -> None:
@@ -273,16 +441,18 @@ def send_password_reset(email: str) -> None:
         current_app.logger.exception("Could not send the password reset email to user %s", user.id)
 
 
-def send_account_invitation(user: User, course_title: str | None = None) -> None:
-    """Email a new account, made for someone by a facilitator or an admin, a password link.
+def send_account_invitation(user: User, course_title: str | None = None,
+                            course_id: int | None = None) -> None:
+    """Email an account, made for someone by a facilitator or an admin, a welcome link.
 
-    The link is a password reset link: it works once and for PASSWORD_RESET_MAX_AGE, after
-    which "Forgotten your password?" sends another. A mail server failure is logged.
+    The link opens the welcome page, where they choose their first password; it works once
+    and for INVITATION_MAX_AGE_DAYS. A facilitator may send another while the person has
+    never signed in; later, "Forgotten your password?" sends a reset link. A mail server
+    failure is logged.
     """
     link = current_app.config["BASE_URL"] + url_for(
-        "accounts.reset_password", token=password_reset_token(user)
+        "accounts.accept_invitation", token=invitation_token(user, course_id)
     )
-    minutes = max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
     if course_title:
         opening = _("You have been added to the course %(course)s on Changing Mindsets "
                     "Learning, with an account for this email address.", course=course_title)
@@ -290,16 +460,38 @@ def send_account_invitation(user: User, course_title: str | None = None) -> None
         opening = _("An account on Changing Mindsets Learning has been made for you, for this "
                     "email address.")
     body = _(
-        "Hello %(name)s,\n\n%(opening)s To choose your password, open this link within "
-        "%(minutes)d minutes. It works once.\n\n%(link)s\n\n"
-        "Later, use \"Forgotten your password?\" on the sign-in page with this email address "
-        "to get a new link.",
-        name=user.name, opening=opening, minutes=minutes, link=link,
+        "Hello %(name)s,\n\n%(opening)s To choose your password and sign in, open this link "
+        "within %(days)d days. It works once.\n\n%(link)s\n\n"
+        "If the link has expired, ask the person who invited you to send it again, or use "
+        "\"Forgotten your password?\" on the sign-in page with this email address.",
+        name=user.name, opening=opening, days=invitation_days(), link=link,
     )
     try:
-        mail.send_mail(user.email, _("Your account on Changing Mindsets Learning"), body)
+        mail.send_mail(user.email, _("Welcome to Changing Mindsets Learning"), body)
     except (OSError, smtplib.SMTPException):
         current_app.logger.exception("Could not send the invitation email to user %s", user.id)
+
+
+def accept_invitation(user: User, password: str) -> None:
+    """Set the first password of an invited account: its invitation stops working."""
+    user.password_hash = hash_password(password)
+    end_sessions(user)
+    db.session.flush()
+
+
+def never_signed_in(user_ids) -> set[int]:
+    """Those of these users who have never signed in, so never chose their password.
+
+    Every way to a password (an invitation, a reset link, registration) signs the person
+    in, and sessions are ended, never deleted: an account without any has not been used.
+    """
+    ids = set(user_ids)
+    if not ids:
+        return set()
+    used = set(db.session.scalars(
+        select(UserSession.user_id).where(UserSession.user_id.in_(ids)).distinct()
+    ))
+    return ids - used
 
 
 def reset_password(user: User, new_password: str) -> None:

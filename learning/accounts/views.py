@@ -28,6 +28,7 @@ from learning.accounts.forms import (
     password_hint,
 )
 from learning.accounts.models import email_key
+from learning.catalog.models import Course
 from learning.database import db
 from learning.extensions import limiter
 
@@ -207,4 +208,29 @@ def reset_password(token):
         return redirect(url_for("catalog.my_learning"))
     return render_template(
         "accounts/reset_password.html", form=form, token=token, password_hint=password_hint()
+    )
+
+
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+def accept_invitation(token):
+    """An invited person's first visit: choose a password, once, and be signed in."""
+    try:
+        invitation = services.read_invitation(token)
+    except services.InvalidInvitationError as error:
+        return render_template(
+            "accounts/invitation_invalid.html", message=str(error), expired=error.expired
+        ), 400
+    user = invitation.user
+    course = db.session.get(Course, invitation.course_id) if invitation.course_id else None
+    form = PasswordResetForm(user)
+    if form.validate_on_submit():
+        services.accept_invitation(user, form.password.data)
+        _renew_session(user)
+        db.session.commit()
+        flash(_("Welcome, %(name)s. Your password is set and you are signed in.",
+                name=user.name), "success")
+        return redirect(url_for("catalog.my_learning"))
+    return render_template(
+        "accounts/welcome.html", form=form, token=token, user=user, course=course,
+        password_hint=password_hint(),
     )

@@ -272,6 +272,14 @@ def participants(cohort: Cohort) -> list[Enrolment]:
     ))
 
 
+def participant(cohort: Cohort, user_id: int) -> User | None:
+    """The user with this id if they are a participant of the cohort, else None."""
+    return db.session.scalar(
+        select(User).join(Enrolment, Enrolment.user_id == User.id)
+        .where(Enrolment.cohort_id == cohort.id, User.id == user_id)
+    )
+
+
 def managed_cohorts(user: User) -> list[Cohort]:
     """The cohorts the user is attached to as a manager, with their courses."""
     return list(db.session.scalars(

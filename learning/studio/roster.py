@@ -9,8 +9,10 @@ every bad row with its reason (row numbers as a spreadsheet shows them: the head
 A cell that a spreadsheet would run as a formula (it starts with =, +, -, @ or a control
 character) is refused, so that nothing imported here can run when a list is exported again.
 
-People who have no account get one, with an unusable random password, and an email with a
-link to choose their own; people who have one are simply enrolled.
+People who have no account get one, with an unusable random password, and an invitation: an
+email with a link to choose their own (`accounts.send_account_invitation`), which a
+facilitator may send again while they have never signed in. People who have one are simply
+enrolled.
 """
 
 import csv
@@ -197,6 +199,31 @@ def import_roster(cohort: Cohort, people: list[Person]) -> RosterReport:
 
 
 def send_invitations(cohort: Cohort, users) -> None:
-    """Email each new account a link to choose a password (as a password reset does)."""
+    """Email each new account an invitation to the cohort's course: a link to choose a password."""
     for user in users:
-        accounts.send_account_invitation(user, cohort.course.title)
+        accounts.send_account_invitation(user, cohort.course.title, cohort.course_id)
+
+
+class InvitationError(ValueError):
+    """An invitation that cannot be sent again, with the reason fit to show."""
+
+
+def resend_invitation(cohort: Cohort, user_id: int):
+    """Send a participant of the cohort who has never signed in their invitation again.
+
+    Returns the user. Raises LookupError when they are not in the cohort, InvitationError
+    when their account cannot use one (deactivated, or signed in before: they have a
+    password, and "Forgotten your password?" is their way back).
+    """
+    user = cohorts.participant(cohort, user_id)
+    if user is None:
+        raise LookupError(user_id)
+    if not user.is_active:
+        raise InvitationError(_("%(name)s's account is deactivated: an administrator must "
+                                "reactivate it before they can be invited.", name=user.name))
+    if not accounts.never_signed_in([user.id]):
+        raise InvitationError(_("%(name)s has signed in before, so already has a password. "
+                                "If they have forgotten it, they can use “Forgotten your "
+                                "password?” on the sign-in page.", name=user.name))
+    send_invitations(cohort, [user])
+    return user

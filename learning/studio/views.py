@@ -553,8 +553,11 @@ def edit_cohort(id):
 
 
 def _cohort_page(cohort, form, person_form):
-    return render_template("studio/cohort.html", cohort=cohort, form=form,
-                           person_form=person_form, enrolments=cohorts.participants(cohort))
+    enrolments = cohorts.participants(cohort)
+    return render_template(
+        "studio/cohort.html", cohort=cohort, form=form, person_form=person_form,
+        enrolments=enrolments,
+        never_signed_in=accounts.never_signed_in(e.user_id for e in enrolments))
 
 
 @bp.post("/cohorts/<int:id>/join-code")
@@ -579,6 +582,25 @@ def remove_participant(id, user_id):
     db.session.commit()
     flash(_("The participant was taken out of %(cohort)s. Their progress and any certificate "
             "are kept.", cohort=cohort.name), "success")
+    return _back_to_cohort(cohort)
+
+
+@bp.post("/cohorts/<int:id>/participants/<int:user_id>/invite")
+@role_required("facilitator")
+def resend_invitation(id, user_id):
+    """Send a participant who has never signed in their invitation to choose a password again."""
+    cohort = _cohort(id)
+    _button_form_or_400()
+    try:
+        user = roster.resend_invitation(cohort, user_id)
+    except LookupError:
+        abort(404)
+    except roster.InvitationError as error:
+        flash(str(error), "error")
+        return _back_to_cohort(cohort)
+    flash(_("The invitation was sent again to %(name)s at %(email)s: its link to choose a "
+            "password works for %(days)d days.", name=user.name, email=user.email,
+            days=accounts.invitation_days()), "success")
     return _back_to_cohort(cohort)
 
 

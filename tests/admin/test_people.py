@@ -67,7 +67,7 @@ def test_an_admin_creates_an_account_that_chooses_its_password(client, world, si
     assert user.country == "BB"
     assert [m.to for m in mail.outbox] == ["new.officer@example.gov.bb"]
     auth.logout()
-    link = re.search(r"http://localhost(/password-reset/\S+)", mail.outbox[0].body).group(1)
+    link = re.search(r"http://localhost(/welcome/\S+)", mail.outbox[0].body).group(1)
     assert client.post(link, data={"password": PASSWORD, "confirm": PASSWORD}
                        ).status_code == 302
 

@@ -82,7 +82,7 @@ def test_a_good_file_creates_accounts_enrols_and_sends_links(client, db, world, 
     auth.logout()
 
     # The link lets them choose a password and they find the course.
-    link = re.search(r"http://localhost(/password-reset/\S+)", mail.outbox[0].body).group(1)
+    link = re.search(r"http://localhost(/welcome/\S+)", mail.outbox[0].body).group(1)
     password = "a long and unguessable passphrase"
     response = client.post(link, data={"password": password, "confirm": password})
     assert response.status_code == 302
