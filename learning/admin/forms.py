@@ -1,4 +1,4 @@
-"""Administration forms: a new account, choosing a course to facilitate or a cohort to manage."""
+"""Administration forms: a new account, a person's details, a course or a cohort to attach."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectField, StringField
@@ -37,6 +37,35 @@ class NewUserForm(Form):
         """One account per address."""
         if accounts.email_taken(field.data):
             raise ValidationError(_l("An account with this email address already exists."))
+
+
+class PersonDetailsForm(Form):
+    """A person's name, email address, organisation and country, as an administrator corrects them.
+
+    The address stays unique, compared in any letter case.
+    """
+
+    name = StringField(_l("Full name"), filters=[_strip],
+                       validators=[DataRequired(_l("Enter their name.")), _at_most(NAME_MAX)])
+    email = EmailField(
+        _l("Email address"), filters=[_strip],
+        validators=[DataRequired(_l("Enter their email address.")), _at_most(EMAIL_MAX),
+                    Email(_l("Enter an email address like name@example.org."),
+                          check_deliverability=False)],
+    )
+    organisation = StringField(_l("Organisation"), filters=[_strip],
+                               validators=[_at_most(ORGANISATION_MAX)])
+    country = CountryField(_l("Country"), blank=_l("Not given"))
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_email(self, field):
+        """One account per address: another account's address is refused, naming it."""
+        clash = accounts.email_clash(self.user, field.data)
+        if clash:
+            raise ValidationError(clash)
 
 
 class CountryForm(Form):

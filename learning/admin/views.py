@@ -1,9 +1,10 @@
 """Administration: people and what they may do.
 
-Find, create, deactivate and reactivate users, send them a password link, see their
-progress item by item (never their self-assessment answers); grant and remove roles, attach
-facilitators and managers; choose the country meant by text typed before countries came
-from a list.
+Find users (by name or email, role and whether they are deactivated), create them, send
+them a password link, see their progress item by item (never their self-assessment
+answers); grant and remove roles, attach facilitators and managers; choose the country
+meant by text typed before countries came from a list. Correcting a person's details and
+deactivating or reactivating their account are in `admin/people.py`.
 """
 
 import secrets
@@ -17,8 +18,9 @@ from sqlalchemy import func, or_, select
 from learning.accounts import countries as people_countries
 from learning.accounts import services as accounts
 from learning.accounts.forms import EmptyForm
-from learning.accounts.models import ROLES, User
+from learning.accounts.models import ROLES, User, UserRole
 from learning.accounts.permissions import role_required
+from learning.admin import people
 from learning.admin.forms import CohortChoiceForm, CountryForm, CourseChoiceForm, NewUserForm
 from learning.catalog import services as catalog
 from learning.catalog.models import Course
@@ -30,9 +32,12 @@ from learning.database import db
 from learning.reports import services as reports
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.register_blueprint(people.bp)
 
 USERS_PER_PAGE = 25
 SEARCH_MAX = 254
+# The users list's filter of accounts: everyone, those who may sign in, or not.
+STATUSES = ("active", "deactivated")
 ROLE_LABELS = {
     "participant": _l("Participant"),
     "facilitator": _l("Facilitator"),
@@ -66,17 +71,41 @@ def _role_or_404(role: str) -> str:
     return role
 
 
-@bp.get("/users")
-@role_required("admin")
-def users():
-    q = request.args.get("q", "").strip()[:SEARCH_MAX]
+def _users_filter() -> dict[str, str]:
+    """The users list's search and filters from the query string; 400 for an unknown one."""
+    wanted = {"q": request.args.get("q", "").strip()[:SEARCH_MAX],
+              "role": request.args.get("role", ""), "status": request.args.get("status", "")}
+    if wanted["role"] and wanted["role"] not in ROLES:
+        abort(400, description=_("There is no role “%(role)s”. Choose one from the list.",
+                                 role=wanted["role"][:40]))
+    if wanted["status"] and wanted["status"] not in STATUSES:
+        abort(400, description=_("Choose active or deactivated accounts from the list."))
+    return wanted
+
+
+def _users_query(q: str, role: str, status: str):
+    """Users by name matching the search and the filters (each optional)."""
     query = select(User).order_by(func.lower(User.name), User.id)
     if q:
         pattern = _like(q.lower())
         query = query.where(or_(func.lower(User.name).like(pattern, escape="\\"),
                                 User.email.like(pattern, escape="\\")))
-    pagination = paginate(query, USERS_PER_PAGE)
-    return render_template("admin/users.html", pagination=pagination, q=q, role_list=_role_list,
+    if role:
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    if status:
+        query = query.where(User.is_active.is_(status == "active"))
+    return query
+
+
+@bp.get("/users")
+@role_required("admin")
+def users():
+    wanted = _users_filter()
+    pagination = paginate(_users_query(**wanted), USERS_PER_PAGE)
+    # What the pager's links carry, so that the next page keeps the search and filters.
+    kept = {name: value for name, value in wanted.items() if value}
+    return render_template("admin/users.html", pagination=pagination, kept=kept, **wanted,
+                           role_list=_role_list, statuses=STATUSES,
                            countries_to_fix=people_countries.count_countries_to_fix())
 
 
@@ -158,39 +187,6 @@ def new_user():
                     "password.", name=user.name), "success")
             return _back_to(user)
     return render_template("admin/new_user.html", form=form)
-
-
-@bp.post("/users/<int:id>/deactivate")
-@role_required("admin")
-def deactivate(id):
-    user = db.get_or_404(User, id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    if user.id == current_user.id:
-        flash(_("You cannot deactivate your own account."), "error")
-        return _back_to(user)
-    try:
-        changed = accounts.deactivate_user(user)
-    except accounts.LastAdminError as error:
-        flash(str(error), "error")
-        return _back_to(user)
-    db.session.commit()
-    if changed:
-        flash(_("%(name)s is deactivated and signed out everywhere. Their progress and "
-                "certificates are kept.", name=user.name), "success")
-    return _back_to(user)
-
-
-@bp.post("/users/<int:id>/reactivate")
-@role_required("admin")
-def reactivate(id):
-    user = db.get_or_404(User, id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    if accounts.reactivate_user(user):
-        db.session.commit()
-        flash(_("%(name)s can sign in again.", name=user.name), "success")
-    return _back_to(user)
 
 
 @bp.post("/users/<int:id>/password-reset")

@@ -1,10 +1,10 @@
 """Administration: finding users, granting and removing roles, facilitators and managers."""
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from learning.accounts.models import User
+from learning.accounts.models import User, UserRole
 from learning.database import db as _db
 from tests.catalog.world import make_user
 from tests.conftest import page
@@ -114,6 +114,83 @@ def test_users_list_is_paginated(client, db, world, sign_in_as):
     assert second.find("a", rel="prev")
     searched = page(client.get("/admin/users", query_string={"q": "zed"}))
     assert "q=zed" in searched.find("a", rel="next")["href"]
+
+
+def _deactivate(db, user):
+    user.is_active = False
+    db.session.commit()
+
+
+def test_users_list_labels_who_is_deactivated(client, db, world, sign_in_as):
+    _deactivate(db, world.users["outsider"])
+    sign_in_as("admin")
+    soup = page(client.get("/admin/users"))
+    labelled = {text(row.th) for row in soup.select("table.users tbody tr")
+                if row.th.find(class_="badge", string="Deactivated")}
+    assert labelled == {"Olu Outsider Deactivated"}
+
+
+@pytest.mark.parametrize(("query", "names"), [
+    ({"role": "facilitator"}, ["Fay Facilitator", "Otto Other"]),
+    ({"role": "admin"}, ["Ada Admin"]),
+    ({"status": "deactivated"}, ["Olu Outsider"]),
+    ({"status": "active", "role": "participant"}, ["Pat Participant"]),
+    ({"status": "deactivated", "role": "participant"}, ["Olu Outsider"]),
+    ({"q": "OTTO", "role": "facilitator"}, ["Otto Other"]),
+    ({"q": "otto", "role": "manager"}, []),
+    ({"role": "", "status": ""}, ["Ada Admin", "Fay Facilitator", "Mo Manager", "Olu Outsider",
+                                  "Otto Other", "Pat Participant"]),
+])
+def test_users_filter_by_role_and_account_with_the_search(client, db, world, sign_in_as, query,
+                                                          names):
+    _deactivate(db, world.users["outsider"])
+    sign_in_as("admin")
+    soup = page(client.get("/admin/users", query_string=query))
+    assert [name.removesuffix(" Deactivated") for name, _ in user_rows(soup)] == names
+    for name in ("role", "status"):
+        chosen = soup.find("select", attrs={"name": name}).find("option", selected=True)
+        assert chosen["value"] == query.get(name, "")
+    if any(query.values()):
+        assert soup.find("a", string="Show everyone")["href"] == "/admin/users"
+
+
+def test_users_filters_that_match_nobody_say_so(client, world, sign_in_as):
+    sign_in_as("admin")
+    soup = page(client.get("/admin/users", query_string={"status": "deactivated"}))
+    assert "No user matches these filters." in text(soup.main)
+
+
+@pytest.mark.parametrize("query", [{"role": "emperor"}, {"status": "asleep"}])
+def test_an_unknown_filter_is_a_bad_request(client, world, sign_in_as, query):
+    sign_in_as("admin")
+    assert client.get("/admin/users", query_string=query).status_code == 400
+
+
+def test_users_pages_keep_the_search_and_filters(client, db, world, sign_in_as):
+    for n in range(30):
+        db.session.add(User(email=f"zz{n:02d}@example.org", name=f"Zed {n:02d}",
+                            password_hash="unused", is_active=n % 3 != 0,
+                            roles=[UserRole(role="manager" if n % 2 else "participant")]))
+    db.session.commit()
+    sign_in_as("admin")
+    query = {"q": "zed", "role": "manager", "status": "active"}
+    # Managers among the Zeds (odd n), active (n not a multiple of 3): 10 of them.
+    first = page(client.get("/admin/users", query_string={**query}))
+    assert text(first.find("caption")) == "10 users match “zed”"
+    db.session.add_all(User(email=f"zy{n:02d}@example.org", name=f"Zed more {n:02d}",
+                            password_hash="unused", roles=[UserRole(role="manager")])
+                       for n in range(20))
+    db.session.commit()
+    first = page(client.get("/admin/users", query_string=query))
+    assert len(user_rows(first)) == 25
+    next_link = first.find("a", rel="next")["href"]
+    assert parse_qs(urlsplit(next_link).query) == {
+        "q": ["zed"], "role": ["manager"], "status": ["active"], "page": ["2"]}
+    second = page(client.get(next_link))
+    assert len(user_rows(second)) == 5
+    assert parse_qs(urlsplit(second.find("a", rel="prev")["href"]).query)["role"] == ["manager"]
+    assert second.find("select", attrs={"name": "role"}).find(
+        "option", selected=True)["value"] == "manager"
 
 
 def test_user_page_shows_details_and_role_forms(client, world, sign_in_as):

@@ -31,7 +31,9 @@ def _messages(response):
 def _routes(world):
     user = world.users["outsider"]
     return [("get", "/admin/users/new"), ("post", "/admin/users/new"),
+            ("get", f"/admin/users/{user.id}/deactivate"),
             ("post", f"/admin/users/{user.id}/deactivate"),
+            ("get", f"/admin/users/{user.id}/edit"), ("post", f"/admin/users/{user.id}/edit"),
             ("post", f"/admin/users/{user.id}/reactivate"),
             ("post", f"/admin/users/{user.id}/password-reset"),
             ("get", "/admin/countries"), ("get", f"/admin/users/{user.id}/country"),
@@ -101,7 +103,8 @@ def test_deactivation_signs_them_out_at_once_and_keeps_their_progress(app, clien
     assert mindsets.h3.get_text(strip=True) == "Changing mindsets"
     assert "1 of 6 required items complete" in " ".join(
         mindsets.select_one(".course-summary").get_text(" ").split())
-    response = client.post(f"/admin/users/{enrolled.id}/deactivate", follow_redirects=True)
+    response = client.post(f"/admin/users/{enrolled.id}/deactivate", data={"confirm": "yes"},
+                           follow_redirects=True)
     assert "Pat Participant is deactivated and signed out everywhere." in _messages(response)
     assert page(response).find("button", string="Reactivate account")
 
@@ -130,8 +133,9 @@ def test_the_last_admin_and_oneself_cannot_be_deactivated(client, world, sign_in
     sign_in_as("admin")
     admin = world.users["admin"]
     soup = page(client.get(f"/admin/users/{admin.id}"))
-    assert not soup.find("button", string="Deactivate account")
-    response = client.post(f"/admin/users/{admin.id}/deactivate", follow_redirects=True)
+    assert not soup.find(string="Deactivate account")
+    response = client.post(f"/admin/users/{admin.id}/deactivate", data={"confirm": "yes"},
+                           follow_redirects=True)
     assert "You cannot deactivate your own account." in _messages(response)
     _db.session.refresh(admin)
     assert admin.is_active
@@ -147,3 +151,55 @@ def test_the_last_active_admin_is_never_deactivated(world):
     assert accounts.deactivate_user(admin) is False
     with pytest.raises(accounts.LastAdminError):
         accounts.deactivate_user(other)
+
+
+def test_deactivating_asks_first_and_says_what_will_happen(client, world, sign_in_as):
+    sign_in_as("admin")
+    enrolled = world.users["enrolled"]
+    soup = page(client.get(f"/admin/users/{enrolled.id}"))
+    link = soup.find("a", string="Deactivate account")
+    assert link["href"] == f"/admin/users/{enrolled.id}/deactivate"
+
+    soup = page(client.get(link["href"]))
+    assert soup.h1.get_text(strip=True) == "Deactivate the account of Pat Participant?"
+    happens = [li.get_text(" ", strip=True) for li in soup.select("ul.what-happens li")]
+    assert "They are signed out at once, on every device." in happens
+    assert "Their progress, self-assessment answers and certificates are kept." in happens
+    form = soup.find("button", string="Yes, deactivate the account").find_parent("form")
+    assert (form["method"], form["action"]) == ("post", link["href"])
+    assert form.find("input", attrs={"name": "confirm"})["value"] == "yes"
+    assert form.find("input", attrs={"name": "csrf_token"})
+    assert soup.find("a", string="Cancel and go back to Pat Participant")["href"] == \
+        f"/admin/users/{enrolled.id}"
+    _db.session.refresh(enrolled)
+    assert enrolled.is_active
+
+
+def test_a_deactivation_without_the_confirmation_does_nothing(client, world, sign_in_as):
+    sign_in_as("admin")
+    enrolled = world.users["enrolled"]
+    response = client.post(f"/admin/users/{enrolled.id}/deactivate")
+    assert response.status_code == 200
+    assert page(response).find("button", string="Yes, deactivate the account")
+    _db.session.refresh(enrolled)
+    assert enrolled.is_active
+    response = client.post(f"/admin/users/{enrolled.id}/deactivate", data={"confirm": "yes"})
+    assert response.status_code == 302
+    _db.session.refresh(enrolled)
+    assert not enrolled.is_active
+    # Asked again, it says so rather than asking.
+    response = client.get(f"/admin/users/{enrolled.id}/deactivate", follow_redirects=True)
+    assert "Pat Participant is already deactivated." in _messages(response)
+
+
+def test_the_confirmed_deactivation_needs_the_csrf_token(csrf_app, client, auth, world):
+    auth.login("admin@example.org")
+    enrolled = world.users["enrolled"]
+    url = f"/admin/users/{enrolled.id}/deactivate"
+    assert client.post(url, data={"confirm": "yes"}).status_code == 400
+    _db.session.refresh(enrolled)
+    assert enrolled.is_active
+    token = page(client.get(url)).find("input", attrs={"name": "csrf_token"})["value"]
+    assert client.post(url, data={"confirm": "yes", "csrf_token": token}).status_code == 302
+    _db.session.refresh(enrolled)
+    assert not enrolled.is_active
