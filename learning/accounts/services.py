@@ -1,4 +1,4 @@
-"""Account rules: registration, authentication, sessions, password changes and resets, roles.
+"""Account rules: registration, sign-in, sessions, passwords, invitations, details, roles.
 
 Services add and flush; the caller (a view or a CLI command) commits.
 """
@@ -52,16 +52,20 @@ class LastAdminError(RoleError):
     """Removing the role would leave the installation without an administrator."""
 
 
-class InvalidResetLinkError(AccountError):
-    """A password reset link that cannot be used: tampered, used already, or expired."""
+class InvalidLinkError(AccountError):
+    """An emailed link that cannot be used: tampered, used already, or expired."""
 
     def __init__(self, message: str, *, expired: bool = False):
         super().__init__(message)
         self.expired = expired
 
 
-class InvalidInvitationError(InvalidResetLinkError):
-    """An invitation link that cannot be used: tampered, used already, or expired."""
+class InvalidResetLinkError(InvalidLinkError):
+    """A password reset link that cannot be used."""
+
+
+class InvalidInvitationError(InvalidLinkError):
+    """An invitation link that cannot be used."""
 
 
 # Registration and lookup
@@ -334,7 +338,7 @@ def password_reset_token(user: User) -> str:
     return _serializer().dumps({"user": user.id, "password": _password_fingerprint(user)})
 
 
-def _read_token(token: str, *, salt: str, max_age: int, error: type[InvalidResetLinkError],
+def _read_token(token: str, *, salt: str, max_age: int, error: type[InvalidLinkError],
                 expired: str) -> tuple[User, dict]:
     """The user a token of this kind names, and what else the token says.
 

@@ -175,7 +175,7 @@ def test_users_pages_keep_the_search_and_filters(client, db, world, sign_in_as):
     sign_in_as("admin")
     query = {"q": "zed", "role": "manager", "status": "active"}
     # Managers among the Zeds (odd n), active (n not a multiple of 3): 10 of them.
-    first = page(client.get("/admin/users", query_string={**query}))
+    first = page(client.get("/admin/users", query_string=query))
     assert text(first.find("caption")) == "10 users match “zed”"
     db.session.add_all(User(email=f"zy{n:02d}@example.org", name=f"Zed more {n:02d}",
                             password_hash="unused", roles=[UserRole(role="manager")])
