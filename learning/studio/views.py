@@ -274,7 +274,7 @@ def export(slug):
 @role_required("facilitator")
 def new_module(slug):
     course = _course(slug)
-    form = ModuleForm(taken_slugs=studio.module_slugs(course))
+    form = ModuleForm(taken_slugs=studio.module_slugs(course), fills_slug=True)
     if form.validate_on_submit():
         module = studio.create_module(course, form.fields())
         db.session.commit()
@@ -415,7 +415,7 @@ def _reading_page(course, module, item, form):
 def new_reading(slug, module_id):
     course = _course(slug)
     module = studio.module_for_edit_or_404(course, module_id)
-    form = ReadingForm(taken_slugs=studio.item_slugs(module))
+    form = ReadingForm(taken_slugs=studio.item_slugs(module), fills_slug=True)
     if form.validate_on_submit():
         item = _save_reading(form, course,
                              _as_draft(lambda fields: studio.create_reading(module, fields)))
@@ -771,7 +771,7 @@ def _recording_page(course, module, item, form):
 def new_recording(slug, module_id):
     course = _course(slug)
     module = studio.module_for_edit_or_404(course, module_id)
-    form = RecordingForm(taken_slugs=studio.item_slugs(module))
+    form = RecordingForm(taken_slugs=studio.item_slugs(module), fills_slug=True)
     if form.validate_on_submit():
         item = _save_recording(
             form, course, _as_draft(lambda fields: studio.create_recording(module, fields)))
@@ -1022,7 +1022,8 @@ def delete_dimension(slug, instrument_id, dimension_id):
 
 def _self_assessment_form(course, module, item=None):
     form = SelfAssessmentForm(data=SelfAssessmentForm.data_of(item) if item else None,
-                              taken_slugs=studio.item_slugs(module, leaving_out=item))
+                              taken_slugs=studio.item_slugs(module, leaving_out=item),
+                              fills_slug=item is None)
     form.instrument_id.choices = [
         SelectChoice(instrument.id, instrument.title)
         for instrument in instruments.ready_instruments(course, item)]
