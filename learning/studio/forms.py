@@ -368,9 +368,10 @@ class RecordingForm(_SlugForm):
 
     title = _title_field()
     slug = _slug_field()
+    # Left empty, the minutes the video takes (`services.RecordingFields`).
     minutes = IntegerField(
-        _l("Minutes to watch"), default=0,
-        validators=[InputRequired(_l("Enter the minutes it takes, 0 or more.")),
+        _l("Minutes to watch"), default=None,
+        validators=[Optional(),
                     NumberRange(min=0, max=MINUTES_MAX,
                                 message=_l("Enter a whole number from %(min)d to %(max)d."))],
     )

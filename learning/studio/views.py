@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -702,46 +703,59 @@ def _recording_limit(config) -> int:
     return config["RECORDING_MAX_BYTES"] + CAPTIONS_MAX_BYTES + FORM_ALLOWANCE_BYTES
 
 
-def _save_recording(form: RecordingForm, course, save, replacing=None):
-    """Store the form's video and captions if given, then `save` its fields and commit.
+def _store_recording_files(form: RecordingForm, course) -> tuple[dict, list[str]]:
+    """Check and store each file the form carries: what they set, and the paths stored.
 
-    The recording saved, or None with the form's errors; files stored for a change that
-    is refused are removed again. The files it replaces (of the recording `replacing`) are
-    removed once the change is committed, unless another item uses them too.
+    Every file is checked whatever the others gave, each bad one's reason beside its field,
+    so that one answer names them all. The caller removes the stored paths unless the change
+    they are for is committed.
     """
     media_root = current_app.config["MEDIA_ROOT"]
-    fields = form.fields()
-    before = studio.item_files([replacing]) if replacing is not None else set()
-    stored = []
-    try:
-        if form.captions.data:
-            data = form.captions.data.stream.read(CAPTIONS_MAX_BYTES + 1)
+    changes, stored = {}, []
+    if form.captions.data:
+        data = form.captions.data.stream.read(CAPTIONS_MAX_BYTES + 1)
+        try:
             if len(data) > CAPTIONS_MAX_BYTES:
                 raise uploads.UploadTooLarge(_("The file is larger than %(size)s.",
                                                size=uploads.human_size(CAPTIONS_MAX_BYTES)))
-            try:
-                captions = uploads.store_captions(data, media_root, course.slug)
-            except uploads.UploadError as error:
-                form.captions.errors.append(str(error))
-                return None
+            captions = uploads.store_captions(data, media_root, course.slug)
+        except uploads.UploadError as error:
+            form.captions.errors.append(str(error))
+        else:
             stored.append(captions)
-            fields = dataclasses.replace(fields, captions_path=captions)
-            if not fields.transcript.strip():
+            changes["captions_path"] = captions
+            if not (form.transcript.data or "").strip():
                 # Zoom saves its transcript as captions: one upload gives both.
-                fields = dataclasses.replace(
-                    fields, transcript=uploads.transcript_from_captions(data))
-        if form.video.data:
-            try:
-                video, seconds = uploads.store_video(
-                    form.video.data.stream, media_root, course.slug,
-                    current_app.config["RECORDING_MAX_BYTES"])
-            except uploads.UploadError as error:
-                form.video.errors.append(str(error))
-                return None
-            stored.append(video)
-            fields = dataclasses.replace(fields, video_path=video, duration_seconds=seconds)
+                changes["transcript"] = uploads.transcript_from_captions(data)
+    if form.video.data:
         try:
-            item = save(fields)
+            video, seconds = uploads.store_video(form.video.data.stream, media_root,
+                                                 course.slug,
+                                                 current_app.config["RECORDING_MAX_BYTES"])
+        except uploads.UploadError as error:
+            form.video.errors.append(str(error))
+        else:
+            stored.append(video)
+            changes.update(video_path=video, duration_seconds=seconds)
+    return changes, stored
+
+
+def _save_recording(form: RecordingForm, course, save, replacing=None):
+    """Store the form's video and captions if given, then `save` its fields and commit.
+
+    The recording saved, or None with the form's errors (every bad file's at once); files
+    stored for a change that is refused are removed again. The files it replaces (of the
+    recording `replacing`) are removed once the change is committed, unless another item
+    uses them too.
+    """
+    media_root = current_app.config["MEDIA_ROOT"]
+    before = studio.item_files([replacing]) if replacing is not None else set()
+    changes, stored = _store_recording_files(form, course)
+    try:
+        if form.video.errors or form.captions.errors:
+            return None
+        try:
+            item = save(dataclasses.replace(form.fields(), **changes))
         except studio.StudioError as error:
             db.session.rollback()
             form.video.errors.append(str(error))
@@ -750,12 +764,19 @@ def _save_recording(form: RecordingForm, course, save, replacing=None):
         stored.clear()
         studio.remove_unused_files(media_root, before)
         return item
-    except uploads.UploadTooLarge as error:
-        form.captions.errors.append(str(error))
-        return None
     finally:
         for path in stored:
             uploads.remove_stored(media_root, path)
+
+
+def _check_recording_files(form: RecordingForm, course) -> None:
+    """For a recording form its fields refused: say what is wrong with its files too.
+
+    So that the answer lists every problem, the files' with the fields'. Nothing is kept.
+    """
+    _changes, stored = _store_recording_files(form, course)
+    for path in stored:
+        uploads.remove_stored(current_app.config["MEDIA_ROOT"], path)
 
 
 def _recording_page(course, module, item, form):
@@ -776,11 +797,18 @@ def new_recording(slug, module_id):
         item = _save_recording(
             form, course, _as_draft(lambda fields: studio.create_recording(module, fields)))
         if item is not None:
-            return _created(course, item, form.is_published.data, _(
-                "Recording “%(title)s” created; it lasts %(minutes)d min %(seconds)d s.",
-                title=item.title, minutes=item.duration_seconds // 60,
-                seconds=item.duration_seconds % 60))
+            return _created(course, item, form.is_published.data, _created_recording(item))
+    elif form.is_submitted():
+        _check_recording_files(form, course)
     return _recording_page(course, module, None, form)
+
+
+def _created_recording(item) -> str:
+    """What creating the recording did: how long it lasts, and the minutes it counts for."""
+    return _("Recording “%(title)s” created; it lasts %(minutes)d min %(seconds)d s and "
+             "counts as %(watch)s to watch.", title=item.title,
+             minutes=item.duration_seconds // 60, seconds=item.duration_seconds % 60,
+             watch=ngettext("%(num)d minute", "%(num)d minutes", item.minutes))
 
 
 @bp.route("/courses/<slug>/modules/<int:module_id>/recordings/<int:item_id>/edit",
@@ -806,6 +834,8 @@ def edit_recording(slug, module_id, item_id):
                            replacing=item):
             flash(_("Recording “%(title)s” saved.", title=item.title), "success")
             return _back_to(course, item)
+    elif form.is_submitted():
+        _check_recording_files(form, course)
     return _recording_page(course, module, item, form)
 
 
