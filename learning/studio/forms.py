@@ -323,6 +323,28 @@ class ReadingForm(_SlugForm):
         )
 
 
+class MoveItemForm(Form):
+    """Where an item moves: another module of its course, and its slug there if it must change.
+
+    The modules offered are set by the page (`moves.move_targets`): an id sent that is not
+    one of them is refused.
+    """
+
+    target = SelectField(_l("Module to move it to"), coerce=int, validate_choice=True,
+                         validators=[InputRequired(_l("Choose the module to move it to."))])
+    slug = StringField(
+        _l("Slug in that module"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=SLUG_MAX, message=_l("Use at most %(max)d characters.")),
+            Regexp(SLUG_PATTERN, message=_l(
+                "Use lower-case letters, digits and single hyphens, such as "
+                "“digital-government”.")),
+        ],
+    )
+
+
 class CohortSettingsForm(CohortForm):
     """A cohort's name, dates, time zone and whether it takes new participants (not its course)."""
 

@@ -1,19 +1,19 @@
 """Studio pages: a facilitator's courses, a course's modules and items, and their forms.
 
-Every page asks the one access rule (`studio.services.course_for_edit_or_404`).
+Every page asks the one access rule (`studio.services.course_for_edit_or_404`). The
+blueprint and what the pages share are in `pages`; moving an item to another module in
+`items`.
 """
 
 import dataclasses
 import io
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
     redirect,
     render_template,
-    request,
     send_file,
     url_for,
 )
@@ -24,15 +24,18 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from learning.accounts import services as accounts
-from learning.accounts.forms import EmptyForm
 from learning.accounts.permissions import role_required
-from learning.catalog.models import Module, module_numbers
+from learning.catalog.models import module_numbers
 from learning.certificates import services as certificates
 from learning.cohorts import services as cohorts
 from learning.core.limits import body_limit
 from learning.database import db
 from learning.media import uploads
-from learning.studio import effects, instruments, roster
+from learning.studio import (
+    instruments,
+    items,  # noqa: F401 (its pages register on the blueprint)
+    roster,
+)
 from learning.studio import services as studio
 from learning.studio.forms import (
     LEVEL_LABELS,
@@ -54,8 +57,13 @@ from learning.studio.forms import (
     error_list,
     place_problems,
 )
-
-bp = Blueprint("studio", __name__, url_prefix="/studio")
+from learning.studio.pages import back_to as _back_to
+from learning.studio.pages import bp
+from learning.studio.pages import button_form_or_400 as _button_form_or_400
+from learning.studio.pages import change_on_purpose as _change_on_purpose
+from learning.studio.pages import confirmation_page as _confirmation_page
+from learning.studio.pages import course_and_item as _course_and_item
+from learning.studio.pages import course_or_404 as _course
 
 KIND_LABELS = {
     "recording": _l("Recording"),
@@ -77,68 +85,10 @@ def labels():
     return {"studio_kind_labels": {kind: str(label) for kind, label in KIND_LABELS.items()}}
 
 
-def _course(slug):
-    return studio.course_for_edit_or_404(slug, current_user)
-
-
-def _back_to(course, row=None):
-    """The studio's course page, scrolled to the module or item acted on when there is one."""
-    anchor = None
-    if row is not None:
-        anchor = f"{'module' if isinstance(row, Module) else 'item'}-{row.id}"
-    return redirect(url_for("studio.course", slug=course.slug, _anchor=anchor))
-
-
 def _direction_or_404(direction: str) -> str:
     if direction not in DIRECTIONS:
         abort(404)
     return direction
-
-
-def _button_form_or_400() -> None:
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-
-
-def _confirmation_page(course, change, heading: str, confirm_label: str, action=None,
-                       notice=None):
-    """The page asking to confirm a change that moves a cohort's figures, or None.
-
-    None when the change may go ahead: confirmed on that page already, moving no one's
-    completion of the course or of a module (`studio.effects`), or refused by the rules
-    (`StudioError`: making it says why). The page re-sends the form that asked for the
-    change, with `confirm` set; or, given an `action`, posts only `confirm` there. A
-    `notice` says what has happened already.
-    """
-    if request.form.get("confirm") == "yes":
-        return None
-    try:
-        found = effects.effects(course, change)
-    except studio.StudioError:
-        return None
-    if not effects.affects_anyone(found):
-        return None
-    fields = [] if action else [
-        (name, value) for name, value in request.form.items(multi=True)
-        if name not in ("csrf_token", "confirm")]
-    return render_template("studio/confirm_change.html", course=course, heading=heading,
-                           confirm_label=confirm_label, effects=found, fields=fields,
-                           action=action, notice=notice)
-
-
-def _change_on_purpose(course, row, change, question: str, confirm_label: str, done: str):
-    """A button's change to a module or item, asked first if it moves anyone's figures.
-
-    Made (`change`), committed and reported (`done`) once confirmed or when it moves no one.
-    """
-    _button_form_or_400()
-    confirming = _confirmation_page(course, change, question, confirm_label)
-    if confirming is not None:
-        return confirming
-    change()
-    db.session.commit()
-    flash(done, "success")
-    return _back_to(course, row)
 
 
 def _item_change_words(item, fields) -> tuple[str, str] | None:
@@ -449,13 +399,6 @@ def edit_reading(slug, module_id, item_id):
             flash(_("Reading “%(title)s” saved.", title=item.title), "success")
             return _back_to(course, item)
     return _reading_page(course, module, item, form)
-
-
-def _course_and_item(slug, module_id, item_id):
-    """The course the user may author, and its module's item the URL names."""
-    course = _course(slug)
-    return course, studio.item_for_edit_or_404(studio.module_for_edit_or_404(course, module_id),
-                                               item_id)
 
 
 @bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/move/<direction>")
