@@ -86,7 +86,7 @@ MATRIX = {
         "studio.restore_module", "studio.delete_module", "studio.new_reading",
         "studio.edit_reading", "studio.new_recording", "studio.edit_recording",
         "studio.move_item", "studio.archive_item", "studio.restore_item", "studio.delete_item",
-        "studio.publish_item", "studio.unpublish_item",
+        "studio.publish_item", "studio.unpublish_item", "studio.move_item_to_module",
         "studio.edit_cohort", "studio.new_join_code", "studio.import_participants",
         "studio.add_manager", "studio.remove_manager", "studio.remove_participant",
         "studio.resend_invitation",

@@ -6,8 +6,18 @@ file is skipped by seeking, so a large video costs a few small reads. Anything u
 means the length is unknown (None).
 """
 
+import math
 import struct
 from typing import BinaryIO
+
+
+def minutes_to_watch(seconds: float) -> int:
+    """The minutes a video of this length takes to watch: whole minutes rounded up, at least 1.
+
+    What a recording's "Minutes to watch" says when the facilitator leaves it empty.
+    """
+    return max(1, math.ceil(seconds / 60))
+
 
 # MP4: boxes are (32-bit size, 4-byte type), size 1 means a 64-bit size follows, 0 means
 # "to the end of the file". The movie box `moov` holds the movie header `mvhd`.

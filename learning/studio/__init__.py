@@ -1,6 +1,7 @@
 """Studio: facilitators author the courses they are attached to, in the browser.
 
 `services` holds the authoring rules (who may author, creating, editing, reordering,
-archiving and deleting modules and items, exporting a course as content files); `views` the
-blueprint, thin pages over them.
+archiving and deleting modules and items, exporting a course as content files); `moves`
+moving an item to another module; `views` and `items` thin pages over them, on the
+blueprint of `pages`.
 """

@@ -43,6 +43,7 @@ from learning.catalog.models import CERTIFICATE_WORDING_MAX, ISSUER_MAX
 from learning.cohorts.forms import CohortForm
 from learning.content.schema import SLUG_PATTERN
 from learning.core.forms import CONTROL_CHARACTERS_MESSAGE, Form
+from learning.core.slugs import slugify, unique_slug
 from learning.core.text import has_control_characters
 from learning.studio.instruments import BandRow, DimensionFields, Settings
 from learning.studio.services import (
@@ -114,11 +115,37 @@ def _check_lines(field, maximum: int):
 
 
 class _SlugForm(Form):
-    """A form whose slug must differ from the slugs its siblings use."""
+    """A form whose slug must differ from the slugs its siblings use.
 
-    def __init__(self, *args, taken_slugs=(), **kwargs):
+    A form for something new (`fills_slug`) may be sent with its slug empty: the slug is
+    then made from the title (`core.slugs`), free among the siblings, and the form goes on
+    as if it had been typed. Browsers with JavaScript fill it as the title is typed
+    (static/js/slug.js); this is the same rule without it. A title with nothing a slug can
+    carry gives the form's `slug_fallback` ("reading", "reading-2"…).
+    """
+
+    slug_fallback = "item"
+
+    def __init__(self, *args, taken_slugs=(), fills_slug=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.taken_slugs = set(taken_slugs)
+        self.fills_slug = fills_slug
+        if fills_slug:
+            # Left empty, the slug comes from the title; with no title either, the title's
+            # own error is the one to show.
+            self.slug.validators = [Optional() if isinstance(v, DataRequired) else v
+                                    for v in self.slug.validators]
+
+    def validate(self, extra_validators=None):
+        """Fill an empty slug from the title (`fills_slug`), then check every field."""
+        if self.fills_slug and not self.slug.data and self.title.data:
+            self.slug.data = self.slug_from_title(self.title.data)
+        return super().validate(extra_validators)
+
+    def slug_from_title(self, title: str) -> str:
+        """The slug the title gives, free among the siblings."""
+        return unique_slug(slugify(title, SLUG_MAX) or self.slug_fallback, self.taken_slugs,
+                           SLUG_MAX)
 
     def validate_slug(self, field):
         """The slug is unique among the siblings (the course's modules, the module's items)."""
@@ -184,6 +211,8 @@ class CourseSettingsForm(Form):
 class ModuleForm(_SlugForm):
     """A module: one webinar turned into a unit of learning."""
 
+    slug_fallback = "module"
+
     title = _title_field()
     slug = _slug_field()
     summary = TextAreaField(_l("Summary"), filters=[_strip],
@@ -223,6 +252,8 @@ class ModuleForm(_SlugForm):
 
 class ReadingForm(_SlugForm):
     """A reading written as a page in Markdown."""
+
+    slug_fallback = "reading"
 
     title = _title_field()
     slug = _slug_field()
@@ -292,6 +323,28 @@ class ReadingForm(_SlugForm):
         )
 
 
+class MoveItemForm(Form):
+    """Where an item moves: another module of its course, and its slug there if it must change.
+
+    The modules offered are set by the page (`moves.move_targets`): an id sent that is not
+    one of them is refused.
+    """
+
+    target = SelectField(_l("Module to move it to"), coerce=int, validate_choice=True,
+                         validators=[InputRequired(_l("Choose the module to move it to."))])
+    slug = StringField(
+        _l("Slug in that module"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=SLUG_MAX, message=_l("Use at most %(max)d characters.")),
+            Regexp(SLUG_PATTERN, message=_l(
+                "Use lower-case letters, digits and single hyphens, such as "
+                "“digital-government”.")),
+        ],
+    )
+
+
 class CohortSettingsForm(CohortForm):
     """A cohort's name, dates, time zone and whether it takes new participants (not its course)."""
 
@@ -333,11 +386,14 @@ class PersonForm(Form):
 class RecordingForm(_SlugForm):
     """A recording: an uploaded video with its captions and transcript."""
 
+    slug_fallback = "recording"
+
     title = _title_field()
     slug = _slug_field()
+    # Left empty, the minutes the video takes (`services.RecordingFields`).
     minutes = IntegerField(
-        _l("Minutes to watch"), default=0,
-        validators=[InputRequired(_l("Enter the minutes it takes, 0 or more.")),
+        _l("Minutes to watch"), default=None,
+        validators=[Optional(),
                     NumberRange(min=0, max=MINUTES_MAX,
                                 message=_l("Enter a whole number from %(min)d to %(max)d."))],
     )
@@ -394,6 +450,8 @@ class RecordingForm(_SlugForm):
 
 class SelfAssessmentForm(_SlugForm):
     """A self-assessment item: the instrument a module asks its participants to take."""
+
+    slug_fallback = "self-assessment"
 
     title = _title_field()
     slug = _slug_field()

@@ -30,6 +30,7 @@ from learning.content.exporter import ExportError, course_to_export, export_cont
 from learning.content.sanitise import markdown_to_html
 from learning.database import db
 from learning.media import uploads
+from learning.media.videolength import minutes_to_watch
 from learning.progress import services as progress
 
 UP, DOWN = "up", "down"
@@ -243,12 +244,13 @@ class RecordingFields:
     """What the recording form sets.
 
     Files are already stored (`uploads`): None keeps the item's own. `duration_seconds`
-    comes with a new video, read from the file.
+    comes with a new video, read from the file. `minutes` None: the minutes the video takes
+    to watch (`videolength.minutes_to_watch`), the new video's or else the current one's.
     """
 
     title: str
     slug: str
-    minutes: int
+    minutes: int | None
     is_required: bool
     is_published: bool
     transcript: str
@@ -262,7 +264,6 @@ class RecordingFields:
 def _assign_recording(item: Item, fields: RecordingFields) -> None:
     item.title = fields.title
     item.slug = fields.slug
-    item.minutes = fields.minutes
     item.is_required = fields.is_required
     item.is_published = fields.is_published
     item.transcript = fields.transcript.strip() or None
@@ -276,6 +277,9 @@ def _assign_recording(item: Item, fields: RecordingFields) -> None:
         item.captions_path = fields.captions_path
     if not (item.video_path or item.embed_url) or not item.duration_seconds:
         raise StudioError(_("Upload the recording's video."))
+    # A value the facilitator typed wins, 0 included; left empty, the video's length says.
+    item.minutes = (fields.minutes if fields.minutes is not None
+                    else minutes_to_watch(item.duration_seconds))
 
 
 def create_recording(module: Module, fields: RecordingFields) -> Item:

@@ -1,37 +1,41 @@
 """Studio pages: a facilitator's courses, a course's modules and items, and their forms.
 
-Every page asks the one access rule (`studio.services.course_for_edit_or_404`).
+Every page asks the one access rule (`studio.services.course_for_edit_or_404`). The
+blueprint and what the pages share are in `pages`; moving an item to another module in
+`items`.
 """
 
 import dataclasses
 import io
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
     redirect,
     render_template,
-    request,
     send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from learning.accounts import services as accounts
-from learning.accounts.forms import EmptyForm
 from learning.accounts.permissions import role_required
-from learning.catalog.models import Module, module_numbers
+from learning.catalog.models import module_numbers
 from learning.certificates import services as certificates
 from learning.cohorts import services as cohorts
 from learning.core.limits import body_limit
 from learning.database import db
 from learning.media import uploads
-from learning.studio import effects, instruments, roster
+from learning.studio import (
+    instruments,
+    items,  # noqa: F401 (its pages register on the blueprint)
+    roster,
+)
 from learning.studio import services as studio
 from learning.studio.forms import (
     LEVEL_LABELS,
@@ -53,8 +57,13 @@ from learning.studio.forms import (
     error_list,
     place_problems,
 )
-
-bp = Blueprint("studio", __name__, url_prefix="/studio")
+from learning.studio.pages import back_to as _back_to
+from learning.studio.pages import bp
+from learning.studio.pages import button_form_or_400 as _button_form_or_400
+from learning.studio.pages import change_on_purpose as _change_on_purpose
+from learning.studio.pages import confirmation_page as _confirmation_page
+from learning.studio.pages import course_and_item as _course_and_item
+from learning.studio.pages import course_or_404 as _course
 
 KIND_LABELS = {
     "recording": _l("Recording"),
@@ -76,68 +85,10 @@ def labels():
     return {"studio_kind_labels": {kind: str(label) for kind, label in KIND_LABELS.items()}}
 
 
-def _course(slug):
-    return studio.course_for_edit_or_404(slug, current_user)
-
-
-def _back_to(course, row=None):
-    """The studio's course page, scrolled to the module or item acted on when there is one."""
-    anchor = None
-    if row is not None:
-        anchor = f"{'module' if isinstance(row, Module) else 'item'}-{row.id}"
-    return redirect(url_for("studio.course", slug=course.slug, _anchor=anchor))
-
-
 def _direction_or_404(direction: str) -> str:
     if direction not in DIRECTIONS:
         abort(404)
     return direction
-
-
-def _button_form_or_400() -> None:
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-
-
-def _confirmation_page(course, change, heading: str, confirm_label: str, action=None,
-                       notice=None):
-    """The page asking to confirm a change that moves a cohort's figures, or None.
-
-    None when the change may go ahead: confirmed on that page already, moving no one's
-    completion of the course or of a module (`studio.effects`), or refused by the rules
-    (`StudioError`: making it says why). The page re-sends the form that asked for the
-    change, with `confirm` set; or, given an `action`, posts only `confirm` there. A
-    `notice` says what has happened already.
-    """
-    if request.form.get("confirm") == "yes":
-        return None
-    try:
-        found = effects.effects(course, change)
-    except studio.StudioError:
-        return None
-    if not effects.affects_anyone(found):
-        return None
-    fields = [] if action else [
-        (name, value) for name, value in request.form.items(multi=True)
-        if name not in ("csrf_token", "confirm")]
-    return render_template("studio/confirm_change.html", course=course, heading=heading,
-                           confirm_label=confirm_label, effects=found, fields=fields,
-                           action=action, notice=notice)
-
-
-def _change_on_purpose(course, row, change, question: str, confirm_label: str, done: str):
-    """A button's change to a module or item, asked first if it moves anyone's figures.
-
-    Made (`change`), committed and reported (`done`) once confirmed or when it moves no one.
-    """
-    _button_form_or_400()
-    confirming = _confirmation_page(course, change, question, confirm_label)
-    if confirming is not None:
-        return confirming
-    change()
-    db.session.commit()
-    flash(done, "success")
-    return _back_to(course, row)
 
 
 def _item_change_words(item, fields) -> tuple[str, str] | None:
@@ -274,7 +225,7 @@ def export(slug):
 @role_required("facilitator")
 def new_module(slug):
     course = _course(slug)
-    form = ModuleForm(taken_slugs=studio.module_slugs(course))
+    form = ModuleForm(taken_slugs=studio.module_slugs(course), fills_slug=True)
     if form.validate_on_submit():
         module = studio.create_module(course, form.fields())
         db.session.commit()
@@ -415,7 +366,7 @@ def _reading_page(course, module, item, form):
 def new_reading(slug, module_id):
     course = _course(slug)
     module = studio.module_for_edit_or_404(course, module_id)
-    form = ReadingForm(taken_slugs=studio.item_slugs(module))
+    form = ReadingForm(taken_slugs=studio.item_slugs(module), fills_slug=True)
     if form.validate_on_submit():
         item = _save_reading(form, course,
                              _as_draft(lambda fields: studio.create_reading(module, fields)))
@@ -448,13 +399,6 @@ def edit_reading(slug, module_id, item_id):
             flash(_("Reading “%(title)s” saved.", title=item.title), "success")
             return _back_to(course, item)
     return _reading_page(course, module, item, form)
-
-
-def _course_and_item(slug, module_id, item_id):
-    """The course the user may author, and its module's item the URL names."""
-    course = _course(slug)
-    return course, studio.item_for_edit_or_404(studio.module_for_edit_or_404(course, module_id),
-                                               item_id)
 
 
 @bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/move/<direction>")
@@ -724,46 +668,59 @@ def _recording_limit(config) -> int:
     return config["RECORDING_MAX_BYTES"] + CAPTIONS_MAX_BYTES + FORM_ALLOWANCE_BYTES
 
 
-def _save_recording(form: RecordingForm, course, save, replacing=None):
-    """Store the form's video and captions if given, then `save` its fields and commit.
+def _store_recording_files(form: RecordingForm, course) -> tuple[dict, list[str]]:
+    """Check and store each file the form carries: what they set, and the paths stored.
 
-    The recording saved, or None with the form's errors; files stored for a change that
-    is refused are removed again. The files it replaces (of the recording `replacing`) are
-    removed once the change is committed, unless another item uses them too.
+    Every file is checked whatever the others gave, each bad one's reason beside its field,
+    so that one answer names them all. The caller removes the stored paths unless the change
+    they are for is committed.
     """
     media_root = current_app.config["MEDIA_ROOT"]
-    fields = form.fields()
-    before = studio.item_files([replacing]) if replacing is not None else set()
-    stored = []
-    try:
-        if form.captions.data:
-            data = form.captions.data.stream.read(CAPTIONS_MAX_BYTES + 1)
+    changes, stored = {}, []
+    if form.captions.data:
+        data = form.captions.data.stream.read(CAPTIONS_MAX_BYTES + 1)
+        try:
             if len(data) > CAPTIONS_MAX_BYTES:
                 raise uploads.UploadTooLarge(_("The file is larger than %(size)s.",
                                                size=uploads.human_size(CAPTIONS_MAX_BYTES)))
-            try:
-                captions = uploads.store_captions(data, media_root, course.slug)
-            except uploads.UploadError as error:
-                form.captions.errors.append(str(error))
-                return None
+            captions = uploads.store_captions(data, media_root, course.slug)
+        except uploads.UploadError as error:
+            form.captions.errors.append(str(error))
+        else:
             stored.append(captions)
-            fields = dataclasses.replace(fields, captions_path=captions)
-            if not fields.transcript.strip():
+            changes["captions_path"] = captions
+            if not (form.transcript.data or "").strip():
                 # Zoom saves its transcript as captions: one upload gives both.
-                fields = dataclasses.replace(
-                    fields, transcript=uploads.transcript_from_captions(data))
-        if form.video.data:
-            try:
-                video, seconds = uploads.store_video(
-                    form.video.data.stream, media_root, course.slug,
-                    current_app.config["RECORDING_MAX_BYTES"])
-            except uploads.UploadError as error:
-                form.video.errors.append(str(error))
-                return None
-            stored.append(video)
-            fields = dataclasses.replace(fields, video_path=video, duration_seconds=seconds)
+                changes["transcript"] = uploads.transcript_from_captions(data)
+    if form.video.data:
         try:
-            item = save(fields)
+            video, seconds = uploads.store_video(form.video.data.stream, media_root,
+                                                 course.slug,
+                                                 current_app.config["RECORDING_MAX_BYTES"])
+        except uploads.UploadError as error:
+            form.video.errors.append(str(error))
+        else:
+            stored.append(video)
+            changes.update(video_path=video, duration_seconds=seconds)
+    return changes, stored
+
+
+def _save_recording(form: RecordingForm, course, save, replacing=None):
+    """Store the form's video and captions if given, then `save` its fields and commit.
+
+    The recording saved, or None with the form's errors (every bad file's at once); files
+    stored for a change that is refused are removed again. The files it replaces (of the
+    recording `replacing`) are removed once the change is committed, unless another item
+    uses them too.
+    """
+    media_root = current_app.config["MEDIA_ROOT"]
+    before = studio.item_files([replacing]) if replacing is not None else set()
+    changes, stored = _store_recording_files(form, course)
+    try:
+        if form.video.errors or form.captions.errors:
+            return None
+        try:
+            item = save(dataclasses.replace(form.fields(), **changes))
         except studio.StudioError as error:
             db.session.rollback()
             form.video.errors.append(str(error))
@@ -772,12 +729,19 @@ def _save_recording(form: RecordingForm, course, save, replacing=None):
         stored.clear()
         studio.remove_unused_files(media_root, before)
         return item
-    except uploads.UploadTooLarge as error:
-        form.captions.errors.append(str(error))
-        return None
     finally:
         for path in stored:
             uploads.remove_stored(media_root, path)
+
+
+def _check_recording_files(form: RecordingForm, course) -> None:
+    """For a recording form its fields refused: say what is wrong with its files too.
+
+    So that the answer lists every problem, the files' with the fields'. Nothing is kept.
+    """
+    _changes, stored = _store_recording_files(form, course)
+    for path in stored:
+        uploads.remove_stored(current_app.config["MEDIA_ROOT"], path)
 
 
 def _recording_page(course, module, item, form):
@@ -793,16 +757,23 @@ def _recording_page(course, module, item, form):
 def new_recording(slug, module_id):
     course = _course(slug)
     module = studio.module_for_edit_or_404(course, module_id)
-    form = RecordingForm(taken_slugs=studio.item_slugs(module))
+    form = RecordingForm(taken_slugs=studio.item_slugs(module), fills_slug=True)
     if form.validate_on_submit():
         item = _save_recording(
             form, course, _as_draft(lambda fields: studio.create_recording(module, fields)))
         if item is not None:
-            return _created(course, item, form.is_published.data, _(
-                "Recording “%(title)s” created; it lasts %(minutes)d min %(seconds)d s.",
-                title=item.title, minutes=item.duration_seconds // 60,
-                seconds=item.duration_seconds % 60))
+            return _created(course, item, form.is_published.data, _created_recording(item))
+    elif form.is_submitted():
+        _check_recording_files(form, course)
     return _recording_page(course, module, None, form)
+
+
+def _created_recording(item) -> str:
+    """What creating the recording did: how long it lasts, and the minutes it counts for."""
+    return _("Recording “%(title)s” created; it lasts %(minutes)d min %(seconds)d s and "
+             "counts as %(watch)s to watch.", title=item.title,
+             minutes=item.duration_seconds // 60, seconds=item.duration_seconds % 60,
+             watch=ngettext("%(num)d minute", "%(num)d minutes", item.minutes))
 
 
 @bp.route("/courses/<slug>/modules/<int:module_id>/recordings/<int:item_id>/edit",
@@ -828,6 +799,8 @@ def edit_recording(slug, module_id, item_id):
                            replacing=item):
             flash(_("Recording “%(title)s” saved.", title=item.title), "success")
             return _back_to(course, item)
+    elif form.is_submitted():
+        _check_recording_files(form, course)
     return _recording_page(course, module, item, form)
 
 
@@ -1044,7 +1017,8 @@ def delete_dimension(slug, instrument_id, dimension_id):
 
 def _self_assessment_form(course, module, item=None):
     form = SelfAssessmentForm(data=SelfAssessmentForm.data_of(item) if item else None,
-                              taken_slugs=studio.item_slugs(module, leaving_out=item))
+                              taken_slugs=studio.item_slugs(module, leaving_out=item),
+                              fills_slug=item is None)
     form.instrument_id.choices = [
         SelectChoice(instrument.id, instrument.title)
         for instrument in instruments.ready_instruments(course, item)]

@@ -84,7 +84,7 @@ def test_a_new_item_is_a_draft_that_moves_no_one(client, db, world):
     row = studio_row(client, notes)
     assert "Draft" in [badge.get_text(strip=True) for badge in row.select(".badge")]
     assert [b.get_text(strip=True) for b in row.select("button")] == [
-        "Move up", "Publish", "Archive", "Delete"]
+        "Move up", "Publish", "Archive", "Delete", "Move to this module"]
     # The facilitator's preview shows it, marked as a draft.
     preview = page(client.get("/courses/mindsets/modules/one"))
     [listed] = [li for li in preview.select("ol.items li")
