@@ -172,7 +172,7 @@ class Response(db.Model):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]
-    # A "before" submitted while the baseline window was open (services.is_baseline_open):
+    # A "before" submitted while the baseline window was open (baseline.is_before_open):
     # only such a response is a real baseline that a shift may be measured against. Set once,
     # at submission; responses from before the window existed stay False.
     is_baseline: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -5,7 +5,7 @@ Privacy lives here: a participant's responses are only ever loaded by their own 
 ASSESSMENT_MIN_GROUP.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
 
 from learning.accounts.models import User, utcnow
-from learning.assessments import scoring
+from learning.assessments import baseline, scoring
 from learning.assessments.models import (
     REFLECTION_MAX_LENGTH,
     SCALE_POINTS,
@@ -32,7 +32,6 @@ from learning.catalog.models import Course, Item, Module, shown_to_participants
 from learning.cohorts.models import Cohort, Enrolment
 from learning.database import db
 from learning.progress import completion
-from learning.progress import rules as progress_rules
 from learning.progress import services as progress
 
 SINGLE, BEFORE, AFTER = "single", "before", "after"
@@ -52,12 +51,8 @@ class PhaseClosed(AssessmentError):
 
 
 def baseline_closed() -> PhaseClosed:
-    """The refusal of a "before" once the baseline window has closed."""
-    return PhaseClosed(_(
-        "The start-of-course self-assessment is closed. It records where you stood before the "
-        "course, so it can only be taken until you complete an item beyond the start of the "
-        "course: the first module, up to and including its self-assessment. You can still "
-        "take the end-of-course self-assessment when it opens."))
+    """The refusal of a "before" once its window has closed (`baseline`)."""
+    return PhaseClosed(baseline.closed_message())
 
 
 class AlreadySubmitted(AssessmentError):
@@ -206,57 +201,8 @@ def rest_of_course_complete(user_id: int, course: Course, item: Item) -> bool:
     "after", which waits for the rest of the course, so counting them would make two such
     items wait for each other for ever.
     """
-    ends_with_after = {row.id for row in course_outline(course) if row.is_before_after}
+    ends_with_after = {row.id for row in baseline.course_outline(course) if row.is_before_after}
     return completion.nothing_left_but(user_id, course.id, ends_with_after | {item.id})
-
-
-@dataclass(frozen=True)
-class OutlineItem:
-    """What the baseline window needs to know of an item, in course order."""
-
-    id: int
-    module_id: int
-    is_before_after: bool
-
-
-def opening_item_ids(outline: Sequence[OutlineItem]) -> set[int]:
-    """The course's opening items: where a participant sets their baseline.
-
-    They are the items of the first module, up to and including its last self-assessment
-    taken before and after; none if the first module has no such self-assessment. `outline`
-    is the published items in course order.
-    """
-    if not outline:
-        return set()
-    first = [item for item in outline if item.module_id == outline[0].module_id]
-    last = max((index for index, item in enumerate(first) if item.is_before_after), default=-1)
-    return {item.id for item in first[:last + 1]}
-
-
-def baseline_window_open(completed_ids: Iterable[int], opening_ids: Iterable[int]) -> bool:
-    """The "before" phase is open from enrolment until an item beyond the opening is complete."""
-    return set(completed_ids) <= set(opening_ids)
-
-
-def course_outline(course: Course) -> list[OutlineItem]:
-    """The items of the course's published modules in order, for the baseline window."""
-    rows = db.session.execute(
-        select(Item.id, Item.module_id, Instrument.is_before_after)
-        .join(Module, Item.module_id == Module.id)
-        .outerjoin(Instrument, Item.instrument_id == Instrument.id)
-        .where(Module.course_id == course.id, shown_to_participants())
-        .order_by(Module.position, Item.position)
-    )
-    return [OutlineItem(row.id, row.module_id, bool(row.is_before_after)) for row in rows]
-
-
-def is_baseline_open(user_id: int, course: Course) -> bool:
-    """True while the participant may still set their baseline ("before") in this course."""
-    outline = course_outline(course)
-    statuses = progress.statuses_by_item(user_id, [item.id for item in outline])
-    completed = [item_id for item_id, status in statuses.items()
-                 if status == progress_rules.COMPLETE]
-    return baseline_window_open(completed, opening_item_ids(outline))
 
 
 @dataclass(frozen=True)
@@ -269,7 +215,7 @@ class PhaseState:
     submitted_at: datetime | None = None
     # Why a phase that is not submitted cannot be taken: "waiting" (the rest of the course
     # comes first), "passed" (the after phase was taken, so "before" is over) or
-    # "baseline_closed" (an item beyond the course's opening is complete).
+    # "baseline_closed" (the participant has begun the module it belongs to).
     closed_because: str | None = None
 
 
@@ -277,8 +223,8 @@ def phase_states(user_id: int, course: Course, item: Item, instrument: Instrumen
                  responses: Mapping[str, Response] | None = None) -> list[PhaseState]:
     """The state of each phase of the instrument for the participant.
 
-    Single is open until submitted; before until either phase is submitted or the baseline
-    window closes (`is_baseline_open`); after once every other required item of the course is
+    Single is open until submitted; before until either phase is submitted or its window
+    closes (`baseline.is_before_open`); after once every other required item of the course is
     complete (`rest_of_course_complete`).
     """
     if responses is None:
@@ -297,7 +243,7 @@ def phase_states(user_id: int, course: Course, item: Item, instrument: Instrumen
             is_open = False
         elif phase == BEFORE and status(AFTER) == SUBMITTED:
             is_open, reason = False, "passed"
-        elif phase == BEFORE and not is_baseline_open(user_id, course):
+        elif phase == BEFORE and not baseline.is_before_open(user_id, item):
             is_open, reason = False, "baseline_closed"
         elif phase == AFTER and not rest_of_course_complete(user_id, course, item):
             is_open, reason = False, "waiting"
@@ -430,9 +376,9 @@ def save_response(user_id: int, instrument: Instrument, item: Item, phase: str,
 
     The response takes the current snapshot and version. Submitting "single" or "after"
     completes the item; anything else marks it in progress. A "before" is submitted only
-    while the baseline window is open, and is then marked as the participant's baseline.
+    while its window is open (`baseline`), and is then marked as the participant's baseline.
     Raises AlreadySubmitted if the phase was submitted meanwhile, PhaseClosed if the
-    baseline window closed meanwhile, and ValueError if a submission has gaps.
+    window closed meanwhile, and ValueError if a submission has gaps.
     """
     snap = snapshot(instrument)
     keys = statement_keys(snap)
@@ -445,7 +391,7 @@ def save_response(user_id: int, instrument: Instrument, item: Item, phase: str,
         raise AlreadySubmitted(_("You have already submitted this self-assessment. "
                                  "A submission is final: your results are below."))
     is_baseline = submit and phase == BEFORE
-    if is_baseline and not is_baseline_open(user_id, item.module.course):
+    if is_baseline and not baseline.is_before_open(user_id, item):
         raise baseline_closed()
     row.snapshot = snap
     row.version = instrument.version
@@ -790,28 +736,6 @@ def cohort_summaries(cohort: Cohort,
     return summaries
 
 
-def other_open_baselines(user_id: int, course: Course, instrument: Instrument) -> list[Instrument]:
-    """The course's other before-and-after instruments whose "before" the user can still take.
-
-    Empty once the baseline window has closed: these are the starting points to set now.
-    """
-    wanted = list(db.session.scalars(
-        select(Instrument).join(Item, Item.instrument_id == Instrument.id).join(Module)
-        .where(Module.course_id == course.id, shown_to_participants(),
-               Instrument.is_before_after.is_(True), Instrument.id != instrument.id)
-        .order_by(Module.position, Item.position)
-    ).unique())
-    if not wanted or not is_baseline_open(user_id, course):
-        return []
-    submitted = set(db.session.scalars(
-        select(Response.instrument_id)
-        .where(Response.user_id == user_id, Response.phase == BEFORE,
-               Response.status == SUBMITTED,
-               Response.instrument_id.in_([other.id for other in wanted]))
-    ))
-    return [other for other in wanted if other.id not in submitted]
-
-
 def item_state(user_id: int, course: Course, item: Item) -> dict:
     """What the item page shows a participant about their self-assessment."""
     instrument = item.instrument
@@ -819,6 +743,6 @@ def item_state(user_id: int, course: Course, item: Item) -> dict:
     return {
         "phases": phase_states(user_id, course, item, instrument, responses),
         "has_results": any(counts(r) for r in responses.values()),
-        "other_baselines": (other_open_baselines(user_id, course, instrument)
+        "other_baselines": (baseline.starting_points(user_id, course, besides=instrument)
                             if instrument.is_before_after else []),
     }

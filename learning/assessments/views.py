@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from learning.assessments import charts, services
+from learning.assessments import baseline, charts, services
 from learning.assessments.forms import ReflectionForm, TakeForm
 from learning.catalog import services as catalog
 from learning.cohorts import services as cohorts
@@ -154,7 +154,7 @@ def _render_results(course, instrument, item, results, reflection_form, status=2
         course=course, module=item.module, item=item, instrument=instrument,
         results=results, latest=results.latest,
         states=services.phase_states(current_user.id, course, item, instrument),
-        other_baselines=services.other_open_baselines(current_user.id, course, instrument),
+        other_baselines=baseline.starting_points(current_user.id, course, besides=instrument),
         links=services.helpful_links(course, references),
         chart=charts.bar_chart(_chart_rows(results)),
         reflection_form=reflection_form,

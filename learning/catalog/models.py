@@ -37,6 +37,9 @@ def changed_courses(session) -> set["Course"]:
             course = obj.course
         elif isinstance(obj, Item):
             course = obj.module.course if obj.module is not None else None
+        elif isinstance(obj, Instrument):
+            # Whether it is taken before and after decides where its item's steps are.
+            course = session.get(Course, obj.course_id) if obj.course_id else None
         else:
             continue
         if course is not None and course not in session.deleted:
@@ -214,6 +217,15 @@ class Item(db.Model):
             name="instrument_iff_self_assessment",
         ),
     )
+
+    @property
+    def ends_course(self) -> bool:
+        """A self-assessment taken before and after: its "after" is a step at the course's end.
+
+        Its "before" is offered from joining until the participant begins its module, and
+        its module's progress counts the module's other work (`progress.rules.module_work`).
+        """
+        return self.instrument is not None and self.instrument.is_before_after
 
     @property
     def module_slug(self) -> str:

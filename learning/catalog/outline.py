@@ -44,6 +44,8 @@ class ItemOutline:
     duration_seconds: int | None
     completion_threshold: int | None
     transcript_completes: bool
+    # A self-assessment taken before and after (`models.Item.ends_course`).
+    ends_course: bool = False
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -124,7 +126,7 @@ def _item_outline(module: Module, item: Item) -> ItemOutline:
         position=item.position, kind=item.kind, title=item.title, is_required=item.is_required,
         is_published=item.is_published, minutes=item.minutes,
         duration_seconds=item.duration_seconds, completion_threshold=item.completion_threshold,
-        transcript_completes=item.transcript_completes,
+        transcript_completes=item.transcript_completes, ends_course=item.ends_course,
     )
 
 
@@ -142,7 +144,8 @@ def _module_outline(module: Module, number: int | None) -> ModuleOutline:
 def _build(course_id: int) -> CourseOutline | None:
     course = db.session.scalar(
         select(Course)
-        .options(selectinload(Course.modules).selectinload(Module.items))
+        .options(selectinload(Course.modules).selectinload(Module.items)
+                 .joinedload(Item.instrument))
         .where(Course.id == course_id)
     )
     if course is None:

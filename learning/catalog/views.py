@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, send_from_dire
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from learning.assessments import baseline
 from learning.assessments import services as assessments
 from learning.catalog import services as catalog
 from learning.catalog import transcripts
@@ -97,15 +98,25 @@ def my_learning():
 def course(slug):
     course, access, statuses = lookups.course_outline_or_404(slug)
     modules = course.visible_modules(access.is_preview)
+    finish = [item for module in modules for item in module.items
+              if item.ends_course and item.is_required]
+    course_progress = (progress.course_progress(current_user.id, modules, statuses,
+                                                course_id=course.id)
+                       if access.is_enrolled else None)
     return render_template(
         "catalog/course.html",
         course=course,
         modules=modules,
-        progress=(progress.course_progress(current_user.id, modules, statuses,
-                                           course_id=course.id)
-                  if access.is_enrolled else None),
+        progress=course_progress,
         is_preview=access.is_preview,
         certificate=certificates.certificate_for(current_user.id, course.id),
+        # The starting points still open, and the steps at the course's end.
+        starting_points=(baseline.starting_points(current_user.id, course)
+                         if course_progress and finish else []),
+        finish=finish,
+        finish_is_open=course_progress is not None and all(
+            item.ends_course for module in modules for item in module.items
+            if item.is_required and course_progress.status_of(item) != progress_rules.COMPLETE),
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import Select, func, select, union
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from learning.assessments.models import Instrument
 from learning.catalog.models import Item, Module, shown_to_participants
 from learning.database import db
 from learning.progress import rules
@@ -27,6 +28,7 @@ from learning.progress.models import CourseCompletion, Progress
 
 _items, _modules, _progress = Item.__table__.c, Module.__table__.c, Progress.__table__.c
 _completions = CourseCompletion.__table__.c
+_instruments = Instrument.__table__.c
 
 
 def earned(course_id, participants=None) -> Select:
@@ -98,6 +100,25 @@ def required_items(course_id, excluding: Collection[int] = ()) -> Select:
     return query
 
 
+def ends_course():
+    """SQL condition on Item: a self-assessment taken before and after (`Item.ends_course`)."""
+    # Never NULL, so that its negation holds for items that ask no instrument.
+    return _items.instrument_id.is_not(None) & _items.instrument_id.in_(
+        select(_instruments.id).where(_instruments.is_before_after.is_(True)).correlate(None))
+
+
+def module_work_items(course_id) -> Select:
+    """The ids of the items modules' progress counts: `rules.module_work`, for a course.
+
+    The items the rule asks, less the self-assessments taken before and after, except in a
+    module that asks nothing else.
+    """
+    own = required_items(course_id).where(~ends_course()).correlate(None)
+    with_own_work = select(_items.module_id).where(_items.id.in_(own)).correlate(None)
+    return required_items(course_id).where(~ends_course()
+                                           | _items.module_id.not_in(with_own_work))
+
+
 def _done(required: Select) -> Select:
     return select(func.count()).where(
         _progress.item_id.in_(required), _progress.status == rules.COMPLETE)
@@ -166,10 +187,10 @@ def nothing_left_but(user_id: int, course_id: int, excluding: Collection[int]) -
 
 
 def _required_by_module(course_id) -> Select:
-    """Per published module of the course: (module_id, total), its required items."""
+    """Per published module of the course: (module_id, total), the work it counts."""
     return (
         select(_items.module_id, func.count().label("total"))
-        .where(_items.id.in_(required_items(course_id)))
+        .where(_items.id.in_(module_work_items(course_id)))
         .group_by(_items.module_id)
     )
 
@@ -177,11 +198,12 @@ def _required_by_module(course_id) -> Select:
 def module_done_counts(course_id, participants) -> Select:
     """Per participant and module with any progress: (user_id, module_id, done, started).
 
-    `done` counts the module's required items complete, `started` any of its items begun;
-    the module's `total` comes from `module_totals`. One query for any number of people;
-    a page of participants asks it for its rows.
+    `done` counts the module's work complete (`module_work_items`), `started` any of its
+    items begun; the module's `total` comes from `module_totals`. One query for any number
+    of people; a page of participants asks it for its rows.
     """
-    is_done = (_items.is_required.is_(True)) & (_progress.status == rules.COMPLETE)
+    is_done = (_items.id.in_(module_work_items(course_id))
+               & (_progress.status == rules.COMPLETE))
     return (
         select(_progress.user_id, _items.module_id,
                func.count().filter(is_done).label("done"),
@@ -213,7 +235,7 @@ def modules_completed(course_id: int, participants: Select) -> dict[int, int]:
         select(_progress.user_id, _items.module_id, func.count().label("done"))
         .join(Item.__table__, _items.id == _progress.item_id)
         .where(_progress.user_id.in_(participants), _progress.status == rules.COMPLETE,
-               _items.id.in_(required_items(course_id)),
+               _items.id.in_(module_work_items(course_id)),
                _progress.user_id.not_in(select(holders.c.user_id)))
         .group_by(_progress.user_id, _items.module_id)
         .subquery()

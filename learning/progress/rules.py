@@ -181,6 +181,18 @@ def status(done: int, total: int, started: bool, earned: bool = False) -> str:
     return IN_PROGRESS if started else NOT_STARTED
 
 
+def module_work(items) -> list:
+    """The items a module's progress counts: its required ones, less those that end the course.
+
+    A self-assessment taken before and after (`ends_course`) is set at the start and
+    answered again at the end of the course, where its "after" counts; while its module is
+    under way it would stay "in progress" whatever the participant did there. A module that
+    asks nothing else counts it all the same: it has no other work to count.
+    """
+    required = [item for item in items if item.is_required]
+    return [item for item in required if not item.ends_course] or required
+
+
 def percent(done: int, total: int) -> int:
     """Whole-number percentage of the required items complete; 0 when nothing is required."""
     if total == 0:

@@ -327,13 +327,27 @@ def summarise(items, statuses: dict[int, str]) -> Summary:
     """Progress through items in order: required ones complete, and the first unfinished one.
 
     Only required items count toward completion, and the next item is the first required one
-    not yet complete: an optional reading left aside does not hold the participant back.
+    not yet complete: an optional reading left aside does not hold the participant back, and
+    a self-assessment's "after" comes once nothing else is left.
     """
     required = [item for item in items if item.is_required]
     unfinished = [i for i in required if statuses.get(i.id) != rules.COMPLETE]
     started = any(item.id in statuses for item in items)
+    # A self-assessment's "after" waits for the rest: it is next only once nothing else is.
+    doable = [item for item in unfinished if not item.ends_course] or unfinished
     return Summary(done=len(required) - len(unfinished), total=len(required),
-                   next_item=unfinished[0] if unfinished else None, started=started)
+                   next_item=doable[0] if doable else None, started=started)
+
+
+def summarise_module(items, statuses: dict[int, str]) -> Summary:
+    """A module's progress: its own work (`rules.module_work`), and whether anything began.
+
+    A self-assessment taken before and after is the course's last step, not its module's.
+    """
+    work = {item.id for item in rules.module_work(items)}
+    summary = summarise([item for item in items if item.id in work or not item.is_required],
+                        statuses)
+    return replace(summary, started=any(item.id in statuses for item in items))
 
 
 @dataclass(frozen=True)
@@ -364,7 +378,7 @@ def course_progress(user_id: int, modules, statuses: Mapping[int, str] | None = 
     if course_id is not None and completion.earned_at(user_id, course_id) is not None:
         overall = replace(overall, earned=True)
     return CourseProgress(
-        modules={module.id: summarise(module.items, statuses) for module in modules},
+        modules={module.id: summarise_module(module.items, statuses) for module in modules},
         overall=overall,
         statuses=statuses,
     )

@@ -908,13 +908,15 @@ class StoppingPoint:
 def stopping_points(cohort: Cohort, cutoff: datetime) -> list[StoppingPoint]:
     """Where the stalled stopped: per required item, how many have it as their next one.
 
-    Each stalled participant's first required item (in course order) not yet complete,
-    counted per item, most first. Two queries whatever the size.
+    Each stalled participant's first required item not yet complete that they could do
+    now, counted per item, most first: in course order, with the self-assessments taken
+    before and after last (their "after" opens once everything else is complete). Two
+    queries whatever the size.
 
     Only participants with a required item left and no completion earned have one, so
     those who completed the course are not counted, as in `stalled_ids`.
     """
-    order = (Module.position, Item.position)
+    order = (case((completion.ends_course(), 1), else_=0), Module.position, Item.position)
     required = list(db.session.execute(
         select(Module, Item).join(Item, Item.module_id == Module.id)
         .where(Item.id.in_(completion.required_items(cohort.course_id)))

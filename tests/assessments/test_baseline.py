@@ -1,5 +1,5 @@
-"""The baseline window: "before" is open from enrolment until an item beyond the opening items
-is complete, and a shift is shown only against a baseline taken inside it."""
+"""Starting points: a "before" is open from joining until the participant begins the module
+that holds it, and a shift is shown only against a baseline taken inside that window."""
 
 from datetime import UTC, datetime
 
@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from learning.assessments import services
+from learning.assessments.baseline import OutlineItem, open_before_ids
 from learning.assessments.models import LEVELS, Answer, Response
-from learning.assessments.services import OutlineItem, baseline_window_open, opening_item_ids
 from learning.catalog.models import Course
 from learning.config import ROOT
 from learning.content.importer import import_content
@@ -40,37 +40,41 @@ def outline(*rows):
             for item_id, module_id, is_before_after in rows]
 
 
-def test_opening_items_run_to_the_first_modules_last_before_and_after_self_assessment():
-    course = outline((1, 10, False), (2, 10, True), (3, 10, False), (4, 10, True),
-                     (5, 10, False), (6, 20, True))
-    assert opening_item_ids(course) == {1, 2, 3, 4}
+COURSE_OUTLINE = outline((1, 10, False), (2, 10, True), (3, 20, False), (4, 20, True),
+                         (5, 30, True))
 
 
-def test_without_a_before_and_after_in_the_first_module_nothing_is_an_opening_item():
-    assert opening_item_ids(outline((1, 10, False), (2, 20, True))) == set()
-    assert opening_item_ids([]) == set()
-
-
-@pytest.mark.parametrize(("completed", "is_open"), [
-    ((), True),
-    ((1, 2), True),
-    ((1, 3), False),
-    ((3,), False),
+@pytest.mark.parametrize(("begun", "still_open"), [
+    ((), {2, 4, 5}),
+    # Beginning a before-and-after self-assessment begins no module.
+    ((2, 4), {2, 4, 5}),
+    ((1,), {4, 5}),
+    # Someone past modules 1 and 2 can still set module 3's starting point.
+    ((1, 2, 3), {5}),
+    # Beginning module 2 without module 1 closes module 2's only.
+    ((3,), {2, 5}),
 ])
-def test_the_window_closes_once_anything_beyond_the_opening_items_is_complete(completed,
-                                                                              is_open):
-    assert baseline_window_open(completed, {1, 2}) is is_open
+def test_a_before_is_open_until_its_own_module_is_begun(begun, still_open):
+    assert open_before_ids(COURSE_OUTLINE, begun) == still_open
 
 
-def test_is_baseline_open_reads_the_participants_own_progress(world):
+def test_a_module_of_self_assessments_alone_keeps_its_starting_points_open():
+    assert open_before_ids(outline((1, 10, True), (2, 10, True)), [1, 2]) == {1, 2}
+    assert open_before_ids([], [1]) == set()
+
+
+def test_is_before_open_reads_the_participants_own_progress(world):
     user, peer = world.users["participant"], world.users["peer"]
     one, two = world.modules
-    assert services.is_baseline_open(user.id, world.course)
-    complete(user, *one.items)
-    assert services.is_baseline_open(user.id, world.course)
-    complete(user, two.items[0])
-    assert not services.is_baseline_open(user.id, world.course)
-    assert services.is_baseline_open(peer.id, world.course)
+    item = one.items[2]
+    assert services.baseline.is_before_open(user.id, item)
+    # Module two's work leaves module one's starting point open.
+    complete(user, *two.items)
+    assert services.baseline.is_before_open(user.id, item)
+    progress.mark_started(user.id, one.items[0])
+    db.session.commit()
+    assert not services.baseline.is_before_open(user.id, item)
+    assert services.baseline.is_before_open(peer.id, item)
 
 
 # Through the pages.
@@ -84,14 +88,14 @@ def test_before_is_open_at_enrolment_and_records_a_baseline(client, world, sign_
     assert (row.phase, row.status, row.is_baseline) == ("before", "submitted", True)
 
 
-def test_before_is_refused_once_a_later_item_is_complete(client, world, sign_in_as):
+def test_before_is_refused_once_its_module_is_begun(client, world, sign_in_as):
     sign_in_as("participant")
     user, (one, two) = world.users["participant"], world.modules
-    # The opening items (module one up to its before-and-after self-assessment) keep it open.
-    complete(user, one.items[0], one.items[1])
+    # Another module's work keeps it open.
+    complete(user, *two.items)
     assert client.get(BEFORE).status_code == 200
     data = form_data(client, BEFORE, [2, 4])
-    complete(user, two.items[0])
+    complete(user, one.items[0])
 
     response = client.get(BEFORE, follow_redirects=True)
     assert CLOSED in text(page(response))
@@ -109,7 +113,7 @@ def test_a_draft_saved_in_the_window_cannot_be_submitted_after_it_closes(client,
     sign_in_as("participant")
     client.post(BEFORE, data=form_data(client, BEFORE, [2], action="save"))
     data = form_data(client, BEFORE, [2, 4])
-    complete(world.users["participant"], world.modules[1].items[0])
+    complete(world.users["participant"], world.modules[0].items[0])
     response = client.post(BEFORE, data=data, follow_redirects=True)
     assert CLOSED in text(page(response))
     [row] = responses()
@@ -224,3 +228,45 @@ def test_a_groups_before_counts_real_baselines_only(app, world):
     db.session.scalars(select(Response)).first().is_baseline = False
     db.session.commit()
     assert services.aggregate(instrument, world.cohort, "before").is_enough is False
+
+
+# Starting points for every module, and where participants are invited to set them.
+
+TWO_BEFORE = COURSE + "/assessments/two-instrument/before"
+
+
+def test_an_instrument_added_to_a_later_module_opens_to_those_who_have_not_reached_it(
+        client, db, world, sign_in_as):
+    user, peer = world.users["participant"], world.users["peer"]
+    one, two = world.modules
+    complete(user, *one.items)  # past module one: the old window would be closed
+    complete(peer, two.items[0])  # has begun module two
+    world.single.is_before_after = True
+    db.session.commit()
+
+    sign_in_as("participant")
+    assert page(client.get(TWO_BEFORE)).select("form.take")
+    response = client.post(TWO_BEFORE, data=form_data(client, TWO_BEFORE, [3, 3]))
+    assert response.status_code == 302
+    [row] = responses()
+    assert (row.phase, row.is_baseline) == ("before", True)
+
+    sign_in_as("peer")
+    assert CLOSED in text(page(client.get(TWO_BEFORE, follow_redirects=True)))
+
+
+def test_the_course_page_invites_people_to_set_their_starting_points(client, world,
+                                                                     sign_in_as):
+    sign_in_as("participant")
+    soup = page(client.get(COURSE))
+    invitation = soup.select_one("section.starting-points")
+    assert [a.get_text(strip=True) for a in invitation.select("a")] == [
+        world.before_after.title]
+    assert invitation.select_one("a")["href"] == BEFORE
+    # The "after" is the course's last step, listed where participants finish.
+    finish = soup.select_one("section.finish")
+    assert [a.get_text(strip=True) for a in finish.select("a")] == [
+        world.modules[0].items[2].title]
+
+    client.post(BEFORE, data=form_data(client, BEFORE, [2, 4]))
+    assert page(client.get(COURSE)).select_one("section.starting-points") is None

@@ -6,8 +6,8 @@ import pytest
 import yaml
 from sqlalchemy import select
 
+from learning.assessments.baseline import course_outline, open_before_ids
 from learning.assessments.models import LEVELS
-from learning.assessments.services import course_outline, opening_item_ids
 from learning.catalog.models import Course
 from learning.config import ROOT
 from learning.content.exporter import course_to_export, export_content
@@ -58,7 +58,7 @@ def test_the_repository_content_imports_four_modules_with_their_items(app):
     assert levels == ["individual", "organisational", "organisational", "institutional"]
 
 
-def test_every_level_has_a_before_and_after_with_a_baseline_in_the_first_module(app):
+def test_every_level_has_a_before_and_after_open_to_someone_who_has_just_joined(app):
     import_content(MODULES)
     db.session.commit()
 
@@ -66,13 +66,13 @@ def test_every_level_has_a_before_and_after_with_a_baseline_in_the_first_module(
     instruments = [item.instrument for module in course.modules for item in module.items
                    if item.instrument is not None]
     assert {i.level for i in instruments if i.is_before_after} == set(LEVELS)
-    # The baseline window covers the first module up to its before-and-after self-assessment,
-    # and nothing of a later module: a participant reaches it before going further.
-    opening = opening_item_ids(course_outline(course))
-    first = course.modules[0]
-    assert opening and opening <= {item.id for item in first.items}
-    assert any(item.id in opening and item.instrument and item.instrument.is_before_after
-               for item in first.items)
+    # Each starting point is open on joining, and stays open until its own module is begun.
+    outline = course_outline(course)
+    before_after = {item.id for item in outline if item.is_before_after}
+    assert len(before_after) == 4
+    assert open_before_ids(outline, []) == before_after
+    first_module = {item.id for item in course.modules[0].items}
+    assert len(open_before_ids(outline, first_module)) == 3
 
 
 def test_the_repository_content_round_trips(app, tmp_path):
