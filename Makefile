@@ -7,7 +7,7 @@ PORT ?= 5000
 # The app reads PORT too: in development, links on certificates and in emails follow it.
 export PORT
 
-.PHONY: install run test test-fast lint audit media messages clean
+.PHONY: install run test test-fast test-shuffled lint audit media messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +24,19 @@ run: install
 	$(FLASK) demo load
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# One test process per core (pytest-xdist; WORKERS=0 runs them in this one process).
+WORKERS ?= auto
+
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS)
 
 # The inner loop: everything but the browser and the slow tests (make test runs them all).
 test-fast: install
-	$(BIN)/pytest -m "not browser and not slow"
+	$(BIN)/pytest -n $(WORKERS) -m "not browser and not slow"
+
+# The whole suite in a random order (pytest-randomly): no test may lean on another's leftovers.
+test-shuffled: install
+	$(BIN)/pytest -n $(WORKERS) -p randomly
 
 lint: install
 	$(BIN)/ruff check learning tests scripts wsgi.py

@@ -476,13 +476,20 @@ def _stored_html_problems(html: str) -> list[str]:
     return problems
 
 
-def test_studio_modules_readings_and_recordings(browser, site):
+# The corpus's readings are shared out over this many runs of the test below, each with
+# modules of its own, so that parallel workers (make test) can take a share each.
+READING_PARTS = 2
+
+
+@pytest.mark.parametrize("part", range(READING_PARTS))
+def test_studio_modules_readings_and_recordings(browser, site, part):
     """The facilitator types vectors into every authoring field; the studio and participants' pages
     run none of them, and the stored reading HTML holds only allow-listed markup.
 
     Module title, summary, outcomes and speakers; reading title, Markdown text, link and
     citation; recording title and transcript. Each Markdown vector is the text of a reading of
-    its own, so that one vector cannot hide another.
+    its own, so that one vector cannot hide another. Each part takes every other vector as
+    readings (`READING_PARTS`), and every packed title, summary and outline as modules.
     """
     facilitator = _signed_in(browser, site, site.facilitator)
     reader = _signed_in(browser, site, site.reader)
@@ -493,7 +500,7 @@ def test_studio_modules_readings_and_recordings(browser, site):
 
     for index, title in enumerate(titles):
         response = facilitator.post(f"{studio}/modules/new", form={
-            "title": title, "slug": f"m{index}",
+            "title": title, "slug": f"p{part}-m{index}",
             "summary": "\n\n".join(_slice(index, len(titles))),
             "outcomes": _lines(_slice(index, len(titles))),
             "speakers": _lines(_slice(index + 1, len(titles))),
@@ -502,13 +509,14 @@ def test_studio_modules_readings_and_recordings(browser, site):
         problems += facilitator.check(_after_post(facilitator, response))  # the flash message
     with site.app.app_context():
         modules = dict(db.session.execute(select(Module.slug, Module.id).where(
-            Module.course_id == site.studio_course_id)).all())
+            Module.course_id == site.studio_course_id, Module.slug.like(f"p{part}-m%"))).all())
     assert len(modules) == len(titles)
 
     citations = _pack(500)
     refused = 0
-    for index, payload in enumerate(PAYLOADS):
-        module = f"m{index % len(titles)}"
+    payloads = PAYLOADS[part::READING_PARTS]
+    for index, payload in enumerate(payloads):
+        module = f"p{part}-m{index % len(titles)}"
         url = f"https://example.org/{payload.strip()}"
         response = facilitator.post(f"{studio}/modules/{modules[module]}/readings/new", form={
             "title": titles[(index + 1) % len(titles)], "slug": f"r{index}", "minutes": "3",
@@ -537,9 +545,9 @@ def test_studio_modules_readings_and_recordings(browser, site):
     with site.app.app_context():
         items = db.session.execute(
             select(Module.slug, Module.id, Item.slug, Item.id, Item.kind, Item.body_html)
-            .join(Item.module).where(Module.course_id == site.studio_course_id)).all()
+            .join(Item.module).where(Module.id.in_(modules.values()))).all()
     readings = [row for row in items if row[4] == "reading"]
-    assert len(readings) == len(PAYLOADS) - refused
+    assert len(readings) == len(payloads) - refused
     stored = {f"reading {slug}": _stored_html_problems(html)
               for _, _, slug, _, kind, html in readings}
     assert {name: found for name, found in stored.items() if found} == {}
