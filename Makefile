@@ -28,15 +28,15 @@ run: install
 WORKERS ?= auto
 
 test: install
-	$(BIN)/pytest -n $(WORKERS)
+	$(BIN)/pytest -n $(WORKERS) --dist worksteal
 
 # The inner loop: everything but the browser and the slow tests (make test runs them all).
 test-fast: install
-	$(BIN)/pytest -n $(WORKERS) -m "not browser and not slow"
+	$(BIN)/pytest -n $(WORKERS) --dist worksteal -m "not browser and not slow"
 
 # The whole suite in a random order (pytest-randomly): no test may lean on another's leftovers.
 test-shuffled: install
-	$(BIN)/pytest -n $(WORKERS) -p randomly
+	$(BIN)/pytest -n $(WORKERS) --dist worksteal -p randomly
 
 lint: install
 	$(BIN)/ruff check learning tests scripts wsgi.py

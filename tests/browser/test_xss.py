@@ -489,18 +489,31 @@ def test_studio_modules_readings_and_recordings(browser, site, part):
     Module title, summary, outcomes and speakers; reading title, Markdown text, link and
     citation; recording title and transcript. Each Markdown vector is the text of a reading of
     its own, so that one vector cannot hide another. Each part takes every other vector as
-    readings (`READING_PARTS`), and every packed title, summary and outline as modules.
+    readings (`READING_PARTS`), and every packed title, summary and outline as modules, in a
+    course of its own.
     """
+    # Each part has a course of its own, which the facilitator authors and the reader takes:
+    # its pages list its own modules and readings only.
+    slug = f"{STUDIO_COURSE}-{part}"
+    with site.app.app_context(), write_transaction():
+        course = factories.make_course(slug=slug, title=f"XSS readings {part}")
+        course.facilitators.append(db.session.scalar(
+            select(User).where(User.email == site.facilitator)))
+        factories.enrol(db.session.scalar(select(User).where(User.email == site.reader)),
+                        factories.make_cohort(course, name=f"Readers {part}",
+                                              join_code=f"XSSREAD{part}24"))
+        db.session.commit()
+        course_id = course.id
     facilitator = _signed_in(browser, site, site.facilitator)
     reader = _signed_in(browser, site, site.reader)
     problems = []
     titles = _pack(200)
-    studio = f"/studio/courses/{STUDIO_COURSE}"
+    studio = f"/studio/courses/{slug}"
     video = (ROOT / "modules/01-changing-mindsets/media/introduction.webm").read_bytes()
 
     for index, title in enumerate(titles):
         response = facilitator.post(f"{studio}/modules/new", form={
-            "title": title, "slug": f"p{part}-m{index}",
+            "title": title, "slug": f"m{index}",
             "summary": "\n\n".join(_slice(index, len(titles))),
             "outcomes": _lines(_slice(index, len(titles))),
             "speakers": _lines(_slice(index + 1, len(titles))),
@@ -509,14 +522,14 @@ def test_studio_modules_readings_and_recordings(browser, site, part):
         problems += facilitator.check(_after_post(facilitator, response))  # the flash message
     with site.app.app_context():
         modules = dict(db.session.execute(select(Module.slug, Module.id).where(
-            Module.course_id == site.studio_course_id, Module.slug.like(f"p{part}-m%"))).all())
+            Module.course_id == course_id)).all())
     assert len(modules) == len(titles)
 
     citations = _pack(500)
     refused = 0
     payloads = PAYLOADS[part::READING_PARTS]
     for index, payload in enumerate(payloads):
-        module = f"p{part}-m{index % len(titles)}"
+        module = f"m{index % len(titles)}"
         url = f"https://example.org/{payload.strip()}"
         response = facilitator.post(f"{studio}/modules/{modules[module]}/readings/new", form={
             "title": titles[(index + 1) % len(titles)], "slug": f"r{index}", "minutes": "3",
@@ -552,9 +565,9 @@ def test_studio_modules_readings_and_recordings(browser, site, part):
               for _, _, slug, _, kind, html in readings}
     assert {name: found for name, found in stored.items() if found} == {}
 
-    paths = ["/learning", f"/courses/{STUDIO_COURSE}"]
-    paths += [f"/courses/{STUDIO_COURSE}/modules/{module}" for module in modules]
-    paths += [f"/courses/{STUDIO_COURSE}/modules/{module}/items/{item}"
+    paths = ["/learning", f"/courses/{slug}"]
+    paths += [f"/courses/{slug}/modules/{module}" for module in modules]
+    paths += [f"/courses/{slug}/modules/{module}/items/{item}"
               for module, _, item, _, _, _ in items]
     for path in paths:
         problems += reader.check(path)
