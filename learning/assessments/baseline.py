@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from learning.assessments.models import Instrument, Response
 from learning.catalog.models import Course, Item, Module, shown_to_participants
@@ -94,6 +94,37 @@ def starting_points(user_id: int, course: Course,
     instruments = {row.id: row for row in db.session.scalars(
         select(Instrument).where(Instrument.id.in_(wanted)))}
     return [instruments[i] for i in wanted if i not in submitted]
+
+
+def missing_starting_points(course: Course, user_ids) -> dict[int, frozenset[int]]:
+    """Per participant: the before-and-after items whose "before" they lost, if any.
+
+    Lost: its window closed and they never gave it. `user_ids`, ids or a query of them; four
+    queries for any number of people. What the studio compares before and after a change:
+    who would lose a starting point.
+    """
+    outline = course_outline(course)
+    before_after = [item for item in outline if item.is_before_after]
+    if not before_after:
+        return {}
+    user_ids = list(db.session.scalars(user_ids) if isinstance(user_ids, Select) else user_ids)
+    if not user_ids:
+        return {}
+    begun = progress.begun_by_user(user_ids, [item.id for item in outline])
+    given = {(row.user_id, row.instrument_id) for row in db.session.execute(
+        select(Response.user_id, Response.instrument_id)
+        .where(Response.user_id.in_(user_ids), Response.phase == BEFORE,
+               Response.status == SUBMITTED,
+               Response.instrument_id.in_({item.instrument_id for item in before_after}))
+    )}
+    missing = {}
+    for user_id in user_ids:
+        still_open = open_before_ids(outline, begun.get(user_id, ()))
+        lost = frozenset(item.id for item in before_after if item.id not in still_open
+                         and (user_id, item.instrument_id) not in given)
+        if lost:
+            missing[user_id] = lost
+    return missing
 
 
 def closed_message() -> str:

@@ -274,6 +274,20 @@ def statuses_by_item(user_id: int, item_ids) -> dict[int, str]:
     return {item_id: status for item_id, status in rows}
 
 
+def begun_by_user(user_ids, item_ids) -> dict[int, set[int]]:
+    """Of these items, the ones each of these participants has begun or completed; one query."""
+    user_ids, item_ids = list(user_ids), list(item_ids)
+    if not user_ids or not item_ids:
+        return {}
+    db.session.flush()
+    begun: dict[int, set[int]] = {}
+    for user_id, item_id in db.session.execute(
+            select(_progress.c.user_id, _progress.c.item_id)
+            .where(_progress.c.user_id.in_(user_ids), _progress.c.item_id.in_(item_ids))):
+        begun.setdefault(user_id, set()).add(item_id)
+    return begun
+
+
 def people_by_item(item_ids) -> dict[int, int]:
     """How many participants have progress (started or complete) on each item that has any.
 

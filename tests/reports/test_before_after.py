@@ -12,6 +12,7 @@ from learning.cohorts.models import Enrolment
 from learning.reports import services
 from tests.conftest import page
 from tests.reports.conftest import add_participants, record, required
+from tests.reports.test_course_changes import STUDIO, confirm, sign_in
 from tests.reports.test_overview import figures, funnel_rows
 
 
@@ -81,3 +82,28 @@ def test_stalls_name_the_first_thing_someone_could_do_now(db, world, before_afte
     assert points == {("two", "recording"): 1, ("one", "self-assessment"): 1,
                       ("one", "reading"): 1}
 
+
+
+def test_publishing_a_before_and_after_self_assessment_says_who_can_no_longer_start_it(
+        client, db, world):
+    """Those who began its module can give no "before": the studio says how many, first."""
+    one, two, _ = world.modules
+    assessment = two.items[2]
+    assessment.instrument.is_before_after = True
+    assessment.is_published = False
+    ids = add_participants(world.cohort, 4)
+    record(ids[:2], two.items[:1], status="in_progress")
+    record(ids[2:3], one.items[:1])  # module one's work leaves module two's start open
+    db.session.commit()
+    sign_in(client, "facilitator@example.org")
+
+    asking = client.post(f"{STUDIO}/{two.id}/items/{assessment.id}/publish")
+    assert asking.status_code == 200
+    soup = page(asking)
+    assert soup.select_one(".effect-starting-points").get_text(" ", strip=True).startswith(
+        "2 participants have already begun the module")
+    # Optional, it moves no completion.
+    assert soup.select_one(".effect-certified") is None
+    confirm(client, asking)
+    db.session.expire_all()
+    assert db.session.get(type(assessment), assessment.id).is_published
