@@ -6,9 +6,56 @@ way keeps a copy (a shared computer's history, a proxy's disk). Public pages kee
 caching they had; static files are the same for everyone and are left alone.
 
 Course media (recordings, captions, PDFs) are the one exception, see `revalidate_privately`.
+
+Static files (style sheets, scripts, icons) are linked with their content's fingerprint
+(`/static/css/site.css?v=1a2b3c4d5e6f`) and kept by browsers for a year without asking again
+(`versioned_static`): a page on a slow connection costs one request, not one more round trip
+per file to learn that nothing changed. A changed file has a new fingerprint, so a new URL.
 """
 
-from flask import Flask, Response, g, request, session
+import hashlib
+import os
+
+from flask import Flask, Response, current_app, g, request, session
+
+STATIC_MAX_AGE = 365 * 24 * 3600
+_fingerprints: dict[tuple[str, float], str] = {}
+
+
+def fingerprint(app: Flask, filename: str) -> str | None:
+    """A short hash of the static file's content, kept per file and modification time."""
+    path = os.path.join(app.static_folder or "", filename)
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError:
+        return None  # a missing file: its link is left as it is, and answers 404
+    key = (path, mtime)
+    if key not in _fingerprints:
+        with open(path, "rb") as file:
+            _fingerprints[key] = hashlib.sha256(file.read()).hexdigest()[:12]
+    return _fingerprints[key]
+
+
+def _versioned_url(app: Flask):
+    def add_version(endpoint: str, values: dict) -> None:
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            version = fingerprint(app, values["filename"])
+            if version:
+                values["v"] = version
+    return add_version
+
+
+def versioned_static(response: Response) -> Response:
+    """`after_request`: a static file asked for at its current fingerprint is kept a year."""
+    if request.endpoint != "static" or response.status_code != 200:
+        return response
+    asked = request.args.get("v")
+    if asked and asked == fingerprint(current_app, request.view_args["filename"]):
+        response.cache_control.no_cache = None
+        response.cache_control.public = True
+        response.cache_control.max_age = STATIC_MAX_AGE
+        response.cache_control.immutable = True
+    return response
 
 
 def revalidate_privately(response: Response) -> Response:
@@ -56,5 +103,7 @@ def no_store_when_signed_in(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Register the `after_request` hook."""
+    """Register the `after_request` hooks and the static files' fingerprints in their URLs."""
     app.after_request(no_store_when_signed_in)
+    app.after_request(versioned_static)
+    app.url_defaults(_versioned_url(app))

@@ -8,7 +8,7 @@ import pytest
 from learning.certificates import services as certificates
 from learning.progress import services as progress
 from tests import factories
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, page
 
 pytestmark = pytest.mark.usefixtures("unhurried")
 
@@ -130,3 +130,21 @@ def test_after_signing_out_pages_are_public_again(client, auth, world):
     assert client.get("/").headers["Cache-Control"] == "no-store"
     auth.logout()
     assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+
+
+def test_static_files_are_linked_by_fingerprint_and_kept_a_year(client, world):
+    """One request per page on a slow connection: its style sheet and scripts come from the
+    browser's cache until their content, and so their URL, changes."""
+    soup = page(client.get("/"))
+    href = soup.select_one("link[rel=stylesheet]")["href"]
+    path, _, version = href.partition("?v=")
+    assert path == "/static/css/site.css" and len(version) == 12
+    with client.get(href) as response:
+        assert response.status_code == 200
+        assert response.cache_control.max_age == 365 * 24 * 3600
+        assert response.cache_control.immutable and response.cache_control.public
+    # Without the fingerprint, or with an old one, the browser asks again each time.
+    for stale in ("/static/css/site.css", "/static/css/site.css?v=000000000000"):
+        with client.get(stale) as response:
+            assert response.status_code == 200
+            assert not response.cache_control.max_age
