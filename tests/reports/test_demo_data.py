@@ -76,3 +76,25 @@ def test_generated_activity_is_spread_over_weeks(runner, app):
     joined = list(db.session.scalars(select(Enrolment.enrolled_at)
                                      .where(Enrolment.cohort_id == cohort.id)))
     assert max(joined) - min(joined) > timedelta(days=14)
+
+
+def test_the_demo_cohorts_funnel_and_stalls_follow_the_module_order(runner, app):
+    """Module by module, fewer people get further, and nobody is stalled at a self-assessment's
+    "after" while anything else is left (issue #22: module one was "completed" by 2 of 60)."""
+    import_content(ROOT / "modules")
+    db.session.commit()
+    result = runner.invoke(args=["demo", "generate", "--participants", "80", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    cohort = db.session.scalar(select(Cohort))
+    figures = services.overview(cohort)
+    per_module = [figure.completed for figure in figures.modules]
+    assert per_module == sorted(per_module, reverse=True)
+    assert per_module[0] > figures.completed >= 1
+    assert per_module[-1] >= figures.completed
+    points = services.stopping_points(cohort, services.stall_cutoff(14))
+    assert points
+    # Whoever stopped at an "after" has done every module's work: they count for every module
+    # and have not completed the course.
+    at_the_end = sum(point.stalled for point in points if point.item.ends_course)
+    assert at_the_end <= min(per_module) - figures.completed
+    assert any(not point.item.ends_course for point in points)
