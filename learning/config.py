@@ -57,7 +57,8 @@ class Config:
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'learning.db'}")
     )
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(INSTANCE / "media"))
-    # The public address in printed and emailed links; unset, default_base_url() (PORT).
+    # The public address in printed and emailed links: required outside development and
+    # the tests (finalise refuses to start without it); unset there, default_base_url().
     BASE_URL = os.environ.get("BASE_URL", "").strip().rstrip("/") or None
     REDIS_URL = os.environ.get("REDIS_URL")
     # How many reverse proxies stand in front of the app (their X-Forwarded-* are trusted).
@@ -128,10 +129,16 @@ class Config:
             if config["ENV_NAME"] != "development":
                 raise RuntimeError("SECRET_KEY must be set outside development.")
             config["SECRET_KEY"] = _development_secret_key()
+        testing = config["ENV_NAME"] == "testing" or config.get("TESTING")
         if not config.get("BASE_URL"):
+            if config["ENV_NAME"] != "development" and not testing:
+                raise RuntimeError(
+                    "BASE_URL must be set outside development: the public address of the "
+                    "site, such as https://learning.example.org, which links on "
+                    "certificates (their QR code, LinkedIn and Open Badges) and in emails "
+                    "point to.")
             config["BASE_URL"] = default_base_url()
         method = config.setdefault("PASSWORD_HASH_METHOD", Config.PASSWORD_HASH_METHOD)
-        testing = config["ENV_NAME"] == "testing" or config.get("TESTING")
         if not testing and not _strong_hash(method):
             raise RuntimeError(f"PASSWORD_HASH_METHOD {method!r} is "
                                f"cheaper than {Config.PASSWORD_HASH_METHOD!r}: only the tests "
