@@ -105,6 +105,11 @@ class Config:
     # Per account, whatever the address: slows guessing one person's password from many.
     SIGN_IN_ACCOUNT_RATE_LIMIT = os.environ.get("SIGN_IN_ACCOUNT_RATE_LIMIT",
                                                 "5 per minute; 30 per hour")
+    # Registrations accepted per client address, and per address registered (new or taken
+    # alike: each sends the address an email).
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "30 per hour")
+    REGISTER_EMAIL_RATE_LIMIT = os.environ.get("REGISTER_EMAIL_RATE_LIMIT",
+                                               "3 per hour; 10 per day")
     # Certificates: who signs the Open Badges credentials, where the signing key is kept
     # (default: issuer-key.pem in the instance folder), and how often anyone may verify.
     CERTIFICATE_ISSUER_NAME = os.environ.get("CERTIFICATE_ISSUER_NAME",

@@ -56,30 +56,57 @@ def _renew_session(user) -> None:
     login_user(user)
 
 
+def _register_rate_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def _register_email_rate_limit() -> str:
+    return current_app.config["REGISTER_EMAIL_RATE_LIMIT"]
+
+
+def _registration_email_key() -> str:
+    """The address a registration names, hashed: any letter case counts as one."""
+    email = email_key(request.form.get("email", ""))
+    return "register:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def _registered(response) -> bool:
+    """Whether a registration was accepted (new address or taken: the answer is the same)."""
+    return response.status_code == 302
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_rate_limit, methods=["POST"], deduct_when=_registered)
+@limiter.limit(_register_email_rate_limit, key_func=_registration_email_key, methods=["POST"],
+               deduct_when=_registered)
 def register():
+    """Create an account, answering alike whether or not the address had one.
+
+    Either way the answer is the sign-in page, asking to check the email: a new account is
+    welcomed there, the owner of a taken address told that someone tried
+    (`services.register`). Accepted registrations count against limits per client address
+    and per address registered; a form sent back with mistakes does not.
+    """
     if current_user.is_authenticated:
         return redirect(url_for("catalog.my_learning"))
     form = RegisterForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        try:
-            user = services.create_user(
-                email=form.email.data,
-                name=form.name.data,
-                password=form.password.data,
-                organisation=form.organisation.data,
-                country=form.country.data,
-                job_title=form.job_title.data or "",
-            )
-        except services.EmailTakenError as error:
-            db.session.rollback()
-            form.email_taken = True
-            form.email.errors.append(str(error))
-        else:
-            _renew_session(user)
-            db.session.commit()
-            flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
-            return redirect(services.safe_next(form.next.data) or url_for("cohorts.join"))
+        registration = services.register(
+            email=form.email.data,
+            name=form.name.data,
+            password=form.password.data,
+            organisation=form.organisation.data,
+            country=form.country.data,
+            job_title=form.job_title.data or "",
+        )
+        db.session.commit()
+        services.send_registration_email(registration)
+        flash(_("Check your email: we have sent a message to %(email)s. If you have just "
+                "created your account, sign in with its password to continue.",
+                email=email_key(form.email.data)), "info")
+        return redirect(url_for(
+            "accounts.sign_in",
+            next=services.safe_next(form.next.data) or url_for("cohorts.join")))
     return render_template("accounts/register.html", form=form, password_hint=password_hint())
 
 
