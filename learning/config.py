@@ -101,10 +101,17 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en_GB"
     LANGUAGES = ["en_GB"]
     RATELIMIT_ENABLED = True
+    # Sign-in limits (learning/accounts/defences.py). Per client address, every attempt:
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
-    # Per account, whatever the address: slows guessing one person's password from many.
+    # Per account and client address, every attempt: slows one address guessing at one
+    # account, and only that address.
+    SIGN_IN_ACCOUNT_ADDRESS_RATE_LIMIT = os.environ.get("SIGN_IN_ACCOUNT_ADDRESS_RATE_LIMIT",
+                                                        "5 per minute; 30 per hour")
+    # Per account, whatever the address, failed attempts only: slows guessing one person's
+    # password from many addresses. Above the one before, so that one address cannot reach
+    # it; past it, only a browser that signed in to the account before may try its password.
     SIGN_IN_ACCOUNT_RATE_LIMIT = os.environ.get("SIGN_IN_ACCOUNT_RATE_LIMIT",
-                                                "5 per minute; 30 per hour")
+                                                "10 per minute; 60 per hour")
     # Registrations accepted per client address, and per address registered (new or taken
     # alike: each sends the address an email).
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "30 per hour")

@@ -14,9 +14,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from learning.accounts import services
+from learning.accounts import defences, services
 from learning.accounts.forms import (
     ChangePasswordForm,
     EmptyForm,
@@ -39,14 +40,14 @@ def _sign_in_rate_limit() -> str:
     return current_app.config["SIGN_IN_RATE_LIMIT"]
 
 
-def _account_rate_limit() -> str:
-    return current_app.config["SIGN_IN_ACCOUNT_RATE_LIMIT"]
+def _account_address_rate_limit() -> str:
+    return current_app.config["SIGN_IN_ACCOUNT_ADDRESS_RATE_LIMIT"]
 
 
-def _account_key() -> str:
-    """The account a sign-in names, hashed: guesses at one account count from any address."""
-    email = email_key(request.form.get("email", ""))
-    return "sign-in:" + hashlib.sha256(email.encode()).hexdigest()
+def _account_address_key() -> str:
+    """The account a sign-in names and the address it comes from (`defences`)."""
+    return "sign-in:" + defences.account_address_key(request.form.get("email", ""),
+                                                     get_remote_address())
 
 
 def _renew_session(user) -> None:
@@ -112,15 +113,20 @@ def register():
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_sign_in_rate_limit, methods=["POST"])
-@limiter.limit(_account_rate_limit, key_func=_account_key, methods=["POST"])
+@limiter.limit(_account_address_rate_limit, key_func=_account_address_key, methods=["POST"])
 def sign_in():
+    """Sign in, within the limits of `defences`: a stranger's guesses never lock out the owner."""
     form = SignInForm(next=request.args.get("next", ""))
     target = services.safe_next(form.next.data or request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(target or url_for(services.landing_endpoint(current_user)))
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        email = form.email.data
+        if defences.account_throttled(email) and not defences.is_known_device(email):
+            return render_template("accounts/sign_in_throttled.html"), 429
+        user = services.authenticate(email, form.password.data)
         if user is None:
+            defences.record_failure(email)
             form.form_errors.append(_("Email or password is incorrect."))
         elif not user.is_active:
             form.form_errors.append(
@@ -132,7 +138,7 @@ def sign_in():
             # would load them again.
             landing = url_for(services.landing_endpoint(user))
             db.session.commit()
-            return redirect(target or landing)
+            return defences.remember_device(redirect(target or landing), email)
     return render_template("accounts/sign_in.html", form=form)
 
 
