@@ -57,7 +57,8 @@ class Config:
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'learning.db'}")
     )
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(INSTANCE / "media"))
-    # The public address in printed and emailed links; unset, default_base_url() (PORT).
+    # The public address in printed and emailed links: required outside development and
+    # the tests (finalise refuses to start without it); unset there, default_base_url().
     BASE_URL = os.environ.get("BASE_URL", "").strip().rstrip("/") or None
     REDIS_URL = os.environ.get("REDIS_URL")
     # How many reverse proxies stand in front of the app (their X-Forwarded-* are trusted).
@@ -100,10 +101,22 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en_GB"
     LANGUAGES = ["en_GB"]
     RATELIMIT_ENABLED = True
+    # Sign-in limits (learning/accounts/defences.py). Per client address, every attempt:
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
-    # Per account, whatever the address: slows guessing one person's password from many.
+    # Per account and client address, every attempt: slows one address guessing at one
+    # account, and only that address.
+    SIGN_IN_ACCOUNT_ADDRESS_RATE_LIMIT = os.environ.get("SIGN_IN_ACCOUNT_ADDRESS_RATE_LIMIT",
+                                                        "5 per minute; 30 per hour")
+    # Per account, whatever the address, failed attempts only: slows guessing one person's
+    # password from many addresses. Above the one before, so that one address cannot reach
+    # it; past it, only a browser that signed in to the account before may try its password.
     SIGN_IN_ACCOUNT_RATE_LIMIT = os.environ.get("SIGN_IN_ACCOUNT_RATE_LIMIT",
-                                                "5 per minute; 30 per hour")
+                                                "10 per minute; 60 per hour")
+    # Registrations accepted per client address, and per address registered (new or taken
+    # alike: each sends the address an email).
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "30 per hour")
+    REGISTER_EMAIL_RATE_LIMIT = os.environ.get("REGISTER_EMAIL_RATE_LIMIT",
+                                               "3 per hour; 10 per day")
     # Certificates: who signs the Open Badges credentials, where the signing key is kept
     # (default: issuer-key.pem in the instance folder), and how often anyone may verify.
     CERTIFICATE_ISSUER_NAME = os.environ.get("CERTIFICATE_ISSUER_NAME",
@@ -128,10 +141,16 @@ class Config:
             if config["ENV_NAME"] != "development":
                 raise RuntimeError("SECRET_KEY must be set outside development.")
             config["SECRET_KEY"] = _development_secret_key()
+        testing = config["ENV_NAME"] == "testing" or config.get("TESTING")
         if not config.get("BASE_URL"):
+            if config["ENV_NAME"] != "development" and not testing:
+                raise RuntimeError(
+                    "BASE_URL must be set outside development: the public address of the "
+                    "site, such as https://learning.example.org, which links on "
+                    "certificates (their QR code, LinkedIn and Open Badges) and in emails "
+                    "point to.")
             config["BASE_URL"] = default_base_url()
         method = config.setdefault("PASSWORD_HASH_METHOD", Config.PASSWORD_HASH_METHOD)
-        testing = config["ENV_NAME"] == "testing" or config.get("TESTING")
         if not testing and not _strong_hash(method):
             raise RuntimeError(f"PASSWORD_HASH_METHOD {method!r} is "
                                f"cheaper than {Config.PASSWORD_HASH_METHOD!r}: only the tests "

@@ -95,6 +95,7 @@ def build(url: str, size: int, workdir: Path):
 
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "ENV_NAME": "benchmark",
+        "BASE_URL": "http://127.0.0.1",
         "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
         "MEDIA_ROOT": str(workdir / "media"), "INSTANCE_DIR": str(workdir),
     })

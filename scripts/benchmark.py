@@ -224,6 +224,7 @@ class Installation:
             "DATABASE_URL": self.url,
             "SECRET_KEY": secrets.token_urlsafe(32),
             "LEARNING_ENV": "production",
+            "BASE_URL": "http://127.0.0.1",
             # Plain HTTP on loopback (TLS is the proxy's): a Secure cookie would not return.
             "SESSION_COOKIE_SECURE": "false",
             "MEDIA_ROOT": str(workdir / "media"),

@@ -43,6 +43,7 @@ def servers(database_url: str, count: int = 2, instance: Path | None = None,
         "DATABASE_URL": database_url,
         "SECRET_KEY": SECRET_KEY,
         "LEARNING_ENV": "production",
+        "BASE_URL": "http://127.0.0.1",
         # Plain HTTP on loopback: a Secure cookie would never come back.
         "SESSION_COOKIE_SECURE": "false",
         "SIGN_IN_RATE_LIMIT": "1000 per minute",

@@ -14,7 +14,6 @@ from wtforms.validators import (
 )
 
 from learning import countries
-from learning.accounts import services
 from learning.accounts.models import NAME_MAX
 from learning.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problem, verify_password
 from learning.core.forms import CONTROL_CHARACTERS_MESSAGE, Form
@@ -163,14 +162,8 @@ class RegisterForm(Form):
     password, confirm = _new_password_fields()
     next = HiddenField()
 
-    # Set by validate_email so the page can offer to sign in or reset the password.
-    email_taken = False
-
-    def validate_email(self, field):
-        """Refuse an address that already has an account, in any letter case."""
-        if services.email_taken(field.data):
-            self.email_taken = True
-            raise ValidationError(_l("An account with this email address already exists."))
+    # Whether the address has an account is never checked here: the form would tell anyone
+    # who asks (`services.register` answers alike either way).
 
     def validate_password(self, field):
         """Apply the password policy, refusing the person's own email or name."""

@@ -1,5 +1,9 @@
 """Account rules: registration, sign-in, sessions, passwords, invitations, details, roles.
 
+Registration answers alike whether or not the address has an account (`register`): the
+account is made for a new address, nothing changes for a taken one, and the address is
+written to either way (`send_registration_email`), so that only its owner learns which.
+
 Services add and flush; the caller (a view or a CLI command) commits.
 """
 
@@ -109,6 +113,74 @@ def create_user(*, email: str, name: str, password: str, roles=("participant",),
     except IntegrityError as error:
         raise EmailTakenError(_("An account with this email address already exists.")) from error
     return user
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What a registration did, for the email that follows it; never shown on the page.
+
+    `user` is the new account, or the account that already had the address (unchanged);
+    None only when that account has gone again since.
+    """
+
+    user: User | None
+    created: bool
+
+
+def register(*, email: str, name: str, password: str, organisation: str, country: str,
+             job_title: str) -> Registration:
+    """Create a participant's account for a new address; for a taken one, change nothing.
+
+    The caller answers alike either way, and then calls `send_registration_email`, which
+    writes to the address: a welcome to a new account, to the owner of an existing one a
+    notice that someone tried. A taken address costs a password hash too, as creating an
+    account does, so that the time the answer takes does not tell either.
+    """
+    try:
+        user = create_user(email=email, name=name, password=password, organisation=organisation,
+                           country=country, job_title=job_title)
+    except EmailTakenError:
+        hash_password(password)
+        return Registration(user=find_user_by_email(email), created=False)
+    return Registration(user=user, created=True)
+
+
+def send_registration_email(registration: Registration) -> None:
+    """Write to the address just registered; the one place registration sends mail.
+
+    A new account is welcomed and pointed to the sign-in page; the owner of an address that
+    had an account already is told that someone tried to register with it, that nothing
+    changed, and how to sign in or choose a new password. A mail server failure is logged.
+    """
+    user = registration.user
+    if user is None:
+        return
+    base = current_app.config["BASE_URL"]
+    sign_in = base + url_for("accounts.sign_in")
+    if registration.created:
+        subject = _("Welcome to Changing Mindsets Learning")
+        body = _(
+            "Hello %(name)s,\n\n"
+            "Your account on Changing Mindsets Learning is ready. Sign in with this email "
+            "address and the password you chose:\n\n%(sign_in)s\n\n"
+            "If you did not create this account, tell the people who run the programme.",
+            name=user.name, sign_in=sign_in)
+    else:
+        subject = _("Someone tried to register with your address")
+        body = _(
+            "Hello %(name)s,\n\n"
+            "Someone, perhaps you, tried to create an account on Changing Mindsets Learning "
+            "with this email address, which has one already. Nothing has changed in your "
+            "account.\n\nTo sign in:\n\n%(sign_in)s\n\n"
+            "If you have forgotten your password, choose a new one here:\n\n%(reset)s\n\n"
+            "If it was not you, you can ignore this message.",
+            name=user.name, sign_in=sign_in,
+            reset=base + url_for("accounts.request_password_reset"))
+    try:
+        mail.send_mail(user.email, subject, body)
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("Could not send the registration email to user %s",
+                                     user.id)
 
 
 def update_profile(user: User, *, name: str, organisation: str, country: str,
@@ -486,8 +558,9 @@ def accept_invitation(user: User, password: str) -> None:
 def never_signed_in(user_ids) -> set[int]:
     """Those of these users who have never signed in, so never chose their password.
 
-    Every way to a password (an invitation, a reset link, registration) signs the person
-    in, and sessions are ended, never deleted: an account without any has not been used.
+    Sessions are ended, never deleted: an account without any has not been used. (An
+    invitation and a reset link sign the person in; registering does not, so a registered
+    account counts until its first sign-in.)
     """
     ids = set(user_ids)
     if not ids:

@@ -14,9 +14,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from learning.accounts import services
+from learning.accounts import defences, services
 from learning.accounts.forms import (
     ChangePasswordForm,
     EmptyForm,
@@ -39,14 +40,14 @@ def _sign_in_rate_limit() -> str:
     return current_app.config["SIGN_IN_RATE_LIMIT"]
 
 
-def _account_rate_limit() -> str:
-    return current_app.config["SIGN_IN_ACCOUNT_RATE_LIMIT"]
+def _account_address_rate_limit() -> str:
+    return current_app.config["SIGN_IN_ACCOUNT_ADDRESS_RATE_LIMIT"]
 
 
-def _account_key() -> str:
-    """The account a sign-in names, hashed: guesses at one account count from any address."""
-    email = email_key(request.form.get("email", ""))
-    return "sign-in:" + hashlib.sha256(email.encode()).hexdigest()
+def _account_address_key() -> str:
+    """The account a sign-in names and the address it comes from (`defences`)."""
+    return "sign-in:" + defences.account_address_key(request.form.get("email", ""),
+                                                     get_remote_address())
 
 
 def _renew_session(user) -> None:
@@ -56,44 +57,76 @@ def _renew_session(user) -> None:
     login_user(user)
 
 
+def _register_rate_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def _register_email_rate_limit() -> str:
+    return current_app.config["REGISTER_EMAIL_RATE_LIMIT"]
+
+
+def _registration_email_key() -> str:
+    """The address a registration names, hashed: any letter case counts as one."""
+    email = email_key(request.form.get("email", ""))
+    return "register:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def _registered(response) -> bool:
+    """Whether a registration was accepted (new address or taken: the answer is the same)."""
+    return response.status_code == 302
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_rate_limit, methods=["POST"], deduct_when=_registered)
+@limiter.limit(_register_email_rate_limit, key_func=_registration_email_key, methods=["POST"],
+               deduct_when=_registered)
 def register():
+    """Create an account, answering alike whether or not the address had one.
+
+    Either way the answer is the sign-in page, asking to check the email: a new account is
+    welcomed there, the owner of a taken address told that someone tried
+    (`services.register`). Accepted registrations count against limits per client address
+    and per address registered; a form sent back with mistakes does not.
+    """
     if current_user.is_authenticated:
         return redirect(url_for("catalog.my_learning"))
     form = RegisterForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        try:
-            user = services.create_user(
-                email=form.email.data,
-                name=form.name.data,
-                password=form.password.data,
-                organisation=form.organisation.data,
-                country=form.country.data,
-                job_title=form.job_title.data or "",
-            )
-        except services.EmailTakenError as error:
-            db.session.rollback()
-            form.email_taken = True
-            form.email.errors.append(str(error))
-        else:
-            _renew_session(user)
-            db.session.commit()
-            flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
-            return redirect(services.safe_next(form.next.data) or url_for("cohorts.join"))
+        registration = services.register(
+            email=form.email.data,
+            name=form.name.data,
+            password=form.password.data,
+            organisation=form.organisation.data,
+            country=form.country.data,
+            job_title=form.job_title.data or "",
+        )
+        db.session.commit()
+        services.send_registration_email(registration)
+        flash(_("Check your email: we have sent a message to %(email)s. If you have just "
+                "created your account, sign in with its password to continue.",
+                email=email_key(form.email.data)), "info")
+        return redirect(url_for(
+            "accounts.sign_in",
+            next=services.safe_next(form.next.data) or url_for("cohorts.join")))
     return render_template("accounts/register.html", form=form, password_hint=password_hint())
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_sign_in_rate_limit, methods=["POST"])
-@limiter.limit(_account_rate_limit, key_func=_account_key, methods=["POST"])
+@limiter.limit(_account_address_rate_limit, key_func=_account_address_key, methods=["POST"])
 def sign_in():
+    """Sign in, within the limits of `defences`: a stranger's guesses never lock out the owner."""
     form = SignInForm(next=request.args.get("next", ""))
     target = services.safe_next(form.next.data or request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(target or url_for(services.landing_endpoint(current_user)))
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        email = form.email.data
+        if defences.account_throttled(email) and not defences.is_known_device(email):
+            return render_template("accounts/sign_in_throttled.html"), 429
+        user = services.authenticate(email, form.password.data)
         if user is None:
+            defences.record_failure(email)
             form.form_errors.append(_("Email or password is incorrect."))
         elif not user.is_active:
             form.form_errors.append(
@@ -105,7 +138,7 @@ def sign_in():
             # would load them again.
             landing = url_for(services.landing_endpoint(user))
             db.session.commit()
-            return redirect(target or landing)
+            return defences.remember_device(redirect(target or landing), email)
     return render_template("accounts/sign_in.html", form=form)
 
 

@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 
 from learning.certificates import keys
 from learning.certificates.models import Certificate
-from learning.certificates.services import STATUS_LIST_SIZE, format_code, revoked_indices
+from learning.certificates.services import format_code, revoked_indices
+from learning.certificates.status import STATUS_LIST_SIZE
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

@@ -2,7 +2,15 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Sequence,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning.accounts.models import NAME_MAX, User, utcnow
@@ -16,8 +24,9 @@ ACTIONS = ("issued", "revoked", "reissued")
 class Certificate(db.Model):
     """A certificate of completion, with a snapshot of the claims it makes.
 
-    `status_index` is the certificate's bit in the published revocation status list,
-    drawn at random so that neighbouring bits say nothing about who was certified when.
+    `status_index` is the certificate's bit in the published revocation status list, handed
+    out by a counter through a keyed shuffle of the list (`certificates.status`), so that
+    neighbouring bits say nothing about who was certified when.
     `time_zone` is the participant's cohort's when it was issued: `completed_on` and the
     dates the pages show are dates there. (Certificates issued before cohorts had a time
     zone keep the UTC dates they were issued with: "UTC".)
@@ -102,3 +111,23 @@ class CertificateEvent(db.Model):
     __table_args__ = (
         CheckConstraint("action IN ('issued', 'revoked', 'reissued')", name="action_known"),
     )
+
+
+class StatusCounter(db.Model):
+    """How many revocation status numbers have been handed out, on SQLite (`status`).
+
+    One row (id 1), made by the migration or by the first certificate issued. PostgreSQL
+    hands out the numbers from the sequence `certificate_status_number` instead; the table
+    is there too, unused, so that both have one schema.
+    """
+
+    __tablename__ = "certificate_status_counter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    allocated: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+
+# PostgreSQL's counter of status numbers (`certificates.status`); SQLite has no sequences.
+STATUS_NUMBERS = Sequence("certificate_status_number", metadata=db.metadata)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from learning.accounts.models import User, utcnow
 from learning.catalog.models import Course, Item, Module, changed_courses, shown_to_participants
+from learning.certificates import status
 from learning.certificates.models import Certificate, CertificateEvent
 from learning.cohorts.models import Cohort, Enrolment
 from learning.database import Session, db
@@ -26,9 +27,6 @@ CODE_GROUP = 4
 # Letters people type for the digits they look like (Crockford's decoding rules).
 _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
-# Bits in the revocation status list: the Bitstring Status List minimum (16 KB), which
-# gives herd privacy and room for as many certificates as the platform will issue.
-STATUS_LIST_SIZE = 131_072
 ISSUE_ATTEMPTS = 20
 REASON_MAX = 1000
 # The line under the recipient's name, unless the course words it otherwise.
@@ -121,9 +119,11 @@ def issue_if_due(user_id: int, course: Course) -> Certificate | None:
     that day, whatever the date in UTC.
 
     Safe against racing requests: the insert ignores a conflict on (user, course), so two
-    requests that both find the course complete end with one certificate. A conflict on
-    the random code or status bit is retried with fresh ones. Returns the certificate, or
-    None when the course is not complete.
+    requests that both find the course complete end with one certificate. Its status bit
+    comes from a counter (`status`), in constant time whatever the certificates issued; a
+    conflict on the random code, or on a bit taken before the counter, is retried with a
+    fresh code and the next number. Returns the certificate, or None when the course is
+    not complete.
     """
     _serialise_per_participant(user_id, course.id)
     existing = certificate_for(user_id, course.id)
@@ -136,11 +136,8 @@ def issue_if_due(user_id: int, course: Course) -> Certificate | None:
     time_zone = cohort.time_zone if cohort else default_time_zone()
     now = utcnow()
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    taken = set(db.session.scalars(select(Certificate.status_index)))
     for _attempt in range(ISSUE_ATTEMPTS):
-        index = secrets.randbelow(STATUS_LIST_SIZE)
-        if index in taken:
-            continue
+        index = status.status_index(status.next_number())
         inserted_id = db.session.execute(
             insert(Certificate)
             .values(user_id=user_id, course_id=course.id,
@@ -164,8 +161,7 @@ def issue_if_due(user_id: int, course: Course) -> Certificate | None:
                 completion.record(user_id, course.id, now)
                 db.session.flush()
             return certificate
-        taken.add(index)
-    raise RuntimeError("could not draw an unused certificate code and status bit")
+    raise RuntimeError("could not find an unused certificate code and status bit")
 
 
 def on_item_completed(sender, user_id: int, item) -> None:

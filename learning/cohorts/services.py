@@ -319,6 +319,20 @@ def remove_manager(cohort: Cohort, user: User) -> bool:
     return True
 
 
+def may_run_cohort(cohort_id: int, user) -> bool:
+    """Whether the user may run the cohort (False for an unknown one).
+
+    The rule of `get_cohort_for_edit_or_404`, without its 404 and 403: asked before a
+    participants' file is read (`core.limits`).
+    """
+    if not user.is_authenticated or not user.has_role("facilitator"):
+        return False
+    cohort = db.session.scalar(
+        select(Cohort).options(joinedload(Cohort.course).selectinload(Course.facilitators))
+        .where(Cohort.id == cohort_id))
+    return cohort is not None and cohort.course.can_edit(user)
+
+
 def get_cohort_for_edit_or_404(cohort_id: int, user: User) -> Cohort:
     """The cohort, if the user may run it: its course's facilitators and admins.
 

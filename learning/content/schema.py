@@ -55,6 +55,7 @@ from learning.catalog.services import IMAGE_FOLDER, IMAGE_NAME
 from learning.content.sanitise import course_images, sanitise_html
 from learning.core.text import has_control_characters
 from learning.media.uploads import UploadError, check_image
+from learning.media.videolength import MAX_SECONDS
 
 COURSE_FILE = "course.yml"
 MODULE_FILE = "module.yml"
@@ -727,7 +728,8 @@ class _Reader:
                     data.error("transcript", f"missing: {transcript.name} is empty")
                 elif text is not None:
                     fields["transcript"] = _normalise(text)
-        fields["duration_seconds"] = data.integer("duration_seconds", minimum=1)
+        fields["duration_seconds"] = data.integer("duration_seconds", minimum=1,
+                                                  maximum=MAX_SECONDS)
         fields["completion_threshold"] = data.integer(
             "threshold", required=False, default=DEFAULT_THRESHOLD, minimum=1, maximum=100
         )

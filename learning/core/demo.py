@@ -17,6 +17,7 @@ from learning.assessments import services as assessments
 from learning.assessments.models import Answer, Response
 from learning.catalog.models import Course, Item, Module
 from learning.certificates import services as certificates
+from learning.certificates import status
 from learning.certificates.models import Certificate, CertificateEvent
 from learning.cohorts.models import Cohort, Enrolment
 from learning.cohorts.services import new_join_code
@@ -235,7 +236,7 @@ def _certify_completers(course: Course, cohort: Cohort, tag: str,
     if not completed_at:
         return
     taken = set(db.session.scalars(select(Certificate.status_index)))
-    free = rng.sample(range(certificates.STATUS_LIST_SIZE),
+    free = rng.sample(range(status.STATUS_LIST_SIZE),
                       len(completed_at) + len(taken))
     indices = iter(index for index in free if index not in taken)
     names = dict(db.session.execute(

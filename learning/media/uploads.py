@@ -14,11 +14,12 @@ import secrets
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from learning.catalog.services import IMAGE_FOLDER, IMAGE_NAME
 from learning.catalog.transcripts import stamp
-from learning.media.videolength import mp4_seconds, webm_seconds
+from learning.media.videolength import MAX_SECONDS, length_fault, mp4_seconds, webm_seconds
 
 CHUNK_BYTES = 64 * 1024
 PDF_MAGIC = b"%PDF-"
@@ -163,11 +164,11 @@ def store_video(stream: BinaryIO, media_root: str | Path, course_slug: str,
     final = relative.with_suffix(f".{found[0]}")
     stored, target = Path(media_root, *relative.parts), Path(media_root, *final.parts)
     os.replace(stored, target)
-    seconds = video_seconds(target, found[0])
-    if not seconds:
+    try:
+        seconds = video_seconds(target, found[0])
+    except UploadError:
         target.unlink(missing_ok=True)
-        raise UploadError(_("The length of this video cannot be read from the file. Export "
-                            "it again as MP4 or WebM and try once more."))
+        raise
     return final.as_posix(), seconds
 
 
@@ -213,14 +214,28 @@ def stored_images(media_root: str | Path, course_slug: str) -> list[str]:
     return [p.name for p in sorted(files, key=lambda p: (-p.stat().st_mtime, p.name))]
 
 
-def video_seconds(path: Path, kind: str) -> int | None:
-    """The video's duration in whole seconds (rounded up), read from the file; None if unknown."""
+def video_seconds(path: Path, kind: str) -> int:
+    """The video's duration in whole seconds (rounded up), read from the file.
+
+    Raises UploadError naming what is wrong with the length the header gives: none, none
+    above zero, or more than a recording may last (`videolength.MAX_SECONDS`, a day).
+    """
     read = mp4_seconds if kind == "mp4" else webm_seconds
     with open(path, "rb") as stream:
         seconds = read(stream)
-    if seconds is None or not math.isfinite(seconds):
-        return None
-    return math.ceil(seconds) or None
+    fault = length_fault(seconds)
+    if fault == "too long":
+        raise UploadError(_(
+            "This video's file says it lasts %(length)s, and a recording may last at most "
+            "%(hours)d hours: its header is probably damaged. Export it again as MP4 or WebM "
+            "and try once more.",
+            length=(_("%(hours)s hours", hours=format_decimal(round(seconds / 3600)))
+                    if math.isfinite(seconds) else _("for ever")),
+            hours=MAX_SECONDS // 3600))
+    if fault is not None:
+        raise UploadError(_("The length of this video cannot be read from the file. Export "
+                            "it again as MP4 or WebM and try once more."))
+    return math.ceil(seconds)
 
 
 def store_captions(data: bytes, media_root: str | Path, course_slug: str) -> str:

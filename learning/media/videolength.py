@@ -10,6 +10,25 @@ import math
 import struct
 from typing import BinaryIO
 
+# The longest a recording may last: a day. A header that claims more is damaged or made up
+# (2**32 seconds is 136 years), and no recording's length may pass the database's integers.
+MAX_SECONDS = 24 * 60 * 60
+
+
+def length_fault(seconds: float | None) -> str | None:
+    """Why a duration read from a video's header cannot be a recording's length, or None.
+
+    "unknown" when the header gives none; "not positive" for zero, a negative number or
+    NaN; "too long" past MAX_SECONDS, infinity included.
+    """
+    if seconds is None:
+        return "unknown"
+    if not seconds > 0:
+        return "not positive"
+    if seconds > MAX_SECONDS:
+        return "too long"
+    return None
+
 
 def minutes_to_watch(seconds: float) -> int:
     """The minutes a video of this length takes to watch: whole minutes rounded up, at least 1.

@@ -62,6 +62,19 @@ def course_for_edit_or_404(slug: str, user) -> Course:
     return course
 
 
+def may_edit_course(slug: str, user) -> bool:
+    """Whether the user may author the course with this slug (False for an unknown one).
+
+    The rule of `course_for_edit_or_404`, without its 404 and 403: asked before a large
+    upload's body is read (`core.limits`), so that no one else may send one.
+    """
+    if not user.is_authenticated or not user.has_role("facilitator"):
+        return False
+    course = db.session.scalar(
+        select(Course).options(selectinload(Course.facilitators)).where(Course.slug == slug))
+    return course is not None and course.can_edit(user)
+
+
 def module_for_edit_or_404(course: Course, module_id: int) -> Module:
     """The course's module with this id (archived ones too)."""
     module = next((m for m in course.modules if m.id == module_id), None)

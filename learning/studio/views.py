@@ -79,6 +79,16 @@ ROSTER_MAX_BYTES = 1024 * 1024
 CAPTIONS_MAX_BYTES = 2 * 1024 * 1024
 
 
+def _may_author(slug, **_url) -> bool:
+    """Whether this request may send an upload's body: its user may author the course."""
+    return studio.may_edit_course(slug, current_user)
+
+
+def _may_run_cohort(id, **_url) -> bool:
+    """Whether this request may send a participants' file: its user may run the cohort."""
+    return cohorts.may_run_cohort(id, current_user)
+
+
 @bp.context_processor
 def labels():
     """The item kinds' labels, in the request's language."""
@@ -361,7 +371,7 @@ def _reading_page(course, module, item, form):
 
 
 @bp.route("/courses/<slug>/modules/<int:module_id>/readings/new", methods=["GET", "POST"])
-@body_limit(_reading_limit)
+@body_limit(_reading_limit, granted=_may_author)
 @role_required("facilitator")
 def new_reading(slug, module_id):
     course = _course(slug)
@@ -378,7 +388,7 @@ def new_reading(slug, module_id):
 
 @bp.route("/courses/<slug>/modules/<int:module_id>/readings/<int:item_id>/edit",
           methods=["GET", "POST"])
-@body_limit(_reading_limit)
+@body_limit(_reading_limit, granted=_may_author)
 @role_required("facilitator")
 def edit_reading(slug, module_id, item_id):
     course = _course(slug)
@@ -549,7 +559,7 @@ def resend_invitation(id, user_id):
 
 
 @bp.route("/cohorts/<int:id>/participants/import", methods=["GET", "POST"])
-@body_limit(ROSTER_MAX_BYTES + FORM_ALLOWANCE_BYTES)
+@body_limit(ROSTER_MAX_BYTES + FORM_ALLOWANCE_BYTES, granted=_may_run_cohort)
 @role_required("facilitator")
 def import_participants(id):
     cohort = _cohort(id)
@@ -752,7 +762,7 @@ def _recording_page(course, module, item, form):
 
 
 @bp.route("/courses/<slug>/modules/<int:module_id>/recordings/new", methods=["GET", "POST"])
-@body_limit(_recording_limit)
+@body_limit(_recording_limit, granted=_may_author)
 @role_required("facilitator")
 def new_recording(slug, module_id):
     course = _course(slug)
@@ -778,7 +788,7 @@ def _created_recording(item) -> str:
 
 @bp.route("/courses/<slug>/modules/<int:module_id>/recordings/<int:item_id>/edit",
           methods=["GET", "POST"])
-@body_limit(_recording_limit)
+@body_limit(_recording_limit, granted=_may_author)
 @role_required("facilitator")
 def edit_recording(slug, module_id, item_id):
     course = _course(slug)
@@ -1071,7 +1081,7 @@ def _image_limit(config) -> int:
 
 
 @bp.route("/courses/<slug>/images", methods=["GET", "POST"])
-@body_limit(_image_limit)
+@body_limit(_image_limit, granted=_may_author)
 @role_required("facilitator")
 def images(slug):
     course = _course(slug)

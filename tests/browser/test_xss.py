@@ -343,7 +343,8 @@ def _enrol_participant(browser, site: Site, index: int) -> tuple[list[str], View
         "email": f"x{index}@example.org", "password": PASSWORD, "confirm": PASSWORD, **person,
         "country": COUNTRIES[index % len(COUNTRIES)],
     }, max_redirects=0)
-    problems += viewer.check(_after_post(viewer, response))  # "Welcome, <name>."
+    problems += viewer.check(_after_post(viewer, response))  # "Check your email: …"
+    viewer.sign_in(f"x{index}@example.org")
     response = viewer.post("/cohorts/join", form={"code": JOIN_CODE}, max_redirects=0)
     _after_post(viewer, response)
     results = _take_self_assessment(viewer, site)
@@ -666,6 +667,7 @@ def test_course_settings(browser, site):
             "country": "Barbados", "job_title": "Officer",
         }, max_redirects=0)
         _after_post(participant, response)
+        participant.sign_in(f"settings{index}@example.org")
         _after_post(participant, participant.post("/cohorts/join", form={"code": JOIN_CODE},
                                                   max_redirects=0))
         _take_self_assessment(participant, site)

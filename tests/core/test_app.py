@@ -59,6 +59,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_production_starts_with_a_secret_key():
     app = create_app({"ENV_NAME": "production", "SECRET_KEY": "s" * 40,
+                      "BASE_URL": "https://learning.example.org",
                       "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SECRET_KEY"] == "s" * 40
 

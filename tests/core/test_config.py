@@ -1,6 +1,9 @@
 """Configuration: in development, the links the app prints follow the port it serves on."""
 
 import io
+import os
+import subprocess
+import sys
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
@@ -53,7 +56,52 @@ def test_the_default_time_zone_is_port_of_spain_unless_configured(monkeypatch):
 def test_an_unknown_default_time_zone_refuses_to_start(name):
     with pytest.raises(RuntimeError, match="DEFAULT_TIME_ZONE"):
         create_app({"ENV_NAME": "production", "SECRET_KEY": "s" * 40,
+                    "BASE_URL": "https://learning.example.org",
                     "SQLALCHEMY_DATABASE_URI": "sqlite://", "DEFAULT_TIME_ZONE": name})
+
+
+PRODUCTION = {"ENV_NAME": "production", "SECRET_KEY": "s" * 40,
+              "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+
+
+@pytest.mark.parametrize("unset", [None, "", "   "])
+def test_production_refuses_to_start_without_base_url(unset):
+    with pytest.raises(RuntimeError, match="BASE_URL must be set outside development"):
+        create_app({**PRODUCTION, "BASE_URL": unset and unset.strip()})
+
+
+def test_any_environment_but_development_and_the_tests_needs_base_url():
+    config = {**PRODUCTION, "ENV_NAME": "staging", "BASE_URL": None,
+              "DEFAULT_TIME_ZONE": "America/Port_of_Spain"}
+    with pytest.raises(RuntimeError, match="BASE_URL"):
+        Config.finalise(config)
+
+
+def test_production_starts_with_base_url():
+    app = create_app({**PRODUCTION, "BASE_URL": "https://learning.example.org"})
+    assert app.config["BASE_URL"] == "https://learning.example.org"
+
+
+@pytest.mark.parametrize("settings", [{"ENV_NAME": "testing"}, {"ENV_NAME": "production",
+                                                                "TESTING": True}])
+def test_the_tests_may_leave_base_url_unset(monkeypatch, settings):
+    monkeypatch.delenv("PORT", raising=False)
+    config = {"SECRET_KEY": "s" * 40, "BASE_URL": None,
+              "DEFAULT_TIME_ZONE": "America/Port_of_Spain", **settings}
+    Config.finalise(config)
+    assert config["BASE_URL"] == "http://127.0.0.1:5000"
+
+
+def test_wsgi_starts_in_development_without_base_url(tmp_path):
+    """What `make run` and `flask --app wsgi` do: no LEARNING_ENV, no BASE_URL."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("LEARNING_ENV", "BASE_URL", "SECRET_KEY", "DATABASE_URL")}
+    env.update(INSTANCE_PATH=str(tmp_path), PORT="5612")
+    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", "import wsgi; print(wsgi.app.config['BASE_URL'])"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:5612"
 
 
 def test_the_makefile_exports_port_to_the_app():

@@ -12,6 +12,7 @@ def register_and_join(client, email, country):
         "name": email.split("@")[0].title(), "email": email, "organisation": "Treasury",
         "country": country, "password": PASSWORD, "confirm": PASSWORD})
     assert response.status_code == 302, page(response).select_one(".error-summary")
+    assert client.post("/sign-in", data={"email": email, "password": PASSWORD}).status_code == 302
     assert client.post("/cohorts/join", data={"code": "JOINME2024"}).status_code == 302
     client.post("/sign-out")
 

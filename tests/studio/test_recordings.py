@@ -107,6 +107,41 @@ def test_videos_that_are_not_or_have_no_length_are_refused(app, client, db, worl
     assert _stored(app) == []  # the captions stored first went again
 
 
+def mp4_claiming(timescale: int, duration: int) -> bytes:
+    """An MP4 whose version 1 movie header gives any 64-bit duration."""
+    header = (bytes([1, 0, 0, 0]) + struct.pack(">QQIQ", 0, 0, timescale, duration)
+              + bytes(80))
+    return _box(b"ftyp", b"isom" + struct.pack(">I", 512) + b"isomiso2mp41") + _box(
+        b"moov", _box(b"mvhd", header))
+
+
+@pytest.mark.parametrize(("video", "length"), [
+    (mp4_claiming(1, 2**33), "2,386,093 hours"),  # past 2**31 s: it was a 500
+    (mp4_claiming(1000, (24 * 3600 + 1) * 1000), "24 hours"),
+    (mp4(25 * 3600), "25 hours"),
+], ids=["2**33 seconds", "a day and a second", "25 hours"])
+def test_a_video_claiming_more_than_a_day_is_a_clear_form_error(app, client, db, world,
+                                                                sign_in_as, video, length):
+    sign_in_as("facilitator")
+    response = _post(client, _url(world), ("talk.mp4", video), VTT)
+    assert response.status_code == 200
+    soup = page(response)
+    error = soup.find(id="video-error").get_text(" ", strip=True)
+    assert f"says it lasts {length}" in error
+    assert "at most 24 hours" in error
+    assert "probably damaged" in soup.select_one(".error-summary").get_text()
+    assert soup.find(id="title")["value"] == "The webinar"  # what was typed is kept
+    assert _item(db) is None
+    assert _stored(app) == []
+
+
+def test_a_video_of_exactly_a_day_is_accepted(client, db, world, sign_in_as):
+    sign_in_as("facilitator")
+    response = _post(client, _url(world), ("day.mp4", mp4_claiming(1, 24 * 3600)), VTT)
+    assert response.status_code == 302
+    assert _item(db).duration_seconds == 24 * 3600
+
+
 @pytest.mark.parametrize(("captions", "problem"), [
     (b"1\n00:00:00,000 --> 00:00:02,000\nSRT, not VTT\n", "first line must be WEBVTT"),
     (b"WEBVTT\n\n00:00.000 --> 00:02\nHello\n", "Line 3 of the captions is not a cue timing"),

@@ -6,7 +6,7 @@ import struct
 import pytest
 
 from learning.config import ROOT
-from learning.media.videolength import mp4_seconds, webm_seconds
+from learning.media.videolength import MAX_SECONDS, length_fault, mp4_seconds, webm_seconds
 
 
 def _box(kind: bytes, payload: bytes) -> bytes:
@@ -91,3 +91,39 @@ def test_webm_without_a_readable_length(info):
 def test_garbage_is_no_webm():
     assert webm_seconds(io.BytesIO(b"\x1a\x45\xdf\xa3" + b"\x00" * 64)) is None
     assert webm_seconds(io.BytesIO(b"")) is None
+
+
+# Lengths a recording cannot have: read as the header says, refused by `length_fault`.
+
+@pytest.mark.parametrize(("version", "timescale", "duration", "seconds"), [
+    (1, 1, 2**33, 2**33),  # 272 years, past 2**31 (the integers of the database)
+    (0, 1, 2**32 - 2, 2**32 - 2),
+    (1, 1000, (MAX_SECONDS + 1) * 1000, MAX_SECONDS + 1),  # a second past a day
+])
+def test_a_crafted_mp4_header_beyond_a_day_is_read_and_refused(version, timescale, duration,
+                                                               seconds):
+    data = FTYP + _box(b"moov", _mvhd(version, timescale, duration))
+    read = mp4_seconds(io.BytesIO(data))
+    assert read == seconds
+    assert length_fault(read) == "too long"
+
+
+@pytest.mark.parametrize(("seconds", "fault"), [
+    (None, "unknown"),
+    (float("nan"), "not positive"),
+    (-1.0, "not positive"),
+    (0, "not positive"),
+    (float("inf"), "too long"),
+    (MAX_SECONDS + 0.5, "too long"),
+    (MAX_SECONDS, None),
+    (0.2, None),
+    (95.2, None),
+])
+def test_what_a_recordings_length_may_be(seconds, fault):
+    assert MAX_SECONDS == 24 * 3600
+    assert length_fault(seconds) == fault
+
+
+def test_a_webm_claiming_for_ever_is_too_long():
+    info = _element(b"\x44\x89", struct.pack(">d", float("inf")))
+    assert length_fault(webm_seconds(io.BytesIO(_webm(info)))) == "too long"
