@@ -5,17 +5,17 @@ Services add and flush; the caller (a view or a CLI command) commits.
 
 import hashlib
 import hmac
-import smtplib
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from learning.accounts import countries, mail, sessions
+from learning import jobs
+from learning.accounts import countries, sessions
 from learning.accounts.models import (
     ROLES,
     User,
@@ -28,6 +28,7 @@ from learning.accounts.models import (
 from learning.accounts.passwords import hash_password, placeholder_hash, verify_password
 from learning.countries import country_name
 from learning.database import db
+from learning.mail import services as mail
 
 # Each kind of link signs with its own salt: a reset link is no invitation, nor the reverse.
 RESET_SALT = "password-reset"
@@ -199,9 +200,9 @@ def _detail_lines(change: DetailsChange) -> str:
 def send_details_changed(change: DetailsChange) -> None:
     """Tell the person what an administrator changed in their account's details.
 
-    Sent to the address the account had and, when the address changed, to the new one
-    too: the old address learns where its account went. Nothing is sent when nothing
-    changed. A mail server failure is logged.
+    Written to the outbox (sent once the caller commits) for the address the account had
+    and, when the address changed, for the new one too: the old address learns where its
+    account went. Nothing is written when nothing changed.
     """
     if not change.changed:
         return
@@ -215,11 +216,8 @@ def send_details_changed(change: DetailsChange) -> None:
     body += _("If any of this is not right, tell the people who run the programme.")
     recipients = [change.previous_email] + ([user.email] if change.email_changed else [])
     for address in recipients:
-        try:
-            mail.send_mail(address, _("Your account details have changed"), body)
-        except (OSError, smtplib.SMTPException):
-            current_app.logger.exception(
-                "Could not send the details-changed email to user %s", user.id)
+        mail.queue_mail(address, _("Your account details have changed"), body,
+                        "details_changed")
 
 
 def log_details_change(change: DetailsChange) -> None:
@@ -417,18 +415,39 @@ def read_invitation(token: str) -> Invitation:
     return Invitation(user=user, course_id=course if isinstance(course, int) else None)
 
 
-def send_password_reset(email: str) -> None:
-    """Email a reset link if an active account has this address; otherwise do nothing.
+def _link(endpoint: str, **values) -> str:
+    """The public address of a page, from a request or from a job (which has none)."""
+    if has_request_context():
+        return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
-    The caller answers the same either way. A mail server failure is logged, not shown, for
-    the same reason.
+
+def request_password_reset(email: str) -> None:
+    """Ask for a reset link for this address, once the caller commits.
+
+    The request only queues `password_reset_requested`, which looks the address up in a
+    worker: the request does the same work, and so takes the same time, whether or not the
+    address has an account, and the caller answers the same either way.
     """
+    jobs.after_commit(password_reset_requested, email)
+
+
+@jobs.job()
+def password_reset_requested(email: str) -> None:
+    """Write a reset link to the outbox if an active account has this address."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
+        current_app.logger.info("A password reset was asked for an address without an "
+                                "active account: nothing sent.")
         return
-    link = current_app.config["BASE_URL"] + url_for(
-        "accounts.reset_password", token=password_reset_token(user)
-    )
+    send_password_reset(user)
+    db.session.commit()
+
+
+def send_password_reset(user: User) -> None:
+    """Write a password reset link for this account to the outbox (sent after commit)."""
+    link = _link("accounts.reset_password", token=password_reset_token(user))
     minutes = max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
     body = _(
         "Hello %(name)s,\n\n"
@@ -439,10 +458,7 @@ def send_password_reset(email: str) -> None:
         "as it is.",
         name=user.name, minutes=minutes, link=link,
     )
-    try:
-        mail.send_mail(user.email, _("Reset your password"), body)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("Could not send the password reset email to user %s", user.id)
+    mail.queue_mail(user.email, _("Reset your password"), body, "password_reset")
 
 
 def send_account_invitation(user: User, course_title: str | None = None,
@@ -451,12 +467,10 @@ def send_account_invitation(user: User, course_title: str | None = None,
 
     The link opens the welcome page, where they choose their first password; it works once
     and for INVITATION_MAX_AGE_DAYS. A facilitator may send another while the person has
-    never signed in; later, "Forgotten your password?" sends a reset link. A mail server
-    failure is logged.
+    never signed in; later, "Forgotten your password?" sends a reset link. Written to the
+    outbox: sent once the caller commits.
     """
-    link = current_app.config["BASE_URL"] + url_for(
-        "accounts.accept_invitation", token=invitation_token(user, course_id)
-    )
+    link = _link("accounts.accept_invitation", token=invitation_token(user, course_id))
     if course_title:
         opening = _("You have been added to the course %(course)s on Changing Mindsets "
                     "Learning, with an account for this email address.", course=course_title)
@@ -470,10 +484,7 @@ def send_account_invitation(user: User, course_title: str | None = None,
         "\"Forgotten your password?\" on the sign-in page with this email address.",
         name=user.name, opening=opening, days=invitation_days(), link=link,
     )
-    try:
-        mail.send_mail(user.email, _("Welcome to Changing Mindsets Learning"), body)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("Could not send the invitation email to user %s", user.id)
+    mail.queue_mail(user.email, _("Welcome to Changing Mindsets Learning"), body, "invitation")
 
 
 def accept_invitation(user: User, password: str) -> None:

@@ -178,7 +178,8 @@ def change_password():
 def request_password_reset():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
-        services.send_password_reset(form.email.data)
+        services.request_password_reset(form.email.data)
+        db.session.commit()
         flash(
             _(
                 "If an account exists for %(email)s, we have sent it a link to reset the "

@@ -51,9 +51,9 @@ def edit(id):
                 flash(_("Nothing was changed: the details of %(name)s are as they were.",
                         name=user.name), "info")
                 return _back_to(user)
+            accounts.send_details_changed(change)
             db.session.commit()
             accounts.log_details_change(change)
-            accounts.send_details_changed(change)
             flash(_saved_message(change), "success")
             return _back_to(user)
     return render_template("admin/edit_user.html", user=user, form=form)

@@ -20,7 +20,7 @@ from learning.accounts import services as accounts
 from learning.accounts.forms import EmptyForm
 from learning.accounts.models import ROLES, User, UserRole
 from learning.accounts.permissions import role_required
-from learning.admin import people
+from learning.admin import people, work
 from learning.admin.forms import CohortChoiceForm, CountryForm, CourseChoiceForm, NewUserForm
 from learning.catalog import services as catalog
 from learning.catalog.models import Course
@@ -33,6 +33,7 @@ from learning.reports import services as reports
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.register_blueprint(people.bp)
+bp.register_blueprint(work.bp)
 
 USERS_PER_PAGE = 25
 SEARCH_MAX = 254
@@ -181,8 +182,8 @@ def new_user():
         except accounts.EmailTakenError as error:
             form.email.errors.append(str(error))
         else:
-            db.session.commit()
             accounts.send_account_invitation(user)
+            db.session.commit()
             flash(_("Account created for %(name)s; they were sent a link to choose a "
                     "password.", name=user.name), "success")
             return _back_to(user)
@@ -199,7 +200,8 @@ def send_password_reset(id):
         flash(_("Reactivate the account first: a deactivated account cannot set a password."),
               "error")
         return _back_to(user)
-    accounts.send_password_reset(user.email)
+    accounts.send_password_reset(user)
+    db.session.commit()
     flash(_("A link to choose a new password was sent to %(email)s.", email=user.email),
           "success")
     return _back_to(user)

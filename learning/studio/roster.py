@@ -179,8 +179,8 @@ def read_roster(data: bytes) -> Roster:
 def import_roster(cohort: Cohort, people: list[Person]) -> RosterReport:
     """Enrol every person in the cohort, creating the accounts that do not exist yet.
 
-    Adds and flushes; the view commits, then sends the new accounts their links
-    (`send_invitations`), so that nobody is emailed about an import that did not happen.
+    Adds and flushes; the view writes the new accounts their links (`send_invitations`)
+    and commits: the emails are written with the import, and go only once it is committed.
     """
     report = RosterReport()
     for person in people:
@@ -199,7 +199,7 @@ def import_roster(cohort: Cohort, people: list[Person]) -> RosterReport:
 
 
 def send_invitations(cohort: Cohort, users) -> None:
-    """Email each new account an invitation to the cohort's course: a link to choose a password."""
+    """Write each new account an invitation to the cohort's course (sent after commit)."""
     for user in users:
         accounts.send_account_invitation(user, cohort.course.title, cohort.course_id)
 

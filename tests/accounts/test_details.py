@@ -77,15 +77,3 @@ def test_the_old_address_and_the_new_are_told(people, outbox):
                                          country=""))
     assert [m.to for m in outbox] == ["pat@example.org", "pat@example.gov.bb"]
     assert "- Country: Barbados, now not given" in outbox[0].body
-
-
-def test_a_mail_server_failure_is_logged_not_raised(people, monkeypatch, caplog):
-    pat, _olu, admin = people
-
-    def refuse(to, subject, body):
-        raise OSError("unreachable")
-
-    monkeypatch.setattr(services.mail, "send_mail", refuse)
-    services.send_details_changed(change(pat, admin, email="pat@example.gov.bb"))
-    assert caplog.messages.count(
-        f"Could not send the details-changed email to user {pat.id}") == 2

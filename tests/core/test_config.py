@@ -59,7 +59,11 @@ def test_an_unknown_default_time_zone_refuses_to_start(name):
 def test_the_makefile_exports_port_to_the_app():
     makefile = (ROOT / "Makefile").read_text()
     assert "\nexport PORT\n" in makefile
-    assert "run --host 127.0.0.1 --port $(PORT)" in makefile
+    # make run starts the web server and a job worker (scripts/serve.py) on that port.
+    assert "scripts/serve.py --port $(PORT)" in makefile
+    serve = (ROOT / "scripts" / "serve.py").read_text()
+    assert '"run", "--host", "127.0.0.1", "--port", str(arguments.port)' in serve
+    assert '"jobs", "work"' in serve
 
 
 class DevelopmentOnAPort(TestingConfig):
