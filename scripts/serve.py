@@ -45,9 +45,11 @@ def main() -> int:
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass  # the terminal sent SIGINT to the children too: they are stopping
-    for process in processes.values():
+    # The worker finishes the jobs at hand on SIGINT; the web server stops on SIGTERM (it
+    # may have been started with SIGINT ignored, as from a shell's background job).
+    for name, process in processes.items():
         if process.poll() is None:
-            process.send_signal(signal.SIGINT)  # the worker finishes the jobs at hand
+            process.send_signal(signal.SIGINT if name == "worker" else signal.SIGTERM)
     for process in processes.values():
         try:
             process.wait(timeout=STOP_SECONDS)

@@ -8,13 +8,12 @@ import hmac
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from learning import jobs
 from learning.accounts import countries, sessions
 from learning.accounts.models import (
     ROLES,
@@ -26,9 +25,7 @@ from learning.accounts.models import (
     utcnow,
 )
 from learning.accounts.passwords import hash_password, placeholder_hash, verify_password
-from learning.countries import country_name
 from learning.database import db
-from learning.mail import services as mail
 
 # Each kind of link signs with its own salt: a reset link is no invitation, nor the reverse.
 RESET_SALT = "password-reset"
@@ -182,42 +179,6 @@ def change_details(user: User, *, by: User, name: str, email: str, organisation:
                                 "address signs in one account.", email=wanted["email"])
                               ) from error
     return change
-
-
-def _detail_lines(change: DetailsChange) -> str:
-    labels = {"name": _("Name"), "email": _("Email address"), "organisation": _("Organisation"),
-              "country": _("Country")}
-    shown = {"country": country_name}
-    lines = []
-    for key, (before, after) in change.changed.items():
-        show = shown.get(key, str)
-        lines.append(_("%(field)s: %(before)s, now %(after)s",
-                       field=labels[key], before=show(before) or _("not given"),
-                       after=show(after) or _("not given")))
-    return "\n".join(f"- {line}" for line in lines)
-
-
-def send_details_changed(change: DetailsChange) -> None:
-    """Tell the person what an administrator changed in their account's details.
-
-    Written to the outbox (sent once the caller commits) for the address the account had
-    and, when the address changed, for the new one too: the old address learns where its
-    account went. Nothing is written when nothing changed.
-    """
-    if not change.changed:
-        return
-    user = change.user
-    body = _("Hello %(name)s,\n\n"
-             "An administrator of Changing Mindsets Learning has changed the details of your "
-             "account:\n\n%(lines)s\n\n", name=user.name, lines=_detail_lines(change))
-    if change.email_changed:
-        body += _("From now on, sign in with %(email)s; your password stays as it is. ",
-                  email=user.email)
-    body += _("If any of this is not right, tell the people who run the programme.")
-    recipients = [change.previous_email] + ([user.email] if change.email_changed else [])
-    for address in recipients:
-        mail.queue_mail(address, _("Your account details have changed"), body,
-                        "details_changed")
 
 
 def log_details_change(change: DetailsChange) -> None:
@@ -413,78 +374,6 @@ def read_invitation(token: str) -> Invitation:
         expired=_("This invitation has expired: invitations work for %(days)d days.", days=days))
     course = data.get("course")
     return Invitation(user=user, course_id=course if isinstance(course, int) else None)
-
-
-def _link(endpoint: str, **values) -> str:
-    """The public address of a page, from a request or from a job (which has none)."""
-    if has_request_context():
-        return current_app.config["BASE_URL"] + url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return current_app.config["BASE_URL"] + url_for(endpoint, **values)
-
-
-def request_password_reset(email: str) -> None:
-    """Ask for a reset link for this address, once the caller commits.
-
-    The request only queues `password_reset_requested`, which looks the address up in a
-    worker: the request does the same work, and so takes the same time, whether or not the
-    address has an account, and the caller answers the same either way.
-    """
-    jobs.after_commit(password_reset_requested, email)
-
-
-@jobs.job()
-def password_reset_requested(email: str) -> None:
-    """Write a reset link to the outbox if an active account has this address."""
-    user = find_user_by_email(email)
-    if user is None or not user.is_active:
-        current_app.logger.info("A password reset was asked for an address without an "
-                                "active account: nothing sent.")
-        return
-    send_password_reset(user)
-    db.session.commit()
-
-
-def send_password_reset(user: User) -> None:
-    """Write a password reset link for this account to the outbox (sent after commit)."""
-    link = _link("accounts.reset_password", token=password_reset_token(user))
-    minutes = max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
-    body = _(
-        "Hello %(name)s,\n\n"
-        "Someone, hopefully you, asked to reset the password of your account on "
-        "Changing Mindsets Learning. To choose a new password, open this link within "
-        "%(minutes)d minutes. It works once.\n\n%(link)s\n\n"
-        "If you did not ask for this, you can ignore this message: your password stays "
-        "as it is.",
-        name=user.name, minutes=minutes, link=link,
-    )
-    mail.queue_mail(user.email, _("Reset your password"), body, "password_reset")
-
-
-def send_account_invitation(user: User, course_title: str | None = None,
-                            course_id: int | None = None) -> None:
-    """Email an account, made for someone by a facilitator or an admin, a welcome link.
-
-    The link opens the welcome page, where they choose their first password; it works once
-    and for INVITATION_MAX_AGE_DAYS. A facilitator may send another while the person has
-    never signed in; later, "Forgotten your password?" sends a reset link. Written to the
-    outbox: sent once the caller commits.
-    """
-    link = _link("accounts.accept_invitation", token=invitation_token(user, course_id))
-    if course_title:
-        opening = _("You have been added to the course %(course)s on Changing Mindsets "
-                    "Learning, with an account for this email address.", course=course_title)
-    else:
-        opening = _("An account on Changing Mindsets Learning has been made for you, for this "
-                    "email address.")
-    body = _(
-        "Hello %(name)s,\n\n%(opening)s To choose your password and sign in, open this link "
-        "within %(days)d days. It works once.\n\n%(link)s\n\n"
-        "If the link has expired, ask the person who invited you to send it again, or use "
-        "\"Forgotten your password?\" on the sign-in page with this email address.",
-        name=user.name, opening=opening, days=invitation_days(), link=link,
-    )
-    mail.queue_mail(user.email, _("Welcome to Changing Mindsets Learning"), body, "invitation")
 
 
 def accept_invitation(user: User, password: str) -> None:

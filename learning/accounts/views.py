@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from learning.accounts import services
+from learning.accounts import emails, services
 from learning.accounts.forms import (
     ChangePasswordForm,
     EmptyForm,
@@ -178,7 +178,7 @@ def change_password():
 def request_password_reset():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        emails.request_password_reset(form.email.data)
         db.session.commit()
         flash(
             _(

@@ -16,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from learning.accounts import countries as people_countries
+from learning.accounts import emails
 from learning.accounts import services as accounts
 from learning.accounts.forms import EmptyForm
 from learning.accounts.models import ROLES, User, UserRole
@@ -182,7 +183,7 @@ def new_user():
         except accounts.EmailTakenError as error:
             form.email.errors.append(str(error))
         else:
-            accounts.send_account_invitation(user)
+            emails.send_account_invitation(user)
             db.session.commit()
             flash(_("Account created for %(name)s; they were sent a link to choose a "
                     "password.", name=user.name), "success")
@@ -200,7 +201,7 @@ def send_password_reset(id):
         flash(_("Reactivate the account first: a deactivated account cannot set a password."),
               "error")
         return _back_to(user)
-    accounts.send_password_reset(user)
+    emails.send_password_reset(user)
     db.session.commit()
     flash(_("A link to choose a new password was sent to %(email)s.", email=user.email),
           "success")

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import update
 
 from learning import jobs
-from learning.accounts import services as accounts
+from learning.accounts import emails
 from learning.database import db as _db
 from learning.mail import sending
 from learning.mail import services as mail
@@ -142,7 +142,7 @@ def test_a_reset_request_does_the_same_work_whether_or_not_the_account_exists(
         assert response.status_code == 302
         works.append(counter.statements)
     assert works[0] == works[1] == works[2]
-    assert queued == [(accounts.password_reset_requested.name, (email,))
+    assert queued == [(emails.password_reset_requested.name, (email,))
                       for email in ("pat@example.org", "nobody@example.org",
                                     "gone@example.org")]
 
@@ -151,5 +151,5 @@ def test_a_reset_request_does_the_same_work_whether_or_not_the_account_exists(
 def test_the_reset_job_writes_nothing_for_an_address_without_an_active_account(db, email):
     factories.make_user("gone@example.org", is_active=False)
     db.session.commit()
-    accounts.password_reset_requested.run(email)
+    emails.password_reset_requested.run(email)
     assert outbox.rows() == []
