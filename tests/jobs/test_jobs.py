@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy import select
 
-from learning import jobs
+from learning import create_app, jobs
 from learning.accounts.models import utcnow
+from learning.config import TestingConfig
 from learning.jobs.models import FailedJob
 from tests import factories
 from tests.conftest import csrf_token, page
@@ -99,3 +101,20 @@ def test_only_admins_see_failed_jobs(client, auth, db):
     auth.login("fac@example.org")
     assert client.get("/admin/jobs").status_code == 403
     assert client.get("/admin/mail").status_code == 403
+
+
+@pytest.mark.parametrize("redis_url", [None, "redis://127.0.0.1:6379/15"])
+def test_the_queue_is_an_sqlite_file_in_the_instance_folder_or_redis(tmp_path, redis_url):
+    settings = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
+    app = create_app({**settings, "JOBS_IMMEDIATE": False, "INSTANCE_DIR": str(tmp_path),
+                      "REDIS_URL": redis_url})
+    storage = app.extensions["jobs"].huey.storage
+    if redis_url:
+        assert isinstance(storage, RedisStorage)
+        assert storage.pool.connection_kwargs["db"] == 15
+    else:
+        assert isinstance(storage, SqliteStorage)
+        assert storage.filename == str(tmp_path / "queue.db")
+    assert set(app.extensions["jobs"].tasks) >= {
+        "learning.accounts.emails.password_reset_requested",
+        "learning.mail.sending.send_message", "learning.mail.sending.sweep_outbox"}
