@@ -23,7 +23,8 @@ The rules every job keeps:
 - **Retried with backoff.** A job that raises is run again after 30 s, 1, 2, 4... minutes
   (`backoff_seconds`, at most an hour), `retries` times. One that fails for good is
   recorded in `FailedJob` (its name, arguments, error and when), which admins see under
-  Administration → Failed jobs and can queue again.
+  Administration → Failed jobs and can queue again. (A periodic job that fails is logged:
+  it runs again the next minute.)
 - **One application context per run**, and its transactions are write transactions
   (`learning.database.write_transaction`): on SQLite they take the write lock at BEGIN.
 """
@@ -160,6 +161,9 @@ def _runner(app: Flask, declared: Job) -> Callable:
                     task.retry_delay = backoff_seconds(attempt)
                     app.logger.warning("Job %s%r failed (attempt %d); retried in %d s: %s",
                                        declared.name, args, attempt, task.retry_delay, error)
+                elif declared.periodic:
+                    # It runs again at the next minute: logged, not recorded every minute.
+                    app.logger.error("Periodic job %s failed: %s", declared.name, error)
                 else:
                     app.logger.error("Job %s%r failed for good after %d attempts: %s",
                                      declared.name, args, attempt, error)
