@@ -19,10 +19,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 
 install: $(VENV)/.installed
 
+# The web server and a job worker (the mail outbox's), as one command: scripts/serve.py.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/python scripts/serve.py --port $(PORT)
 
 # One test process per core (pytest-xdist; WORKERS=0 runs them in this one process).
 WORKERS ?= auto

@@ -73,10 +73,18 @@ def create_app(config: type | dict | None = None) -> Flask:
     from learning.accounts.cli import users_cli
     from learning.content.cli import content_cli
     from learning.core.demo import demo_cli
+    from learning.jobs.cli import jobs_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(jobs_cli)
+
+    # Last: every domain has declared its jobs by now (the mail outbox's among them).
+    from learning import jobs
+    from learning.mail import sending  # noqa: F401 - declares the outbox's jobs
+
+    jobs.init_app(app)
     return app
 
 

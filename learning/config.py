@@ -70,6 +70,14 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() != "false"
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "no-reply@localhost")
+    # The outbox (learning/mail): attempts before a message is failed, how long a worker may
+    # hold one it took before another takes it back, and how long a pending one waits
+    # before the periodic sweep queues it again.
+    MAIL_MAX_ATTEMPTS = max(int(os.environ.get("MAIL_MAX_ATTEMPTS", "6")), 1)
+    MAIL_CLAIM_TIMEOUT_SECONDS = max(int(os.environ.get("MAIL_CLAIM_TIMEOUT_SECONDS", "600")), 0)
+    MAIL_SWEEP_AFTER_SECONDS = max(int(os.environ.get("MAIL_SWEEP_AFTER_SECONDS", "60")), 0)
+    # Jobs run where they are queued, without a worker or a stored queue (the test suite).
+    JOBS_IMMEDIATE = os.environ.get("JOBS_IMMEDIATE", "false").lower() == "true"
 
     # The largest request body any page accepts (learning/core/limits.py): forms are a few
     # kilobytes. The studio's uploads declare their own, larger, limits below.
@@ -176,3 +184,5 @@ class TestingConfig(Config):
     PASSWORD_HASH_METHOD = "scrypt:128:8:1"  # noqa: S105 - a setting, not a password
     BASE_URL = "http://localhost"
     SERVER_NAME = None
+    # Jobs run at once, in the process that queues them (tests/jobs starts real workers).
+    JOBS_IMMEDIATE = True

@@ -13,11 +13,14 @@ from learning.assessments.models import (
 from learning.catalog.models import Course, CourseFacilitator, Item, Module
 from learning.certificates.models import Certificate
 from learning.cohorts.models import Cohort, CohortManager, Enrolment
+from learning.jobs.models import FailedJob
+from learning.mail.models import OutboxMessage
 from learning.progress.models import Progress
 from learning.reports.models import Reminder
 
 __all__ = [
     "Answer", "Band", "Certificate", "Cohort", "CohortManager", "Course", "CourseFacilitator",
-    "Dimension", "Enrolment", "Feedback", "Instrument", "Item", "Module", "Progress",
-    "Reminder", "Response", "Statement", "User", "UserRole", "UserSession",
+    "Dimension", "Enrolment", "FailedJob", "Feedback", "Instrument", "Item", "Module",
+    "OutboxMessage", "Progress", "Reminder", "Response", "Statement", "User", "UserRole",
+    "UserSession",
 ]

@@ -18,6 +18,7 @@ from learning.database import db as _db
 from learning.extensions import limiter
 from learning.progress import rules as progress_rules
 from tests import factories
+from tests.mailbox import SMTPServer
 
 DEFAULT_PASSWORD = factories.DEFAULT_PASSWORD
 
@@ -292,3 +293,20 @@ def count_queries(db):
             event.remove(db.engine, "before_cursor_execute", record)
 
     return counting
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback (aiosmtpd), collecting what it accepts."""
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.hold.clear()
+    server.stop()
+
+
+@pytest.fixture
+def mail_on(app, smtp_server):
+    """Mail sent, by the jobs, through the loopback server (MAIL_SERVER set)."""
+    app.config.update(smtp_server.settings())
+    return smtp_server

@@ -21,6 +21,8 @@ from learning.catalog.models import CourseFacilitator
 from learning.certificates import keys
 from learning.certificates import services as certificates
 from learning.cohorts.models import CohortManager
+from learning.jobs.models import FailedJob
+from learning.mail import services as mail
 from learning.progress import services as progress
 from tests import factories
 from tests.conftest import DEFAULT_PASSWORD, page
@@ -78,6 +80,8 @@ MATRIX = {
     "admin.people.edit": ADMIN,
     "admin.send_password_reset": ADMIN, "admin.countries_to_fix": ADMIN,
     "admin.choose_country": ADMIN,
+    "admin.work.outbox": ADMIN, "admin.work.retry_message": ADMIN,
+    "admin.work.failed_jobs": ADMIN, "admin.work.retry_job": ADMIN,
     "studio.index": AUTHORS,
     **dict.fromkeys([
         "studio.course", "studio.edit_course", "studio.export", "studio.add_facilitator",
@@ -162,6 +166,13 @@ def build_world(app, db):
                   facilitator_id=people["facilitator"].id, manager_id=people["manager"].id,
                   assessment_id=assessment.id, instrument_id=assessment.instrument_id,
                   dimension_id=assessment.instrument.dimensions[0].id)
+    # A failed email and a failed job, for the admins' buttons that send them again.
+    message = mail.queue_mail("p@example.org", "Subject", "Body", "reminder")
+    failed = FailedJob(name="learning.mail.sending.send_message", arguments="[1]", error="E",
+                       attempts=1, failed_at=message.created_at)
+    db.session.add(failed)
+    db.session.commit()
+    values.update(message_id=message.id, failed_job_id=failed.id)
     _submit_self_assessment(app, values)
     return people, values, cohort
 
@@ -195,7 +206,9 @@ def _url(app, endpoint: str, values: dict, cohort) -> tuple[str, str]:
     chosen = {"studio.edit_reading": ("item_id", "reading_id"),
               "studio.edit_self_assessment": ("item_id", "assessment_id"),
               "studio.remove_facilitator": ("user_id", "facilitator_id"),
-              "studio.remove_manager": ("user_id", "manager_id")}
+              "studio.remove_manager": ("user_id", "manager_id"),
+              "admin.work.retry_message": ("id", "message_id"),
+              "admin.work.retry_job": ("id", "failed_job_id")}
     if endpoint in chosen:
         name, key = chosen[endpoint]
         arguments[name] = values[key]

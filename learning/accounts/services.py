@@ -2,24 +2,23 @@
 
 Registration answers alike whether or not the address has an account (`register`): the
 account is made for a new address, nothing changes for a taken one, and the address is
-written to either way (`send_registration_email`), so that only its owner learns which.
+written to either way (`emails.send_registration_email`), so that only its owner learns which.
 
 Services add and flush; the caller (a view or a CLI command) commits.
 """
 
 import hashlib
 import hmac
-import smtplib
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from learning.accounts import countries, mail, sessions
+from learning.accounts import countries, sessions
 from learning.accounts.models import (
     ROLES,
     User,
@@ -30,7 +29,6 @@ from learning.accounts.models import (
     utcnow,
 )
 from learning.accounts.passwords import hash_password, placeholder_hash, verify_password
-from learning.countries import country_name
 from learning.database import db
 
 # Each kind of link signs with its own salt: a reset link is no invitation, nor the reverse.
@@ -131,7 +129,7 @@ def register(*, email: str, name: str, password: str, organisation: str, country
              job_title: str) -> Registration:
     """Create a participant's account for a new address; for a taken one, change nothing.
 
-    The caller answers alike either way, and then calls `send_registration_email`, which
+    The caller answers alike either way, and then calls `emails.send_registration_email`, which
     writes to the address: a welcome to a new account, to the owner of an existing one a
     notice that someone tried. A taken address costs a password hash too, as creating an
     account does, so that the time the answer takes does not tell either.
@@ -143,44 +141,6 @@ def register(*, email: str, name: str, password: str, organisation: str, country
         hash_password(password)
         return Registration(user=find_user_by_email(email), created=False)
     return Registration(user=user, created=True)
-
-
-def send_registration_email(registration: Registration) -> None:
-    """Write to the address just registered; the one place registration sends mail.
-
-    A new account is welcomed and pointed to the sign-in page; the owner of an address that
-    had an account already is told that someone tried to register with it, that nothing
-    changed, and how to sign in or choose a new password. A mail server failure is logged.
-    """
-    user = registration.user
-    if user is None:
-        return
-    base = current_app.config["BASE_URL"]
-    sign_in = base + url_for("accounts.sign_in")
-    if registration.created:
-        subject = _("Welcome to Changing Mindsets Learning")
-        body = _(
-            "Hello %(name)s,\n\n"
-            "Your account on Changing Mindsets Learning is ready. Sign in with this email "
-            "address and the password you chose:\n\n%(sign_in)s\n\n"
-            "If you did not create this account, tell the people who run the programme.",
-            name=user.name, sign_in=sign_in)
-    else:
-        subject = _("Someone tried to register with your address")
-        body = _(
-            "Hello %(name)s,\n\n"
-            "Someone, perhaps you, tried to create an account on Changing Mindsets Learning "
-            "with this email address, which has one already. Nothing has changed in your "
-            "account.\n\nTo sign in:\n\n%(sign_in)s\n\n"
-            "If you have forgotten your password, choose a new one here:\n\n%(reset)s\n\n"
-            "If it was not you, you can ignore this message.",
-            name=user.name, sign_in=sign_in,
-            reset=base + url_for("accounts.request_password_reset"))
-    try:
-        mail.send_mail(user.email, subject, body)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("Could not send the registration email to user %s",
-                                     user.id)
 
 
 def update_profile(user: User, *, name: str, organisation: str, country: str,
@@ -253,45 +213,6 @@ def change_details(user: User, *, by: User, name: str, email: str, organisation:
                                 "address signs in one account.", email=wanted["email"])
                               ) from error
     return change
-
-
-def _detail_lines(change: DetailsChange) -> str:
-    labels = {"name": _("Name"), "email": _("Email address"), "organisation": _("Organisation"),
-              "country": _("Country")}
-    shown = {"country": country_name}
-    lines = []
-    for key, (before, after) in change.changed.items():
-        show = shown.get(key, str)
-        lines.append(_("%(field)s: %(before)s, now %(after)s",
-                       field=labels[key], before=show(before) or _("not given"),
-                       after=show(after) or _("not given")))
-    return "\n".join(f"- {line}" for line in lines)
-
-
-def send_details_changed(change: DetailsChange) -> None:
-    """Tell the person what an administrator changed in their account's details.
-
-    Sent to the address the account had and, when the address changed, to the new one
-    too: the old address learns where its account went. Nothing is sent when nothing
-    changed. A mail server failure is logged.
-    """
-    if not change.changed:
-        return
-    user = change.user
-    body = _("Hello %(name)s,\n\n"
-             "An administrator of Changing Mindsets Learning has changed the details of your "
-             "account:\n\n%(lines)s\n\n", name=user.name, lines=_detail_lines(change))
-    if change.email_changed:
-        body += _("From now on, sign in with %(email)s; your password stays as it is. ",
-                  email=user.email)
-    body += _("If any of this is not right, tell the people who run the programme.")
-    recipients = [change.previous_email] + ([user.email] if change.email_changed else [])
-    for address in recipients:
-        try:
-            mail.send_mail(address, _("Your account details have changed"), body)
-        except (OSError, smtplib.SMTPException):
-            current_app.logger.exception(
-                "Could not send the details-changed email to user %s", user.id)
 
 
 def log_details_change(change: DetailsChange) -> None:
@@ -487,65 +408,6 @@ def read_invitation(token: str) -> Invitation:
         expired=_("This invitation has expired: invitations work for %(days)d days.", days=days))
     course = data.get("course")
     return Invitation(user=user, course_id=course if isinstance(course, int) else None)
-
-
-def send_password_reset(email: str) -> None:
-    """Email a reset link if an active account has this address; otherwise do nothing.
-
-    The caller answers the same either way. A mail server failure is logged, not shown, for
-    the same reason.
-    """
-    user = find_user_by_email(email)
-    if user is None or not user.is_active:
-        return
-    link = current_app.config["BASE_URL"] + url_for(
-        "accounts.reset_password", token=password_reset_token(user)
-    )
-    minutes = max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
-    body = _(
-        "Hello %(name)s,\n\n"
-        "Someone, hopefully you, asked to reset the password of your account on "
-        "Changing Mindsets Learning. To choose a new password, open this link within "
-        "%(minutes)d minutes. It works once.\n\n%(link)s\n\n"
-        "If you did not ask for this, you can ignore this message: your password stays "
-        "as it is.",
-        name=user.name, minutes=minutes, link=link,
-    )
-    try:
-        mail.send_mail(user.email, _("Reset your password"), body)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("Could not send the password reset email to user %s", user.id)
-
-
-def send_account_invitation(user: User, course_title: str | None = None,
-                            course_id: int | None = None) -> None:
-    """Email an account, made for someone by a facilitator or an admin, a welcome link.
-
-    The link opens the welcome page, where they choose their first password; it works once
-    and for INVITATION_MAX_AGE_DAYS. A facilitator may send another while the person has
-    never signed in; later, "Forgotten your password?" sends a reset link. A mail server
-    failure is logged.
-    """
-    link = current_app.config["BASE_URL"] + url_for(
-        "accounts.accept_invitation", token=invitation_token(user, course_id)
-    )
-    if course_title:
-        opening = _("You have been added to the course %(course)s on Changing Mindsets "
-                    "Learning, with an account for this email address.", course=course_title)
-    else:
-        opening = _("An account on Changing Mindsets Learning has been made for you, for this "
-                    "email address.")
-    body = _(
-        "Hello %(name)s,\n\n%(opening)s To choose your password and sign in, open this link "
-        "within %(days)d days. It works once.\n\n%(link)s\n\n"
-        "If the link has expired, ask the person who invited you to send it again, or use "
-        "\"Forgotten your password?\" on the sign-in page with this email address.",
-        name=user.name, opening=opening, days=invitation_days(), link=link,
-    )
-    try:
-        mail.send_mail(user.email, _("Welcome to Changing Mindsets Learning"), body)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("Could not send the invitation email to user %s", user.id)
 
 
 def accept_invitation(user: User, password: str) -> None:

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from learning.accounts import defences, services
+from learning.accounts import defences, emails, services
 from learning.accounts.forms import (
     ChangePasswordForm,
     EmptyForm,
@@ -101,7 +101,7 @@ def register():
             job_title=form.job_title.data or "",
         )
         db.session.commit()
-        services.send_registration_email(registration)
+        emails.send_registration_email(registration)
         flash(_("Check your email: we have sent a message to %(email)s. If you have just "
                 "created your account, sign in with its password to continue.",
                 email=email_key(form.email.data)), "info")
@@ -211,7 +211,8 @@ def change_password():
 def request_password_reset():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
-        services.send_password_reset(form.email.data)
+        emails.request_password_reset(form.email.data)
+        db.session.commit()
         flash(
             _(
                 "If an account exists for %(email)s, we have sent it a link to reset the "

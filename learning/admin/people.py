@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from learning.accounts import emails
 from learning.accounts import services as accounts
 from learning.accounts.forms import EmptyForm
 from learning.accounts.models import User
@@ -51,9 +52,9 @@ def edit(id):
                 flash(_("Nothing was changed: the details of %(name)s are as they were.",
                         name=user.name), "info")
                 return _back_to(user)
+            emails.send_details_changed(change)
             db.session.commit()
             accounts.log_details_change(change)
-            accounts.send_details_changed(change)
             flash(_saved_message(change), "success")
             return _back_to(user)
     return render_template("admin/edit_user.html", user=user, form=form)

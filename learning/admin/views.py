@@ -16,11 +16,12 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from learning.accounts import countries as people_countries
+from learning.accounts import emails
 from learning.accounts import services as accounts
 from learning.accounts.forms import EmptyForm
 from learning.accounts.models import ROLES, User, UserRole
 from learning.accounts.permissions import role_required
-from learning.admin import people
+from learning.admin import people, work
 from learning.admin.forms import CohortChoiceForm, CountryForm, CourseChoiceForm, NewUserForm
 from learning.catalog import services as catalog
 from learning.catalog.models import Course
@@ -33,6 +34,7 @@ from learning.reports import services as reports
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.register_blueprint(people.bp)
+bp.register_blueprint(work.bp)
 
 USERS_PER_PAGE = 25
 SEARCH_MAX = 254
@@ -181,8 +183,8 @@ def new_user():
         except accounts.EmailTakenError as error:
             form.email.errors.append(str(error))
         else:
+            emails.send_account_invitation(user)
             db.session.commit()
-            accounts.send_account_invitation(user)
             flash(_("Account created for %(name)s; they were sent a link to choose a "
                     "password.", name=user.name), "success")
             return _back_to(user)
@@ -199,7 +201,8 @@ def send_password_reset(id):
         flash(_("Reactivate the account first: a deactivated account cannot set a password."),
               "error")
         return _back_to(user)
-    accounts.send_password_reset(user.email)
+    emails.send_password_reset(user)
+    db.session.commit()
     flash(_("A link to choose a new password was sent to %(email)s.", email=user.email),
           "success")
     return _back_to(user)

@@ -26,7 +26,8 @@ from learning.assessments import services as assessments
 from learning.countries import country_name
 from learning.database import db
 from learning.extensions import limiter
-from learning.reports import charts, reminders, services
+from learning.mail import services as mail
+from learning.reports import charts, services
 
 bp = Blueprint("reports", __name__)
 
@@ -172,23 +173,20 @@ def remind(id):
     course = cohort.course
     link = current_app.config["BASE_URL"] + url_for("catalog.course", slug=course.slug)
     subject = _("Your course %(course)s is waiting for you", course=course.title)
-    messages = [
-        reminders.Reminder(email, subject, _(
+    for _id, name, email in recipients:
+        mail.queue_mail(email, subject, _(
             "Dear %(name)s,\n\n"
             "You have not been back to %(course)s for %(days)d days or more. Your progress "
             "is saved, and you can continue where you left off:\n\n%(link)s\n\n"
             "This reminder was sent by the people who follow your cohort, %(cohort)s.",
-            name=name, course=course.title, days=days, link=link, cohort=cohort.name))
-        for _id, name, email in recipients
-    ]
-    # Remembered before the mail is queued: a second press finds them reminded.
+            name=name, course=course.title, days=days, link=link, cohort=cohort.name),
+            "reminder")
+    # Remembered with their emails, in one transaction: a second press finds them reminded,
+    # and the emails go once it is committed.
     services.record_reminders(cohort, [user_id for user_id, _name, _email in recipients],
                               current_user)
     db.session.commit()
-    reminders.dispatch(current_app._get_current_object(), messages)
-    flash(ngettext("A reminder is on its way to %(num)d stalled participant.",
-                   "Reminders are on their way to %(num)d stalled participants.",
-                   len(messages)), "success")
+    flash(_reminders_written(len(recipients)), "success" if mail.mail_is_on() else "info")
     skipped = len(stalled) - len(due)
     if skipped:
         flash(ngettext("%(num)d participant reminded in the last %(days)d days was not "
@@ -196,6 +194,19 @@ def remind(id):
                        "%(num)d participants reminded in the last %(days)d days were not "
                        "reminded again.", skipped, days=interval), "info")
     return redirect(url_for("reports.stalls", id=cohort.id))
+
+
+def _reminders_written(count: int) -> str:
+    """What became of the reminders just written: queued to be emailed, or kept (mail off)."""
+    if mail.mail_is_on():
+        return ngettext("A reminder to %(num)d stalled participant is queued: it is emailed "
+                        "within a minute or so.",
+                        "Reminders to %(num)d stalled participants are queued: they are "
+                        "emailed within a minute or so.", count)
+    return ngettext("A reminder to %(num)d stalled participant was recorded, but email is off "
+                    "on this installation: it was not sent.",
+                    "Reminders to %(num)d stalled participants were recorded, but email is "
+                    "off on this installation: they were not sent.", count)
 
 
 def _refuse(error: services.BadListRequest) -> NoReturn:

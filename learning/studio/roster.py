@@ -10,7 +10,7 @@ A cell that a spreadsheet would run as a formula (it starts with =, +, -, @ or a
 character) is refused, so that nothing imported here can run when a list is exported again.
 
 People who have no account get one, with an unusable random password, and an invitation: an
-email with a link to choose their own (`accounts.send_account_invitation`), which a
+email with a link to choose their own (`emails.send_account_invitation`), which a
 facilitator may send again while they have never signed in. People who have one are simply
 enrolled.
 """
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from learning.accounts import emails
 from learning.accounts import services as accounts
 from learning.accounts.models import email_key
 from learning.cohorts import services as cohorts
@@ -179,8 +180,8 @@ def read_roster(data: bytes) -> Roster:
 def import_roster(cohort: Cohort, people: list[Person]) -> RosterReport:
     """Enrol every person in the cohort, creating the accounts that do not exist yet.
 
-    Adds and flushes; the view commits, then sends the new accounts their links
-    (`send_invitations`), so that nobody is emailed about an import that did not happen.
+    Adds and flushes; the view writes the new accounts their links (`send_invitations`)
+    and commits: the emails are written with the import, and go only once it is committed.
     """
     report = RosterReport()
     for person in people:
@@ -199,9 +200,9 @@ def import_roster(cohort: Cohort, people: list[Person]) -> RosterReport:
 
 
 def send_invitations(cohort: Cohort, users) -> None:
-    """Email each new account an invitation to the cohort's course: a link to choose a password."""
+    """Write each new account an invitation to the cohort's course (sent after commit)."""
     for user in users:
-        accounts.send_account_invitation(user, cohort.course.title, cohort.course_id)
+        emails.send_account_invitation(user, cohort.course.title, cohort.course_id)
 
 
 class InvitationError(ValueError):

@@ -552,6 +552,7 @@ def resend_invitation(id, user_id):
     except roster.InvitationError as error:
         flash(str(error), "error")
         return _back_to_cohort(cohort)
+    db.session.commit()
     flash(_("The invitation was sent again to %(name)s at %(email)s: its link to choose a "
             "password works for %(days)d days.", name=user.name, email=user.email,
             days=accounts.invitation_days()), "success")
@@ -580,8 +581,8 @@ def import_participants(id):
                 db.session.rollback()
                 problems = [str(error)]
             else:
-                db.session.commit()
                 roster.send_invitations(cohort, report.created)
+                db.session.commit()
                 flash(_("Participants added: %(created)d new accounts (each sent a link to "
                         "choose a password), %(enrolled)d existing accounts enrolled, "
                         "%(already)d already in the cohort.", created=len(report.created),

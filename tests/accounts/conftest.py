@@ -2,17 +2,15 @@
 
 import pytest
 
-from learning.accounts import mail
+from tests.mailbox import outbox as _outbox
 
 STRONG_PASSWORD = "lantern orchard pebble gusts"  # noqa: S105
 
 
 @pytest.fixture
-def outbox():
-    """Messages sent during the test (TESTING sends to mail.outbox)."""
-    mail.outbox.clear()
-    yield mail.outbox
-    mail.outbox.clear()
+def outbox(app):
+    """The messages written to the outbox during the test, oldest first."""
+    return _outbox
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import time
 import pytest
 from itsdangerous import TimestampSigner
 
-from learning.accounts import services
+from learning.accounts import emails, services
 from learning.accounts.models import User
 from learning.accounts.passwords import verify_password
 from tests.accounts.conftest import STRONG_PASSWORD
@@ -42,7 +42,7 @@ def invited(db):
 def invite(app, user, course=None):
     """Send the invitation as the roster and the admin pages do; its link's path."""
     with app.test_request_context():
-        services.send_account_invitation(user, course.title if course else None,
+        emails.send_account_invitation(user, course.title if course else None,
                                          course.id if course else None)
 
 

@@ -8,17 +8,10 @@ import logging
 
 import pytest
 
-from learning.accounts import mail
 from learning.accounts.models import User
 from learning.database import db as _db
+from tests import mailbox as mail
 from tests.conftest import DEFAULT_PASSWORD, csrf_token, page
-
-
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    mail.outbox.clear()
-    yield
-    mail.outbox.clear()
 
 
 def text(tag):

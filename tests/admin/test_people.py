@@ -6,22 +6,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from learning.accounts import mail
 from learning.accounts import services as accounts
 from learning.accounts.models import User
 from learning.database import db as _db
 from learning.progress.models import Progress
+from tests import mailbox as mail
 from tests.conftest import page
 
 NON_ADMINS = ["enrolled", "facilitator", "manager"]
 PASSWORD = "a long and unguessable passphrase"
 
-
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    mail.outbox.clear()
-    yield
-    mail.outbox.clear()
 
 
 def _messages(response):

@@ -107,7 +107,11 @@ def test_wsgi_starts_in_development_without_base_url(tmp_path):
 def test_the_makefile_exports_port_to_the_app():
     makefile = (ROOT / "Makefile").read_text()
     assert "\nexport PORT\n" in makefile
-    assert "run --host 127.0.0.1 --port $(PORT)" in makefile
+    # make run starts the web server and a job worker (scripts/serve.py) on that port.
+    assert "scripts/serve.py --port $(PORT)" in makefile
+    serve = (ROOT / "scripts" / "serve.py").read_text()
+    assert '"run", "--host", "127.0.0.1", "--port", str(arguments.port)' in serve
+    assert '"jobs", "work"' in serve
 
 
 class DevelopmentOnAPort(TestingConfig):

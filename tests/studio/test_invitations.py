@@ -2,19 +2,11 @@
 
 import re
 
-import pytest
-
-from learning.accounts import mail
+from tests import mailbox as mail
 from tests.conftest import DEFAULT_PASSWORD, csrf_token, page
 
 PASSWORD = "a long and unguessable passphrase"
 
-
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    mail.outbox.clear()
-    yield
-    mail.outbox.clear()
 
 
 def text(tag):

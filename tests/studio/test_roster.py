@@ -6,11 +6,11 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from learning.accounts import mail
 from learning.accounts.models import User
 from learning.cohorts.models import Enrolment
 from learning.studio import views as studio_views
 from learning.studio.roster import read_roster
+from tests import mailbox as mail
 from tests.conftest import page
 
 GOOD = (
@@ -20,12 +20,6 @@ GOOD = (
     "OUTSIDER@example.org,Olu Outsider,Public Service,Jamaica\n"  # has an account
 )
 
-
-@pytest.fixture(autouse=True)
-def empty_outbox():
-    mail.outbox.clear()
-    yield
-    mail.outbox.clear()
 
 
 def _url(world):
