@@ -100,8 +100,9 @@ def register():
             country=form.country.data,
             job_title=form.job_title.data or "",
         )
-        db.session.commit()
+        # The message is written with the account, in one transaction, and sent after it.
         emails.send_registration_email(registration)
+        db.session.commit()
         flash(_("Check your email: we have sent a message to %(email)s. If you have just "
                 "created your account, sign in with its password to continue.",
                 email=email_key(form.email.data)), "info")

@@ -5,7 +5,7 @@ sent afterwards by a job; failed_job keeps the jobs that failed on every attempt
 admins. Both tables start empty: mail sent before was not kept.
 
 Revision ID: 6f5c06174d92
-Revises: 473ebfcefb27
+Revises: 9d4b6e2a7c15
 Create Date: 2026-12-06 19:00:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6f5c06174d92'
-down_revision = '473ebfcefb27'
+down_revision = '9d4b6e2a7c15'
 branch_labels = None
 depends_on = None
 

@@ -109,21 +109,19 @@ def test_an_address_registered_a_moment_ago_answers_the_same(client, db, outbox,
 
 
 def test_registration_mail_goes_through_the_outbox(app, client, db, registration, outbox,
-                                                   monkeypatch):
+                                                   mail_on):
     """The request writes the message; sending it is a job's, so a mail server that is down
-    changes neither the answer nor the account."""
-    def refuse(*args, **kwargs):
-        raise OSError("mail server down")
-
-    app.config["MAIL_SERVER"] = "mail.example.org"
-    monkeypatch.setattr("learning.mail.smtp.deliver", refuse)
+    changes neither the answer nor the account, and the message waits to be tried again."""
+    mail_on.stop()
     response = register(client, registration)
     assert response.status_code == 302
     assert db.session.scalar(select(func.count(User.id))) == 1
     assert [(m.to, m.subject) for m in outbox] == [
         ("ada@example.gov", "Welcome to Changing Mindsets Learning")]
+    db.session.expire_all()
     [row] = outbox.rows()
-    assert row.status == "pending" and "mail server down" in row.last_error
+    assert row.status == "pending" and "ConnectionRefusedError" in row.last_error
+    mail_on.start()
 
 
 def test_a_taken_address_costs_a_password_hash_too(db, app, registration, monkeypatch):

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-BEFORE = "473ebfcefb27"
+BEFORE = "9d4b6e2a7c15"
 REVISION = "6f5c06174d92"
 NOW = datetime(2026, 12, 6, 19, 0, tzinfo=UTC).replace(tzinfo=None)
 
