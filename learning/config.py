@@ -78,6 +78,9 @@ class Config:
     MAIL_SWEEP_AFTER_SECONDS = max(int(os.environ.get("MAIL_SWEEP_AFTER_SECONDS", "60")), 0)
     # Jobs run where they are queued, without a worker or a stored queue (the test suite).
     JOBS_IMMEDIATE = os.environ.get("JOBS_IMMEDIATE", "false").lower() == "true"
+    # A course change that leaves more participants than this complete has their certificates
+    # issued by a job after it commits (learning/certificates/on_change.py); fewer, with it.
+    CERTIFY_IN_REQUEST_MAX = max(int(os.environ.get("CERTIFY_IN_REQUEST_MAX", "50")), 0)
 
     # The largest request body any page accepts (learning/core/limits.py): forms are a few
     # kilobytes. The studio's uploads declare their own, larger, limits below.

@@ -6,17 +6,17 @@ from urllib.parse import urlencode
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
 
 from learning.accounts.models import User, utcnow
-from learning.catalog.models import Course, Item, Module, changed_courses, shown_to_participants
+from learning.catalog.models import Course, Item, Module, shown_to_participants
 from learning.certificates import status
 from learning.certificates.models import Certificate, CertificateEvent
 from learning.cohorts.models import Cohort, Enrolment
-from learning.database import Session, db
+from learning.database import db
 from learning.progress import completion
 from learning.time_zones import default_time_zone, local_date
 
@@ -174,57 +174,25 @@ def on_item_completed(sender, user_id: int, item) -> None:
     ).one())
 
 
-def issue_due(course: Course) -> list[Certificate]:
-    """Certificates for the course's participants who are complete and hold none.
-
-    For a change to the course (an item archived, made optional, a module unpublished)
-    that leaves participants complete without their completing anything: each is issued
-    through `issue_if_due`, as an item's completion would, so exactly once. One query finds
-    them among the course's enrolled participants.
-    """
+def due_for_certificates(course: Course) -> list[int]:
+    """The course's enrolled participants who are complete and hold no certificate; one query."""
     enrolled = (select(Enrolment.user_id).join(Cohort, Cohort.id == Enrolment.cohort_id)
                 .where(Cohort.course_id == course.id))
     uncertified = enrolled.where(Enrolment.user_id.not_in(
         select(Certificate.user_id).where(Certificate.course_id == course.id)))
-    return [issue_if_due(user_id, course)
-            for user_id in sorted(completion.completers(course.id, uncertified))]
+    return sorted(completion.completers(course.id, uncertified))
 
 
-_CHANGED_COURSES = "certificates.changed_courses"
+def issue_due(course: Course, user_ids: list[int] | None = None) -> list[Certificate]:
+    """Certificates for the course's participants who are complete and hold none.
 
-
-def _note_changed_courses(session, flush_context, instances) -> None:
-    changed = {course.id for course in changed_courses(session) if course.id is not None}
-    if changed:
-        session.info.setdefault(_CHANGED_COURSES, set()).update(changed)
-
-
-def _certify_before_commit(session) -> None:
-    """Issue what the transaction's course changes made due, in the same transaction.
-
-    A change and the certificates it makes due commit together or not at all.
+    For a change to the course (an item archived, made optional, a module unpublished)
+    that leaves participants complete without their completing anything: each is issued
+    through `issue_if_due`, as an item's completion would, so exactly once. `user_ids`, those
+    `due_for_certificates` found, if the caller has them.
     """
-    for course_id in sorted(session.info.pop(_CHANGED_COURSES, ())):
-        course = session.get(Course, course_id)
-        if course is not None:
-            issue_due(course)
-    session.info.pop(_CHANGED_COURSES, None)  # issuing changed no course: nothing more
-
-
-def _forget_changed_courses(session, *args) -> None:
-    session.info.pop(_CHANGED_COURSES, None)
-
-
-def certify_on_course_changes() -> None:
-    """Listen to the application's sessions for commits that change a course's content.
-
-    Such a commit issues the certificates the change made due (`issue_due`).
-    """
-    for name, listener in (("before_flush", _note_changed_courses),
-                           ("before_commit", _certify_before_commit),
-                           ("after_rollback", _forget_changed_courses)):
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+    due = due_for_certificates(course) if user_ids is None else user_ids
+    return [issue_if_due(user_id, course) for user_id in due]
 
 
 def get_certificate_by_code(code: str | None) -> Certificate | None:

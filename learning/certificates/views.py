@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from learning.certificates import badges, keys, pdf
+from learning.certificates import badges, keys, on_change, pdf
 from learning.certificates import services as certificates
 from learning.certificates.forms import ReasonForm, VerifyForm
 from learning.database import db
@@ -30,7 +30,7 @@ bp = Blueprint("certificates", __name__)
 def _issue_on_completion(state) -> None:
     """Issue in the transaction of the completion, or course change, that completes someone."""
     progress.item_completed.connect(certificates.on_item_completed)
-    certificates.certify_on_course_changes()
+    on_change.certify_on_course_changes()
 
 # Codes are unguessable, but a public look-up still should not serve as an oracle at speed.
 VERIFY_RATE_LIMIT = "30 per minute"

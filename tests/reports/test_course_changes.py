@@ -190,3 +190,42 @@ def test_a_completion_earned_is_never_stalled_nor_a_stopping_point(db, world):
     cutoff = services.stall_cutoff(14)
     assert services.stalled_ids(world.cohort, cutoff) == []
     assert services.stopping_points(world.cohort, cutoff) == []
+
+
+def test_a_change_that_certifies_many_leaves_it_to_a_job(app, client, db, world, monkeypatch):
+    """Over CERTIFY_IN_REQUEST_MAX, the certificates are issued after the commit, by a job,
+    once; a job lost with its worker is made good by the periodic one."""
+    from learning import jobs
+    from learning.certificates import on_change
+
+    one, two, _draft = world.modules
+    ids = add_participants(world.cohort, 3)
+    last = required(two)[-1]
+    record(ids, required(one) + [item for item in required(two) if item is not last])
+    db.session.commit()
+    app.config["CERTIFY_IN_REQUEST_MAX"] = 2
+    queued = []
+    enqueue = jobs.Job.enqueue
+
+    def hold(job, *args, delay=None):
+        if job is on_change.certify_course:
+            queued.append(args)  # held, as if the worker never came to it
+        else:
+            enqueue(job, *args, delay=delay)
+
+    monkeypatch.setattr(jobs.Job, "enqueue", hold)
+
+    sign_in(client, "facilitator@example.org")
+    asking = client.post(f"{STUDIO}/{two.id}/items/{last.id}/archive")
+    confirm(client, asking)
+    assert queued == [(world.course.id,)]
+    assert certificate_count(world.course) == 0  # not in the facilitator's request
+
+    on_change.certify_due_courses.run()  # the periodic job finds the work undone
+    assert queued == [(world.course.id,)] * 2
+    on_change.certify_course.run(world.course.id)
+    on_change.certify_course.run(world.course.id)  # twice: nothing more
+    assert certificate_count(world.course) == 3
+    assert issued_events() == 3
+    on_change.certify_due_courses.run()
+    assert len(queued) == 2
