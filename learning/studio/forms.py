@@ -710,8 +710,10 @@ class DimensionForm(Form):
         """Problem paths to fields, for the dimension at `index` of the document."""
         prefix = f"dimensions[{index}]"
         places = {f"{prefix}.{name}": self[name] for name in ("title", "slug", "description")}
-        # A problem of the whole list shows at its first row.
-        places[f"{prefix}.statements"] = self.statements[0].form.text
+        # A problem of the whole list shows at its first row (a form posted without any
+        # row, which no browser sends, shows it above the form).
+        if len(self.statements):
+            places[f"{prefix}.statements"] = self.statements[0].form.text
         for position, row in enumerate(self._statement_rows()):
             places[f"{prefix}.statements[{position}].text"] = row.text
         places[f"{prefix}.helpful_items"] = self.helpful_items

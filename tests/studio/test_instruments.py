@@ -280,6 +280,20 @@ def test_a_dimension_is_checked_as_the_content_files_are(facilitator, db, world,
     assert _statements(db) == before
 
 
+def test_a_dimension_posted_without_statement_rows_is_refused_with_its_reasons(
+        facilitator, db, world):
+    # No browser sends the form without its rows; a hand-made request did, and got a 500.
+    instrument = _world_instrument(db, world)
+    (dimension,) = instrument.dimensions
+    before = _statements(db)
+    for url in (f"{COURSE}/instruments/{instrument.id}/dimensions/new",
+                f"{COURSE}/instruments/{instrument.id}/dimensions/{dimension.id}"):
+        response = facilitator.post(url, data={"title": "Openness", "slug": "openness"})
+        assert response.status_code == 200
+        assert "a dimension needs at least one statement" in _summary(page(response))
+    assert _statements(db) == before
+
+
 def test_a_dimension_slug_is_unique_in_its_instrument(facilitator, db, world):
     instrument = _world_instrument(db, world)
     response = facilitator.post(f"{COURSE}/instruments/{instrument.id}/dimensions/new",
