@@ -1,10 +1,18 @@
-"""The permission matrix: every route of the URL map, asked by every kind of visitor.
+"""The permission matrix: every method of every route of the URL map, asked by every visitor.
 
-Each route is requested with real objects (the course, its cohort, a participant, their
+Each (endpoint, method) pair of the URL map but HEAD and OPTIONS (which Flask answers for
+every route) is requested with real objects (the course, its cohort, a participant, their
 certificate) by eight visitors, and the answer is classed as `o` (let through: any success,
 redirect or form error), `s` (sent to sign in: 401, or a redirect to the sign-in page) or
-`d` (refused: 403, or 404 where existence is not revealed). A route with no row in MATRIX
-fails the test, so a new page cannot ship without someone deciding who may see it.
+`d` (refused: 403, or 404 where existence is not revealed). A pair with no row in MATRIX
+fails the test, and so does a row for a pair the URL map does not have: a new route, or a
+new method of a route, cannot ship without someone deciding who may use it.
+
+The application runs with CSRF protection on, as in production, and every POST carries a
+valid token for its visitor's session: what refuses a POST here is the permission, not a
+missing token. That a POST without a valid token is refused, for every state-changing route
+of the URL map, is `tests/test_csrf_everywhere.py`'s. A POST the visitor may not make must
+change nothing: every row of every table is the same before and after it.
 
 Visitors, in the order of each row's letters:
 
@@ -16,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import select
 
 from learning.catalog.models import CourseFacilitator
 from learning.certificates import keys
@@ -25,7 +34,7 @@ from learning.jobs.models import FailedJob
 from learning.mail import services as mail
 from learning.progress import services as progress
 from tests import factories
-from tests.conftest import DEFAULT_PASSWORD, page
+from tests.conftest import AuthActions, csrf_token, page
 
 pytestmark = pytest.mark.usefixtures("unhurried")
 
@@ -46,70 +55,112 @@ CERTIFICATE_STAFF = "sddodddo"  # managing a certificate: its course's facilitat
 CERTIFICATE_FILES = "sododddo"
 AUTHOR = "sddodddo"  # the studio's pages for a course or its cohorts: its facilitators, admins
 
-MATRIX = {
-    "core.home": PUBLIC, "core.ping": PUBLIC, "core.healthz": PUBLIC, "static": PUBLIC,
-    "accounts.register": PUBLIC, "accounts.sign_in": PUBLIC,
-    "accounts.request_password_reset": PUBLIC, "accounts.reset_password": PUBLIC,
-    "accounts.accept_invitation": PUBLIC,
-    "accounts.sign_out": PUBLIC,
-    "accounts.profile": SIGNED_IN, "accounts.change_password": SIGNED_IN,
-    "accounts.sign_out_everywhere": SIGNED_IN,
-    "catalog.my_learning": SIGNED_IN, "certificates.mine": SIGNED_IN,
-    "cohorts.join": SIGNED_IN, "progress.csrf_token": SIGNED_IN,
-    "catalog.course": COURSE, "catalog.module": COURSE, "catalog.item": COURSE,
-    "catalog.media": COURSE, "catalog.image": COURSE,
-    "assessments.take": ENROLLED, "assessments.results": ENROLLED,
-    "assessments.reflect": ENROLLED,
-    "progress.watch": ENROLLED, "progress.complete": ENROLLED,
-    "assessments.cohort": COHORT, "cohorts.cohort": COHORT,
-    "cohorts.index": STAFF, "cohorts.new": AUTHORS,
-    "reports.index": STAFF, "reports.overview": COHORT, "reports.participants": COHORT,
-    "reports.export": COHORT, "reports.participant": COHORT, "reports.breakdowns": COHORT,
-    "reports.mindset": COHORT, "reports.stalls": COHORT, "reports.remind": COHORT,
-    "admin.users": ADMIN, "admin.user": ADMIN, "admin.grant_role": ADMIN,
-    "admin.revoke_role": ADMIN, "admin.add_course": ADMIN, "admin.remove_course": ADMIN,
-    "admin.add_cohort": ADMIN, "admin.remove_cohort": ADMIN,
+GET, POST = "GET", "POST"
+IMPLICIT = {"HEAD", "OPTIONS"}  # Flask answers them for every route: not asked
+# The start of what the page refusing a missing or forged CSRF token says.
+CSRF_REFUSAL = "Your form had expired or was sent from elsewhere"
+
+# Who may use each method of each route.
+ROUTES = {
+    "core.home": {GET: PUBLIC}, "core.ping": {GET: PUBLIC}, "core.healthz": {GET: PUBLIC},
+    "static": {GET: PUBLIC},
+    "accounts.register": {GET: PUBLIC, POST: PUBLIC},
+    "accounts.sign_in": {GET: PUBLIC, POST: PUBLIC},
+    "accounts.request_password_reset": {GET: PUBLIC, POST: PUBLIC},
+    "accounts.reset_password": {GET: PUBLIC, POST: PUBLIC},
+    "accounts.accept_invitation": {GET: PUBLIC, POST: PUBLIC},
+    "accounts.sign_out": {POST: PUBLIC},
+    "accounts.profile": {GET: SIGNED_IN, POST: SIGNED_IN},
+    "accounts.change_password": {GET: SIGNED_IN, POST: SIGNED_IN},
+    "accounts.sign_out_everywhere": {POST: SIGNED_IN},
+    "catalog.my_learning": {GET: SIGNED_IN}, "certificates.mine": {GET: SIGNED_IN},
+    "cohorts.join": {GET: SIGNED_IN, POST: SIGNED_IN},
+    "progress.csrf_token": {GET: SIGNED_IN},
+    "catalog.course": {GET: COURSE}, "catalog.module": {GET: COURSE},
+    "catalog.item": {GET: COURSE}, "catalog.media": {GET: COURSE},
+    "catalog.image": {GET: COURSE},
+    "assessments.take": {GET: ENROLLED, POST: ENROLLED},
+    "assessments.results": {GET: ENROLLED}, "assessments.reflect": {POST: ENROLLED},
+    "progress.watch": {POST: ENROLLED}, "progress.complete": {POST: ENROLLED},
+    "assessments.cohort": {GET: COHORT}, "cohorts.cohort": {GET: COHORT},
+    "cohorts.index": {GET: STAFF}, "cohorts.new": {GET: AUTHORS, POST: AUTHORS},
+    "reports.index": {GET: STAFF}, "reports.overview": {GET: COHORT},
+    "reports.participants": {GET: COHORT}, "reports.export": {GET: COHORT},
+    "reports.participant": {GET: COHORT}, "reports.breakdowns": {GET: COHORT},
+    "reports.mindset": {GET: COHORT}, "reports.stalls": {GET: COHORT},
+    "reports.remind": {POST: COHORT},
+    "admin.users": {GET: ADMIN}, "admin.user": {GET: ADMIN},
+    "admin.grant_role": {POST: ADMIN}, "admin.revoke_role": {POST: ADMIN},
+    "admin.add_course": {POST: ADMIN}, "admin.remove_course": {POST: ADMIN},
+    "admin.add_cohort": {POST: ADMIN}, "admin.remove_cohort": {POST: ADMIN},
     # Verifiers check a certificate by its code, and fetch the issuer's keys, without an account.
-    "certificates.verify": PUBLIC, "certificates.verify_form": PUBLIC,
-    "certificates.download_pdf": CERTIFICATE_FILES, "certificates.open_badge": CERTIFICATE_FILES,
-    "certificates.issuer": PUBLIC, "certificates.jwks": PUBLIC, "certificates.key": PUBLIC,
-    "certificates.status_list": PUBLIC,
-    "certificates.manage": CERTIFICATE_STAFF, "certificates.revoke": CERTIFICATE_STAFF,
-    "certificates.reissue": CERTIFICATE_STAFF,
-    "admin.new_user": ADMIN, "admin.people.deactivate": ADMIN, "admin.people.reactivate": ADMIN,
-    "admin.people.edit": ADMIN,
-    "admin.send_password_reset": ADMIN, "admin.countries_to_fix": ADMIN,
-    "admin.choose_country": ADMIN,
-    "admin.work.outbox": ADMIN, "admin.work.retry_message": ADMIN,
-    "admin.work.failed_jobs": ADMIN, "admin.work.retry_job": ADMIN,
-    "studio.index": AUTHORS,
-    **dict.fromkeys([
-        "studio.course", "studio.edit_course", "studio.export", "studio.add_facilitator",
-        "studio.remove_facilitator",
-        "studio.new_module", "studio.edit_module", "studio.move_module", "studio.archive_module",
-        "studio.restore_module", "studio.delete_module", "studio.new_reading",
-        "studio.edit_reading", "studio.new_recording", "studio.edit_recording",
-        "studio.move_item", "studio.archive_item", "studio.restore_item", "studio.delete_item",
-        "studio.publish_item", "studio.unpublish_item", "studio.move_item_to_module",
-        "studio.edit_cohort", "studio.new_join_code", "studio.import_participants",
-        "studio.add_manager", "studio.remove_manager", "studio.remove_participant",
-        "studio.resend_invitation",
-        "studio.new_instrument", "studio.edit_instrument", "studio.delete_instrument",
-        "studio.edit_bands", "studio.new_dimension", "studio.edit_dimension",
-        "studio.move_dimension", "studio.delete_dimension", "studio.new_self_assessment",
-        "studio.edit_self_assessment",
-        "studio.images",
-    ], AUTHOR),
+    "certificates.verify": {GET: PUBLIC}, "certificates.verify_form": {GET: PUBLIC},
+    "certificates.download_pdf": {GET: CERTIFICATE_FILES},
+    "certificates.open_badge": {GET: CERTIFICATE_FILES},
+    "certificates.issuer": {GET: PUBLIC}, "certificates.jwks": {GET: PUBLIC},
+    "certificates.key": {GET: PUBLIC}, "certificates.status_list": {GET: PUBLIC},
+    "certificates.manage": {GET: CERTIFICATE_STAFF},
+    "certificates.revoke": {POST: CERTIFICATE_STAFF},
+    "certificates.reissue": {POST: CERTIFICATE_STAFF},
+    "admin.new_user": {GET: ADMIN, POST: ADMIN},
+    "admin.people.deactivate": {GET: ADMIN, POST: ADMIN},
+    "admin.people.reactivate": {POST: ADMIN},
+    "admin.people.edit": {GET: ADMIN, POST: ADMIN},
+    "admin.send_password_reset": {POST: ADMIN}, "admin.countries_to_fix": {GET: ADMIN},
+    "admin.choose_country": {GET: ADMIN, POST: ADMIN},
+    "admin.work.outbox": {GET: ADMIN}, "admin.work.retry_message": {POST: ADMIN},
+    "admin.work.failed_jobs": {GET: ADMIN}, "admin.work.retry_job": {POST: ADMIN},
+    "studio.index": {GET: AUTHORS},
+    "studio.course": {GET: AUTHOR},
+    "studio.edit_course": {GET: AUTHOR, POST: AUTHOR},
+    "studio.export": {GET: AUTHOR},
+    "studio.add_facilitator": {POST: AUTHOR}, "studio.remove_facilitator": {POST: AUTHOR},
+    "studio.new_module": {GET: AUTHOR, POST: AUTHOR},
+    "studio.edit_module": {GET: AUTHOR, POST: AUTHOR},
+    "studio.move_module": {POST: AUTHOR}, "studio.archive_module": {POST: AUTHOR},
+    "studio.restore_module": {POST: AUTHOR}, "studio.delete_module": {POST: AUTHOR},
+    "studio.new_reading": {GET: AUTHOR, POST: AUTHOR},
+    "studio.edit_reading": {GET: AUTHOR, POST: AUTHOR},
+    "studio.new_recording": {GET: AUTHOR, POST: AUTHOR},
+    "studio.edit_recording": {GET: AUTHOR, POST: AUTHOR},
+    "studio.move_item": {POST: AUTHOR}, "studio.archive_item": {POST: AUTHOR},
+    "studio.restore_item": {POST: AUTHOR}, "studio.delete_item": {POST: AUTHOR},
+    "studio.publish_item": {POST: AUTHOR}, "studio.unpublish_item": {POST: AUTHOR},
+    "studio.move_item_to_module": {GET: AUTHOR, POST: AUTHOR},
+    "studio.edit_cohort": {GET: AUTHOR, POST: AUTHOR},
+    "studio.new_join_code": {POST: AUTHOR},
+    "studio.import_participants": {GET: AUTHOR, POST: AUTHOR},
+    "studio.add_manager": {POST: AUTHOR}, "studio.remove_manager": {POST: AUTHOR},
+    "studio.remove_participant": {POST: AUTHOR}, "studio.resend_invitation": {POST: AUTHOR},
+    "studio.new_instrument": {GET: AUTHOR, POST: AUTHOR},
+    "studio.edit_instrument": {GET: AUTHOR, POST: AUTHOR},
+    "studio.delete_instrument": {POST: AUTHOR},
+    "studio.edit_bands": {GET: AUTHOR, POST: AUTHOR},
+    "studio.new_dimension": {GET: AUTHOR, POST: AUTHOR},
+    "studio.edit_dimension": {GET: AUTHOR, POST: AUTHOR},
+    "studio.move_dimension": {POST: AUTHOR}, "studio.delete_dimension": {POST: AUTHOR},
+    "studio.new_self_assessment": {GET: AUTHOR, POST: AUTHOR},
+    "studio.edit_self_assessment": {GET: AUTHOR, POST: AUTHOR},
+    "studio.images": {GET: AUTHOR, POST: AUTHOR},
 }
+MATRIX = {(endpoint, method): letters
+          for endpoint, methods in ROUTES.items() for method, letters in methods.items()}
 
 
-def _endpoints(app) -> list[str]:
-    return sorted({rule.endpoint for rule in app.url_map.iter_rules()})
+def _routes(app) -> set[tuple[str, str]]:
+    """Every (endpoint, method) of the URL map, but HEAD and OPTIONS."""
+    return {(rule.endpoint, method) for rule in app.url_map.iter_rules()
+            for method in rule.methods - IMPLICIT}
 
 
-def test_every_route_has_a_row_in_the_matrix(app):
-    assert [endpoint for endpoint in _endpoints(app) if endpoint not in MATRIX] == []
-    assert [endpoint for endpoint in MATRIX if endpoint not in _endpoints(app)] == []
+def test_every_route_and_method_has_a_row_in_the_matrix(app):
+    assert sorted(_routes(app) - set(MATRIX)) == []
+    assert sorted(set(MATRIX) - _routes(app)) == []
+
+
+def test_every_row_names_each_visitor_once(app):
+    assert [case for case, letters in MATRIX.items()
+            if len(letters) != len(VISITORS) or set(letters) - set("osd")] == []
 
 
 def build_world(app, db):
@@ -186,17 +237,19 @@ def fresh_world(app, db, empty_database):
 def _submit_self_assessment(app, values) -> None:
     """The participant answers the self-assessment, so that it has results to see."""
     client = app.test_client()
-    client.post("/sign-in", data={"email": "p@example.org", "password": DEFAULT_PASSWORD})
+    assert AuthActions(client).login("p@example.org").status_code == 302
     path = f"/courses/{values['slug']}/assessments/{values['instrument_slug']}/{values['phase']}"
     form = page(client.get(path)).find("form", class_="take")
     answers = {field["name"]: "4" for field in form.select("input[type=radio]")}
+    # The form's hidden fields: its token, and its CSRF token.
     hidden = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
     response = client.post(path, data={**hidden, **answers, "action": "submit"})
     assert response.status_code == 302
 
 
-def _url(app, endpoint: str, values: dict, cohort) -> tuple[str, str]:
-    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+def _url(app, endpoint: str, method: str, values: dict, cohort) -> str:
+    rule = next(r for r in app.url_map.iter_rules()
+                if r.endpoint == endpoint and method in r.methods)
     arguments = {name: values.get(name) for name in rule.arguments}
     if "id" in arguments:
         # Users under /admin; cohorts everywhere else.
@@ -212,8 +265,39 @@ def _url(app, endpoint: str, values: dict, cohort) -> tuple[str, str]:
     if endpoint in chosen:
         name, key = chosen[endpoint]
         arguments[name] = values[key]
-    method = "GET" if "GET" in rule.methods else next(iter(rule.methods - {"OPTIONS"}))
-    return method, rule.build(arguments, append_unknown=False)[1]
+    return rule.build(arguments, append_unknown=False)[1]
+
+
+def _csrf_token(client, visitor: str) -> str:
+    """A valid CSRF token for this client's session, as its pages would give it."""
+    if visitor == "anonymous":
+        return csrf_token(client, "/sign-in")
+    response = client.get("/progress/csrf-token")
+    assert response.status_code == 200, visitor
+    return response.get_json()["csrf_token"]
+
+
+def _rows(db) -> dict[str, list]:
+    """Every row of every table: what a refused request must leave as it found it."""
+    rows = {table.name: sorted((tuple(row) for row in db.session.execute(select(table))),
+                               key=repr)
+            for table in db.metadata.sorted_tables}
+    db.session.rollback()
+    return rows
+
+
+def _changed(before: dict[str, list], after: dict[str, list]) -> list[str]:
+    """The tables whose rows differ."""
+    return [name for name in before if before[name] != after[name]]
+
+
+def test_the_row_check_sees_a_change_in_any_table(app, db):
+    build_world(app, db)
+    before = _rows(db)
+    assert _changed(before, _rows(db)) == []
+    factories.make_user("new@example.org")
+    db.session.commit()
+    assert _changed(before, _rows(db)) == ["user", "user_role"]
 
 
 def _class(response) -> str:
@@ -224,28 +308,44 @@ def _class(response) -> str:
     if status in (403, 404):
         return "d"
     assert status < 500, f"{status} for {response.request.path}"
+    # Every POST carries a valid token: a form refused (400) is refused for its fields.
+    assert status != 400 or CSRF_REFUSAL not in response.get_data(as_text=True), (
+        response.request.path)
     return "o"
 
 
-# Slow as a whole (about 100 routes, eight visitors each): the inner loop leaves it out.
+# Slow as a whole (some 140 routes and methods, eight visitors each): the inner loop leaves
+# it out.
 @pytest.mark.slow
-@pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_who_may_use_each_route(app, db, empty_database, endpoint):
+@pytest.mark.parametrize(("endpoint", "method"), sorted(MATRIX),
+                         ids=[f"{endpoint}-{method}" for endpoint, method in sorted(MATRIX)])
+def test_who_may_use_each_route(csrf_app, db, empty_database, endpoint, method):
+    app = csrf_app
     people, values, cohort = build_world(app, db)
-    method, url = _url(app, endpoint, values, cohort)
+    url = _url(app, endpoint, method, values, cohort)
     found = ""
     for visitor in VISITORS:
         if method != "GET" and found.endswith("o"):
             # A change the previous visitor was let through to make (a deletion, a removal)
             # is undone first: each visitor meets the same world.
             people, values, cohort = fresh_world(app, db, empty_database)
-            method, url = _url(app, endpoint, values, cohort)
+            url = _url(app, endpoint, method, values, cohort)
         client = app.test_client()
         if visitor != "anonymous":
-            response = client.post("/sign-in", data={"email": people[visitor].email,
-                                                     "password": DEFAULT_PASSWORD})
+            response = AuthActions(client).login(people[visitor].email)
             assert response.status_code == 302, visitor
-        response = client.open(url, method=method)
-        found += _class(response)
+        data = None
+        if method != "GET":
+            data = {"csrf_token": _csrf_token(client, visitor)}
+            before = _rows(db)
+        response = client.open(url, method=method, data=data)
+        answer = _class(response)
         response.close()  # a file's stream (media, static) is left open otherwise
-    assert found == MATRIX[endpoint], f"{method} {url}: expected {MATRIX[endpoint]}, got {found}"
+        found += answer
+        if method != "GET":
+            changed = _changed(before, _rows(db))
+            # A POST refused changes nothing, in any table.
+            assert answer == "o" or changed == [], (
+                f"{method} {url} refused to {visitor} changed {changed}")
+    assert found == MATRIX[endpoint, method], (
+        f"{method} {url}: expected {MATRIX[endpoint, method]}, got {found}")

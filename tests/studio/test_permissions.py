@@ -1,89 +1,111 @@
-"""Every studio page: anonymous → sign-in, participant → 403, another course's facilitator →
-403; the course's facilitators and admins get in.
+"""Every studio route and method: anonymous → sign-in, participant → 403, another course's
+facilitator → 403; the course's facilitators and admins get in.
+
+The routes are the URL map's: every (endpoint, method) of an endpoint starting with
+`studio.`, but HEAD and OPTIONS, so that a studio route added later is asked without anyone
+listing it. The objects in each URL come from the world: the course, its first module and
+that module's items (the reading unless the route names another kind), its cohort and the
+people attached to them.
 """
 
 import re
+from functools import cache
 from urllib.parse import urlsplit
 
 import pytest
 
+from learning import create_app
+from learning.config import TestingConfig
 from tests.conftest import page
 
-ROUTES = [
-    ("get", "/studio/"),
-    ("get", "/studio/courses/mindsets"),
-    ("get", "/studio/courses/mindsets/export"),
-    ("get", "/studio/courses/mindsets/settings"),
-    ("post", "/studio/courses/mindsets/settings"),
-    ("get", "/studio/courses/mindsets/modules/new"),
-    ("post", "/studio/courses/mindsets/modules/new"),
-    ("get", "/studio/courses/mindsets/modules/{one}/edit"),
-    ("post", "/studio/courses/mindsets/modules/{one}/edit"),
-    ("post", "/studio/courses/mindsets/modules/{one}/move/down"),
-    ("post", "/studio/courses/mindsets/modules/{one}/archive"),
-    ("post", "/studio/courses/mindsets/modules/{one}/restore"),
-    ("post", "/studio/courses/mindsets/modules/{one}/delete"),
-    ("get", "/studio/courses/mindsets/modules/{one}/readings/new"),
-    ("post", "/studio/courses/mindsets/modules/{one}/readings/new"),
-    ("get", "/studio/courses/mindsets/modules/{one}/readings/{reading}/edit"),
-    ("post", "/studio/courses/mindsets/modules/{one}/readings/{reading}/edit"),
-    ("get", "/studio/courses/mindsets/modules/{one}/recordings/new"),
-    ("post", "/studio/courses/mindsets/modules/{one}/recordings/new"),
-    ("get", "/studio/courses/mindsets/modules/{one}/recordings/{recording}/edit"),
-    ("post", "/studio/courses/mindsets/modules/{one}/recordings/{recording}/edit"),
-    ("post", "/studio/courses/mindsets/modules/{one}/items/{reading}/move/up"),
-    ("post", "/studio/courses/mindsets/modules/{one}/items/{reading}/archive"),
-    ("post", "/studio/courses/mindsets/modules/{one}/items/{reading}/restore"),
-    ("post", "/studio/courses/mindsets/modules/{one}/items/{reading}/unpublish"),
-    ("post", "/studio/courses/mindsets/modules/{one}/items/{reading}/publish"),
-    ("post", "/studio/courses/mindsets/modules/{one}/items/{reading}/delete"),
-]
-COURSE_ROUTES = [route for route in ROUTES if route[1] != "/studio/"]
+
+@cache
+def studio_routes() -> list[tuple[str, str]]:
+    """Every (endpoint, method) of the studio in the URL map, but HEAD and OPTIONS."""
+    app = create_app(TestingConfig)  # the URL map as the application builds it
+    return sorted((rule.endpoint, method) for rule in app.url_map.iter_rules()
+                  if rule.endpoint.startswith("studio.")
+                  for method in rule.methods - {"HEAD", "OPTIONS"})
 
 
-def _url(world, path):
+ROUTES = studio_routes()
+COURSE_ROUTES = [route for route in ROUTES if route[0] != "studio.index"]
+
+
+def test_the_studio_routes_come_from_the_url_map(app):
+    assert len(ROUTES) > 40
+    assert ("studio.new_module", "POST") in ROUTES
+    assert ("studio.new_module", "GET") in ROUTES
+    assert sorted({endpoint for endpoint, _ in ROUTES}) == sorted(
+        {rule.endpoint for rule in app.url_map.iter_rules()
+         if rule.endpoint.startswith("studio.")})
+
+
+def _url(app, world, endpoint, method):
+    """The route's URL, naming the world's objects."""
+    rule = next(rule for rule in app.url_map.iter_rules()
+                if rule.endpoint == endpoint and method in rule.methods)
     one = world.modules[0]
-    return path.format(one=one.id, reading=one.items[1].id, recording=one.items[0].id)
+    recording, reading, assessment = one.items
+    item = (recording if "/recordings/" in rule.rule
+            else assessment if "/self-assessments/" in rule.rule else reading)
+    person = (world.users["facilitator"] if "/facilitators/" in rule.rule
+              else world.users["manager"] if "/managers/" in rule.rule
+              else world.users["enrolled"])
+    values = {"slug": world.course.slug, "module_id": one.id, "item_id": item.id,
+              "id": world.cohort.id, "user_id": person.id,
+              "instrument_id": assessment.instrument_id,
+              "dimension_id": assessment.instrument.dimensions[0].id,
+              "direction": "down" if "/modules/<int:module_id>/move" in rule.rule else "up"}
+    return rule.build({name: values[name] for name in rule.arguments},
+                      append_unknown=False)[1]
 
 
-def _ask(client, method, url):
-    return getattr(client, method)(url, data={})
+def _ask(app, client, world, endpoint, method):
+    return client.open(_url(app, world, endpoint, method), method=method, data={})
 
 
-@pytest.mark.parametrize(("method", "path"), ROUTES)
-def test_anonymous_is_sent_to_sign_in(client, world, method, path):
-    response = _ask(client, method, _url(world, path))
+@pytest.mark.parametrize(("endpoint", "method"), ROUTES)
+def test_anonymous_is_sent_to_sign_in(app, client, world, endpoint, method):
+    response = _ask(app, client, world, endpoint, method)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in")
 
 
-@pytest.mark.parametrize("who", ["enrolled", "outsider", "manager"])
-@pytest.mark.parametrize(("method", "path"), ROUTES)
-def test_people_who_do_not_facilitate_are_refused(client, world, sign_in_as, who, method,
-                                                  path):
-    sign_in_as(who)
-    assert _ask(client, method, _url(world, path)).status_code == 403
+@pytest.mark.parametrize(("endpoint", "method"), ROUTES)
+def test_people_who_do_not_facilitate_are_refused(app, client, world, sign_in_as, auth,
+                                                  endpoint, method):
+    # In one world: a refusal changes nothing for the next one asking.
+    for who in ("enrolled", "outsider", "manager"):
+        sign_in_as(who)
+        assert _ask(app, client, world, endpoint, method).status_code == 403, who
+        auth.logout()
 
 
-@pytest.mark.parametrize(("method", "path"), COURSE_ROUTES)
-def test_a_facilitator_of_another_course_is_refused(client, world, sign_in_as, method, path):
+@pytest.mark.parametrize(("endpoint", "method"), COURSE_ROUTES)
+def test_a_facilitator_of_another_course_is_refused(app, client, world, sign_in_as, endpoint,
+                                                    method):
     sign_in_as("other_facilitator")
-    assert _ask(client, method, _url(world, path)).status_code == 403
+    assert _ask(app, client, world, endpoint, method).status_code == 403
 
 
 @pytest.mark.parametrize("who", ["facilitator", "admin"])
-@pytest.mark.parametrize(("method", "path"), ROUTES)
-def test_the_course_facilitator_and_admins_get_in(client, world, sign_in_as, who, method,
-                                                 path):
+@pytest.mark.parametrize(("endpoint", "method"), ROUTES)
+def test_the_course_facilitator_and_admins_get_in(app, client, world, sign_in_as, who,
+                                                 endpoint, method):
     sign_in_as(who)
-    response = _ask(client, method, _url(world, path))
-    # A form posted empty is shown again with its errors; an action redirects to the course
-    # (at the row it acted on).
+    instrument_id = world.modules[0].items[2].instrument_id  # read before a deletion
+    response = _ask(app, client, world, endpoint, method)
+    # A form posted empty is shown again with its errors; an action redirects to the studio's
+    # page of what it acted on: the course (at the row it acted on), the instrument or the
+    # cohort.
     assert response.status_code in (200, 302)
     if response.status_code == 302:
         location = urlsplit(response.headers["Location"])
-        assert location.path == "/studio/courses/mindsets"
-        assert re.fullmatch(r"((module|item)-\d+)?", location.fragment)
+        assert location.path in ("/studio/courses/mindsets",
+                                 f"/studio/courses/mindsets/instruments/{instrument_id}",
+                                 f"/studio/cohorts/{world.cohort.id}")
+        assert re.fullmatch(r"((module|item)-\d+)?", location.fragment), location.fragment
 
 
 def test_the_other_facilitator_sees_only_their_course_in_the_studio(client, world,
