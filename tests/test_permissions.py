@@ -66,6 +66,7 @@ MATRIX = {
     "reports.index": STAFF, "reports.overview": COHORT, "reports.participants": COHORT,
     "reports.export": COHORT, "reports.participant": COHORT, "reports.breakdowns": COHORT,
     "reports.mindset": COHORT, "reports.stalls": COHORT, "reports.remind": COHORT,
+    "reports.remind_preview": COHORT,
     "admin.users": ADMIN, "admin.user": ADMIN, "admin.grant_role": ADMIN,
     "admin.revoke_role": ADMIN, "admin.add_course": ADMIN, "admin.remove_course": ADMIN,
     "admin.add_cohort": ADMIN, "admin.remove_cohort": ADMIN,
