@@ -195,7 +195,7 @@ def remind(id):
     cohort = services.get_cohort_or_404(id, current_user)
     form = ReminderForm()
     if not form.validate_on_submit():
-        if form.csrf_token.errors:
+        if "csrf_token" in form.errors:
             abort(400)
         # Shown again with the text as typed, and what is wrong with it: nothing is lost.
         return _preview(cohort, form, 400)
