@@ -21,7 +21,9 @@ class ReminderForm(Form):
     """The text of the reminder, between the greeting and the course link."""
 
     text = TextAreaField(
-        _l("Message"), filters=[_newlines, _strip], render_kw={"rows": 8},
+        # No maxlength: a browser would cut pasted text short without a word; the limit is
+        # said in the hint, and a longer text comes back with the error, whole.
+        _l("Message"), filters=[_newlines, _strip], render_kw={"rows": 8, "maxlength": False},
         validators=[DataRequired(message=_l("Write the message, or go back without sending.")),
                     Length(max=TEXT_MAX, message=_l("Use at most %(max)d characters."))],
     )

@@ -205,8 +205,9 @@ def remind(id):
     sent = reminding.send(cohort, form.text.data, current_user, stall_days=_stall_days(),
                           interval_days=interval, link=_course_link(cohort))
     db.session.commit()
-    flash(_reminders_written(len(sent.recipients)),
-          "success" if mail.mail_is_on() else "info")
+    if sent.recipients:  # none when a confirmation pressed at the same time sent them
+        flash(_reminders_written(len(sent.recipients)),
+              "success" if mail.mail_is_on() else "info")
     if sent.reminded_lately:
         flash(ngettext("%(num)d participant reminded in the last %(days)d days was not "
                        "reminded again.",

@@ -50,7 +50,9 @@ def test_the_button_opens_a_preview_and_writes_nothing(client, world, stalled, s
         "Participant 00000", "Participant 00001", "Participant 00002"]
     assert soup.select_one(".reminder-subject").get_text(" ", strip=True) == (
         "Subject: Your course Changing mindsets is waiting for you")
-    text = soup.select_one("textarea[name=text]").get_text()
+    textarea = soup.select_one("textarea[name=text]")
+    assert not textarea.has_attr("maxlength")  # a paste cut short silently would be lost
+    text = textarea.get_text()
     assert text.strip().startswith("You have not been back to Changing mindsets for 14 days")
     hint = soup.select_one("#text-hint").get_text(" ", strip=True)
     assert "“Dear Participant 00000,”" in hint

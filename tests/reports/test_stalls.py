@@ -173,6 +173,7 @@ def test_a_reminder_is_remembered_and_not_sent_twice_within_the_interval(
     assert len(outbox) == 5
     assert ("5 participants reminded in the last 7 days were not reminded again."
             in soup.get_text(" ", strip=True))
+    assert "Reminders to 0" not in soup.get_text(" ", strip=True)
     # Someone newly stalled is due; those reminded are left out until the interval passes.
     db.session.execute(update(Enrolment).where(Enrolment.user_id == idle[7])
                        .values(enrolled_at=utcnow() - timedelta(days=30)))
