@@ -88,7 +88,7 @@ ROUTES = {
     "reports.participants": {GET: COHORT}, "reports.export": {GET: COHORT},
     "reports.participant": {GET: COHORT}, "reports.breakdowns": {GET: COHORT},
     "reports.mindset": {GET: COHORT}, "reports.stalls": {GET: COHORT},
-    "reports.remind": {POST: COHORT},
+    "reports.remind": {POST: COHORT}, "reports.remind_preview": {GET: COHORT},
     "admin.users": {GET: ADMIN}, "admin.user": {GET: ADMIN},
     "admin.grant_role": {POST: ADMIN}, "admin.revoke_role": {POST: ADMIN},
     "admin.add_course": {POST: ADMIN}, "admin.remove_course": {POST: ADMIN},

@@ -14,7 +14,8 @@ class Reminder(db.Model):
 
     Written in the request that queues the mail, before the mail goes: the stalls page shows
     when each participant was last reminded, and the same person is not reminded again within
-    `REMINDER_INTERVAL_DAYS`.
+    `REMINDER_INTERVAL_DAYS`. Written under a lock on the cohort's row
+    (`reminding.send`), so confirmations racing on several workers write one per person.
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)

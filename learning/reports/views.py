@@ -20,14 +20,14 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from learning.accounts.forms import EmptyForm
 from learning.assessments import charts as assessment_charts
 from learning.assessments import services as assessments
 from learning.countries import country_name
 from learning.database import db
 from learning.extensions import limiter
 from learning.mail import services as mail
-from learning.reports import charts, services
+from learning.reports import charts, reminding, services
+from learning.reports.forms import ReminderForm
 
 bp = Blueprint("reports", __name__)
 
@@ -146,7 +146,6 @@ def stalls(id):
         page=page,
         pages=pages,
         points=services.stopping_points(cohort, cutoff),
-        form=EmptyForm(),
     )
 
 
@@ -158,41 +157,62 @@ def _reminder_rate_limit() -> str:
     return current_app.config["REMINDER_RATE_LIMIT"]
 
 
+@bp.get("/reports/cohorts/<int:id>/stalls/remind")
+@login_required
+def remind_preview(id):
+    cohort = services.get_cohort_or_404(id, current_user)
+    form = ReminderForm(text=reminding.default_text(cohort, _stall_days()))
+    return _preview(cohort, form)
+
+
+def _preview(cohort, form: ReminderForm, status: int = 200):
+    """The preview: who is due now, the subject, the editable text and the confirm button."""
+    due = reminding.due(cohort, _stall_days(), _reminder_interval())
+    return render_template(
+        "reports/remind.html",
+        cohort=cohort,
+        course=cohort.course,
+        due=due,
+        names=[name for _id, name, _email in due.recipients[:reminding.PREVIEW_NAMES]],
+        subject=reminding.subject(cohort),
+        greeting=_("Dear %(name)s,", name=due.recipients[0][1] if due.recipients
+                   else _("Participant")),
+        link=_course_link(cohort),
+        interval=_reminder_interval(),
+        text_max=reminding.TEXT_MAX,
+        form=form,
+    ), status
+
+
+def _course_link(cohort) -> str:
+    return current_app.config["BASE_URL"] + url_for("catalog.course", slug=cohort.course.slug)
+
+
 @bp.post("/reports/cohorts/<int:id>/stalls/remind")
 @login_required
 @limiter.limit(_reminder_rate_limit, key_func=lambda: f"remind:{current_user.id}")
 def remind(id):
     cohort = services.get_cohort_or_404(id, current_user)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    days = _stall_days()
-    stalled = services.stalled_ids(cohort, services.stall_cutoff(days))
+    form = ReminderForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        # Shown again with the text as typed, and what is wrong with it: nothing is lost.
+        return _preview(cohort, form, 400)
     interval = _reminder_interval()
-    due = services.due_for_reminder(cohort, stalled, services.stall_cutoff(interval))
-    recipients = services.reminder_recipients(due)
-    course = cohort.course
-    link = current_app.config["BASE_URL"] + url_for("catalog.course", slug=course.slug)
-    subject = _("Your course %(course)s is waiting for you", course=course.title)
-    for _id, name, email in recipients:
-        mail.queue_mail(email, subject, _(
-            "Dear %(name)s,\n\n"
-            "You have not been back to %(course)s for %(days)d days or more. Your progress "
-            "is saved, and you can continue where you left off:\n\n%(link)s\n\n"
-            "This reminder was sent by the people who follow your cohort, %(cohort)s.",
-            name=name, course=course.title, days=days, link=link, cohort=cohort.name),
-            "reminder")
-    # Remembered with their emails, in one transaction: a second press finds them reminded,
-    # and the emails go once it is committed.
-    services.record_reminders(cohort, [user_id for user_id, _name, _email in recipients],
-                              current_user)
+    # Under a lock on the cohort, in this request's transaction: a confirmation racing this
+    # one waits, then finds these people reminded.
+    sent = reminding.send(cohort, form.text.data, current_user, stall_days=_stall_days(),
+                          interval_days=interval, link=_course_link(cohort))
     db.session.commit()
-    flash(_reminders_written(len(recipients)), "success" if mail.mail_is_on() else "info")
-    skipped = len(stalled) - len(due)
-    if skipped:
+    if sent.recipients:  # none when a confirmation pressed at the same time sent them
+        flash(_reminders_written(len(sent.recipients)),
+              "success" if mail.mail_is_on() else "info")
+    if sent.reminded_lately:
         flash(ngettext("%(num)d participant reminded in the last %(days)d days was not "
                        "reminded again.",
                        "%(num)d participants reminded in the last %(days)d days were not "
-                       "reminded again.", skipped, days=interval), "info")
+                       "reminded again.", sent.reminded_lately, days=interval), "info")
     return redirect(url_for("reports.stalls", id=cohort.id))
 
 

@@ -19,6 +19,14 @@ def outbox(app):
     return _outbox
 
 
+def confirm(client, cohort_id, text=None, follow_redirects=False):
+    """Open the preview and confirm it, with its prefilled text or this one."""
+    remind = f"/reports/cohorts/{cohort_id}/stalls/remind"
+    if text is None:
+        text = page(client.get(remind)).select_one("textarea[name=text]").get_text()
+    return client.post(remind, data={"text": text}, follow_redirects=follow_redirects)
+
+
 @pytest.fixture
 def idle(db, world):
     """Eight participants besides the world's (who joined today and did nothing):
@@ -75,7 +83,7 @@ def test_reminders_go_to_the_stalled_after_the_request(client, db, world, idle, 
     db.session.execute(update(User).where(User.id == idle[6]).values(is_active=False))
     db.session.commit()
     sign_in_as("facilitator")
-    response = client.post(f"/reports/cohorts/{world.cohort.id}/stalls/remind")
+    response = confirm(client, world.cohort.id)
     assert response.status_code == 302
     assert response.headers["Location"] == f"/reports/cohorts/{world.cohort.id}/stalls"
     soup = page(client.get(response.headers["Location"]))
@@ -95,8 +103,7 @@ def test_reminders_go_by_email_and_a_refused_address_stops_none_of_the_rest(
         client, world, idle, sign_in_as, outbox, mail_on):
     mail_on.refused.add("p00001@example.org")
     sign_in_as("manager")
-    soup = page(client.post(f"/reports/cohorts/{world.cohort.id}/stalls/remind",
-                            follow_redirects=True))
+    soup = page(confirm(client, world.cohort.id, follow_redirects=True))
     assert ("Reminders to 5 stalled participants are queued: they are emailed within a "
             "minute or so." in soup.get_text(" ", strip=True))
     assert sorted(message["To"] for message in mail_on.messages) == [
@@ -108,9 +115,11 @@ def test_reminders_go_by_email_and_a_refused_address_stops_none_of_the_rest(
 
 def test_reminding_is_a_post_with_a_csrf_token(app, client, world, idle, sign_in_as, outbox):
     sign_in_as("manager")
-    assert client.get(f"/reports/cohorts/{world.cohort.id}/stalls/remind").status_code == 405
+    remind = f"/reports/cohorts/{world.cohort.id}/stalls/remind"
+    assert client.get(remind).status_code == 200  # the preview: nothing written
+    assert outbox == []
     app.config["WTF_CSRF_ENABLED"] = True
-    assert client.post(f"/reports/cohorts/{world.cohort.id}/stalls/remind").status_code == 400
+    assert client.post(remind, data={"text": "Come back."}).status_code == 400
     assert outbox == []
 
 
@@ -120,7 +129,9 @@ def test_reminding_is_a_post_with_a_csrf_token(app, client, world, idle, sign_in
 def test_reminding_outside_the_scope_is_refused(client, world, idle, sign_in_as, outbox, who,
                                                 status):
     sign_in_as(who)
-    assert client.post(f"/reports/cohorts/{world.cohort.id}/stalls/remind").status_code == status
+    remind = f"/reports/cohorts/{world.cohort.id}/stalls/remind"
+    assert client.get(remind).status_code == status
+    assert client.post(remind, data={"text": "Come back."}).status_code == status
     assert outbox == []
 
 
@@ -150,7 +161,7 @@ def test_a_reminder_is_remembered_and_not_sent_twice_within_the_interval(
         "Email a reminder to these 5 participants")
     assert {td.get_text(strip=True) for td in soup.select("table.stalled tbody td:last-child")
             } == {"Never"}
-    client.post(f"{stalls}/remind")
+    confirm(client, world.cohort.id)
     assert len(outbox) == 5
     soup = page(client.get(stalls))
     assert soup.select_one("main form button") is None
@@ -158,10 +169,11 @@ def test_a_reminder_is_remembered_and_not_sent_twice_within_the_interval(
         "Every stalled participant was reminded in the last 7 days")
     assert "Never" not in soup.select_one("table.stalled tbody").get_text()
     # Pressing again (an old tab, say) sends nothing more and says why.
-    soup = page(client.post(f"{stalls}/remind", follow_redirects=True))
+    soup = page(confirm(client, world.cohort.id, text="Come back.", follow_redirects=True))
     assert len(outbox) == 5
     assert ("5 participants reminded in the last 7 days were not reminded again."
             in soup.get_text(" ", strip=True))
+    assert "Reminders to 0" not in soup.get_text(" ", strip=True)
     # Someone newly stalled is due; those reminded are left out until the interval passes.
     db.session.execute(update(Enrolment).where(Enrolment.user_id == idle[7])
                        .values(enrolled_at=utcnow() - timedelta(days=30)))
@@ -179,7 +191,7 @@ def test_a_reminder_is_remembered_and_not_sent_twice_within_the_interval(
 
 def test_a_reminder_records_who_sent_it(client, db, world, idle, sign_in_as, outbox):
     sign_in_as("facilitator")
-    client.post(f"/reports/cohorts/{world.cohort.id}/stalls/remind")
+    confirm(client, world.cohort.id)
     rows = db.session.execute(select(Reminder.user_id, Reminder.sent_by_id)).all()
     assert sorted(user_id for user_id, _by in rows) == sorted(idle[i] for i in (1, 2, 3, 5, 6))
     assert {by for _user, by in rows} == {world.users["facilitator"].id}
