@@ -176,6 +176,11 @@ class Response(db.Model):
     # only such a response is a real baseline that a shift may be measured against. Set once,
     # at submission; responses from before the window existed stay False.
     is_baseline: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The respondent's country (ISO code, "" if none given) and organisation at the moment of
+    # submission: group figures read these, so a later profile edit moves no answer between
+    # groups. None on a draft.
+    country: Mapped[str | None] = mapped_column(String(2))
+    organisation: Mapped[str | None] = mapped_column(String(160))
 
     answers: Mapped[list["Answer"]] = relationship(
         back_populates="response", cascade="all, delete-orphan", order_by="Answer.id"

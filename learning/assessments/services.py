@@ -12,7 +12,7 @@ from datetime import datetime
 from flask import abort, current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import ColumnElement, Select, func, literal, select, true, union_all
+from sqlalchemy import ColumnElement, Select, and_, func, literal, select, true, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
@@ -410,6 +410,9 @@ def save_response(user_id: int, instrument: Instrument, item: Item, phase: str,
         row.status = SUBMITTED
         row.submitted_at = row.updated_at
         row.is_baseline = is_baseline
+        # The groups this answer counts in are fixed now (`group_condition`).
+        respondent = db.session.get(User, user_id)
+        row.country, row.organisation = respondent.country, respondent.organisation
     db.session.flush()
     if submit and phase == completing_phase(instrument):
         progress.mark_complete(user_id, item, "assessment")
@@ -586,6 +589,20 @@ class Aggregate:
     is_rest_too_few: bool = False
 
 
+def group_condition(country: str = "", organisation: str = "") -> ColumnElement[bool] | None:
+    """Part of a cohort, as the respondents' country and organisation when they submitted.
+
+    Empty strings leave that side open; None (both empty) is the whole cohort. The groups are
+    fixed at submission (`save_response`), so editing a profile later moves no answer.
+    """
+    conditions = []
+    if country:
+        conditions.append(Response.country == country)
+    if organisation:
+        conditions.append(Response.organisation == organisation)
+    return and_(*conditions) if conditions else None
+
+
 def min_group() -> int:
     """The smallest group whose aggregate results may be shown."""
     return max(int(current_app.config.get("ASSESSMENT_MIN_GROUP", 5)), 1)
@@ -595,8 +612,9 @@ def aggregate(instrument: Instrument, cohort: Cohort, phase: str,
               among: ColumnElement[bool] | None = None) -> Aggregate:
     """The cohort's submitted responses to one phase, as group figures only.
 
-    A "before" aggregate counts real baselines only (`counts`). `among`, a condition on
-    `User`, narrows the group to part of the cohort (a country, say).
+    A "before" aggregate counts real baselines only (`counts`). `among`, a condition from
+    `group_condition`, narrows the group to part of the cohort (a country, say), as the
+    respondents were when they submitted.
 
     Figures are released in batches: they cover the first k x threshold responses by
     submission time, for the largest whole k, and the rest wait (`pending`) until they make
@@ -619,7 +637,7 @@ def aggregate(instrument: Instrument, cohort: Cohort, phase: str,
     if phase == BEFORE:  # a group's "before" is made of real baselines only, like a person's
         conditions.append(Response.is_baseline.is_(True))
     respondents = (select(Response.id).join(Enrolment, Enrolment.user_id == Response.user_id)
-                   .join(User, User.id == Response.user_id).where(*conditions))
+                   .where(*conditions))
     whole, in_group = db.session.execute(
         respondents.with_only_columns(
             func.count(), func.count().filter(true() if among is None else among))

@@ -11,10 +11,11 @@ from datetime import date, datetime, timedelta
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, case, func, insert, or_, select, true
+from sqlalchemy import ColumnElement, Select, case, func, insert, or_, select, true
 
 from learning.accounts.models import User, utcnow
 from learning.assessments import scoring
+from learning.assessments import services as assessments
 from learning.catalog.models import (
     Course,
     CourseFacilitator,
@@ -376,13 +377,8 @@ class MindsetGroup:
         return not (self.country or self.organisation)
 
     def condition(self) -> ColumnElement[bool] | None:
-        """The group as a condition on `User`, or None for the whole cohort."""
-        conditions = []
-        if self.country:
-            conditions.append(User.country == self.country)
-        if self.organisation:
-            conditions.append(User.organisation == self.organisation)
-        return and_(*conditions) if conditions else None
+        """The group as the assessments domain reads it (answers' recorded groups)."""
+        return assessments.group_condition(self.country, self.organisation)
 
 
 @dataclass(frozen=True)

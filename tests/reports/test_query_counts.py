@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert, select
 
+from learning.accounts.models import User
 from tests.conftest import page
 from tests.reports.conftest import (
     START,
@@ -66,8 +67,13 @@ def submit_in_bulk(world, user_ids, phase):
     snapshot = assessments.snapshot(instrument)
     keys = assessments.statement_keys(snapshot)
     db = assessments.db
+    # The groups an answer counts in are recorded with it, from the profile at submission.
+    profiles = {row.id: row for row in db.session.execute(
+        select(User.id, User.country, User.organisation).where(User.id.in_(user_ids)))}
     rows = [{"user_id": user_id, "instrument_id": instrument.id, "phase": phase,
              "status": "submitted", "version": instrument.version, "snapshot": snapshot,
+             "country": profiles[user_id].country,
+             "organisation": profiles[user_id].organisation,
              "started_at": START, "updated_at": START,
              "submitted_at": START + timedelta(seconds=n), "is_baseline": phase == "before"}
             for n, user_id in enumerate(user_ids)]
