@@ -225,3 +225,33 @@ class Answer(db.Model):
         UniqueConstraint("response_id", "statement_key"),
         CheckConstraint(f"value BETWEEN 1 AND {SCALE_POINTS}", name="value_on_scale"),
     )
+
+
+class Release(db.Model):
+    """One differentially private release of a cohort's group figures: the privacy ledger.
+
+    Every group of one partition ("whole", "country" or "organisation") of one instrument's
+    phase, released together at `epsilon` (disjoint groups share one cost). `figures` holds
+    the released values as shown, keyed by group; pages show the latest release again and
+    never draw new noise (see `release.py`). The epsilons of a cohort and instrument add up to
+    what any one participant has lost, kept within ASSESSMENT_EPSILON.
+    """
+
+    __tablename__ = "assessment_release"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id", ondelete="CASCADE"))
+    phase: Mapped[str] = mapped_column(String(10))
+    partition: Mapped[str] = mapped_column(String(20))
+    epsilon: Mapped[float]
+    figures: Mapped[dict] = mapped_column(JSON)
+    released_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        Index("ix_assessment_release_ledger", "cohort_id", "instrument_id", "phase",
+              "partition"),
+        CheckConstraint("epsilon > 0", name="epsilon_positive"),
+        CheckConstraint("partition IN ('whole', 'country', 'organisation')",
+                        name="partition_known"),
+    )

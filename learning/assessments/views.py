@@ -195,9 +195,11 @@ def reflect(slug, instrument_slug):
 @login_required
 def cohort(id):
     cohort = cohorts.get_cohort_for_progress_or_404(id, current_user)
+    summaries = services.cohort_summaries(cohort)
+    db.session.commit()  # a release made by this view is in the ledger for every later one
     return render_template(
         "assessments/cohort.html",
         cohort=cohort,
-        summaries=services.cohort_summaries(cohort),
+        summaries=summaries,
         threshold=services.min_group(),
     )

@@ -90,11 +90,13 @@ def mindset(id):
     cohort = services.get_cohort_or_404(id, current_user)
     try:
         group = services.MindsetGroup.from_args(request.args)
+        group.check(cohort)
     except services.BadListRequest as error:
         _refuse(error)
-    summaries = assessments.cohort_summaries(cohort, group.condition())
+    summaries = assessments.cohort_summaries(cohort, group.partition, group.key)
+    db.session.commit()  # a release made by this view is in the ledger for every later one
     labels = {"single": _("Answers"), "before": _("Before"), "after": _("After")}
-    countries, organisations = services.filter_choices(cohort)
+    countries, organisations = services.mindset_choices(cohort)
     return render_template(
         "reports/mindset.html",
         cohort=cohort,
@@ -211,6 +213,14 @@ def _reminders_written(count: int) -> str:
 
 def _refuse(error: services.BadListRequest) -> NoReturn:
     """Answer 400 to a list request; an unknown country is named, the rest needs no words."""
+    if isinstance(error, services.NotAPartition):
+        abort(400, description=_(
+            "Figures are released for the whole cohort, by country or by organisation, not "
+            "for a country and an organisation together: choose one of them."))
+    if isinstance(error, services.NoSuchGroup):
+        abort(400, description=_(
+            "No answer of this cohort was given from “%(group)s”. Choose a country or an "
+            "organisation from the lists.", group=str(error)[:80]))
     if isinstance(error, services.UnknownCountry):
         abort(400, description=_(
             "There is no country or territory with the code “%(code)s”. Choose one from the "
