@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, case, func, insert, or_, select, true
 
 from learning.accounts.models import User, utcnow
+from learning.assessments import figures as assessment_figures
 from learning.assessments import scoring
-from learning.assessments import services as assessments
 from learning.catalog.models import (
     Course,
     CourseFacilitator,
@@ -394,7 +394,7 @@ class MindsetGroup:
         """
         if self.country and self.organisation:
             raise NotAPartition("country and organisation")
-        countries, organisations = assessments.recorded_groups(cohort)
+        countries, organisations = assessment_figures.recorded_groups(cohort)
         if self.country and self.country not in countries:
             raise NoSuchGroup(self.country)
         if self.organisation and self.organisation not in organisations:
@@ -403,7 +403,7 @@ class MindsetGroup:
 
 def mindset_choices(cohort: Cohort) -> tuple[list[tuple[str, str]], list[str]]:
     """The countries and organisations recorded with the cohort's answers, for the filters."""
-    countries, organisations = assessments.recorded_groups(cohort)
+    countries, organisations = assessment_figures.recorded_groups(cohort)
     return ([(code, country_name(code)) for code in sorted_by_name(countries)],
             sorted(organisations))
 
@@ -427,7 +427,7 @@ class MindsetRow:
 
 
 def mindset_rows(summary) -> list[MindsetRow]:
-    """An instrument's group figures (`assessments.cohort_summaries`), one row per dimension.
+    """An instrument's released group figures (`figures.cohort_summaries`), one row a dimension.
 
     Only figures the privacy rule released appear: a phase with too few answers, or not yet
     a whole batch more, adds nothing here that the assessments domain did not give.

@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 
 from learning.accounts.forms import EmptyForm
 from learning.assessments import charts as assessment_charts
+from learning.assessments import figures as assessment_figures
 from learning.assessments import services as assessments
 from learning.countries import country_name
 from learning.database import db
@@ -93,7 +94,7 @@ def mindset(id):
         group.check(cohort)
     except services.BadListRequest as error:
         _refuse(error)
-    summaries = assessments.cohort_summaries(cohort, group.partition, group.key)
+    summaries = assessment_figures.cohort_summaries(cohort, group.partition, group.key)
     db.session.commit()  # a release made by this view is in the ledger for every later one
     labels = {"single": _("Answers"), "before": _("Before"), "after": _("After")}
     countries, organisations = services.mindset_choices(cohort)

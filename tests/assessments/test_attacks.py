@@ -14,6 +14,7 @@ that the bound is safe (the expected rate at the defaults is under 10 %; 150 tri
 import pytest
 from sqlalchemy import delete, select
 
+from learning.assessments import figures as group_figures
 from learning.assessments import services
 from learning.assessments.models import Release
 from learning.database import db
@@ -82,7 +83,7 @@ def attack(world, known) -> float:
     """
     db.session.execute(delete(Release))
     for partition, group in (("whole", ""), ("country", "JM"), ("organisation", "Treasury")):
-        services.released_aggregate(world.single, world.cohort, "single", partition, group)
+        group_figures.released_aggregate(world.single, world.cohort, "single", partition, group)
     estimates = []
     for row in db.session.scalars(select(Release)):
         figures = row.figures
@@ -111,7 +112,7 @@ def test_against_the_release_the_target_stays_hidden(app, world, cohort_with_tar
 
 
 def test_looking_again_gives_the_attacker_nothing_new(app, world, cohort_with_target):
-    views = [services.released_aggregate(world.single, world.cohort, "single")
+    views = [group_figures.released_aggregate(world.single, world.cohort, "single")
              for _ in range(5)]
     assert all(view == views[0] for view in views)
     assert len(db.session.scalars(select(Release)).all()) == 1

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from learning import create_app
+from learning.assessments import figures as group_figures
 from learning.assessments import release, services
 from learning.assessments.models import Release
 from learning.database import db
@@ -25,7 +26,8 @@ def answer(world, count, values=(4, 2), country="BB", organisation="Treasury", s
 
 
 def figures(world, partition="whole", group=""):
-    result = services.released_aggregate(world.single, world.cohort, "single", partition, group)
+    result = group_figures.released_aggregate(world.single, world.cohort, "single", partition,
+                                              group)
     db.session.commit()
     return result
 
@@ -104,3 +106,19 @@ def test_a_budget_at_or_below_zero_refuses_to_start(budget, step):
         create_app({"ENV_NAME": "production", "SECRET_KEY": "s" * 40,
                     "SQLALCHEMY_DATABASE_URI": "sqlite://", "ASSESSMENT_EPSILON": budget,
                     "ASSESSMENT_RELEASE_EPSILON": step})
+
+
+def test_a_group_too_small_for_a_useful_mean_says_so(app, client, world, sign_in_as):
+    # Barbados's 40 answers make the country partition due; Jamaica's 10 are released with
+    # it (no extra cost), but ± 35 points says nothing: the page says why instead.
+    answer(world, 40, country="BB")
+    answer(world, 10, country="JM", organisation="Health", start=40)
+    sign_in_as("manager")
+    soup = page(client.get(f"/reports/cohorts/{world.cohort.id}/mindset",
+                           query_string={"country": "JM"}))
+    section = soup.find("section", attrs={"aria-labelledby": f"instrument-{world.single.id}"})
+    [cell] = section.select("table.mindset tbody td")[:1]
+    assert cell.get_text(" ", strip=True) == "too few answers yet for a useful figure"
+    status = section.select_one(".phase-counts li").get_text(" ", strip=True)
+    assert status == "Self-assessment: figures released at 10 answers"
+    assert "9 times in 10" in section.select_one("table.mindset caption").get_text()

@@ -63,6 +63,10 @@ def test_means_change_and_bands_before_and_after(client, world, shifted, sign_in
     assert counts == ["Start of the course: figures released at 7 answers",
                       "End of the course: figures released at 5 answers"]
     assert "differential privacy" in soup.select_one(".protection").get_text()
+    margins = [li.get_text(" ", strip=True) for li in section.select(".band-margins li")]
+    assert margins == [
+        "Start of the course: people per band within ± 0 of the exact count, 9 times in 10.",
+        "End of the course: people per band within ± 0 of the exact count, 9 times in 10."]
     svg = section.select_one("figure.score-chart svg")
     labels = [t.get_text(strip=True) for t in svg.select("text.chart-value")]
     assert labels == ["Before: 50.0", "After: 100.0"]
