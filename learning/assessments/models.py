@@ -244,11 +244,15 @@ class Release(db.Model):
     instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id", ondelete="CASCADE"))
     phase: Mapped[str] = mapped_column(String(10))
     partition: Mapped[str] = mapped_column(String(20))
+    # 1, 2, ... per cohort and instrument: two page views releasing at once cannot both
+    # write the same next entry, so the ledger never spends past the budget.
+    sequence: Mapped[int]
     epsilon: Mapped[float]
     figures: Mapped[dict] = mapped_column(JSON)
     released_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (
+        UniqueConstraint("cohort_id", "instrument_id", "sequence"),
         Index("ix_assessment_release_ledger", "cohort_id", "instrument_id", "phase",
               "partition"),
         CheckConstraint("epsilon > 0", name="epsilon_positive"),

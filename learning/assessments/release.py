@@ -29,11 +29,12 @@ from dataclasses import dataclass
 import opendp.prelude as dp
 from flask import current_app
 from sqlalchemy import Select, func, literal, select
+from sqlalchemy.exc import IntegrityError
 
 from learning.accounts.models import utcnow
 from learning.assessments import scoring
 from learning.assessments.models import Answer, Instrument, Release, Response
-from learning.database import db
+from learning.database import db, end_read_transaction, write_transaction
 
 # OpenDP keeps constructors whose proofs are not yet vetted behind the "contrib" flag; its
 # documentation asks every program using them (make_sum, make_count_by_categories,
@@ -62,6 +63,7 @@ class Budget:
     total: float
     per_release: float
     spent: float
+    releases: int = 0
 
     @property
     def can_release(self) -> bool:
@@ -71,10 +73,12 @@ class Budget:
 
 def budget_of(cohort_id: int, instrument_id: int) -> Budget:
     """The budget (configuration) and what the ledger says the cohort's releases spent."""
-    spent = db.session.scalar(select(func.coalesce(func.sum(Release.epsilon), 0.0)).where(
-        Release.cohort_id == cohort_id, Release.instrument_id == instrument_id))
+    spent, releases = db.session.execute(
+        select(func.coalesce(func.sum(Release.epsilon), 0.0), func.count()).where(
+            Release.cohort_id == cohort_id, Release.instrument_id == instrument_id)).one()
     return Budget(float(current_app.config["ASSESSMENT_EPSILON"]),
-                  float(current_app.config["ASSESSMENT_RELEASE_EPSILON"]), float(spent))
+                  float(current_app.config["ASSESSMENT_RELEASE_EPSILON"]), float(spent),
+                  releases)
 
 
 def dimension_epsilon(per_release: float, dimensions: int) -> float:
@@ -253,23 +257,43 @@ def release(instrument: Instrument, cohort_id: int, phase: str, partition: str,
     needed = max(minimum, useful_size(sum_scale(epsilon)))
     if not (titles and is_due(counts, last, needed)):
         return Released(last, counts, False)
-    # One release at a time per instrument: the row lock (PostgreSQL) makes a second page
-    # view wait, then find the release made and the budget spent.
+    # A page view (GET) only reads until here: the release is written in a transaction of
+    # its own (learning/database.py), committed before the page goes on.
+    end_read_transaction()
+    with write_transaction():
+        return _write_release(instrument, cohort_id, phase, partition, respondents,
+                              snapshots, titles, minimum, counts, needed)
+
+
+def _write_release(instrument: Instrument, cohort_id: int, phase: str, partition: str,
+                   respondents: Select, snapshots: dict[int, dict], titles: dict[str, str],
+                   minimum: int, counts: dict[str, int], needed: int) -> Released:
+    """Under the instrument's row lock, release the partition if still due and affordable."""
+    # One release at a time per instrument: the row lock (PostgreSQL; SQLite's write lock
+    # does the same) makes a second page view wait, then find the release made.
     db.session.execute(select(Instrument.id).where(Instrument.id == instrument.id)
                        .with_for_update())
     last = latest(cohort_id, instrument.id, phase, partition)
     budget = budget_of(cohort_id, instrument.id)
     if not is_due(counts, last, needed):
+        db.session.commit()
         return Released(last, counts, False)
     if not budget.can_release:
+        db.session.commit()
         return Released(last, counts, True)
     categories = list(dict.fromkeys(band["label"] for snap in snapshots.values()
                                     for band in snap["bands"]))
     figures = _release_groups(_scores(respondents, partition, snapshots), titles, categories,
                               budget.per_release, minimum)
     row = Release(cohort_id=cohort_id, instrument_id=instrument.id, phase=phase,
-                  partition=partition, epsilon=budget.per_release, figures=figures,
-                  released_at=utcnow())
+                  partition=partition, sequence=budget.releases + 1,
+                  epsilon=budget.per_release, figures=figures, released_at=utcnow())
     db.session.add(row)
-    db.session.flush()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another view wrote this entry of the ledger first: its release stands, and this
+        # one's noise is never shown.
+        db.session.rollback()
+        return Released(latest(cohort_id, instrument.id, phase, partition), counts, False)
     return Released(row, counts, False)

@@ -195,8 +195,7 @@ def reflect(slug, instrument_slug):
 @login_required
 def cohort(id):
     cohort = cohorts.get_cohort_for_progress_or_404(id, current_user)
-    summaries = figures.cohort_summaries(cohort)
-    db.session.commit()  # a release made by this view is in the ledger for every later one
+    summaries = figures.cohort_summaries(cohort)  # a release it makes is committed
     return render_template(
         "assessments/cohort.html",
         cohort=cohort,

@@ -95,7 +95,6 @@ def mindset(id):
     except services.BadListRequest as error:
         _refuse(error)
     summaries = assessment_figures.cohort_summaries(cohort, group.partition, group.key)
-    db.session.commit()  # a release made by this view is in the ledger for every later one
     labels = {"single": _("Answers"), "before": _("Before"), "after": _("After")}
     countries, organisations = services.mindset_choices(cohort)
     return render_template(

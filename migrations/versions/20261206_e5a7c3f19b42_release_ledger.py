@@ -29,6 +29,7 @@ def upgrade():
         sa.Column('instrument_id', sa.Integer(), nullable=False),
         sa.Column('phase', sa.String(length=10), nullable=False),
         sa.Column('partition', sa.String(length=20), nullable=False),
+        sa.Column('sequence', sa.Integer(), nullable=False),
         sa.Column('epsilon', sa.Double(), nullable=False),
         sa.Column('figures', sa.JSON(), nullable=False),
         sa.Column('released_at', sa.DateTime(timezone=True), nullable=False),
@@ -42,6 +43,8 @@ def upgrade():
                                 name=op.f('fk_assessment_release_instrument_id_instrument'),
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_assessment_release')),
+        sa.UniqueConstraint('cohort_id', 'instrument_id', 'sequence',
+                            name=op.f('uq_assessment_release_cohort_id_instrument_id_sequence')),
     )
     op.create_index('ix_assessment_release_ledger', 'assessment_release',
                     ['cohort_id', 'instrument_id', 'phase', 'partition'], unique=False)

@@ -6,8 +6,10 @@ from sqlalchemy import func, select
 from learning import create_app
 from learning.assessments import figures as group_figures
 from learning.assessments import release, services
-from learning.assessments.models import Release
+from learning.assessments.models import Instrument, Release
+from learning.cohorts.models import Cohort
 from learning.database import db
+from tests.concurrency import race
 from tests.conftest import page
 from tests.factories import enrol, make_user
 
@@ -122,3 +124,21 @@ def test_a_group_too_small_for_a_useful_mean_says_so(app, client, world, sign_in
     status = section.select_one(".phase-counts li").get_text(" ", strip=True)
     assert status == "Self-assessment: figures released at 10 answers"
     assert "9 times in 10" in section.select_one("table.mindset caption").get_text()
+
+
+def test_views_releasing_at_once_write_one_entry_of_the_ledger(app, world):
+    if app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite://":
+        pytest.skip("in-memory SQLite has one shared connection: PostgreSQL races instead")
+    answer(world, 40)
+    cohort_id, instrument_id = world.cohort.id, world.single.id
+
+    def view(_n):
+        cohort = db.session.get(Cohort, cohort_id)
+        instrument = db.session.get(Instrument, instrument_id)
+        group_figures.released_aggregate(instrument, cohort, "single")
+
+    errors = race(app, 4, view)
+    assert errors == [None] * 4
+    db.session.rollback()
+    [row] = ledger()
+    assert row.sequence == 1
