@@ -14,6 +14,7 @@ that the bound is safe (the expected rate at the defaults is under 10 %; 150 tri
 import pytest
 from sqlalchemy import delete, select
 
+from learning.accounts.models import User
 from learning.assessments import figures as group_figures
 from learning.assessments import services
 from learning.assessments.models import Release
@@ -116,3 +117,17 @@ def test_looking_again_gives_the_attacker_nothing_new(app, world, cohort_with_ta
              for _ in range(5)]
     assert all(view == views[0] for view in views)
     assert len(db.session.scalars(select(Release)).all()) == 1
+
+
+def test_profile_moves_do_not_reach_the_release(app, world, cohort_with_target):
+    # The insider's accounts (Barbados) answered, then move their profiles to the target's
+    # country and organisation: the release still counts each answer where it was given.
+    for user in db.session.scalars(select(User).where(User.country == "BB")):
+        user.country, user.organisation = "JM", "Health"
+    db.session.commit()
+    jamaica = group_figures.released_aggregate(world.single, world.cohort, "single",
+                                               "country", "JM")
+    health = group_figures.released_aggregate(world.single, world.cohort, "single",
+                                              "organisation", "Health")
+    assert jamaica.respondents == 40  # the target and the 39 other Jamaicans, as answered
+    assert health.is_enough is False  # the target alone: never released
