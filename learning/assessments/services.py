@@ -1,8 +1,10 @@
 """Self-assessment rules: snapshots, phases, drafts and submissions, results and aggregates.
 
-Privacy lives here: a participant's responses are only ever loaded by their own user id, and
-`aggregate` is the one place group figures are computed, refusing groups smaller than
-ASSESSMENT_MIN_GROUP.
+Privacy lives here: a participant's responses are only ever loaded by their own user id.
+Group figures shown to anyone come from `figures`, released with differential privacy by
+`release`; `aggregate` below computes exact ones (in batches, refusing groups smaller than
+ASSESSMENT_MIN_GROUP), which no page shows: they are the reference the tests and the
+benchmark compare the released figures and the attacks with.
 """
 
 from collections.abc import Mapping
@@ -621,7 +623,7 @@ def min_group() -> int:
 
 def aggregate(instrument: Instrument, cohort: Cohort, phase: str,
               among: ColumnElement[bool] | None = None) -> Aggregate:
-    """The cohort's submitted responses to one phase, as group figures only.
+    """The cohort's submitted responses to one phase, as exact group figures (never shown).
 
     A "before" aggregate counts real baselines only (`counts`). `among`, a condition from
     `group_condition`, narrows the group to part of the cohort (a country, say), as the
