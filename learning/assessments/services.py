@@ -3,8 +3,7 @@
 Privacy lives here: a participant's responses are only ever loaded by their own user id.
 Group figures shown to anyone come from `figures`, released with differential privacy by
 `release`; `aggregate` below computes exact ones (in batches, refusing groups smaller than
-ASSESSMENT_MIN_GROUP), which no page shows: they are the reference the tests and the
-benchmark compare the released figures and the attacks with.
+ASSESSMENT_MIN_GROUP), which no page shows: the tests reproduce the old attacks on them.
 """
 
 from collections.abc import Mapping
