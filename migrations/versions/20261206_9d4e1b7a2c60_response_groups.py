@@ -9,7 +9,7 @@ respondent's current profile: the best record there is of where they stood.
 Downgrading drops the two columns (the older schema reads the profile again).
 
 Revision ID: 9d4e1b7a2c60
-Revises: 473ebfcefb27
+Revises: 6f5c06174d92
 Create Date: 2026-12-06 19:00:00.000000
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9d4e1b7a2c60'
-down_revision = '473ebfcefb27'
+down_revision = '6f5c06174d92'
 branch_labels = None
 depends_on = None
 

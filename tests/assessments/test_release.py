@@ -106,6 +106,7 @@ def test_once_the_budget_is_spent_figures_stay_and_the_page_says_why(app, client
 def test_a_budget_at_or_below_zero_refuses_to_start(budget, step):
     with pytest.raises(RuntimeError, match="ASSESSMENT_"):
         create_app({"ENV_NAME": "production", "SECRET_KEY": "s" * 40,
+                    "BASE_URL": "https://learning.example.org",
                     "SQLALCHEMY_DATABASE_URI": "sqlite://", "ASSESSMENT_EPSILON": budget,
                     "ASSESSMENT_RELEASE_EPSILON": step})
 

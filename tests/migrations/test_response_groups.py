@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import text
 
-BEFORE = "473ebfcefb27"
+BEFORE = "6f5c06174d92"
 REVISION = "9d4e1b7a2c60"
 NOW = datetime(2024, 3, 1, 2, 0, tzinfo=UTC).replace(tzinfo=None)
 
