@@ -138,6 +138,12 @@ class Config:
     DEFAULT_TIME_ZONE = os.environ.get("DEFAULT_TIME_ZONE", DEFAULT_TIME_ZONE).strip()
     # Self-assessment results are shown to facilitators and managers only for groups this big.
     ASSESSMENT_MIN_GROUP = max(int(os.environ.get("ASSESSMENT_MIN_GROUP", "5")), 1)
+    # Differential privacy of the self-assessment group figures (assessments/release.py):
+    # the total privacy loss (epsilon) allowed per participant per instrument over every
+    # release, and what one release (every group of one partition, one phase) spends. The
+    # README ("Self-assessment results") says why these defaults.
+    ASSESSMENT_EPSILON = float(os.environ.get("ASSESSMENT_EPSILON", "4.0"))
+    ASSESSMENT_RELEASE_EPSILON = float(os.environ.get("ASSESSMENT_RELEASE_EPSILON", "1.0"))
     # Reports call a participant stalled after this many days without activity.
     REPORTS_STALL_DAYS = max(int(os.environ.get("REPORTS_STALL_DAYS", "14")), 1)
     # How often one person may send reminders to a cohort's stalled participants.
@@ -169,6 +175,14 @@ class Config:
         if not is_time_zone(config.get("DEFAULT_TIME_ZONE")):
             raise RuntimeError(f"DEFAULT_TIME_ZONE {config.get('DEFAULT_TIME_ZONE')!r} is not "
                                "a time zone name such as America/Port_of_Spain.")
+        budget = config.setdefault("ASSESSMENT_EPSILON", Config.ASSESSMENT_EPSILON)
+        step = config.setdefault("ASSESSMENT_RELEASE_EPSILON", Config.ASSESSMENT_RELEASE_EPSILON)
+        if not (isinstance(budget, int | float) and budget > 0):
+            raise RuntimeError(f"ASSESSMENT_EPSILON {budget!r} must be a number above 0: it is "
+                               "the privacy budget per participant and self-assessment.")
+        if not (isinstance(step, int | float) and 0 < step <= budget):
+            raise RuntimeError(f"ASSESSMENT_RELEASE_EPSILON {step!r} must be above 0 and at "
+                               f"most ASSESSMENT_EPSILON ({budget!r}).")
         config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
         if config.get("SESSION_COOKIE_SECURE") is None:
             config["SESSION_COOKIE_SECURE"] = config["ENV_NAME"] not in ("development", "testing")

@@ -176,6 +176,11 @@ class Response(db.Model):
     # only such a response is a real baseline that a shift may be measured against. Set once,
     # at submission; responses from before the window existed stay False.
     is_baseline: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The respondent's country (ISO code, "" if none given) and organisation at the moment of
+    # submission: group figures read these, so a later profile edit moves no answer between
+    # groups. None on a draft.
+    country: Mapped[str | None] = mapped_column(String(2))
+    organisation: Mapped[str | None] = mapped_column(String(160))
 
     answers: Mapped[list["Answer"]] = relationship(
         back_populates="response", cascade="all, delete-orphan", order_by="Answer.id"
@@ -219,4 +224,38 @@ class Answer(db.Model):
     __table_args__ = (
         UniqueConstraint("response_id", "statement_key"),
         CheckConstraint(f"value BETWEEN 1 AND {SCALE_POINTS}", name="value_on_scale"),
+    )
+
+
+class Release(db.Model):
+    """One differentially private release of a cohort's group figures: the privacy ledger.
+
+    Every group of one partition ("whole", "country" or "organisation") of one instrument's
+    phase, released together at `epsilon` (disjoint groups share one cost). `figures` holds
+    the released values as shown, keyed by group; pages show the latest release again and
+    never draw new noise (see `release.py`). The epsilons of a cohort and instrument add up to
+    what any one participant has lost, kept within ASSESSMENT_EPSILON.
+    """
+
+    __tablename__ = "assessment_release"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id", ondelete="CASCADE"))
+    phase: Mapped[str] = mapped_column(String(10))
+    partition: Mapped[str] = mapped_column(String(20))
+    # 1, 2, ... per cohort and instrument: two page views releasing at once cannot both
+    # write the same next entry, so the ledger never spends past the budget.
+    sequence: Mapped[int]
+    epsilon: Mapped[float]
+    figures: Mapped[dict] = mapped_column(JSON)
+    released_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "instrument_id", "sequence"),
+        Index("ix_assessment_release_ledger", "cohort_id", "instrument_id", "phase",
+              "partition"),
+        CheckConstraint("epsilon > 0", name="epsilon_positive"),
+        CheckConstraint("partition IN ('whole', 'country', 'organisation')",
+                        name="partition_known"),
     )

@@ -1,8 +1,9 @@
 """Self-assessment rules: snapshots, phases, drafts and submissions, results and aggregates.
 
-Privacy lives here: a participant's responses are only ever loaded by their own user id, and
-`aggregate` is the one place group figures are computed, refusing groups smaller than
-ASSESSMENT_MIN_GROUP.
+Privacy lives here: a participant's responses are only ever loaded by their own user id.
+Group figures shown to anyone come from `figures`, released with differential privacy by
+`release`; `aggregate` below computes exact ones (in batches, refusing groups smaller than
+ASSESSMENT_MIN_GROUP), which no page shows: the tests reproduce the old attacks on them.
 """
 
 from collections.abc import Mapping
@@ -12,13 +13,13 @@ from datetime import datetime
 from flask import abort, current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import ColumnElement, Select, func, literal, select, true, union_all
+from sqlalchemy import ColumnElement, Select, and_, func, literal, select, true, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
 
 from learning.accounts.models import User, utcnow
-from learning.assessments import baseline, scoring
+from learning.assessments import baseline, release, scoring
 from learning.assessments.models import (
     REFLECTION_MAX_LENGTH,
     SCALE_POINTS,
@@ -410,6 +411,9 @@ def save_response(user_id: int, instrument: Instrument, item: Item, phase: str,
         row.status = SUBMITTED
         row.submitted_at = row.updated_at
         row.is_baseline = is_baseline
+        # The groups this answer counts in are fixed now (`group_condition`).
+        respondent = db.session.get(User, user_id)
+        row.country, row.organisation = respondent.country, respondent.organisation
     db.session.flush()
     if submit and phase == completing_phase(instrument):
         progress.mark_complete(user_id, item, "assessment")
@@ -469,11 +473,15 @@ class ShiftRow:
     title: str
     before: float | None
     after: float | None
+    # ± points of the change, 9 times in 10, for released group figures (None: exact).
+    half_width: float | None = None
 
     @property
     def change(self) -> float | None:
-        """After minus before, on the displayed scores."""
+        """After minus before, on the displayed scores; None if too uncertain to show."""
         if self.before is None or self.after is None:
+            return None
+        if self.half_width is not None and self.half_width > release.USEFUL_HALF_WIDTH:
             return None
         return scoring.display_score(self.after - self.before)
 
@@ -563,8 +571,12 @@ class DimensionAggregate:
 
     slug: str
     title: str
-    mean: float
-    band_counts: list[tuple[str, int]]
+    # None when released but too uncertain to show (`release.USEFUL_HALF_WIDTH`).
+    mean: float | None
+    band_counts: list[tuple[str, int]] | None
+    # ± points (mean) and ± people (each band count), 9 times in 10; 0 for exact figures.
+    half_width: float = 0.0
+    band_half_width: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -584,6 +596,23 @@ class Aggregate:
     # Submitted answers not in the figures yet: they wait for a whole batch of `threshold`.
     pending: int = 0
     is_rest_too_few: bool = False
+    # A release was due but the privacy budget is spent: the figures stay as last released.
+    is_budget_spent: bool = False
+    released_at: datetime | None = None
+
+
+def group_condition(country: str = "", organisation: str = "") -> ColumnElement[bool] | None:
+    """Part of a cohort, as the respondents' country and organisation when they submitted.
+
+    Empty strings leave that side open; None (both empty) is the whole cohort. The groups are
+    fixed at submission (`save_response`), so editing a profile later moves no answer.
+    """
+    conditions = []
+    if country:
+        conditions.append(Response.country == country)
+    if organisation:
+        conditions.append(Response.organisation == organisation)
+    return and_(*conditions) if conditions else None
 
 
 def min_group() -> int:
@@ -593,10 +622,11 @@ def min_group() -> int:
 
 def aggregate(instrument: Instrument, cohort: Cohort, phase: str,
               among: ColumnElement[bool] | None = None) -> Aggregate:
-    """The cohort's submitted responses to one phase, as group figures only.
+    """The cohort's submitted responses to one phase, as exact group figures (never shown).
 
-    A "before" aggregate counts real baselines only (`counts`). `among`, a condition on
-    `User`, narrows the group to part of the cohort (a country, say).
+    A "before" aggregate counts real baselines only (`counts`). `among`, a condition from
+    `group_condition`, narrows the group to part of the cohort (a country, say), as the
+    respondents were when they submitted.
 
     Figures are released in batches: they cover the first k x threshold responses by
     submission time, for the largest whole k, and the rest wait (`pending`) until they make
@@ -619,7 +649,7 @@ def aggregate(instrument: Instrument, cohort: Cohort, phase: str,
     if phase == BEFORE:  # a group's "before" is made of real baselines only, like a person's
         conditions.append(Response.is_baseline.is_(True))
     respondents = (select(Response.id).join(Enrolment, Enrolment.user_id == Response.user_id)
-                   .join(User, User.id == Response.user_id).where(*conditions))
+                   .where(*conditions))
     whole, in_group = db.session.execute(
         respondents.with_only_columns(
             func.count(), func.count().filter(true() if among is None else among))
@@ -710,30 +740,11 @@ def _score_groups(respondents: Select, snapshots: dict[int, dict], counted: int)
 
 @dataclass(frozen=True)
 class InstrumentSummary:
-    """A cohort's aggregates for one instrument: each phase, and the shift when both allow."""
+    """A cohort's released figures for one instrument: each phase, and the shift."""
 
     instrument: Instrument
     phases: list[Aggregate]
     shift: list[ShiftRow] | None
-
-
-def cohort_summaries(cohort: Cohort,
-                     among: ColumnElement[bool] | None = None) -> list[InstrumentSummary]:
-    """Every instrument of the cohort's course with its aggregates, for facilitators and managers.
-
-    `among` narrows each group to part of the cohort (see `aggregate`). The shift is the
-    change in group means, only when both phases are big enough.
-    """
-    summaries = []
-    for instrument in instruments_of(cohort.course):
-        phases = [aggregate(instrument, cohort, phase, among)
-                  for phase in phases_of(instrument)]
-        shift = None
-        if instrument.is_before_after and all(p.is_enough for p in phases):
-            before, after = phases
-            shift = shift_rows(before.dimensions, after.dimensions, score=lambda d: d.mean)
-        summaries.append(InstrumentSummary(instrument, phases, shift))
-    return summaries
 
 
 def item_state(user_id: int, course: Course, item: Item) -> dict:

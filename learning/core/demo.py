@@ -205,9 +205,12 @@ def generate_cohort(course: Course, participants: int, seed: int = 2024,
     if progress_rows:
         db.session.execute(insert(Progress), progress_rows)
     if answered:
+        # Each answer records its respondent's country and organisation, as a submission does.
+        profiles = {uid: {"country": row["country"], "organisation": row["organisation"]}
+                    for uid, row in zip(user_ids, user_rows, strict=True)}
         response_ids = db.session.scalars(
             insert(Response).returning(Response.id, sort_by_parameter_order=True),
-            [a["response"] for a in answered]).all()
+            [{**a["response"], **profiles[a["response"]["user_id"]]} for a in answered]).all()
         db.session.execute(insert(Answer), [
             {"response_id": response_id, "statement_key": key, "value": value}
             for response_id, a in zip(response_ids, answered, strict=True)

@@ -11,9 +11,10 @@ from datetime import date, datetime, timedelta
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, case, func, insert, or_, select, true
+from sqlalchemy import ColumnElement, Select, case, func, insert, or_, select, true
 
 from learning.accounts.models import User, utcnow
+from learning.assessments import figures as assessment_figures
 from learning.assessments import scoring
 from learning.catalog.models import (
     Course,
@@ -351,11 +352,11 @@ def breakdowns(cohort: Cohort) -> dict[str, list[GroupFigures]]:
 
 @dataclass(frozen=True)
 class MindsetGroup:
-    """The part of a cohort the mindset figures are about: a country, an organisation, both.
+    """The part of a cohort the mindset figures are about: a country or an organisation.
 
-    Empty strings mean the whole cohort; a country is its ISO code. The figures of a part
-    obey the same privacy rule as the whole's (`assessments.aggregate`): too small a part,
-    or too small a rest, shows none.
+    Empty strings mean the whole cohort; a country is its ISO code. Figures are released by
+    partition (`assessments.release`): the whole cohort, by country, or by organisation, as
+    recorded with each answer. A country and an organisation together are no partition.
     """
 
     country: str = ""
@@ -375,14 +376,36 @@ class MindsetGroup:
         """True when no filter narrows the cohort."""
         return not (self.country or self.organisation)
 
-    def condition(self) -> ColumnElement[bool] | None:
-        """The group as a condition on `User`, or None for the whole cohort."""
-        conditions = []
-        if self.country:
-            conditions.append(User.country == self.country)
-        if self.organisation:
-            conditions.append(User.organisation == self.organisation)
-        return and_(*conditions) if conditions else None
+    @property
+    def partition(self) -> str:
+        """The released partition the group belongs to."""
+        return "country" if self.country else "organisation" if self.organisation else "whole"
+
+    @property
+    def key(self) -> str:
+        """The group within its partition: a country code, an organisation, or ""."""
+        return self.country or self.organisation
+
+    def check(self, cohort: Cohort) -> None:
+        """Refuse a group figures are never released for (the page answers 400).
+
+        Both filters at once raise NotAPartition; a country or organisation no answer of
+        the cohort was given from raises NoSuchGroup.
+        """
+        if self.country and self.organisation:
+            raise NotAPartition("country and organisation")
+        countries, organisations = assessment_figures.recorded_groups(cohort)
+        if self.country and self.country not in countries:
+            raise NoSuchGroup(self.country)
+        if self.organisation and self.organisation not in organisations:
+            raise NoSuchGroup(self.organisation)
+
+
+def mindset_choices(cohort: Cohort) -> tuple[list[tuple[str, str]], list[str]]:
+    """The countries and organisations recorded with the cohort's answers, for the filters."""
+    countries, organisations = assessment_figures.recorded_groups(cohort)
+    return ([(code, country_name(code)) for code in sorted_by_name(countries)],
+            sorted(organisations))
 
 
 @dataclass(frozen=True)
@@ -396,11 +419,15 @@ class MindsetRow:
     title: str
     means: list[float | None]
     change: float | None
+    # ± points of the change, 9 times in 10.
+    change_margin: int | None
     bands: list[tuple[str, list[int | None]]]
+    # ± points of each phase's mean, 9 times in 10 (None where no mean is shown).
+    margins: list[int | None]
 
 
 def mindset_rows(summary) -> list[MindsetRow]:
-    """An instrument's group figures (`assessments.cohort_summaries`), one row per dimension.
+    """An instrument's released group figures (`figures.cohort_summaries`), one row a dimension.
 
     Only figures the privacy rule released appear: a phase with too few answers, or not yet
     a whole batch more, adds nothing here that the assessments domain did not give.
@@ -409,6 +436,7 @@ def mindset_rows(summary) -> list[MindsetRow]:
     order: list[str] = []
     titles: dict[str, str] = {}
     means: dict[str, list[float | None]] = {}
+    margins: dict[str, list[int | None]] = {}
     bands: dict[str, dict[str, list[int | None]]] = {}
     for index, aggregate in enumerate(phases):
         for dimension in aggregate.dimensions or []:
@@ -416,13 +444,23 @@ def mindset_rows(summary) -> list[MindsetRow]:
                 order.append(dimension.slug)
                 titles[dimension.slug] = dimension.title
                 means[dimension.slug] = [None] * len(phases)
+                margins[dimension.slug] = [None] * len(phases)
                 bands[dimension.slug] = {}
-            means[dimension.slug][index] = scoring.display_score(dimension.mean)
-            for label, count in dimension.band_counts:
+            if dimension.mean is not None:
+                means[dimension.slug][index] = scoring.display_score(dimension.mean)
+                margins[dimension.slug][index] = round(dimension.half_width)
+            for label, count in dimension.band_counts or []:
                 bands[dimension.slug].setdefault(label, [None] * len(phases))[index] = count
-    changes = {row.title: row.change for row in summary.shift or []}
-    return [MindsetRow(titles[slug], means[slug], changes.get(titles[slug]),
-                       list(bands[slug].items())) for slug in order]
+    changes = {row.title: row for row in summary.shift or []}
+
+    def change(slug):
+        row = changes.get(titles[slug])
+        if row is None or row.change is None:
+            return None, None
+        return row.change, round(row.half_width or 0)
+
+    return [MindsetRow(titles[slug], means[slug], *change(slug), list(bands[slug].items()),
+                       margins[slug]) for slug in order]
 
 
 def mindset_chart_rows(summary, labels: dict[str, str]
@@ -453,6 +491,14 @@ SEARCH_MAX = 254
 
 class BadListRequest(ValueError):
     """A participants list asked for with a filter or sort that does not exist."""
+
+
+class NotAPartition(BadListRequest):
+    """Mindset filters combining what is released only apart (a country and an organisation)."""
+
+
+class NoSuchGroup(BadListRequest):
+    """A mindset filter naming a country or organisation no answer of the cohort came from."""
 
 
 class UnknownCountry(BadListRequest):

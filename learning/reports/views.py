@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learning.assessments import charts as assessment_charts
+from learning.assessments import figures as assessment_figures
 from learning.assessments import services as assessments
 from learning.countries import country_name
 from learning.database import db
@@ -90,11 +91,12 @@ def mindset(id):
     cohort = services.get_cohort_or_404(id, current_user)
     try:
         group = services.MindsetGroup.from_args(request.args)
+        group.check(cohort)
     except services.BadListRequest as error:
         _refuse(error)
-    summaries = assessments.cohort_summaries(cohort, group.condition())
+    summaries = assessment_figures.cohort_summaries(cohort, group.partition, group.key)
     labels = {"single": _("Answers"), "before": _("Before"), "after": _("After")}
-    countries, organisations = services.filter_choices(cohort)
+    countries, organisations = services.mindset_choices(cohort)
     return render_template(
         "reports/mindset.html",
         cohort=cohort,
@@ -231,6 +233,14 @@ def _reminders_written(count: int) -> str:
 
 def _refuse(error: services.BadListRequest) -> NoReturn:
     """Answer 400 to a list request; an unknown country is named, the rest needs no words."""
+    if isinstance(error, services.NotAPartition):
+        abort(400, description=_(
+            "Figures are released for the whole cohort, by country or by organisation, not "
+            "for a country and an organisation together: choose one of them."))
+    if isinstance(error, services.NoSuchGroup):
+        abort(400, description=_(
+            "No answer of this cohort was given from “%(group)s”. Choose a country or an "
+            "organisation from the lists.", group=str(error)[:80]))
     if isinstance(error, services.UnknownCountry):
         abort(400, description=_(
             "There is no country or territory with the code “%(code)s”. Choose one from the "

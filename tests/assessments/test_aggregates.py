@@ -67,6 +67,12 @@ def test_the_threshold_is_configuration(app, world):
 URL = "/cohorts/{id}/assessments"
 
 
+@pytest.fixture
+def exact(app):
+    """A privacy budget so large that released figures read as the exact ones."""
+    app.config.update(ASSESSMENT_EPSILON=1e7, ASSESSMENT_RELEASE_EPSILON=1e6)
+
+
 @pytest.mark.parametrize(("who", "status"), [
     ("participant", 403), ("outsider", 403), ("other_facilitator", 403),
     ("other_manager", 403), ("facilitator", 200), ("manager", 200), ("admin", 200),
@@ -86,36 +92,36 @@ def figures(soup):
     return re.findall(r"\d", " ".join(text(t) for t in soup.select("main table")))
 
 
-def test_with_four_respondents_the_page_shows_no_number(client, world, sign_in_as):
+def test_with_four_respondents_the_page_shows_no_number(client, world, sign_in_as, exact):
     respond(world, 4)
     respond(world, 4, phase="before", start=20)
     sign_in_as("manager")
     soup = page(client.get(URL.format(id=world.cohort.id)))
     assert soup.select("main table") == []
-    notes = [text(p) for p in soup.select("p.too-few")]
-    assert notes.count("Fewer than 5 responses: no results are shown, to protect "
-                       "participants' privacy.") == 3
+    notes = [text(p) for p in soup.select("p.release-status")]
+    assert notes.count("4 answers so far: too few answers yet for a useful figure") == 2
     assert "Respondent" not in text(soup.main)
 
 
-def test_with_five_respondents_only_aggregates_appear(client, world, sign_in_as):
+def test_with_five_respondents_only_aggregates_appear(client, world, sign_in_as, exact):
     respond(world, 5, values=(4, 2))
     sign_in_as("facilitator")
     soup = page(client.get(URL.format(id=world.cohort.id)))
     [table] = soup.select("main table")
     rows = [[text(c) for c in r.find_all(["th", "td"])] for r in table.select("tr")]
     assert rows == [["Area", "Mean score", "Emerging", "Established"],
-                    ["Learning mindset", "75.0", "0", "5"]]
+                    ["Learning mindset", "75.0 ± 0", "0 ± 0", "5 ± 0"]]
     assert "5 responses" in text(table.caption)
     assert "Respondent" not in text(soup.main)
     assert "respondent-" not in soup.get_text()
 
 
-def test_the_shift_needs_both_phases_at_the_threshold(client, world, sign_in_as):
+def test_the_shift_needs_both_phases_at_the_threshold(client, world, sign_in_as, exact):
     respond(world, 5, phase="before", values=(2, 4))  # 25.0
     sign_in_as("manager")
     soup = page(client.get(URL.format(id=world.cohort.id)))
     assert "The shift is shown once both" in text(soup.main)
+    assert "differential privacy" in text(soup.select_one(".protection"))
     users = [u for u in world.cohort.enrolments]
     instrument, item = world.before_after, world.modules[0].items[2]
     ids = [str(s.id) for d in instrument.dimensions for s in d.statements]
@@ -126,7 +132,7 @@ def test_the_shift_needs_both_phases_at_the_threshold(client, world, sign_in_as)
     soup = page(client.get(URL.format(id=world.cohort.id)))
     shift = soup.find("caption", string=re.compile("Change in the group")).find_parent("table")
     rows = [[text(c) for c in r.find_all(["th", "td"])] for r in shift.select("tr")]
-    assert rows[1] == ["Learning mindset", "25.0", "87.5", "+62.5"]
+    assert rows[1] == ["Learning mindset", "25.0", "87.5", "+62.5 ± 0"]
 
 
 def test_the_cohort_page_links_to_the_group_results(client, world, sign_in_as):

@@ -35,15 +35,26 @@ def test_figures_move_only_by_a_whole_batch_in_submission_order(app, world):
     assert value == pytest.approx(75.0) and result.respondents == 10 and result.pending == 0
 
 
-def test_the_page_says_how_many_answers_wait(client, world, sign_in_as):
-    respond(world, 7, values=(4, 2))
+def test_the_page_shows_released_figures_until_the_next_milestone(app, client, world,
+                                                                  sign_in_as):
+    # The page shows released figures (tests/assessments/test_release.py); with a budget so
+    # large that the noise is below the rounding, it shows that a release stands until the
+    # group's answers double.
+    app.config.update(ASSESSMENT_EPSILON=1e7, ASSESSMENT_RELEASE_EPSILON=1e6)
+    respond(world, 5, values=(4, 2))
     sign_in_as("manager")
-    soup = page(client.get(f"/cohorts/{world.cohort.id}/assessments"))
-    waiting = soup.select_one(".pending").get_text(" ", strip=True)
-    assert waiting.startswith("2 more answers are not counted yet.")
-    assert "whole groups of 5 answers" in waiting
-    caption = soup.select_one("table caption").get_text(" ", strip=True)
-    assert "(5 responses)" in caption
+    url = f"/cohorts/{world.cohort.id}/assessments"
+    assert "(5 responses)" in page(client.get(url)).select_one("table caption").get_text()
+    section = f"section[aria-labelledby='instrument-{world.single.id}'] "
+    respond(world, 4, values=(5, 1), start=5)
+    soup = page(client.get(url)).select_one(section)
+    status = soup.select_one(".release-status").get_text(" ", strip=True)
+    assert status == "figures released at 5 answers; 4 more since, not in the figures yet"
+    assert "75.0" in soup.select_one("table tbody td").get_text()
+    respond(world, 1, values=(5, 1), start=9)  # ten: twice five, a milestone
+    soup = page(client.get(url)).select_one(section)
+    assert "(10 responses)" in soup.select_one("table caption").get_text()
+    assert "87.5" in soup.select_one("table tbody td").get_text()
 
 
 def test_an_insider_with_all_but_one_account_of_a_batch_is_not_stopped(app, world):
