@@ -374,25 +374,30 @@ def invitation_days() -> int:
     return current_app.config["INVITATION_MAX_AGE_DAYS"]
 
 
-def invitation_token(user: User, course_id: int | None = None) -> str:
+def invitation_token(user: User, course_id: int | None = None,
+                     cohort_id: int | None = None) -> str:
     """A signed token that lets a new account choose its first password, once.
 
     It names the course the person was invited to, if any, for the welcome page to greet
-    them with; and, like a reset token, the password it replaces, so that it stops working
+    them with, and the cohort (from a roster) that choosing the password enrols them in; and,
+    like a reset token, the password it replaces, so that it stops working
     once a password is chosen.
     """
     data = {"user": user.id, "password": _password_fingerprint(user)}
     if course_id is not None:
         data["course"] = course_id
+    if cohort_id is not None:
+        data["cohort"] = cohort_id
     return _serializer(INVITATION_SALT).dumps(data)
 
 
 @dataclass(frozen=True)
 class Invitation:
-    """Who an invitation link is for, and the course they were invited to (if any)."""
+    """Who an invitation link is for, and the course and cohort they were invited to."""
 
     user: User
     course_id: int | None
+    cohort_id: int | None = None
 
 
 def read_invitation(token: str) -> Invitation:
@@ -406,8 +411,9 @@ def read_invitation(token: str) -> Invitation:
     user, data = _read_token(
         token, salt=INVITATION_SALT, max_age=days * SECONDS_A_DAY, error=InvalidInvitationError,
         expired=_("This invitation has expired: invitations work for %(days)d days.", days=days))
-    course = data.get("course")
-    return Invitation(user=user, course_id=course if isinstance(course, int) else None)
+    course, cohort = data.get("course"), data.get("cohort")
+    return Invitation(user=user, course_id=course if isinstance(course, int) else None,
+                      cohort_id=cohort if isinstance(cohort, int) else None)
 
 
 def accept_invitation(user: User, password: str) -> None:

@@ -9,10 +9,12 @@ every bad row with its reason (row numbers as a spreadsheet shows them: the head
 A cell that a spreadsheet would run as a formula (it starts with =, +, -, @ or a control
 character) is refused, so that nothing imported here can run when a list is exported again.
 
-People who have no account get one, with an unusable random password, and an invitation: an
-email with a link to choose their own (`emails.send_account_invitation`), which a
-facilitator may send again while they have never signed in. People who have one are simply
-enrolled.
+Nobody is enrolled by a roster: everyone named is invited, and is in the cohort once they
+accept. People who have no account get one, with an unusable random password, and an email
+with a link to choose their own (`emails.send_account_invitation`); choosing it enrols them.
+People who have one get an invitation to the cohort (`cohorts.invitations`), which they
+accept signed in. The facilitator's answer counts both alike, so that it never tells which
+addresses had accounts, and the cohort's pages show people only once they are in it.
 """
 
 import csv
@@ -26,6 +28,7 @@ from flask_babel import gettext as _
 from learning.accounts import emails
 from learning.accounts import services as accounts
 from learning.accounts.models import email_key
+from learning.cohorts import invitations
 from learning.cohorts import services as cohorts
 from learning.cohorts.models import Cohort
 from learning.core.text import has_control_characters
@@ -58,11 +61,16 @@ class Roster:
 
 @dataclass
 class RosterReport:
-    """What an import did."""
+    """What an import did; only `invited` and `already` may be shown to the facilitator."""
 
-    created: list = field(default_factory=list)  # new accounts, to send links to
-    enrolled: int = 0  # people already with an account, now in the cohort
+    created: list = field(default_factory=list)  # new accounts, sent a welcome link
+    existing: list = field(default_factory=list)  # accounts there before, sent an invitation
     already: int = 0  # people who were in the cohort before
+
+    @property
+    def invited(self) -> int:
+        """Everyone invited, with or without an account before: the one count shown."""
+        return len(self.created) + len(self.existing)
 
 
 def _decode(data: bytes) -> str | None:
@@ -178,31 +186,47 @@ def read_roster(data: bytes) -> Roster:
 
 
 def import_roster(cohort: Cohort, people: list[Person]) -> RosterReport:
-    """Enrol every person in the cohort, creating the accounts that do not exist yet.
+    """Invite every person not yet in the cohort, creating the accounts that do not exist.
 
-    Adds and flushes; the view writes the new accounts their links (`send_invitations`)
+    Adds and flushes, enrolling nobody; the view writes the invitations (`send_invitations`)
     and commits: the emails are written with the import, and go only once it is committed.
     """
     report = RosterReport()
     for person in people:
         user = accounts.find_user_by_email(person.email)
         if user is None:
-            user = accounts.create_user(
+            report.created.append(accounts.create_user(
                 email=person.email, name=person.name, organisation=person.organisation,
-                country=person.country, password=secrets.token_urlsafe(32))
-            report.created.append(user)
-        if cohorts.join_cohort(user, cohort):
-            if user not in report.created:
-                report.enrolled += 1
-        else:
+                country=person.country, password=secrets.token_urlsafe(32)))
+        elif cohorts.is_enrolled(user, cohort):
             report.already += 1
+        else:
+            report.existing.append(user)
     return report
 
 
-def send_invitations(cohort: Cohort, users) -> None:
-    """Write each new account an invitation to the cohort's course (sent after commit)."""
+def send_invitations(cohort: Cohort, users, existing=()) -> None:
+    """Write the invitations of an import (sent after commit).
+
+    `users` are new accounts, or participants of the cohort who never signed in: they get a
+    link to choose a password (which, for someone not yet in the cohort, enrols them).
+    `existing` are accounts there before, not in the cohort: they get an invitation to accept
+    signed in, or, having never signed in (an earlier roster's, say), a link to choose a
+    password that enrols them.
+    """
     for user in users:
-        emails.send_account_invitation(user, cohort.course.title, cohort.course_id)
+        in_cohort = cohorts.is_enrolled(user, cohort)
+        emails.send_account_invitation(user, cohort.course.title, cohort.course_id,
+                                       None if in_cohort else cohort.id)
+    fresh = accounts.never_signed_in([user.id for user in existing])
+    for user in existing:
+        if not user.is_active:
+            continue  # counted as invited all the same: the answer tells nothing
+        if user.id in fresh:
+            emails.send_account_invitation(user, cohort.course.title, cohort.course_id,
+                                           cohort.id)
+        else:
+            invitations.send_invitation(user, cohort)
 
 
 class InvitationError(ValueError):

@@ -581,12 +581,12 @@ def import_participants(id):
                 db.session.rollback()
                 problems = [str(error)]
             else:
-                roster.send_invitations(cohort, report.created)
+                roster.send_invitations(cohort, report.created, report.existing)
                 db.session.commit()
-                flash(_("Participants added: %(created)d new accounts (each sent a link to "
-                        "choose a password), %(enrolled)d existing accounts enrolled, "
-                        "%(already)d already in the cohort.", created=len(report.created),
-                        enrolled=report.enrolled, already=report.already), "success")
+                # One count for people with and without an account: it tells neither.
+                flash(_("%(invited)d people invited: each is in the cohort once they accept "
+                        "the invitation emailed to them. %(already)d already in the cohort.",
+                        invited=report.invited, already=report.already), "success")
                 return _back_to_cohort(cohort)
     return render_template("studio/roster.html", cohort=cohort, form=form, problems=problems,
                            max_rows=roster.MAX_ROWS)
