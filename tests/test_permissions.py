@@ -20,7 +20,7 @@ import pytest
 from learning.catalog.models import CourseFacilitator
 from learning.certificates import keys
 from learning.certificates import services as certificates
-from learning.cohorts.models import CohortManager
+from learning.cohorts.models import CohortManager, RosterImport
 from learning.jobs.models import FailedJob
 from learning.mail import services as mail
 from learning.progress import services as progress
@@ -93,6 +93,7 @@ MATRIX = {
         "studio.move_item", "studio.archive_item", "studio.restore_item", "studio.delete_item",
         "studio.publish_item", "studio.unpublish_item", "studio.move_item_to_module",
         "studio.edit_cohort", "studio.new_join_code", "studio.import_participants",
+        "studio.roster_import",
         "studio.add_manager", "studio.remove_manager", "studio.remove_participant",
         "studio.resend_invitation",
         "studio.new_instrument", "studio.edit_instrument", "studio.delete_instrument",
@@ -172,8 +173,11 @@ def build_world(app, db):
     failed = FailedJob(name="learning.mail.sending.send_message", arguments="[1]", error="E",
                        attempts=1, failed_at=message.created_at)
     db.session.add(failed)
+    # A roster's import, for its progress page.
+    imported = RosterImport(cohort_id=cohort.id, status="done", total=0, rows="[]")
+    db.session.add(imported)
     db.session.commit()
-    values.update(message_id=message.id, failed_job_id=failed.id)
+    values.update(message_id=message.id, failed_job_id=failed.id, import_id=imported.id)
     _submit_self_assessment(app, values)
     return people, values, cohort
 

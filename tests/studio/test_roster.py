@@ -65,9 +65,12 @@ def test_a_good_file_creates_accounts_and_invites_without_enrolling(client, db, 
     response = _upload(client, world, GOOD)
     assert response.status_code == 302
     assert _counts(db, world) == (users + 1, enrolments)  # nobody enrolled before accepting
-    message = page(client.get(response.headers["Location"])).select_one(".messages").get_text()
-    assert ("2 people invited: each is in the cohort once they accept the invitation emailed "
-            "to them. 1 already in the cohort.") in message
+    assert re.fullmatch(rf"/studio/cohorts/{world.cohort.id}/participants/imports/\d+",
+                        response.headers["Location"])
+    status = page(client.get(response.headers["Location"])).select_one(".import-status")
+    assert status.get_text(" ", strip=True) == (
+        "Done. 2 people invited: each is in the cohort once they accept the invitation "
+        "emailed to them. 1 already in the cohort.")
     new = db.session.scalar(select(User).where(User.email == "new.person@example.gov.bb"))
     assert (new.name, new.organisation, new.country) == ("Nia Person", "Ministry of Finance",
                                                          "BB")

@@ -26,7 +26,7 @@ def _upload(client, world, content):
 
 def _answer(client, response):
     assert response.status_code == 302
-    return text(page(client.get(response.headers["Location"])).select_one(".messages"))
+    return text(page(client.get(response.headers["Location"])).select_one(".import-status"))
 
 
 def _enrolled(db, world, who="outsider"):
@@ -65,7 +65,7 @@ def test_the_answer_is_the_same_whether_or_not_the_roster_names_accounts(
     with_existing = _answer(client, _upload(
         client, world, f"email,name\nthird@example.org,Third\n{OUTSIDER},Olu\n"))
     assert only_new == with_existing == (
-        "Note: 2 people invited: each is in the cohort once they accept the invitation "
+        "Done. 2 people invited: each is in the cohort once they accept the invitation "
         "emailed to them. 0 already in the cohort.")
     assert "account" not in only_new
 
