@@ -5,20 +5,26 @@ The request checks the whole file (`roster.read_roster`), stores its good rows i
 one transaction, which it opens by taking the import with a conditional UPDATE (queued to
 done): a second worker, or the same job run again after a crash, finds it taken or still
 queued and, re-running from the start, makes nothing twice, since each row's account is
-looked up by email before it is made (and the address is unique).
+looked up by email before it is made (and the address is unique). An import still queued
+a while after it was stored (its job lost with a worker, or never queued) is queued again by
+`requeue_stalled_imports`, every minute.
 """
 
 import json
 from dataclasses import asdict
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from learning import jobs
 from learning.accounts.models import utcnow
 from learning.cohorts.models import Cohort, RosterImport
 from learning.database import db
 from learning.studio import roster
+
+# How long an import may stay queued before it counts as lost and is queued again.
+STALLED_AFTER = timedelta(minutes=10)
 
 
 def queue_import(cohort: Cohort, people: list[roster.Person], by) -> RosterImport:
@@ -51,3 +57,17 @@ def import_roster_rows(import_id: int) -> None:
     roster.send_invitations(record.cohort, report.created, report.existing)
     record.invited, record.already = report.invited, report.already
     db.session.commit()
+
+
+@jobs.periodic()
+def requeue_stalled_imports() -> None:
+    """Queue again each import still queued STALLED_AFTER after it was stored."""
+    stalled = db.session.scalars(select(RosterImport.id).where(
+        RosterImport.status == "queued",
+        RosterImport.created_at < utcnow() - STALLED_AFTER).order_by(RosterImport.id))
+    stalled = list(stalled)
+    db.session.commit()  # the read ends before the jobs are queued (and, in tests, run)
+    for import_id in stalled:
+        current_app.logger.warning("Roster import %s is still queued: queued again.",
+                                   import_id)
+        import_roster_rows.enqueue(import_id)

@@ -124,3 +124,22 @@ def test_the_quick_address_check_agrees_with_email_validator():
         except EmailNotValidError:
             expected = False
         assert roster.is_email_address(address) is expected, address
+
+
+def test_an_import_lost_with_its_worker_is_queued_again(db, world):
+    from datetime import timedelta
+
+    from learning.accounts.models import utcnow
+
+    people = [{"email": "lost@example.org", "name": "Lo St", "organisation": "",
+               "country": ""}]
+    fresh = RosterImport(cohort_id=world.cohort.id, status="queued", total=1,
+                         rows=json.dumps(people))
+    lost = RosterImport(cohort_id=world.cohort.id, status="queued", total=1,
+                        rows=json.dumps(people), created_at=utcnow() - timedelta(hours=1))
+    db.session.add_all([fresh, lost])
+    db.session.commit()
+    roster_jobs.requeue_stalled_imports.run()  # the job it queues runs at once here
+    db.session.expire_all()
+    assert (fresh.status, lost.status) == ("queued", "done")
+    assert [m.to for m in mail.outbox] == ["lost@example.org"]
