@@ -29,7 +29,7 @@ from sqlalchemy import select
 from learning.catalog.models import CourseFacilitator
 from learning.certificates import keys
 from learning.certificates import services as certificates
-from learning.cohorts.models import CohortManager
+from learning.cohorts.models import CohortManager, RosterImport
 from learning.jobs.models import FailedJob
 from learning.mail import services as mail
 from learning.progress import services as progress
@@ -75,6 +75,7 @@ ROUTES = {
     "accounts.sign_out_everywhere": {POST: SIGNED_IN},
     "catalog.my_learning": {GET: SIGNED_IN}, "certificates.mine": {GET: SIGNED_IN},
     "cohorts.join": {GET: SIGNED_IN, POST: SIGNED_IN},
+    "cohorts.accept_invitation": {GET: SIGNED_IN, POST: SIGNED_IN},
     "progress.csrf_token": {GET: SIGNED_IN},
     "catalog.course": {GET: COURSE}, "catalog.module": {GET: COURSE},
     "catalog.item": {GET: COURSE}, "catalog.media": {GET: COURSE},
@@ -130,6 +131,7 @@ ROUTES = {
     "studio.edit_cohort": {GET: AUTHOR, POST: AUTHOR},
     "studio.new_join_code": {POST: AUTHOR},
     "studio.import_participants": {GET: AUTHOR, POST: AUTHOR},
+    "studio.roster_import": {GET: AUTHOR},
     "studio.add_manager": {POST: AUTHOR}, "studio.remove_manager": {POST: AUTHOR},
     "studio.remove_participant": {POST: AUTHOR}, "studio.resend_invitation": {POST: AUTHOR},
     "studio.new_instrument": {GET: AUTHOR, POST: AUTHOR},
@@ -222,8 +224,11 @@ def build_world(app, db):
     failed = FailedJob(name="learning.mail.sending.send_message", arguments="[1]", error="E",
                        attempts=1, failed_at=message.created_at)
     db.session.add(failed)
+    # A roster's import, for its progress page.
+    imported = RosterImport(cohort_id=cohort.id, status="done", total=0, rows="[]")
+    db.session.add(imported)
     db.session.commit()
-    values.update(message_id=message.id, failed_job_id=failed.id)
+    values.update(message_id=message.id, failed_job_id=failed.id, import_id=imported.id)
     _submit_self_assessment(app, values)
     return people, values, cohort
 

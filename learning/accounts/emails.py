@@ -59,7 +59,7 @@ def send_details_changed(change: DetailsChange) -> None:
                         "details_changed")
 
 
-def _link(endpoint: str, **values) -> str:
+def public_link(endpoint: str, **values) -> str:
     """The public address of a page, from a request or from a job (which has none)."""
     if has_request_context():
         return current_app.config["BASE_URL"] + url_for(endpoint, **values)
@@ -91,7 +91,7 @@ def password_reset_requested(email: str) -> None:
 
 def send_password_reset(user: User) -> None:
     """Write a password reset link for this account to the outbox (sent after commit)."""
-    link = _link("accounts.reset_password", token=password_reset_token(user))
+    link = public_link("accounts.reset_password", token=password_reset_token(user))
     minutes = max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
     body = _(
         "Hello %(name)s,\n\n"
@@ -106,18 +106,23 @@ def send_password_reset(user: User) -> None:
 
 
 def send_account_invitation(user: User, course_title: str | None = None,
-                            course_id: int | None = None) -> None:
+                            course_id: int | None = None, cohort_id: int | None = None) -> None:
     """Email an account, made for someone by a facilitator or an admin, a welcome link.
 
     The link opens the welcome page, where they choose their first password; it works once
-    and for INVITATION_MAX_AGE_DAYS. A facilitator may send another while the person has
-    never signed in; later, "Forgotten your password?" sends a reset link. Written to the
-    outbox: sent once the caller commits.
+    and for INVITATION_MAX_AGE_DAYS; given a cohort (a roster's), choosing the password also
+    enrols them in it, and they are not in it before. A facilitator may send another while
+    the person has never signed in; later, "Forgotten your password?" sends a reset link.
+    Written to the outbox: sent once the caller commits.
     """
-    link = _link("accounts.accept_invitation", token=invitation_token(user, course_id))
+    token = invitation_token(user, course_id, cohort_id)
+    link = public_link("accounts.accept_invitation", token=token)
     if course_title:
-        opening = _("You have been added to the course %(course)s on Changing Mindsets "
-                    "Learning, with an account for this email address.", course=course_title)
+        opening = (_("You have been invited to the course %(course)s on Changing Mindsets "
+                     "Learning, with an account for this email address.", course=course_title)
+                   if cohort_id is not None else
+                   _("You have been added to the course %(course)s on Changing Mindsets "
+                     "Learning, with an account for this email address.", course=course_title))
     else:
         opening = _("An account on Changing Mindsets Learning has been made for you, for this "
                     "email address.")

@@ -34,7 +34,8 @@ class User(db.Model):
     # on the list: kept until an admin or they choose one, which empties it.
     country_as_entered: Mapped[str] = mapped_column(String(80), default="")
     job_title: Mapped[str] = mapped_column(String(120), default="")
-    password_hash: Mapped[str] = mapped_column(String(255))
+    # None for an invited account until its owner chooses a password: it cannot sign in.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

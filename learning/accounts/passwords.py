@@ -48,8 +48,14 @@ def _placeholder_hash(method: str) -> str:
     return generate_password_hash("an unguessable placeholder for unknown accounts", method=method)
 
 
-def verify_password(password_hash: str, password: str) -> bool:
-    """True if the password matches the stored hash."""
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """True if the password matches the stored hash; never without one (an invited account).
+
+    Without a hash the placeholder is checked all the same, so that the answer takes as long.
+    """
+    if not password_hash:
+        check_password_hash(placeholder_hash(), password)
+        return False
     return check_password_hash(password_hash, password)
 
 

@@ -84,10 +84,12 @@ def email_taken(email: str) -> bool:
     ) > 0
 
 
-def create_user(*, email: str, name: str, password: str, roles=("participant",),
+def create_user(*, email: str, name: str, password: str | None, roles=("participant",),
                 organisation: str = "", country: str = "", job_title: str = "") -> User:
     """Create an active account. The password must already satisfy the policy.
 
+    A password of None makes an invited account, which cannot sign in until its owner
+    chooses one (with a welcome link).
     `country` is an ISO code from the list (learning/countries.py) or "" for none.
     Raises EmailTakenError if the address is in use, also when another request registered it
     a moment ago (the unique constraint catches what the check above it could not).
@@ -100,7 +102,7 @@ def create_user(*, email: str, name: str, password: str, roles=("participant",),
         organisation=organisation,
         country=countries.check_country(country),
         job_title=job_title,
-        password_hash=hash_password(password),
+        password_hash=None if password is None else hash_password(password),
     )
     for role in dict.fromkeys(roles):
         _check_role_name(role)
@@ -110,6 +112,31 @@ def create_user(*, email: str, name: str, password: str, roles=("participant",),
             db.session.add(user)
     except IntegrityError as error:
         raise EmailTakenError(_("An account with this email address already exists.")) from error
+    return user
+
+
+def users_by_email(emails) -> dict[str, User]:
+    """The accounts of these addresses, by their address as stored (`email_key`)."""
+    keys = sorted({email_key(email) for email in emails})
+    found = {}
+    for start in range(0, len(keys), 500):
+        found.update((user.email, user) for user in db.session.scalars(
+            select(User).where(User.email.in_(keys[start:start + 500]))))
+    return found
+
+
+def add_invited_user(*, email: str, name: str, organisation: str = "",
+                     country: str = "") -> User:
+    """Add a participant's account without a password, for someone invited by a roster.
+
+    The caller has found no account with the address in its own transaction (a roster's
+    job, which holds it); the unique address refuses the account at flush otherwise, and
+    the job, run again, finds it then. It cannot sign in until a password is chosen.
+    """
+    user = User(email=email_key(email), name=name, organisation=organisation,
+                country=countries.check_country(country), job_title="", password_hash=None)
+    user.roles.append(UserRole(role="participant"))
+    db.session.add(user)
     return user
 
 
@@ -374,25 +401,30 @@ def invitation_days() -> int:
     return current_app.config["INVITATION_MAX_AGE_DAYS"]
 
 
-def invitation_token(user: User, course_id: int | None = None) -> str:
+def invitation_token(user: User, course_id: int | None = None,
+                     cohort_id: int | None = None) -> str:
     """A signed token that lets a new account choose its first password, once.
 
     It names the course the person was invited to, if any, for the welcome page to greet
-    them with; and, like a reset token, the password it replaces, so that it stops working
+    them with, and the cohort (from a roster) that choosing the password enrols them in; and,
+    like a reset token, the password it replaces, so that it stops working
     once a password is chosen.
     """
     data = {"user": user.id, "password": _password_fingerprint(user)}
     if course_id is not None:
         data["course"] = course_id
+    if cohort_id is not None:
+        data["cohort"] = cohort_id
     return _serializer(INVITATION_SALT).dumps(data)
 
 
 @dataclass(frozen=True)
 class Invitation:
-    """Who an invitation link is for, and the course they were invited to (if any)."""
+    """Who an invitation link is for, and the course and cohort they were invited to."""
 
     user: User
     course_id: int | None
+    cohort_id: int | None = None
 
 
 def read_invitation(token: str) -> Invitation:
@@ -406,8 +438,9 @@ def read_invitation(token: str) -> Invitation:
     user, data = _read_token(
         token, salt=INVITATION_SALT, max_age=days * SECONDS_A_DAY, error=InvalidInvitationError,
         expired=_("This invitation has expired: invitations work for %(days)d days.", days=days))
-    course = data.get("course")
-    return Invitation(user=user, course_id=course if isinstance(course, int) else None)
+    course, cohort = data.get("course"), data.get("cohort")
+    return Invitation(user=user, course_id=course if isinstance(course, int) else None,
+                      cohort_id=cohort if isinstance(cohort, int) else None)
 
 
 def accept_invitation(user: User, password: str) -> None:

@@ -30,6 +30,8 @@ from learning.accounts.forms import (
 )
 from learning.accounts.models import email_key
 from learning.catalog.models import Course
+from learning.cohorts.models import Cohort
+from learning.cohorts.services import join_cohort
 from learning.database import db
 from learning.extensions import limiter
 
@@ -260,6 +262,9 @@ def accept_invitation(token):
     form = PasswordResetForm(user)
     if form.validate_on_submit():
         services.accept_invitation(user, form.password.data)
+        cohort = db.session.get(Cohort, invitation.cohort_id) if invitation.cohort_id else None
+        if cohort is not None:
+            join_cohort(user, cohort)  # a roster's invitation: in the cohort once accepted
         _renew_session(user)
         db.session.commit()
         flash(_("Welcome, %(name)s. Your password is set and you are signed in.",

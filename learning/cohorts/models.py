@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learning.accounts.models import User, utcnow
@@ -84,3 +84,28 @@ class Enrolment(db.Model):
         UniqueConstraint("cohort_id", "user_id"),
         Index("ix_enrolment_user_id", "user_id"),
     )
+
+
+class RosterImport(db.Model):
+    """A roster file checked in a request and imported by a job (`studio.roster_jobs`).
+
+    `rows` is the file's good rows as JSON (a list of {email, name, organisation,
+    country}); `status` is queued, then done (or failed); the counts are what the job did:
+    `invited` everyone invited, with or without an account before (the only count shown),
+    `already` those in the cohort before.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"),
+                                           index=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    total: Mapped[int]
+    invited: Mapped[int] = mapped_column(default=0)
+    already: Mapped[int] = mapped_column(default=0)
+    rows: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    cohort: Mapped[Cohort] = relationship()

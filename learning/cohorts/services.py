@@ -70,6 +70,16 @@ def is_enrolled(user: User, cohort: Cohort) -> bool:
     ))))
 
 
+def enrolled_user_ids(cohort: Cohort, user_ids) -> set[int]:
+    """Those of these users who are participants in the cohort."""
+    ids = list(user_ids)
+    found = set()
+    for start in range(0, len(ids), 500):
+        found.update(db.session.scalars(select(Enrolment.user_id).where(
+            Enrolment.cohort_id == cohort.id, Enrolment.user_id.in_(ids[start:start + 500]))))
+    return found
+
+
 def enrolled_course_ids(user: User) -> set[int]:
     """Ids of the courses the user takes as a participant (enrolled in one of its cohorts)."""
     return set(db.session.scalars(

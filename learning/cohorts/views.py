@@ -94,3 +94,7 @@ def cohort(id):
         shows_join_code=shows_join_code,
         join_link=join_link,
     )
+
+
+# Its page registers on this blueprint, so it is there whenever these are.
+from learning.cohorts import invitation_views  # noqa: E402, F401

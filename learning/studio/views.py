@@ -35,6 +35,8 @@ from learning.studio import (
     instruments,
     items,  # noqa: F401 (its pages register on the blueprint)
     roster,
+    roster_jobs,
+    roster_views,  # noqa: F401 (its pages register on the blueprint)
 )
 from learning.studio import services as studio
 from learning.studio.forms import (
@@ -73,8 +75,8 @@ KIND_LABELS = {
 DIRECTIONS = (studio.UP, studio.DOWN)
 # Room for a reading form's other fields beside its PDF.
 FORM_ALLOWANCE_BYTES = 256 * 1024
-# A participants' CSV: 2,000 rows of generous length fit well within it.
-ROSTER_MAX_BYTES = 1024 * 1024
+# A participants' CSV: 10,000 rows fit, at up to about 200 bytes each.
+ROSTER_MAX_BYTES = 2 * 1024 * 1024
 # WebVTT captions of a long webinar are a few hundred kilobytes.
 CAPTIONS_MAX_BYTES = 2 * 1024 * 1024
 
@@ -575,19 +577,9 @@ def import_participants(id):
             found = roster.read_roster(data)
             problems = found.problems
         if not problems:
-            try:
-                report = roster.import_roster(cohort, found.people)
-            except accounts.AccountError as error:
-                db.session.rollback()
-                problems = [str(error)]
-            else:
-                roster.send_invitations(cohort, report.created)
-                db.session.commit()
-                flash(_("Participants added: %(created)d new accounts (each sent a link to "
-                        "choose a password), %(enrolled)d existing accounts enrolled, "
-                        "%(already)d already in the cohort.", created=len(report.created),
-                        enrolled=report.enrolled, already=report.already), "success")
-                return _back_to_cohort(cohort)
+            record = roster_jobs.queue_import(cohort, found.people, current_user)
+            db.session.commit()  # the job is queued as it commits
+            return redirect(url_for("studio.roster_import", id=cohort.id, import_id=record.id))
     return render_template("studio/roster.html", cohort=cohort, form=form, problems=problems,
                            max_rows=roster.MAX_ROWS)
 

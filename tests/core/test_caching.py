@@ -44,7 +44,7 @@ def world(app, db):
         "kid": "no-such-key", "token": "no-such-token",
         "cohort": cohort.id, "user_id": participant.id, "module_id": module.id,
         "name": image, "instrument_id": instrument.id,
-        "dimension_id": instrument.dimensions[0].id,
+        "dimension_id": instrument.dimensions[0].id, "import_id": 1,
     }
 
 

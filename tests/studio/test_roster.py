@@ -56,30 +56,34 @@ def test_only_the_course_facilitators_and_admins_add_participants(client, world,
     assert client.get(_url(world)).status_code == 200
 
 
-def test_a_good_file_creates_accounts_enrols_and_sends_links(client, db, world, sign_in_as,
-                                                             auth):
+def test_a_good_file_creates_accounts_and_invites_without_enrolling(client, db, world,
+                                                                    sign_in_as, auth):
     users, enrolments = _counts(db, world)
     sign_in_as("facilitator")
     soup = page(client.get(f"/studio/cohorts/{world.cohort.id}"))
     assert soup.find("a", string="Add participants from a CSV file")["href"] == _url(world)
     response = _upload(client, world, GOOD)
     assert response.status_code == 302
-    assert _counts(db, world) == (users + 1, enrolments + 2)
-    message = page(client.get(response.headers["Location"])).select_one(".messages").get_text()
-    assert ("Participants added: 1 new accounts (each sent a link to choose a password), "
-            "1 existing accounts enrolled, 1 already in the cohort.") in message
+    assert _counts(db, world) == (users + 1, enrolments)  # nobody enrolled before accepting
+    assert re.fullmatch(rf"/studio/cohorts/{world.cohort.id}/participants/imports/\d+",
+                        response.headers["Location"])
+    status = page(client.get(response.headers["Location"])).select_one(".import-status")
+    assert status.get_text(" ", strip=True) == (
+        "Done. 2 people invited: each is in the cohort once they accept the invitation "
+        "emailed to them. 1 already in the cohort.")
     new = db.session.scalar(select(User).where(User.email == "new.person@example.gov.bb"))
     assert (new.name, new.organisation, new.country) == ("Nia Person", "Ministry of Finance",
                                                          "BB")
-    assert [m.to for m in mail.outbox] == ["new.person@example.gov.bb"]
+    assert [m.to for m in mail.outbox] == ["new.person@example.gov.bb", "outsider@example.org"]
     assert "Changing mindsets" in mail.outbox[0].body
     auth.logout()
 
-    # The link lets them choose a password and they find the course.
+    # The link lets them choose a password, which puts them in the cohort.
     link = re.search(r"http://localhost(/welcome/\S+)", mail.outbox[0].body).group(1)
     password = "a long and unguessable passphrase"
     response = client.post(link, data={"password": password, "confirm": password})
     assert response.status_code == 302
+    assert _counts(db, world) == (users + 1, enrolments + 1)
     assert client.get("/courses/mindsets").status_code == 200
 
 
@@ -91,7 +95,10 @@ def test_the_same_file_twice_adds_nobody_twice(client, db, world, sign_in_as):
     response = _upload(client, world, GOOD)
     assert response.status_code == 302
     assert _counts(db, world) == counts
-    assert mail.outbox == []
+    # Those who have not accepted yet are invited again; the new account is not made twice.
+    assert sorted(m.to for m in mail.outbox) == ["new.person@example.gov.bb",
+                                                 "outsider@example.org"]
+    assert "/welcome/" in mail.outbox[0].body + mail.outbox[1].body
 
 
 def test_a_file_with_bad_rows_imports_nothing_and_lists_every_one(client, db, world,
