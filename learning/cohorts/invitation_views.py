@@ -1,6 +1,6 @@
 """The page where someone with an account accepts an invitation to a cohort.
 
-Registered on the cohorts' blueprint (`views.bp`); `views` imports this module so that its
+Registered on the cohorts' blueprint (`pages.bp`); `views` imports this module so that its
 page is there whenever theirs are.
 """
 
@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from learning.accounts.forms import EmptyForm
 from learning.cohorts import invitations
 from learning.cohorts import services as cohorts
-from learning.cohorts.views import bp
+from learning.cohorts.pages import bp
 from learning.database import db
 
 

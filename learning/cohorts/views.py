@@ -1,6 +1,6 @@
 """Cohort pages: joining with a code, the cohorts list, a new cohort, one cohort."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,10 +9,9 @@ from learning.catalog import services as catalog
 from learning.certificates import services as certificates
 from learning.cohorts import services as cohorts
 from learning.cohorts.forms import CohortForm, JoinForm
+from learning.cohorts.pages import bp
 from learning.database import db
 from learning.extensions import limiter
-
-bp = Blueprint("cohorts", __name__)
 
 # Join codes are short enough to guess at; slow down anyone trying many.
 JOIN_RATE_LIMIT = "20 per minute"

@@ -86,6 +86,9 @@ def live_server(tmp_path_factory):
         WTF_CSRF_ENABLED=True,
         RATELIMIT_ENABLED=False,
         TESTING=False,
+        # Group figures shown at the few answers these pages hold, for their layout: the
+        # private release itself is tested in tests/assessments/test_release.py.
+        ASSESSMENT_EPSILON=1e7, ASSESSMENT_RELEASE_EPSILON=1e6,
     )
     app = create_app(settings)
     with app.app_context():

@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from learning import create_app
+from learning.cohorts.models import RosterImport
 from learning.config import TestingConfig
+from learning.database import db
 from tests.conftest import page
 
 
@@ -57,6 +59,11 @@ def _url(app, world, endpoint, method):
               "instrument_id": assessment.instrument_id,
               "dimension_id": assessment.instrument.dimensions[0].id,
               "direction": "down" if "/modules/<int:module_id>/move" in rule.rule else "up"}
+    if "import_id" in rule.arguments:  # a roster import of the cohort, for its progress page
+        imported = RosterImport(cohort_id=world.cohort.id, status="done", total=0, rows="[]")
+        db.session.add(imported)
+        db.session.commit()
+        values["import_id"] = imported.id
     return rule.build({name: values[name] for name in rule.arguments},
                       append_unknown=False)[1]
 
