@@ -744,9 +744,16 @@ def test_roster_csv_import(browser, site):
     problems += facilitator.watch.problems(page, importer + " (refused)")
     assert page.locator("ul.problems li").count() > len(PAYLOADS)
 
-    with site.app.app_context():
-        users = list(db.session.scalars(select(User.id).where(
+    with site.app.app_context(), write_transaction():
+        users = list(db.session.scalars(select(User).where(
             User.email.in_([row[0] for row in rows]))))
+        # Each joins the cohort as accepting their invitation would: only then do the
+        # cohort's pages show them.
+        cohort_row = db.session.get(Cohort, site.roster_cohort_id)
+        for user in users:
+            factories.enrol(user, cohort_row)
+        users = [user.id for user in users]
+        db.session.commit()
     assert len(users) == count
     cohort = f"/reports/cohorts/{site.roster_cohort_id}"
     for path in [f"/studio/cohorts/{site.roster_cohort_id}"]:
