@@ -30,7 +30,8 @@ def create_app(config: type | dict | None = None) -> Flask:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
-    from learning import caches, database, models  # noqa: F401 - registers engine events and tables
+    from learning import database, models  # noqa: F401 - registers engine events and tables
+    from learning.catalog import outline
     from learning.core import cache_control, limits, routing, templating
     from learning.database import db
     from learning.extensions import babel, csrf, limiter, login_manager, migrate
@@ -42,7 +43,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
     )
     database.init_app(app)
-    caches.init_app(app)
+    outline.init_app(app)  # every change to a course gives its kept outline a new version
     migrate.init_app(app, db, directory=str(_root() / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)

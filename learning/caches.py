@@ -4,10 +4,10 @@
   course at the version they were built from. Each request that uses one asks the database
   for the course's current `outline_version` (in the query it makes anyway) and builds the
   outline again when it moved. Every flush that changes a course, a module or an item gives
-  the course a new random version in the same transaction (`_new_outline_versions`, a
-  listener on the application's session class only), so a committed change is seen at once
-  by every process. A random version, not a counter: a change rolled back cannot leave an
-  outline that a later, different change would match.
+  the course a new random version in the same transaction (a listener on the application's
+  session class that the catalog registers, `learning.catalog.outline.init_app`), so a
+  committed change is seen at once by every process. A random version, not a counter: a
+  change rolled back cannot leave an outline that a later, different change would match.
 - Issuer signing keys (`signing_key`): the private key read from its file, by path. A new
   key file is read once the process restarts or `forget_all()` runs.
 
@@ -19,11 +19,6 @@ Domains call the functions here and keep no store of their own; tests call `forg
 from collections.abc import Callable
 from threading import Lock
 from typing import Any
-
-from sqlalchemy import event
-
-from learning.catalog.models import changed_courses, new_outline_version
-from learning.database import Session
 
 _lock = Lock()
 _outlines: dict[int, Any] = {}
@@ -62,14 +57,3 @@ def forget_all() -> None:
         _outlines.clear()
         _signing_keys.clear()
 
-
-def _new_outline_versions(session, flush_context, instances) -> None:
-    """Give every course whose outline this flush changes a new version, in its transaction."""
-    for course in changed_courses(session):
-        course.outline_version = new_outline_version()
-
-
-def init_app(app) -> None:
-    """Keep the caches true to the application's session: listen to its flushes."""
-    if not event.contains(Session, "before_flush", _new_outline_versions):
-        event.listen(Session, "before_flush", _new_outline_versions)

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 
 from learning.assessments import baseline, charts, figures, services
 from learning.assessments.forms import ReflectionForm, TakeForm
-from learning.catalog import services as catalog
 from learning.cohorts import services as cohorts
+from learning.cohorts import visibility
 from learning.database import db
 
 bp = Blueprint("assessments", __name__)
@@ -40,7 +40,7 @@ def labels():
 
 def _load(slug, instrument_slug):
     """The course, instrument and item of a self-assessment URL the user may see."""
-    course = catalog.get_course_or_404(slug)
+    course = visibility.get_course_or_404(slug)
     instrument = services.get_instrument_or_404(course, instrument_slug)
     item = services.assessment_item_or_404(course, instrument)
     return course, instrument, item

@@ -19,12 +19,19 @@ item's body (readings, transcripts, instruments) load the item itself.
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import selectinload
 
 from learning import caches
-from learning.catalog.models import Course, Item, Module, module_numbers
-from learning.database import db
+from learning.catalog.models import (
+    Course,
+    Item,
+    Module,
+    changed_courses,
+    module_numbers,
+    new_outline_version,
+)
+from learning.database import Session, db
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -167,3 +174,15 @@ def _build(course_id: int) -> CourseOutline | None:
 def outline(course_id: int, version: str) -> CourseOutline | None:
     """The course's outline at this version (read from the course row), kept per process."""
     return caches.outline(course_id, version, _build)
+
+
+def _new_outline_versions(session, flush_context, instances) -> None:
+    """Give every course whose outline this flush changes a new version, in its transaction."""
+    for course in changed_courses(session):
+        course.outline_version = new_outline_version()
+
+
+def init_app(app) -> None:
+    """Keep the kept outlines true to the application's session: listen to its flushes."""
+    if not event.contains(Session, "before_flush", _new_outline_versions):
+        event.listen(Session, "before_flush", _new_outline_versions)

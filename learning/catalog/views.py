@@ -13,6 +13,7 @@ from learning.catalog import services as catalog
 from learning.catalog import transcripts
 from learning.certificates import services as certificates
 from learning.cohorts import services as cohorts
+from learning.cohorts import visibility
 from learning.core.cache_control import revalidate_privately
 from learning.progress import lookups
 from learning.progress import rules as progress_rules
@@ -78,7 +79,7 @@ def labels():
 @bp.get("/learning")
 @login_required
 def my_learning():
-    cards = catalog.course_cards(current_user)
+    cards = visibility.course_cards(current_user)
     enrolled = cohorts.enrolled_course_ids(current_user)
     course_progress = {card.course.id: progress.course_progress(current_user.id, card.modules,
                                                                 course_id=card.course.id)
@@ -124,7 +125,7 @@ def course(slug):
 @login_required
 def module(slug, module_slug):
     course, access, statuses = lookups.course_outline_or_404(slug)
-    module = catalog.get_module_outline_or_404(course, access, module_slug)
+    module = visibility.get_module_outline_or_404(course, access, module_slug)
     previous, following = catalog.neighbours(course.visible_modules(access.is_preview), module)
     return render_template(
         "catalog/module.html",
@@ -141,7 +142,7 @@ def module(slug, module_slug):
 @bp.get("/courses/<slug>/modules/<module_slug>/items/<item_slug>")
 @login_required
 def item(slug, module_slug, item_slug):
-    course = catalog.get_course_or_404(slug)
+    course = visibility.get_course_or_404(slug)
     module = catalog.get_module_or_404(course, module_slug)
     item = catalog.get_item_or_404(module, item_slug)
     is_preview = catalog.can_preview(current_user, course)
@@ -175,7 +176,7 @@ def item(slug, module_slug, item_slug):
 @bp.get("/items/<int:item_id>/<kind>")
 @login_required
 def media(item_id, kind):
-    item = catalog.get_item_by_id_or_404(item_id)
+    item = visibility.get_item_by_id_or_404(item_id)
     path = catalog.media_path(item, kind)
     if not path:
         abort(404)
@@ -196,7 +197,7 @@ def media(item_id, kind):
 @login_required
 def image(slug, name):
     """An image of the course's readings, to whoever may see the course."""
-    course = catalog.get_course_or_404(slug)
+    course = visibility.get_course_or_404(slug)
     path = catalog.image_path(course, name)
     if path is None:
         abort(404)

@@ -5,17 +5,17 @@ page find the course by slug with the user's item statuses; a progress report fi
 item's course with the user's progress on that item. Each is one round trip that also
 reads the course's `outline_version` and the user's membership (`cohorts.membership_columns`),
 so the outline comes from the per-process cache (`learning.catalog.outline.outline`) and the
-access rule (`catalog.services.course_access`) needs nothing more.
+access rule (`cohorts.visibility.course_access`) needs nothing more.
 """
 
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import and_, bindparam, select
 
-from learning.catalog import services as catalog
 from learning.catalog.models import Course, Item, Module
 from learning.catalog.outline import CourseOutline, ItemOutline, outline
 from learning.cohorts import services as cohorts
+from learning.cohorts import visibility
 from learning.database import db
 from learning.progress.models import Progress
 from learning.progress.services import STATE_COLUMNS, ProgressState
@@ -51,17 +51,17 @@ def _user_id() -> int | None:
     return current_user.id if current_user.is_authenticated else None
 
 
-def _outline_and_access(row) -> tuple[CourseOutline, catalog.CourseAccess]:
+def _outline_and_access(row) -> tuple[CourseOutline, visibility.CourseAccess]:
     """The outline of the course a look-up found and the user's access, or abort."""
     found = None if row is None else outline(row.id, row.outline_version)
     member = None if row is None else cohorts.membership_of(current_user, row.enrolled,
                                                              row.manages)
-    return found, catalog.outline_access_or_404(found, member)
+    return found, visibility.outline_access_or_404(found, member)
 
 
 def course_outline_or_404(
     slug: str
-) -> tuple[CourseOutline, catalog.CourseAccess, dict[int, str]]:
+) -> tuple[CourseOutline, visibility.CourseAccess, dict[int, str]]:
     """The outline of the course with this slug, if the user may see it.
 
     With the user's access and their item statuses, by item id (an item not started has
@@ -74,7 +74,7 @@ def course_outline_or_404(
 
 def item_outline_or_404(
     item_id: int
-) -> tuple[CourseOutline, catalog.CourseAccess, ItemOutline, ProgressState | None]:
+) -> tuple[CourseOutline, visibility.CourseAccess, ItemOutline, ProgressState | None]:
     """The item with this id from its course's outline, if the user may see its module.
 
     For requests (progress reports) that need the item's outline, not its body. With the

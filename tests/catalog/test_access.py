@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask_login import AnonymousUserMixin
 
-from learning.catalog import services
+from learning.cohorts import visibility
 
 ROLES = ["enrolled", "outsider", "facilitator", "other_facilitator", "manager", "admin"]
 
@@ -80,21 +80,21 @@ def test_unknown_addresses_are_not_found(client, world, sign_in_as, path):
 
 def test_rules_without_a_request(world):
     course, enrolled = world.course, world.users["enrolled"]
-    assert services.can_view_course(enrolled, course)
-    assert not services.can_view_course(world.users["outsider"], course)
-    assert not services.can_view_course(AnonymousUserMixin(), course)
-    assert not services.can_view_course(enrolled, world.draft)
-    assert services.can_view_course(world.users["facilitator"], world.draft)
-    assert services.can_view_module(enrolled, world.modules[0])
-    assert not services.can_view_module(enrolled, world.modules[1])
-    assert services.can_view_module(world.users["admin"], world.modules[1])
+    assert visibility.can_view_course(enrolled, course)
+    assert not visibility.can_view_course(world.users["outsider"], course)
+    assert not visibility.can_view_course(AnonymousUserMixin(), course)
+    assert not visibility.can_view_course(enrolled, world.draft)
+    assert visibility.can_view_course(world.users["facilitator"], world.draft)
+    assert visibility.can_view_module(enrolled, world.modules[0])
+    assert not visibility.can_view_module(enrolled, world.modules[1])
+    assert visibility.can_view_module(world.users["admin"], world.modules[1])
 
 
 def test_a_manager_without_the_manager_role_sees_nothing_of_the_cohort(db, world):
     manager = world.users["manager"]
     manager.roles.clear()
     db.session.flush()
-    assert not services.can_view_course(manager, world.course)
+    assert not visibility.can_view_course(manager, world.course)
 
 
 @pytest.mark.parametrize(("role", "titles"), [
@@ -106,7 +106,7 @@ def test_a_manager_without_the_manager_role_sees_nothing_of_the_cohort(db, world
     ("admin", ["A draft course", "Another course", "Changing mindsets"]),
 ])
 def test_courses_for(world, role, titles):
-    assert [c.title for c in services.courses_for(world.users[role])] == titles
+    assert [c.title for c in visibility.courses_for(world.users[role])] == titles
 
 
 @pytest.mark.parametrize("role", ROLES)
