@@ -35,6 +35,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from learning.core import cache_control, limits, routing, templating
     from learning.database import db
     from learning.extensions import babel, csrf, limiter, login_manager, migrate
+    from learning.mail.services import mail_is_on
 
     limits.init_app(app)  # first: the body limit runs before anything reads the body
     routing.init_app(app)  # before any route is added: its converters bound ids and text
@@ -48,6 +49,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     templating.init_app(app)
+    # Whether email is sent: facilitators and admins are told on every page when it is not.
+    app.jinja_env.globals["mail_is_on"] = mail_is_on
     cache_control.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -62,19 +65,19 @@ def create_app(config: type | dict | None = None) -> Flask:
     from learning.catalog import views as catalog
     from learning.certificates import views as certificates
     from learning.cohorts import views as cohorts
-    from learning.core import views as core
     from learning.progress import views as progress
     from learning.reports import views as reports
+    from learning.site import views as site
     from learning.studio import views as studio
 
-    for domain in (core, accounts, catalog, cohorts, admin, progress, assessments, certificates,
+    for domain in (site, accounts, catalog, cohorts, admin, progress, assessments, certificates,
                    reports, studio):
         app.register_blueprint(domain.bp)
 
     from learning.accounts.cli import users_cli
     from learning.content.cli import content_cli
-    from learning.core.demo import demo_cli
     from learning.jobs.cli import jobs_cli
+    from learning.site.demo import demo_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(content_cli)

@@ -90,8 +90,8 @@ def build(url: str, size: int, workdir: Path):
     from learning.accounts.services import create_user
     from learning.catalog.models import Course
     from learning.content.importer import import_content
-    from learning.core.demo import generate_cohort
     from learning.database import db, write_transaction
+    from learning.site.demo import generate_cohort
 
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "ENV_NAME": "benchmark",

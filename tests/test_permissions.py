@@ -62,7 +62,7 @@ CSRF_REFUSAL = "Your form had expired or was sent from elsewhere"
 
 # Who may use each method of each route.
 ROUTES = {
-    "core.home": {GET: PUBLIC}, "core.ping": {GET: PUBLIC}, "core.healthz": {GET: PUBLIC},
+    "site.home": {GET: PUBLIC}, "site.ping": {GET: PUBLIC}, "site.healthz": {GET: PUBLIC},
     "static": {GET: PUBLIC},
     "accounts.register": {GET: PUBLIC, POST: PUBLIC},
     "accounts.sign_in": {GET: PUBLIC, POST: PUBLIC},

@@ -155,7 +155,7 @@ def sign_out():
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("site.home"))
 
 
 @bp.post("/sign-out-everywhere")
@@ -169,7 +169,7 @@ def sign_out_everywhere():
     logout_user()
     session.clear()
     flash(_("You have signed out everywhere: every device must sign in again."), "info")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("site.home"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -9,7 +9,6 @@ from flask import Flask
 from flask_babel import get_locale
 
 from learning.countries import country_name
-from learning.mail.services import mail_is_on
 
 
 def page_language() -> dict[str, str]:
@@ -21,7 +20,5 @@ def init_app(app: Flask) -> None:
     """Register the Jinja extensions and context the templates rely on."""
     app.jinja_env.add_extension("jinja2.ext.do")
     app.context_processor(page_language)
-    # Whether email is sent: facilitators and admins are told on every page when it is not.
-    app.jinja_env.globals["mail_is_on"] = mail_is_on
     # `{{ user.country|country_name }}`: a stored ISO code as its name in the page's language.
     app.jinja_env.filters["country_name"] = country_name

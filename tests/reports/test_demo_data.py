@@ -9,10 +9,10 @@ from learning.certificates.models import Certificate, CertificateEvent
 from learning.cohorts.models import Cohort, Enrolment
 from learning.config import ROOT
 from learning.content.importer import import_content
-from learning.core.demo import DEMO_COHORT, DEMO_PARTICIPANTS
 from learning.database import db
 from learning.progress import completion
 from learning.reports import services
+from learning.site.demo import DEMO_COHORT, DEMO_PARTICIPANTS
 from tests.conftest import page
 from tests.factories import make_user
 

@@ -14,7 +14,7 @@ from learning.core.api import wants_json_errors
 from learning.database import db
 from learning.extensions import login_manager
 
-bp = Blueprint("core", __name__)
+bp = Blueprint("site", __name__)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -40,7 +40,7 @@ HSTS_MAX_AGE = 365 * 24 * 3600
 def home():
     if current_user.is_authenticated:
         return redirect(url_for(landing_endpoint(current_user)))
-    return render_template("core/home.html")
+    return render_template("site/home.html")
 
 
 @bp.get("/ping")
@@ -112,7 +112,7 @@ def _render_error(status: int, message: str | None = None):
         return jsonify(error=message or default_message()), status
     return (
         render_template(
-            "core/error.html", status=status, title=title(), message=message or default_message()
+            "site/error.html", status=status, title=title(), message=message or default_message()
         ),
         status,
     )
