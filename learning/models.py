@@ -1,18 +1,11 @@
 """Every domain's models, imported so that the metadata (and Alembic) knows all tables."""
 
 from learning.accounts.models import User, UserRole, UserSession
-from learning.assessments.models import (
-    Answer,
-    Band,
-    Dimension,
-    Feedback,
-    Instrument,
-    Response,
-    Statement,
-)
+from learning.assessments.models import Answer, Response
 from learning.catalog.models import Course, CourseFacilitator, Item, Module
 from learning.certificates.models import Certificate
 from learning.cohorts.models import Cohort, CohortManager, Enrolment
+from learning.instruments.models import Band, Dimension, Feedback, Instrument, Statement
 from learning.jobs.models import FailedJob
 from learning.mail.models import OutboxMessage
 from learning.progress.models import Progress

@@ -175,8 +175,8 @@ def course_steps(installation: Installation) -> tuple[list[Step], str]:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from learning.assessments.models import Instrument
     from learning.catalog.models import Course, Item, Module
+    from learning.instruments.models import Instrument
 
     engine = installation.engine()
     try:

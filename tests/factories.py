@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from learning.accounts.models import User, UserRole, email_key
 from learning.accounts.passwords import hash_password
-from learning.assessments.models import Band, Dimension, Feedback, Instrument, Statement
 from learning.catalog.models import Course, Item, Module
 from learning.cohorts.models import Cohort, Enrolment
 from learning.database import db
+from learning.instruments.models import Band, Dimension, Feedback, Instrument, Statement
 from learning.progress import completion
 
 DEFAULT_PASSWORD = "correct horse battery staple"  # noqa: S105

@@ -10,7 +10,7 @@ import math
 from sqlalchemy import Select, func, select
 
 from learning.assessments import release, scoring
-from learning.assessments.models import Instrument, Response
+from learning.assessments.models import Response
 from learning.assessments.services import (
     BEFORE,
     SUBMITTED,
@@ -25,6 +25,7 @@ from learning.assessments.services import (
 )
 from learning.cohorts.models import Cohort, Enrolment
 from learning.database import db
+from learning.instruments.models import Instrument
 
 
 def counted_responses(instrument: Instrument, cohort: Cohort, phase: str) -> Select:

@@ -33,8 +33,9 @@ from sqlalchemy.exc import IntegrityError
 
 from learning.accounts.models import utcnow
 from learning.assessments import scoring
-from learning.assessments.models import Answer, Instrument, Release, Response
+from learning.assessments.models import Answer, Release, Response
 from learning.database import db, end_read_transaction, write_transaction
+from learning.instruments.models import Instrument
 
 # OpenDP keeps constructors whose proofs are not yet vetted behind the "contrib" flag; its
 # documentation asks every program using them (make_sum, make_count_by_categories,

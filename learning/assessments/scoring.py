@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from learning.assessments.models import SCALE_POINTS
+from learning.instruments.models import SCALE_POINTS
 
 TOP_SCORE = 100
 

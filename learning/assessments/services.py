@@ -20,18 +20,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from learning.accounts.models import User, utcnow
 from learning.assessments import baseline, release, scoring
-from learning.assessments.models import (
-    REFLECTION_MAX_LENGTH,
-    SCALE_POINTS,
-    Answer,
-    Dimension,
-    Feedback,
-    Instrument,
-    Response,
-)
+from learning.assessments.models import REFLECTION_MAX_LENGTH, Answer, Response
 from learning.catalog.models import Course, Item, Module, shown_to_participants
 from learning.cohorts.models import Cohort, Enrolment
 from learning.database import db
+from learning.instruments.models import SCALE_POINTS, Dimension, Feedback, Instrument
 from learning.progress import completion
 from learning.progress import services as progress
 

@@ -19,8 +19,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learning.accounts.models import User, utcnow
-from learning.assessments.models import Instrument
 from learning.database import db
+from learning.instruments.models import Instrument
 
 ITEM_KINDS = ("recording", "reading", "self_assessment")
 ISSUER_MAX = 200

@@ -17,9 +17,9 @@ from sqlalchemy.orm import joinedload
 
 from learning.accounts.models import User
 from learning.accounts.services import grant_role
-from learning.assessments.models import Dimension, Instrument
 from learning.catalog.models import Course, CourseFacilitator, Item, Module
 from learning.database import db
+from learning.instruments.models import Dimension, Instrument
 
 # The files an item may carry, by the name used in media URLs.
 MEDIA_FIELDS = {"video": "video_path", "captions": "captions_path", "file": "file_path"}

@@ -19,12 +19,12 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from learning.assessments.models import Dimension, Instrument
 from learning.catalog.models import Course, Item, Module
 from learning.catalog.services import IMAGE_FOLDER
 from learning.content.sanitise import course_images
 from learning.content.schema import COURSE_FILE, MODULE_FILE, ContentError, validate_content
 from learning.database import db
+from learning.instruments.models import Dimension, Instrument
 from learning.media.uploads import stored_images
 
 

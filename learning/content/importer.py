@@ -21,7 +21,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from learning.assessments import services as assessments
-from learning.assessments.models import Band, Dimension, Feedback, Instrument, Statement
 from learning.catalog.models import Course, Item, Module
 from learning.content.schema import (
     COURSE_FILE,
@@ -34,6 +33,7 @@ from learning.content.schema import (
     load_content,
 )
 from learning.database import db
+from learning.instruments.models import Band, Dimension, Feedback, Instrument, Statement
 from learning.progress.models import Progress
 
 # Rows that change position first move this far out of the way, so that no two rows of one

@@ -41,7 +41,6 @@ from urllib.parse import urlsplit
 import yaml
 from flask import current_app
 
-from learning.assessments.models import LEVELS, SCALE_POINTS, Band, Dimension, Instrument, Statement
 from learning.assessments.scoring import band_problems
 from learning.catalog.models import (
     CERTIFICATE_WORDING_MAX,
@@ -54,6 +53,7 @@ from learning.catalog.models import (
 from learning.catalog.services import IMAGE_FOLDER, IMAGE_NAME
 from learning.content.sanitise import course_images, sanitise_html
 from learning.core.text import has_control_characters
+from learning.instruments.models import LEVELS, SCALE_POINTS, Band, Dimension, Instrument, Statement
 from learning.media.uploads import UploadError, check_image
 from learning.media.videolength import MAX_SECONDS
 

@@ -20,9 +20,9 @@ from sqlalchemy import Select, func, select, union
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from learning.assessments.models import Instrument
 from learning.catalog.models import Item, Module, shown_to_participants
 from learning.database import db
+from learning.instruments.models import Instrument
 from learning.progress import rules
 from learning.progress.models import CourseCompletion, Progress
 

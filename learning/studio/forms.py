@@ -38,13 +38,13 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from learning.assessments.models import SCALE_POINTS
 from learning.catalog.models import CERTIFICATE_WORDING_MAX, ISSUER_MAX
 from learning.cohorts.forms import CohortForm
 from learning.content.schema import SLUG_PATTERN
 from learning.core.forms import CONTROL_CHARACTERS_MESSAGE, Form
 from learning.core.slugs import slugify, unique_slug
 from learning.core.text import has_control_characters
+from learning.instruments.models import SCALE_POINTS
 from learning.studio.instruments import BandRow, DimensionFields, Settings
 from learning.studio.services import (
     CourseFields,

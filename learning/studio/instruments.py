@@ -22,12 +22,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from learning.assessments import services as assessments
-from learning.assessments.models import Dimension, Instrument
 from learning.catalog.models import Course, Item
 from learning.content.exporter import instrument_document
 from learning.content.importer import save_instrument
 from learning.content.schema import ContentError, InstrumentSpec, check_instrument
 from learning.database import db
+from learning.instruments.models import Dimension, Instrument
 from learning.studio.services import DOWN, UP, StudioError
 
 DEFAULT_SCALE = ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",

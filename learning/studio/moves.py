@@ -15,9 +15,9 @@ page asks first as for any such change (`studio.effects`).
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from learning.assessments.models import Dimension, Instrument
 from learning.catalog.models import Item, Module
 from learning.database import db
+from learning.instruments.models import Dimension, Instrument
 from learning.studio.services import StudioError, item_slugs
 
 

@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from learning.assessments import services
 from learning.assessments.baseline import OutlineItem, open_before_ids
-from learning.assessments.models import LEVELS, Answer, Response
+from learning.assessments.models import Answer, Response
 from learning.catalog.models import Course
 from learning.config import ROOT
 from learning.content.importer import import_content
 from learning.database import db
+from learning.instruments.models import LEVELS
 from learning.progress import completion
 from learning.progress import services as progress
 from tests.assessments.conftest import AFTER, BEFORE, COURSE, RESULTS, form_data, responses

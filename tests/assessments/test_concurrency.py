@@ -6,10 +6,11 @@ from sqlalchemy import func, select
 
 from learning import create_app
 from learning.assessments import services
-from learning.assessments.models import Answer, Instrument, Response
+from learning.assessments.models import Answer, Response
 from learning.catalog.models import Item
 from learning.config import TestingConfig
 from learning.database import db
+from learning.instruments.models import Instrument
 from learning.progress import services as progress
 from tests import factories
 from tests.concurrency import race

@@ -6,9 +6,10 @@ from sqlalchemy import func, select
 from learning import create_app
 from learning.assessments import figures as group_figures
 from learning.assessments import release, services
-from learning.assessments.models import Instrument, Release
+from learning.assessments.models import Release
 from learning.cohorts.models import Cohort
 from learning.database import db
+from learning.instruments.models import Instrument
 from tests.concurrency import race
 from tests.conftest import page
 from tests.factories import enrol, make_user

@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import delete, select
 
 from learning.assessments import services
-from learning.assessments.models import Instrument
 from learning.catalog.models import Item
 from learning.config import ROOT
 from learning.content.importer import import_content
 from learning.content.schema import ContentInvalid
 from learning.database import db
+from learning.instruments.models import Instrument
 from learning.progress.models import Progress
 from tests.factories import make_user
 

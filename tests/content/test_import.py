@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from learning.assessments.models import Band, Dimension, Instrument, Statement
 from learning.catalog.models import Course, Item, Module
 from learning.content.importer import import_content
 from learning.content.schema import ContentInvalid
 from learning.database import db
+from learning.instruments.models import Band, Dimension, Instrument, Statement
 from learning.progress.models import Progress
 from tests.content.conftest import edit_yaml, snapshot
 from tests.factories import make_user

@@ -105,3 +105,53 @@ def test_no_import_hides_inside_a_function_or_type_checking_block():
 def test_the_cycle_finder_finds_a_cycle():
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+# The layers, bottom first, as the README lists them. A module may import its own package and
+# any layer below; a view (a module whose name ends in "views", registered by the factory)
+# may also combine any domain's services, since nothing imports a view.
+FOUNDATION = {"learning.config", "learning.database", "learning.extensions", "learning.caches",
+              "learning.time_zones", "learning.countries", "learning.core"}
+LAYERS = ("jobs", "mail", "accounts", "instruments", "catalog", "cohorts", "progress",
+          "assessments", "certificates", "reports", "media", "content", "studio", "admin",
+          "site")
+
+
+def _layer(module: str) -> int | None:
+    """The module's layer: 0 for the foundation, 1 onwards for the domains; None for the root."""
+    if module in ("learning", "learning.models"):
+        return None  # the factory and the tables' roll-call import every domain
+    if any(module == base or module.startswith(base + ".") for base in FOUNDATION):
+        return 0
+    package = module.split(".")[1]
+    assert package in LAYERS, f"{module}: a package the layers do not name"
+    return LAYERS.index(package) + 1
+
+
+def _arrows_back(graph: dict[str, set[str]]) -> list[str]:
+    found = []
+    for module, imported in sorted(graph.items()):
+        layer = _layer(module)
+        if layer is None or module.endswith("views"):
+            continue
+        found += [f"{module} -> {target}" for target in sorted(imported)
+                  if (_layer(target) or 0) > layer]
+    return found
+
+
+def test_every_import_runs_down_the_layers():
+    assert _arrows_back(_graph()) == []
+
+
+def test_the_foundation_imports_no_domain():
+    graph = _graph()
+    for module, imported in graph.items():
+        if _layer(module) == 0:
+            assert [target for target in imported if _layer(target)] == [], module
+
+
+def test_an_arrow_back_is_found():
+    graph = {"learning.catalog.models": {"learning.cohorts.models"},
+             "learning.cohorts.models": {"learning.catalog.models"},
+             "learning.catalog.views": {"learning.reports.services"}}
+    assert _arrows_back(graph) == ["learning.catalog.models -> learning.cohorts.models"]

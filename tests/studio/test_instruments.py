@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from learning.accounts.models import utcnow
 from learning.assessments import services as assessments
-from learning.assessments.models import Instrument, Response
+from learning.assessments.models import Response
 from learning.catalog.models import Item
 from learning.content.exporter import instrument_document
 from learning.content.importer import import_content
+from learning.instruments.models import Instrument
 from tests.conftest import page
 from tests.factories import make_course
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from learning.assessments.models import Dimension
 from learning.catalog.models import Item, Module
 from learning.certificates import services as certificates
+from learning.instruments.models import Dimension
 from learning.progress.models import Progress
 from learning.studio import moves
 from learning.studio.services import StudioError

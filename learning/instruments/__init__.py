@@ -1,0 +1,1 @@
+"""Self-assessment instruments as course content: dimensions, statements, bands, feedback."""
