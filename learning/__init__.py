@@ -55,9 +55,8 @@ def create_app(config: type | dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    # Views are the top layer: nothing imports them, so the domains below import each other
-    # in one direction only (accounts, cohorts, catalog, progress, assessments, certificates,
-    # studio).
+    # Views are the top layer: nothing imports them, so the packages below import each
+    # other down the layers only (README, "Layout"; tests/core/test_architecture.py).
     from learning.accounts import loader  # noqa: F401 - registers the user loader
     from learning.accounts import views as accounts
     from learning.admin import views as admin
