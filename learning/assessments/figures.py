@@ -67,7 +67,8 @@ def released_aggregate(instrument: Instrument, cohort: Cohort, phase: str,
     figures = released.release.figures.get(group) if released.release else None
     if not figures or not figures["dimensions"]:
         return Aggregate(phase, threshold, False, pending=now,
-                         is_budget_spent=released.is_budget_spent)
+                         is_budget_spent=released.is_budget_spent,
+                         is_kept_for_whole=released.is_kept_for_whole)
     counted = figures["respondents"]
     useful = release.USEFUL_HALF_WIDTH
     dimensions = []
@@ -80,6 +81,7 @@ def released_aggregate(instrument: Instrument, cohort: Cohort, phase: str,
             half_width=part["half_width"], band_half_width=part["band_half_width"]))
     return Aggregate(phase, threshold, True, counted, dimensions, max(now - counted, 0),
                      is_budget_spent=released.is_budget_spent,
+                     is_kept_for_whole=released.is_kept_for_whole,
                      released_at=released.release.released_at)
 
 

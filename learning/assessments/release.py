@@ -19,6 +19,11 @@ organisation) is released here and nowhere else. The rules, as plain functions:
   doubled since the last release, and only while the cohort and instrument have budget left
   (ASSESSMENT_EPSILON, per participant and instrument, summing every release). Then the
   figures stay as last released and the page says why.
+- The whole cohort's first figures of each phase (before and after, or the one phase) are
+  what shows whether mindsets shift, so their releases are kept: a breakdown, or a later
+  milestone, is released only if the budget left after it still pays for the whole cohort's
+  first release of every phase not yet released (`kept_for_whole`). Whoever opens a
+  breakdown first cannot spend the "after" figures' budget.
 - A figure whose uncertainty (± points, 9 times in 10) is wider than USEFUL_HALF_WIDTH is
   not shown; no release is spent before the largest group could give useful figures.
 """
@@ -66,10 +71,31 @@ class Budget:
     spent: float
     releases: int = 0
 
-    @property
-    def can_release(self) -> bool:
-        """True while one more release fits (a little slack for float addition)."""
-        return self.spent + self.per_release <= self.total + 1e-9
+    def can_release(self, kept: float = 0.0) -> bool:
+        """True while one more release fits beside what is `kept` (slack for float sums)."""
+        return self.spent + self.per_release + kept <= self.total + 1e-9
+
+
+def phases_of(instrument: Instrument) -> tuple[str, ...]:
+    """The phases an instrument is answered in."""
+    return ("before", "after") if instrument.is_before_after else ("single",)
+
+
+def kept_for_whole(instrument: Instrument, cohort_id: int, phase: str, partition: str,
+                   per_release: float) -> float:
+    """The budget a release must leave for the whole cohort's first figures of each phase.
+
+    A phase's first whole-cohort release keeps nothing back (the phases' first figures are
+    peers: whichever is due first is released); every other release leaves one release for
+    each phase whose whole-cohort figures are not released yet.
+    """
+    released = set(db.session.scalars(
+        select(Release.phase).where(Release.cohort_id == cohort_id,
+                                    Release.instrument_id == instrument.id,
+                                    Release.partition == "whole").distinct()))
+    if partition == "whole" and phase not in released:
+        return 0.0
+    return per_release * len(set(phases_of(instrument)) - released)
 
 
 def budget_of(cohort_id: int, instrument_id: int) -> Budget:
@@ -227,6 +253,8 @@ class Released:
     release: Release | None
     counts: dict[str, int]
     is_budget_spent: bool
+    # Due, but what is left is kept for the whole cohort's first figures of another phase.
+    is_kept_for_whole: bool = False
 
 
 def latest(cohort_id: int, instrument_id: int, phase: str, partition: str) -> Release | None:
@@ -286,9 +314,13 @@ def _write_release(instrument: Instrument, cohort_id: int, phase: str, partition
     if not is_due(counts, last, needed):
         db.session.commit()
         return Released(last, counts, False)
-    if not budget.can_release:
+    if not budget.can_release():
         db.session.commit()
         return Released(last, counts, True)
+    if not budget.can_release(kept_for_whole(instrument, cohort_id, phase, partition,
+                                             budget.per_release)):
+        db.session.commit()
+        return Released(last, counts, False, is_kept_for_whole=True)
     categories = list(dict.fromkeys(band["label"] for snap in snapshots.values()
                                     for band in snap["bands"]))
     figures = _release_groups(_scores(respondents, partition, snapshots), titles, categories,

@@ -591,6 +591,9 @@ class Aggregate:
     is_rest_too_few: bool = False
     # A release was due but the privacy budget is spent: the figures stay as last released.
     is_budget_spent: bool = False
+    # A release was due but the budget left is kept for the whole cohort's first figures of
+    # a phase not released yet (before or after).
+    is_kept_for_whole: bool = False
     released_at: datetime | None = None
 
 
