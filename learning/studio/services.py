@@ -29,7 +29,6 @@ from learning.catalog.models import Course, Item, Module
 from learning.content.exporter import ExportError, course_to_export, export_content
 from learning.content.sanitise import markdown_to_html
 from learning.database import db
-from learning.media import uploads
 from learning.media.videolength import minutes_to_watch
 from learning.progress import services as progress
 
@@ -432,7 +431,12 @@ def item_files(items) -> set[str]:
 
 
 def files_in_use(paths: set[str]) -> set[str]:
-    """Those of these files that some item, archived or not, still refers to."""
+    """Those of these files that some item, archived or not, still refers to.
+
+    What the unit of work for a change to files (`media.files`) asks before removing those
+    the change let go of: a file another item shares (an import may give two items one
+    video) stays.
+    """
     if not paths:
         return set()
     rows = db.session.execute(
@@ -441,25 +445,6 @@ def files_in_use(paths: set[str]) -> set[str]:
             Item.file_path.in_(paths)))
     )
     return {path for row in rows for path in row if path in paths}
-
-
-def remove_unused_files(media_root: str | Path, paths: set[str]) -> set[str]:
-    """Remove from MEDIA_ROOT those of these files no item refers to any more; those removed.
-
-    Call it after the commit that let go of them: until then the change may still be rolled
-    back, and the row would name a file that is gone. A file another item shares (an import
-    may give two items one video) stays. A file that cannot be removed is logged and left:
-    the change it was for has been made.
-    """
-    removed = set()
-    for path in sorted(paths - files_in_use(paths)):
-        try:
-            uploads.remove_stored(media_root, path)
-        except OSError:
-            log.exception("Could not remove the unused media file %s", path)
-        else:
-            removed.add(path)
-    return removed
 
 
 # Zip entries carry this date, so that the same course gives the same bytes.
