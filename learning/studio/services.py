@@ -26,6 +26,7 @@ from sqlalchemy.orm import selectinload
 from learning.accounts import services as accounts
 from learning.catalog import services as catalog
 from learning.catalog.models import Course, Item, Module
+from learning.content import writing
 from learning.content.exporter import ExportError, course_to_export, export_content
 from learning.content.sanitise import markdown_to_html
 from learning.database import db
@@ -177,15 +178,11 @@ def _assign_module(module: Module, fields: ModuleFields) -> None:
     module.is_published = fields.is_published
 
 
-def _next_position(positions) -> int:
-    return max(positions, default=0) + 1
-
-
 def create_module(course: Course, fields: ModuleFields) -> Module:
     """A new module at the end of the course."""
     if fields.slug in module_slugs(course):
         raise StudioError(_("Another module of this course already uses this slug."))
-    module = Module(course=course, position=_next_position(m.position for m in course.modules))
+    module = Module(course=course, position=writing.next_position(course.modules))
     _assign_module(module, fields)
     db.session.add(module)
     db.session.flush()
@@ -224,8 +221,7 @@ def _new_item(module: Module, kind: str, assign, fields) -> Item:
     """A new item of this kind at the end of the module, its fields set by `assign`."""
     if fields.slug in item_slugs(module):
         raise StudioError(_("Another item of this module already uses this slug."))
-    item = Item(module=module, kind=kind,
-                position=_next_position(i.position for i in module.items))
+    item = Item(module=module, kind=kind, position=writing.next_position(module.items))
     assign(item, fields)
     db.session.add(item)
     db.session.flush()
@@ -346,20 +342,13 @@ def update_self_assessment(item: Item, fields: SelfAssessmentFields) -> Item:
 def _swap_with_neighbour(rows: list, row, direction: str) -> bool:
     """Swap the row's position with the one before or after it; False at either end.
 
-    Positions are unique within their parent, so one row steps out of the way first.
+    Positions are unique within their parent: the rows step aside first (`content.writing`).
     """
     index = rows.index(row)
     other_index = index - 1 if direction == UP else index + 1
     if not 0 <= other_index < len(rows):
         return False
-    other = rows[other_index]
-    mine, theirs = row.position, other.position
-    row.position = _next_position(r.position for r in rows)
-    db.session.flush()
-    other.position = mine
-    db.session.flush()
-    row.position = theirs
-    db.session.flush()
+    writing.swap(rows, row, rows[other_index])
     return True
 
 
