@@ -33,8 +33,6 @@ from learning.studio import services as studio
 from learning.studio.forms import CourseSettingsForm, PersonForm
 from learning.studio.pages import back_to, bp, button_form_or_400, course_or_404, no_account
 
-__all__ = ["bp"]
-
 
 @bp.get("/")
 @role_required("facilitator")
