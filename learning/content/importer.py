@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from learning.assessments import services as assessments
 from learning.catalog.models import Course, Item, Module
+from learning.content import writing
 from learning.content.schema import (
     COURSE_FILE,
     MODULE_FILE,
@@ -35,10 +36,6 @@ from learning.content.schema import (
 from learning.database import db
 from learning.instruments.models import Band, Dimension, Feedback, Instrument, Statement
 from learning.progress.models import Progress
-
-# Rows that change position first move this far out of the way, so that no two rows of one
-# parent ever hold the same position between statements (both databases check per statement).
-_OUT_OF_THE_WAY = 10_000
 
 
 @dataclass
@@ -194,7 +191,7 @@ class _Importer:
     def _ordered(self, collection: list, specs: list, create, rows_of=lambda row: 1) -> dict:
         """Bring a collection ordered by position in line with specs matched by slug.
 
-        Rows the specs lack are deleted first, rows that move step out of the way, then
+        Rows the specs lack are deleted first, rows that move step aside (`writing`), then
         every row takes its final position and values. Returns the rows by slug.
         """
         wanted = {spec.slug for spec in specs}
@@ -206,10 +203,8 @@ class _Importer:
         existing = {row.slug: row for row in collection}
         moving = [existing[spec.slug] for spec in specs
                   if spec.slug in existing and existing[spec.slug].position != spec.position]
-        if moving:
-            for row in moving:
-                row.position += _OUT_OF_THE_WAY
-            db.session.flush()
+        writing.step_aside(moving, collection,
+                           past=max((spec.position for spec in specs), default=0))
         rows = {}
         for spec in specs:
             row = existing.get(spec.slug)

@@ -1,19 +1,31 @@
-"""Studio pages for an item beyond its own forms: moving it to another module of its course.
+"""Studio pages for an item beyond its own forms: its buttons, and moving it to another module.
+
+The buttons move it up or down its module, archive or restore it, publish or unpublish it
+(asked first when that moves anyone's figures) and delete it while nobody has touched it.
 
 Registered on the studio's blueprint (`pages.bp`); `views` imports this module so that its
 pages are there whenever the studio's are.
 """
 
-from flask import render_template
+from flask import flash, render_template
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from learning.accounts.permissions import role_required
 from learning.core.slugs import unique_slug
+from learning.database import db
 from learning.studio import moves
 from learning.studio import services as studio
 from learning.studio.forms import SLUG_MAX, MoveItemForm
-from learning.studio.pages import bp, change_on_purpose, course_and_item
+from learning.studio.pages import (
+    back_to,
+    bp,
+    button_form_or_400,
+    change_on_purpose,
+    course_and_item,
+    direction_or_404,
+    file_changes,
+)
 
 
 @bp.context_processor
@@ -70,3 +82,74 @@ def move_item_to_module(slug, module_id, item_id):
               "progress on it is kept.", title=item.title, source=source,
               module=target.title))
     return _move_page(course, item, form)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/move/<direction>")
+@role_required("facilitator")
+def move_item(slug, module_id, item_id, direction):
+    course, item = course_and_item(slug, module_id, item_id)
+    direction = direction_or_404(direction)
+    button_form_or_400()
+    if studio.move_item(item, direction):
+        db.session.commit()
+        flash(_("“%(title)s” moved.", title=item.title), "success")
+    return back_to(course, item)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/archive")
+@role_required("facilitator")
+def archive_item(slug, module_id, item_id):
+    course, item = course_and_item(slug, module_id, item_id)
+    return change_on_purpose(
+        course, item, lambda: studio.set_item_archived(item, True),
+        _("Archive “%(title)s”?", title=item.title), _("Yes, archive it"),
+        _("“%(title)s” archived: participants no longer see it, and their progress is "
+          "kept.", title=item.title))
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/restore")
+@role_required("facilitator")
+def restore_item(slug, module_id, item_id):
+    course, item = course_and_item(slug, module_id, item_id)
+    return change_on_purpose(
+        course, item, lambda: studio.set_item_archived(item, False),
+        _("Restore “%(title)s”?", title=item.title), _("Yes, restore it"),
+        _("“%(title)s” restored.", title=item.title))
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/publish")
+@role_required("facilitator")
+def publish_item(slug, module_id, item_id):
+    course, item = course_and_item(slug, module_id, item_id)
+    return change_on_purpose(
+        course, item, lambda: studio.set_item_published(item, True),
+        _("Publish “%(title)s”?", title=item.title), _("Yes, publish it"),
+        _("“%(title)s” published.", title=item.title))
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/unpublish")
+@role_required("facilitator")
+def unpublish_item(slug, module_id, item_id):
+    course, item = course_and_item(slug, module_id, item_id)
+    return change_on_purpose(
+        course, item, lambda: studio.set_item_published(item, False),
+        _("Unpublish “%(title)s”?", title=item.title), _("Yes, unpublish it"),
+        _("“%(title)s” unpublished: it is a draft again, which participants do not see, "
+          "and their progress is kept.", title=item.title))
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/items/<int:item_id>/delete")
+@role_required("facilitator")
+def delete_item(slug, module_id, item_id):
+    course, item = course_and_item(slug, module_id, item_id)
+    module = item.module
+    button_form_or_400()
+    title = item.title
+    try:
+        with file_changes(releasing=studio.item_files([item])):
+            studio.delete_item(item)
+    except studio.StudioError as error:
+        flash(str(error), "error")
+        return back_to(course, module)
+    flash(_("“%(title)s” deleted.", title=title), "success")
+    return back_to(course, module)

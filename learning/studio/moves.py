@@ -4,8 +4,8 @@ The item keeps its id, so everything recorded against it stays with it: progress
 completions (`progress.Progress.item_id`), and the self-assessment answers, which belong to
 its instrument (a course's own). Only its module, its place and perhaps its slug change. It
 goes to the end of the module it moves to, and the items of both modules are numbered 1, 2,
-3… again. Self-assessment dimensions name their helpful items by address ("module/item"):
-those naming the item follow it.
+3… again (`content.writing`, as every write of positions). Self-assessment dimensions name
+their helpful items by address ("module/item"): those naming the item follow it.
 
 Whether it moves anyone's figures is not decided here: moving a required item changes what
 each module asks (and moving it into or out of a draft module what the course asks), so the
@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from learning.catalog.models import Item, Module
+from learning.content import writing
 from learning.database import db
 from learning.instruments.models import Dimension, Instrument
 from learning.studio.services import StudioError, item_slugs
@@ -30,21 +31,6 @@ def move_targets(item: Item) -> list[Module]:
 def slug_taken(item: Item, target: Module, slug: str | None = None) -> bool:
     """True if another item of the target module already has this slug (the item's own)."""
     return (slug or item.slug) in item_slugs(target)
-
-
-def _renumber(rows: list) -> None:
-    """Number the rows 1, 2, 3… in this order.
-
-    Positions are unique within a module (and at least 1): every row steps past the highest
-    number first, so that no two rows ever hold the same one.
-    """
-    start = max((row.position for row in rows), default=0) + 1
-    for offset, row in enumerate(rows):
-        row.position = start + offset
-    db.session.flush()
-    for number, row in enumerate(rows, start=1):
-        row.position = number
-    db.session.flush()
 
 
 def helpful_reference(module_slug: str, item_slug: str) -> str:
@@ -84,12 +70,11 @@ def move_item_to_module(item: Item, target: Module, slug: str | None = None) -> 
     staying = [row for row in source.items if row is not item]
     arriving = list(target.items)
     # Out of the way of both modules' numbers before it changes module.
-    item.position = max((row.position for row in [*staying, *arriving, item]), default=0) + 1
-    db.session.flush()
+    writing.step_aside([item], [*staying, *arriving])
     source.items.remove(item)
     target.items.append(item)
     item.slug = new_slug
     db.session.flush()
-    _renumber(staying)
-    _renumber([*arriving, item])
+    writing.renumber(staying)
+    writing.renumber([*arriving, item])
     _follow_references(source.course_id, before, helpful_reference(target.slug, new_slug))

@@ -26,10 +26,10 @@ from sqlalchemy.orm import selectinload
 from learning.accounts import services as accounts
 from learning.catalog import services as catalog
 from learning.catalog.models import Course, Item, Module
+from learning.content import writing
 from learning.content.exporter import ExportError, course_to_export, export_content
 from learning.content.sanitise import markdown_to_html
 from learning.database import db
-from learning.media import uploads
 from learning.media.videolength import minutes_to_watch
 from learning.progress import services as progress
 
@@ -178,15 +178,11 @@ def _assign_module(module: Module, fields: ModuleFields) -> None:
     module.is_published = fields.is_published
 
 
-def _next_position(positions) -> int:
-    return max(positions, default=0) + 1
-
-
 def create_module(course: Course, fields: ModuleFields) -> Module:
     """A new module at the end of the course."""
     if fields.slug in module_slugs(course):
         raise StudioError(_("Another module of this course already uses this slug."))
-    module = Module(course=course, position=_next_position(m.position for m in course.modules))
+    module = Module(course=course, position=writing.next_position(course.modules))
     _assign_module(module, fields)
     db.session.add(module)
     db.session.flush()
@@ -225,8 +221,7 @@ def _new_item(module: Module, kind: str, assign, fields) -> Item:
     """A new item of this kind at the end of the module, its fields set by `assign`."""
     if fields.slug in item_slugs(module):
         raise StudioError(_("Another item of this module already uses this slug."))
-    item = Item(module=module, kind=kind,
-                position=_next_position(i.position for i in module.items))
+    item = Item(module=module, kind=kind, position=writing.next_position(module.items))
     assign(item, fields)
     db.session.add(item)
     db.session.flush()
@@ -347,20 +342,13 @@ def update_self_assessment(item: Item, fields: SelfAssessmentFields) -> Item:
 def _swap_with_neighbour(rows: list, row, direction: str) -> bool:
     """Swap the row's position with the one before or after it; False at either end.
 
-    Positions are unique within their parent, so one row steps out of the way first.
+    Positions are unique within their parent: the rows step aside first (`content.writing`).
     """
     index = rows.index(row)
     other_index = index - 1 if direction == UP else index + 1
     if not 0 <= other_index < len(rows):
         return False
-    other = rows[other_index]
-    mine, theirs = row.position, other.position
-    row.position = _next_position(r.position for r in rows)
-    db.session.flush()
-    other.position = mine
-    db.session.flush()
-    row.position = theirs
-    db.session.flush()
+    writing.swap(rows, row, rows[other_index])
     return True
 
 
@@ -432,7 +420,12 @@ def item_files(items) -> set[str]:
 
 
 def files_in_use(paths: set[str]) -> set[str]:
-    """Those of these files that some item, archived or not, still refers to."""
+    """Those of these files that some item, archived or not, still refers to.
+
+    What the unit of work for a change to files (`media.files`) asks before removing those
+    the change let go of: a file another item shares (an import may give two items one
+    video) stays.
+    """
     if not paths:
         return set()
     rows = db.session.execute(
@@ -441,25 +434,6 @@ def files_in_use(paths: set[str]) -> set[str]:
             Item.file_path.in_(paths)))
     )
     return {path for row in rows for path in row if path in paths}
-
-
-def remove_unused_files(media_root: str | Path, paths: set[str]) -> set[str]:
-    """Remove from MEDIA_ROOT those of these files no item refers to any more; those removed.
-
-    Call it after the commit that let go of them: until then the change may still be rolled
-    back, and the row would name a file that is gone. A file another item shares (an import
-    may give two items one video) stays. A file that cannot be removed is logged and left:
-    the change it was for has been made.
-    """
-    removed = set()
-    for path in sorted(paths - files_in_use(paths)):
-        try:
-            uploads.remove_stored(media_root, path)
-        except OSError:
-            log.exception("Could not remove the unused media file %s", path)
-        else:
-            removed.add(path)
-    return removed
 
 
 # Zip entries carry this date, so that the same course gives the same bytes.

@@ -12,7 +12,7 @@ from learning.catalog.models import Item
 from learning.config import ROOT
 from learning.media.uploads import video_seconds
 from learning.media.videolength import minutes_to_watch
-from learning.studio import views as studio_views
+from learning.studio import item_views
 from tests.conftest import page
 from tests.studio.test_recordings import RECORDING, VTT, WEBM, mp4
 
@@ -183,7 +183,7 @@ def test_the_files_are_checked_with_the_fields(app, client, db, world, sign_in_a
 def test_files_too_large_are_both_named(app, client, db, world, sign_in_as, monkeypatch):
     # Small limits: a request past 500 KB would be spooled to a file by the test client.
     app.config["RECORDING_MAX_BYTES"] = 1024
-    monkeypatch.setattr(studio_views, "CAPTIONS_MAX_BYTES", 2048)
+    monkeypatch.setattr(item_views, "CAPTIONS_MAX_BYTES", 2048)
     sign_in_as("facilitator")
     cue = b"00:00.000 --> 00:02.000\nWords.\n\n"
     response = _post(client, _new_url(world), ("intro.webm", WEBM[:4096]),

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from learning.accounts.models import User
 from learning.cohorts.models import Enrolment
-from learning.studio import views as studio_views
+from learning.studio import cohort_views
 from learning.studio.roster import read_roster
 from tests import mailbox as mail
 from tests.conftest import page
@@ -209,7 +209,7 @@ def test_no_file_is_explained(client, world, sign_in_as):
 
 def test_a_large_file_is_refused(client, db, world, sign_in_as, monkeypatch):
     # A small limit: the test client leaves large request bodies' temporary files open.
-    monkeypatch.setattr(studio_views, "ROSTER_MAX_BYTES", 1024)
+    monkeypatch.setattr(cohort_views, "ROSTER_MAX_BYTES", 1024)
     before = _counts(db, world)
     sign_in_as("facilitator")
     rows = "".join(f"p{n}@example.org,Person {n}\n" for n in range(100))

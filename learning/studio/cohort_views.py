@@ -1,0 +1,165 @@
+"""Studio pages for a cohort: its settings, join code, participants, roster and managers.
+
+Every page asks the one access rule for running a cohort
+(`cohorts.services.get_cohort_for_edit_or_404`). Registered on the studio's blueprint
+(`pages.bp`); `views` imports this module so that its pages are there whenever the
+studio's are. The page following a roster's import is in `roster_views`.
+"""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from learning.accounts import services as accounts
+from learning.accounts.permissions import role_required
+from learning.cohorts import services as cohorts
+from learning.core.limits import body_limit
+from learning.database import db
+from learning.media import uploads
+from learning.studio import roster, roster_jobs
+from learning.studio.forms import CohortSettingsForm, PersonForm, RosterForm
+from learning.studio.pages import FORM_ALLOWANCE_BYTES, bp, button_form_or_400, no_account
+
+# A participants' CSV: 10,000 rows fit, at up to about 200 bytes each.
+ROSTER_MAX_BYTES = 2 * 1024 * 1024
+
+
+def _may_run_cohort(id, **_url) -> bool:
+    """Whether this request may send a participants' file: its user may run the cohort."""
+    return cohorts.may_run_cohort(id, current_user)
+
+
+def _cohort(id):
+    return cohorts.get_cohort_for_edit_or_404(id, current_user)
+
+
+def _back_to_cohort(cohort):
+    return redirect(url_for("studio.edit_cohort", id=cohort.id))
+
+
+@bp.route("/cohorts/<int:id>", methods=["GET", "POST"])
+@role_required("facilitator")
+def edit_cohort(id):
+    cohort = _cohort(id)
+    form = CohortSettingsForm(data=CohortSettingsForm.data_of(cohort))
+    if form.validate_on_submit():
+        cohorts.update_cohort(cohort, form.name.data, form.starts_on.data, form.ends_on.data,
+                              bool(form.is_open.data), form.time_zone.data)
+        db.session.commit()
+        flash(_("Cohort %(cohort)s saved.", cohort=cohort.name), "success")
+        return _back_to_cohort(cohort)
+    return _cohort_page(cohort, form, PersonForm())
+
+
+def _cohort_page(cohort, form, person_form):
+    enrolments = cohorts.participants(cohort)
+    return render_template(
+        "studio/cohort.html", cohort=cohort, form=form, person_form=person_form,
+        enrolments=enrolments,
+        never_signed_in=accounts.never_signed_in(e.user_id for e in enrolments))
+
+
+@bp.post("/cohorts/<int:id>/join-code")
+@role_required("facilitator")
+def new_join_code(id):
+    cohort = _cohort(id)
+    button_form_or_400()
+    code = cohorts.regenerate_join_code(cohort)
+    db.session.commit()
+    flash(_("The new join code is %(code)s; the old one no longer works.", code=code),
+          "success")
+    return _back_to_cohort(cohort)
+
+
+@bp.post("/cohorts/<int:id>/participants/<int:user_id>/remove")
+@role_required("facilitator")
+def remove_participant(id, user_id):
+    cohort = _cohort(id)
+    button_form_or_400()
+    if not cohorts.remove_participant(cohort, user_id):
+        abort(404)
+    db.session.commit()
+    flash(_("The participant was taken out of %(cohort)s. Their progress and any certificate "
+            "are kept.", cohort=cohort.name), "success")
+    return _back_to_cohort(cohort)
+
+
+@bp.post("/cohorts/<int:id>/participants/<int:user_id>/invite")
+@role_required("facilitator")
+def resend_invitation(id, user_id):
+    """Send a participant who has never signed in their invitation to choose a password again."""
+    cohort = _cohort(id)
+    button_form_or_400()
+    try:
+        user = roster.resend_invitation(cohort, user_id)
+    except LookupError:
+        abort(404)
+    except roster.InvitationError as error:
+        flash(str(error), "error")
+        return _back_to_cohort(cohort)
+    db.session.commit()
+    flash(_("The invitation was sent again to %(name)s at %(email)s: its link to choose a "
+            "password works for %(days)d days.", name=user.name, email=user.email,
+            days=accounts.invitation_days()), "success")
+    return _back_to_cohort(cohort)
+
+
+@bp.route("/cohorts/<int:id>/participants/import", methods=["GET", "POST"])
+@body_limit(ROSTER_MAX_BYTES + FORM_ALLOWANCE_BYTES, granted=_may_run_cohort)
+@role_required("facilitator")
+def import_participants(id):
+    cohort = _cohort(id)
+    form = RosterForm()
+    problems = []
+    if form.validate_on_submit():
+        data = form.csv.data.stream.read(ROSTER_MAX_BYTES + 1)
+        if len(data) > ROSTER_MAX_BYTES:
+            problems = [_("The file is larger than %(size)s.",
+                          size=uploads.human_size(ROSTER_MAX_BYTES))]
+        else:
+            found = roster.read_roster(data)
+            problems = found.problems
+        if not problems:
+            record = roster_jobs.queue_import(cohort, found.people, current_user)
+            db.session.commit()  # the job is queued as it commits
+            return redirect(url_for("studio.roster_import", id=cohort.id, import_id=record.id))
+    return render_template("studio/roster.html", cohort=cohort, form=form, problems=problems,
+                           max_rows=roster.MAX_ROWS)
+
+
+@bp.post("/cohorts/<int:id>/managers")
+@role_required("facilitator")
+def add_manager(id):
+    cohort = _cohort(id)
+    person_form = PersonForm()
+    if person_form.validate_on_submit():
+        user = accounts.find_user_by_email(person_form.email.data)
+        if user is None:
+            person_form.email.errors.append(no_account(person_form.email.data))
+        else:
+            if cohorts.add_manager(cohort, user):
+                db.session.commit()
+                flash(_("%(name)s now manages %(cohort)s.", name=user.name,
+                        cohort=cohort.name), "success")
+            else:
+                flash(_("%(name)s already manages %(cohort)s.", name=user.name,
+                        cohort=cohort.name), "info")
+            return _back_to_cohort(cohort)
+    form = CohortSettingsForm(formdata=None, data=CohortSettingsForm.data_of(cohort))
+    return _cohort_page(cohort, form, person_form)
+
+
+@bp.post("/cohorts/<int:id>/managers/<int:user_id>/remove")
+@role_required("facilitator")
+def remove_manager(id, user_id):
+    cohort = _cohort(id)
+    button_form_or_400()
+    user = next((m for m in cohort.managers if m.id == user_id), None)
+    if user is None:
+        abort(404)
+    cohorts.remove_manager(cohort, user)
+    db.session.commit()
+    flash(_("%(name)s no longer manages %(cohort)s.", name=user.name, cohort=cohort.name),
+          "success")
+    return _back_to_cohort(cohort)
+
