@@ -6,11 +6,12 @@ else may see a course depends on its cohorts, which sit above the catalog: that 
 in `learning.cohorts.visibility`.
 """
 
+import os
 import re
 from collections.abc import Sequence
 from typing import TypeVar
 
-from flask import abort
+from flask import abort, current_app
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -83,6 +84,17 @@ def media_path(item: Item, kind: str) -> str | None:
     """
     field = MEDIA_FIELDS.get(kind)
     return getattr(item, field) if field else None
+
+
+def media_size(item: Item, kind: str) -> int | None:
+    """The size in bytes of the item's file of this kind, or None if it has none (or lost it)."""
+    path = media_path(item, kind)
+    if not path:
+        return None
+    try:
+        return os.path.getsize(os.path.join(current_app.config["MEDIA_ROOT"], path))
+    except OSError:
+        return None
 
 
 def image_path(course: Course, name: str) -> str | None:

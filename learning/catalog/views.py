@@ -3,7 +3,7 @@
 import re
 from pathlib import PurePosixPath
 
-from flask import Blueprint, abort, current_app, render_template, send_from_directory
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -15,6 +15,7 @@ from learning.certificates import services as certificates
 from learning.cohorts import services as cohorts
 from learning.cohorts import visibility
 from learning.core.cache_control import revalidate_privately
+from learning.media import uploads
 from learning.progress import lookups
 from learning.progress import rules as progress_rules
 from learning.progress import services as progress
@@ -43,9 +44,11 @@ MEDIA_TYPES = {
     ".gif": "image/gif",
 }
 UNKNOWN_TYPE = "application/octet-stream"
-# What the player shows in the page; everything else (PDFs, unknown files) is downloaded.
+# What the browser shows itself (the player, its PDF viewer); everything else (unknown
+# files, or any file asked for with ?download) is downloaded.
 INLINE_TYPES = {"video": {"video/webm", "video/mp4", "video/ogg"}, "captions": {"text/vtt"},
-                "image": {"image/png", "image/jpeg", "image/webp", "image/gif"}}
+                "image": {"image/png", "image/jpeg", "image/webp", "image/gif"},
+                "file": {"application/pdf"}}
 
 
 def media_type(path: str | None) -> str | None:
@@ -56,10 +59,12 @@ def media_type(path: str | None) -> str | None:
 
 
 def shown_inline(kind: str, mimetype: str) -> bool:
-    """True if a media file of this kind and type is for the player, to show in the page.
+    """True if a media file of this kind and type is for the browser to show itself.
 
-    A PDF is downloaded rather than opened under the site's origin: it is a facilitator's
-    upload, and a browser's PDF viewer is no place to run someone else's document.
+    A reading's PDF opens in the browser's own viewer, so that an official on a phone reads
+    it without saving it first. The viewers of current browsers (Chromium's, Firefox's
+    pdf.js, Safari's) run apart from the page's origin, and an uploaded PDF was checked to
+    be one from its content (`learning.media.uploads`); `nosniff` keeps its type.
     """
     return mimetype in INLINE_TYPES.get(kind, ())
 
@@ -169,8 +174,15 @@ def item(slug, module_slug, item_slug):
         following=following,
         is_preview=is_preview,
         video_type=media_type(item.video_path),
+        file_size=_file_size(item),
         transcript=transcripts.transcript_lines(item.transcript),
     )
+
+
+def _file_size(item) -> str | None:
+    """A reading's PDF's size in words, for whoever decides whether to open it on a phone."""
+    size = catalog.media_size(item, "file")
+    return uploads.human_size(size) if size is not None else None
 
 
 @bp.get("/items/<int:item_id>/<kind>")
@@ -186,7 +198,7 @@ def media(item_id, kind):
     # The name offered for saving is the item's slug, never the stored (random) name.
     response = send_from_directory(
         current_app.config["MEDIA_ROOT"], path, mimetype=mimetype, conditional=True,
-        as_attachment=not shown_inline(kind, mimetype),
+        as_attachment="download" in request.args or not shown_inline(kind, mimetype),
         download_name=f"{item.slug}{PurePosixPath(path).suffix.lower()}",
     )
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -26,9 +26,15 @@ PDF_MAGIC = b"%PDF-"
 
 
 def human_size(size: int) -> str:
-    """A byte count as people say it: whole megabytes, or kilobytes below one."""
-    if size >= 1024 * 1024:
-        return _("%(num)d MB", num=size // (1024 * 1024))
+    """A byte count as people say it: megabytes (to a tenth below ten), or kilobytes below one.
+
+    A limit of whole megabytes reads as one ("50 MB"), never "49.9 MB".
+    """
+    megabytes, rest = divmod(size, 1024 * 1024)
+    if megabytes >= 10 or (megabytes and not rest):
+        return _("%(num)d MB", num=megabytes)
+    if megabytes:
+        return _("%(size)s MB", size=format_decimal(round(size / (1024 * 1024), 1)))
     return _("%(num)d KB", num=max(1, size // 1024))
 
 

@@ -39,8 +39,28 @@
       return data;
     }
 
+    // The heading's status too, so that it never says "In progress" under a finished video.
+    function showState(state) {
+      var holder = document.getElementById("item-status");
+      if (!holder || (state !== "complete" && state !== "in_progress")) { return; }
+      var complete = state === "complete";
+      var label = document.createElement("span");
+      label.className = "status " + (complete ? "status-complete" : "status-in-progress");
+      if (complete) {
+        var tick = document.createElement("span");
+        tick.setAttribute("aria-hidden", "true");
+        tick.textContent = "\u2713 ";
+        label.appendChild(tick);
+      }
+      label.appendChild(document.createTextNode(
+        complete ? holder.dataset.complete : holder.dataset.inProgress));
+      holder.replaceChildren(label);
+    }
+
     function show(result) {
-      if (!status || !result) { return; }
+      if (!result) { return; }
+      showState(result.status);
+      if (!status) { return; }
       var text = status.dataset.template.replace("{percent}", result.watched_percent);
       if (result.status === "complete") { text = status.dataset.complete; }
       status.textContent = text;

@@ -45,6 +45,8 @@ def test_playing_the_recording_completes_it(context, live_server):
     play_to_the_end(page, rate=16)
     assert page.evaluate("document.querySelector('video').playbackRate") == 2
     expect(status).to_contain_text("Complete", timeout=20_000)
+    # The heading says so at once, without a reload.
+    expect(page.locator("#item-status .status")).to_have_text("✓ Complete")
     page.reload()
     assert "Complete" in page.locator("main p.meta").first.inner_text()
     page.goto(f"{live_server.url}{module}")

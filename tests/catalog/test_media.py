@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.conftest import page
+
 
 def get(client, path, **kwargs):
     with client.get(path, **kwargs) as response:
@@ -72,9 +74,9 @@ def test_a_path_climbing_out_of_media_root_is_refused(client, db, app, world, me
 @pytest.mark.parametrize(("kind", "index", "disposition", "suffix", "mimetype"), [
     ("video", 0, "inline", ".webm", "video/webm"),
     ("captions", 0, "inline", ".vtt", "text/vtt"),
-    ("file", 1, "attachment", ".pdf", "application/pdf"),
+    ("file", 1, "inline", ".pdf", "application/pdf"),
 ])
-def test_the_player_gets_video_and_captions_inline_and_a_pdf_is_downloaded(
+def test_video_captions_and_a_reading_pdf_are_shown_by_the_browser(
         client, world, media, sign_in_as, kind, index, disposition, suffix, mimetype):
     sign_in_as("enrolled")
     item = world.modules[0].items[index]
@@ -87,6 +89,32 @@ def test_the_player_gets_video_and_captions_inline_and_a_pdf_is_downloaded(
     partial = get(client, f"/items/{item.id}/{kind}", headers={"Range": "bytes=0-3"})
     assert partial.status_code == 206
     assert partial.headers["Content-Disposition"] == response.headers["Content-Disposition"]
+
+
+def test_a_pdf_asked_for_with_download_is_saved_under_the_items_name(client, world, media,
+                                                                       sign_in_as):
+    sign_in_as("enrolled")
+    reading = world.modules[0].items[1]
+    soup = page(client.get(f"/courses/mindsets/modules/one/items/{reading.slug}"))
+    view = soup.find("a", string="Read the PDF in your browser (opens in a new tab)")
+    download = soup.find("a", string="Download the PDF")
+    assert view["href"] == f"/items/{reading.id}/file"
+    assert "download" in download.attrs
+    size = (media / reading.file_path.split("/", 2)[-1]).stat().st_size
+    assert view.parent.get_text(" ", strip=True).endswith(f"· {max(1, size // 1024)} KB")
+    response = get(client, download["href"])
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == f"attachment; filename={reading.slug}.pdf"
+
+
+def test_a_pdf_missing_from_the_disk_shows_no_size(client, db, world, media, sign_in_as):
+    reading = world.modules[0].items[1]
+    reading.file_path = "mindsets/one/gone.pdf"
+    db.session.commit()
+    sign_in_as("enrolled")
+    soup = page(client.get(f"/courses/mindsets/modules/one/items/{reading.slug}"))
+    view = soup.find("a", string="Read the PDF in your browser (opens in a new tab)")
+    assert view.parent.get_text(" ", strip=True) == view.get_text(strip=True)
 
 
 @pytest.mark.parametrize("name", ["page.html", "image.svg", "notes"])
