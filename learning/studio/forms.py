@@ -448,6 +448,11 @@ class RecordingForm(_SlugForm):
         )
 
 
+def _optional_int(value) -> int | None:
+    """A choice's id, or None for the placeholder ("")."""
+    return None if value in ("", None) else int(value)
+
+
 class SelfAssessmentForm(_SlugForm):
     """A self-assessment item: the instrument a module asks its participants to take."""
 
@@ -463,7 +468,7 @@ class SelfAssessmentForm(_SlugForm):
     )
     is_required = BooleanField(_l("Required to complete the course"), default=True)
     is_published = _item_published_field()
-    instrument_id = SelectField(_l("Instrument"), coerce=int, validate_choice=True,
+    instrument_id = SelectField(_l("Instrument"), coerce=_optional_int, validate_choice=True,
                                 validators=[InputRequired(_l("Choose an instrument."))])
 
     @classmethod

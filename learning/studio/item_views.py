@@ -272,7 +272,8 @@ def _self_assessment_form(course, module, item=None):
     form = SelfAssessmentForm(data=SelfAssessmentForm.data_of(item) if item else None,
                               taken_slugs=studio.item_slugs(module, leaving_out=item),
                               fills_slug=item is None)
-    form.instrument_id.choices = [
+    # A placeholder first: a required list must not open on a real choice (HTML's rule).
+    form.instrument_id.choices = [SelectChoice("", _("Choose an instrument"))] + [
         SelectChoice(instrument.id, instrument.title)
         for instrument in instruments.ready_instruments(course, item)]
     return form

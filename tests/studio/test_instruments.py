@@ -145,7 +145,14 @@ def test_a_facilitator_builds_an_instrument_and_a_module_asks_it(facilitator, db
     assert dimension.helpful_items == ["one/reading"]
 
     options = page(client.get(new_item)).select("select[name=instrument_id] option")
-    assert [option.get_text(strip=True) for option in options] == ["Digital mindset"]
+    assert [(o["value"], o.get_text(strip=True)) for o in options] == [
+        ("", "Choose an instrument"), (str(instrument.id), "Digital mindset")]
+    fields = {"title": "Where your team stands", "slug": "team-stands", "minutes": "10",
+              "is_required": "y", "is_published": "y"}
+    refused = page(client.post(new_item, data={**fields, "instrument_id": ""}))
+    assert refused.select_one("#instrument_id-error").get_text(" ", strip=True) == (
+        "Error: Choose an instrument.")
+    assert refused.select_one("input[name=title]")["value"] == "Where your team stands"
     response = client.post(new_item, data={
         "title": "Where your team stands", "slug": "team-stands", "minutes": "10",
         "is_required": "y", "is_published": "y", "instrument_id": str(instrument.id)},
@@ -414,7 +421,7 @@ def test_each_item_asks_an_instrument_of_its_own(facilitator, db, world):
     url = f"{COURSE}/modules/{one.id}/self-assessments/{item.id}/edit"
     options = page(facilitator.get(url)).select("select[name=instrument_id] option")
     # Its own and the new one; not module three's, which another item asks.
-    assert [o.get_text(strip=True) for o in options] == ["Digital mindset", "How I work"]
+    assert [o.get_text(strip=True) for o in options] == ["Choose an instrument", "Digital mindset", "How I work"]
     taken = _instrument(db, "three-instrument")
     response = facilitator.post(url, data={"title": "Self-assessment", "slug": "self-assessment",
                                            "minutes": "5", "instrument_id": str(taken.id)})
