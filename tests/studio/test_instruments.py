@@ -421,7 +421,8 @@ def test_each_item_asks_an_instrument_of_its_own(facilitator, db, world):
     url = f"{COURSE}/modules/{one.id}/self-assessments/{item.id}/edit"
     options = page(facilitator.get(url)).select("select[name=instrument_id] option")
     # Its own and the new one; not module three's, which another item asks.
-    assert [o.get_text(strip=True) for o in options] == ["Choose an instrument", "Digital mindset", "How I work"]
+    assert [o.get_text(strip=True) for o in options] == [
+        "Choose an instrument", "Digital mindset", "How I work"]
     taken = _instrument(db, "three-instrument")
     response = facilitator.post(url, data={"title": "Self-assessment", "slug": "self-assessment",
                                            "minutes": "5", "instrument_id": str(taken.id)})
