@@ -22,7 +22,7 @@ from flask_login import current_user, login_required
 
 from learning.assessments import charts as assessment_charts
 from learning.assessments import figures as assessment_figures
-from learning.assessments import services as assessments
+from learning.assessments import privacy
 from learning.countries import country_name
 from learning.database import db
 from learning.extensions import limiter
@@ -107,7 +107,7 @@ def mindset(id):
         summaries=[(summary, services.mindset_rows(summary),
                     assessment_charts.bar_chart(services.mindset_chart_rows(summary, labels)))
                    for summary in summaries],
-        threshold=assessments.min_group(),
+        threshold=privacy.min_group(),
     )
 
 
