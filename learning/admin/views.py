@@ -30,7 +30,8 @@ from learning.cohorts.models import Cohort
 from learning.core.routing import paginate
 from learning.countries import country_name
 from learning.database import db
-from learning.reports import services as reports
+from learning.reports.course import kind_labels, status_labels
+from learning.reports.detail import course_lines
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.register_blueprint(people.bp)
@@ -154,7 +155,7 @@ def user(id):
         if c.id not in managed_ids
     ]
     enrolled = cohorts.enrolled_course_ids(user)
-    learning = [reports.course_lines(course, user.id)
+    learning = [course_lines(course, user.id)
                 for course in catalog.all_courses() if course.id in enrolled]
     return render_template(
         "admin/user.html",
@@ -164,8 +165,8 @@ def user(id):
         course_form=course_form,
         cohort_form=cohort_form,
         learning=learning,
-        statuses=reports.status_labels(),
-        kinds=reports.kind_labels(),
+        statuses=status_labels(),
+        kinds=kind_labels(),
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 
 from learning.assessments import release, scoring
 from learning.assessments.models import Response
+from learning.assessments.privacy import min_group
 from learning.assessments.services import (
     BEFORE,
     SUBMITTED,
@@ -19,7 +20,6 @@ from learning.assessments.services import (
     InstrumentSummary,
     ShiftRow,
     instruments_of,
-    min_group,
     phases_of,
     snapshot,
 )

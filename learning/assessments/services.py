@@ -3,7 +3,8 @@
 Privacy lives here: a participant's responses are only ever loaded by their own user id.
 Group figures shown to anyone come from `figures`, released with differential privacy by
 `release`; `aggregate` below computes exact ones (in batches, refusing groups smaller than
-ASSESSMENT_MIN_GROUP), which no page shows: the tests reproduce the old attacks on them.
+ASSESSMENT_MIN_GROUP: the rule is `privacy`'s), which no page shows: the tests reproduce
+the old attacks on them.
 """
 
 from collections.abc import Mapping
@@ -13,13 +14,13 @@ from datetime import datetime
 from flask import abort, current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import ColumnElement, Select, and_, func, literal, select, true, union_all
+from sqlalchemy import ColumnElement, Select, func, literal, select, true, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
 
 from learning.accounts.models import User, utcnow
-from learning.assessments import baseline, release, scoring
+from learning.assessments import baseline, privacy, release, scoring
 from learning.assessments.models import REFLECTION_MAX_LENGTH, Answer, Response
 from learning.catalog.models import Course, Item, Module, shown_to_participants
 from learning.cohorts.models import Cohort, Enrolment
@@ -404,7 +405,7 @@ def save_response(user_id: int, instrument: Instrument, item: Item, phase: str,
         row.status = SUBMITTED
         row.submitted_at = row.updated_at
         row.is_baseline = is_baseline
-        # The groups this answer counts in are fixed now (`group_condition`).
+        # The groups this answer counts in are fixed now (`privacy.group_condition`).
         respondent = db.session.get(User, user_id)
         row.country, row.organisation = respondent.country, respondent.organisation
     db.session.flush()
@@ -597,31 +598,12 @@ class Aggregate:
     released_at: datetime | None = None
 
 
-def group_condition(country: str = "", organisation: str = "") -> ColumnElement[bool] | None:
-    """Part of a cohort, as the respondents' country and organisation when they submitted.
-
-    Empty strings leave that side open; None (both empty) is the whole cohort. The groups are
-    fixed at submission (`save_response`), so editing a profile later moves no answer.
-    """
-    conditions = []
-    if country:
-        conditions.append(Response.country == country)
-    if organisation:
-        conditions.append(Response.organisation == organisation)
-    return and_(*conditions) if conditions else None
-
-
-def min_group() -> int:
-    """The smallest group whose aggregate results may be shown."""
-    return max(int(current_app.config.get("ASSESSMENT_MIN_GROUP", 5)), 1)
-
-
 def aggregate(instrument: Instrument, cohort: Cohort, phase: str,
               among: ColumnElement[bool] | None = None) -> Aggregate:
     """The cohort's submitted responses to one phase, as exact group figures (never shown).
 
     A "before" aggregate counts real baselines only (`counts`). `among`, a condition from
-    `group_condition`, narrows the group to part of the cohort (a country, say), as the
+    `privacy.group_condition`, narrows the group to part of the cohort (a country, say), as the
     respondents were when they submitted.
 
     Figures are released in batches: they cover the first k x threshold responses by
@@ -639,7 +621,7 @@ def aggregate(instrument: Instrument, cohort: Cohort, phase: str,
     version's snapshot is the same for everyone who submitted it), and the scores added up
     in SQL (`_score_groups`).
     """
-    threshold = min_group()
+    threshold = privacy.min_group()
     conditions = [Enrolment.cohort_id == cohort.id, Response.instrument_id == instrument.id,
                   Response.phase == phase, Response.status == SUBMITTED]
     if phase == BEFORE:  # a group's "before" is made of real baselines only, like a person's
@@ -650,11 +632,10 @@ def aggregate(instrument: Instrument, cohort: Cohort, phase: str,
         respondents.with_only_columns(
             func.count(), func.count().filter(true() if among is None else among))
     ).one()
-    if in_group < threshold:
-        return Aggregate(phase, threshold, False)
-    if 0 < whole - in_group < threshold:
-        return Aggregate(phase, threshold, False, is_rest_too_few=True)
-    counted = in_group // threshold * threshold
+    counting = privacy.batch(whole, in_group, threshold)
+    if not counting.is_enough:
+        return Aggregate(phase, threshold, False, is_rest_too_few=counting.is_rest_too_few)
+    counted = counting.counted
     group = respondents if among is None else respondents.where(among)
     snapshots = dict(db.session.execute(
         select(Response.version, Response.snapshot).where(Response.id.in_(
@@ -671,7 +652,8 @@ def aggregate(instrument: Instrument, cohort: Cohort, phase: str,
     band_labels = [band["label"] for band in current["bands"]]
     order = list(titles) + [slug for slug in scores if slug not in titles]
     kept = [slug for slug in order
-            if sum(people for _score, _band, people, _title in scores.get(slug, [])) >= threshold]
+            if privacy.is_big_enough(
+                sum(people for _score, _band, people, _title in scores.get(slug, [])), threshold)]
     # Every row gets every band, so the table has one column per band, older labels included.
     for slug in kept:
         for _score, label, _people, _title in scores[slug]:

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from learning.assessments import baseline, charts, figures, services
+from learning.assessments import baseline, charts, figures, privacy, services
 from learning.assessments.forms import ReflectionForm, TakeForm
 from learning.cohorts import services as cohorts
 from learning.cohorts import visibility
@@ -200,5 +200,5 @@ def cohort(id):
         "assessments/cohort.html",
         cohort=cohort,
         summaries=summaries,
-        threshold=services.min_group(),
+        threshold=privacy.min_group(),
     )

@@ -45,16 +45,6 @@ class Cohort(db.Model):
             raise ValueError(f"unknown time zone: {value!r}")
         return value
 
-    def can_view_progress(self, user) -> bool:
-        """Admins, the cohort's managers and the course's facilitators see its progress."""
-        if not user.is_authenticated:
-            return False
-        if user.has_role("admin"):
-            return True
-        if user.has_role("manager") and any(m.id == user.id for m in self.managers):
-            return True
-        return self.course.can_edit(user)
-
 
 class CohortManager(db.Model):
     """A manager attached to a cohort."""

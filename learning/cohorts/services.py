@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import bindparam, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, false, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from learning.accounts.models import User
 from learning.accounts.services import grant_role
-from learning.catalog.models import Course
+from learning.catalog.models import Course, CourseFacilitator
 from learning.cohorts.models import Cohort, CohortManager, Enrolment
 from learning.database import db
 from learning.time_zones import default_time_zone
@@ -46,6 +46,30 @@ def cohorts_of_course(course_id: int) -> list[Cohort]:
 def member_ids(cohort_id: int):
     """The cohort's participants, as a query of user ids (never loaded into a list)."""
     return select(Enrolment.user_id).where(Enrolment.cohort_id == cohort_id)
+
+
+def enrolments(cohort_id: int) -> Select:
+    """(user_id, enrolled_at) of the cohort's participants, as a query to join on.
+
+    What reports join their people to: a query, never a list, so a cohort of any size costs
+    the same round trip.
+    """
+    return select(Enrolment.user_id, Enrolment.enrolled_at).where(Enrolment.cohort_id == cohort_id)
+
+
+def enrolled_count(cohort_id: int) -> int:
+    """How many participants joined the cohort; one query."""
+    return db.session.scalar(
+        select(func.count()).select_from(Enrolment).where(Enrolment.cohort_id == cohort_id))
+
+
+def lock(cohort: Cohort) -> None:
+    """Hold the cohort's row until the transaction ends: writers to it go one at a time.
+
+    On SQLite `FOR UPDATE` is left out by SQLAlchemy; the write transaction's BEGIN
+    IMMEDIATE has already made this transaction the only writer.
+    """
+    db.session.execute(select(Cohort.id).where(Cohort.id == cohort.id).with_for_update())
 
 
 def find_cohort_by_code(code: str) -> Cohort | None:
@@ -256,19 +280,101 @@ def cohorts_for(user: User, facilitated_course_ids: set[int]) -> list[CohortRow]
     ]
 
 
+# Who may see a cohort's progress and reports, and who may run it: one loader per rule. Ids
+# come from `<int:...>` routes, which refuse any the id columns cannot hold
+# (`core.routing.MAX_ID`), so none is checked again here.
+
+
+def follow_scope(user: User) -> ColumnElement[bool] | None:
+    """Which cohorts the user may follow (progress and reports), the one place it is written.
+
+    Admins follow every cohort, managers the cohorts they are attached to, facilitators the
+    cohorts of the courses they facilitate. Returned as a condition on `Cohort`, so lists
+    and look-ups filter in SQL; None when the user may follow no cohort at all.
+    """
+    if not user.is_authenticated:
+        return None
+    roles = user.role_names
+    if "admin" in roles:
+        return true()
+    conditions = []
+    if "manager" in roles:
+        conditions.append(Cohort.id.in_(_managed_cohort_ids(user)))
+    if "facilitator" in roles:
+        conditions.append(Cohort.course_id.in_(
+            select(CourseFacilitator.course_id).where(CourseFacilitator.user_id == user.id)))
+    if not conditions:
+        return None
+    return or_(*conditions)
+
+
+def may_follow(cohort_id: int, user: User) -> bool:
+    """Whether the user may follow the cohort (False for an unknown one)."""
+    scope = follow_scope(user)
+    return scope is not None and bool(db.session.scalar(
+        select(exists().where(Cohort.id == cohort_id, scope))))
+
+
+def get_cohort_for_reports_or_404(cohort_id: int, user: User) -> Cohort:
+    """The cohort, if the user may see its reports (`follow_scope`).
+
+    403 for someone who follows no cohort at all; 404 both for an unknown cohort and for
+    one outside the user's scope, so that probing ids reveals nothing.
+    """
+    scope = follow_scope(user)
+    if scope is None:
+        abort(403)
+    cohort = db.session.scalar(select(Cohort).where(Cohort.id == cohort_id, scope))
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
 def get_cohort_for_progress_or_404(cohort_id: int, user: User) -> Cohort:
-    """The cohort, if the user may see its participants (404 unknown, 403 not allowed)."""
-    cohort = db.session.scalar(
-        select(Cohort)
+    """The cohort, if the user may see its participants (404 unknown, 403 not allowed).
+
+    The rule is `follow_scope`'s, asked in the query that loads the cohort.
+    """
+    scope = follow_scope(user)
+    row = db.session.execute(
+        select(Cohort, false() if scope is None else scope)
         .options(joinedload(Cohort.course).selectinload(Course.facilitators),
                  selectinload(Cohort.managers))
         .where(Cohort.id == cohort_id)
-    )
-    if cohort is None:
+    ).one_or_none()
+    if row is None:
         abort(404)
-    if not cohort.can_view_progress(user):
+    cohort, follows = row
+    if not follows:
         abort(403)
     return cohort
+
+
+@dataclass(frozen=True)
+class CohortLine:
+    """One line of the reports list: a cohort, its course and how many joined it."""
+
+    id: int
+    name: str
+    course_title: str
+    is_open: bool
+    enrolled: int
+
+
+def cohorts_followed(user: User) -> list[CohortLine]:
+    """The cohorts whose reports the user may see, by course and name; one query."""
+    scope = follow_scope(user)
+    if scope is None:
+        return []
+    enrolled = (select(func.count(Enrolment.id)).where(Enrolment.cohort_id == Cohort.id)
+                .correlate(Cohort).scalar_subquery())
+    rows = db.session.execute(
+        select(Cohort.id, Cohort.name, Course.title, Cohort.is_open, enrolled)
+        .join(Course, Course.id == Cohort.course_id)
+        .where(scope)
+        .order_by(Course.title, Cohort.name, Cohort.id)
+    )
+    return [CohortLine(*row) for row in rows]
 
 
 def participants(cohort: Cohort) -> list[Enrolment]:

@@ -100,6 +100,12 @@ def required_items(course_id, excluding: Collection[int] = ()) -> Select:
     return query
 
 
+def shown_items(course_id) -> Select:
+    """The ids of every item participants see in the course, required or optional."""
+    return (select(_items.id).join(Module.__table__, _modules.id == _items.module_id)
+            .where(_modules.course_id == course_id, shown_to_participants()))
+
+
 def ends_course():
     """SQL condition on Item: a self-assessment taken before and after (`Item.ends_course`)."""
     # Never NULL, so that its negation holds for items that ask no instrument.
@@ -294,8 +300,7 @@ def standings(course_id, participants) -> Select:
     the participants' progress answers "started", "completed" and "when" together.
     """
     required = required_items(course_id)
-    published = (select(_items.id).join(Module.__table__, _modules.id == _items.module_id)
-                 .where(_modules.course_id == course_id, shown_to_participants()))
+    published = shown_items(course_id)
     total = select(func.count()).select_from(required.subquery()).scalar_subquery()
     # Sets of item ids rather than joins: each database reads the progress rows once.
     is_done = _progress.item_id.in_(required) & (_progress.status == rules.COMPLETE)

@@ -6,7 +6,8 @@ that text, and the link to the course, in that order (`body`), so no placeholder
 mistyped and the link cannot be lost.
 
 Exactly one reminder per person per interval, however many confirmations arrive at once on
-however many workers: `send` takes a lock on the cohort's row before it reads who is due
+however many workers: `send` takes a lock on the cohort's row (`cohorts.services.lock`)
+before it reads who is due
 (`SELECT ... FOR UPDATE` on PostgreSQL; on SQLite the request's BEGIN IMMEDIATE already
 runs writers one at a time), and writes the reminders and their outbox rows in that same
 transaction. A second confirmation waits for the first to commit, then finds everyone
@@ -14,18 +15,22 @@ reminded. The caller commits.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 
-from learning.accounts.models import User
-from learning.cohorts.models import Cohort
+from learning.accounts.models import User, utcnow
+from learning.cohorts import services as cohorts
 from learning.database import db
 from learning.mail import services as mail
-from learning.reports import services
+from learning.reports import stalling
+from learning.reports.models import Reminder
 
 TEXT_MAX = 2000
 PREVIEW_NAMES = 50
+# Ids asked at once of the database (an IN list of any size would hit its limits).
+CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -37,20 +42,20 @@ class Due:
     recipients: list[tuple[int, str, str]]  # (id, name, email), longest idle first
 
 
-def due(cohort: Cohort, stall_days: int, interval_days: int) -> Due:
+def due(cohort, stall_days: int, interval_days: int) -> Due:
     """The stalled participants not reminded within the interval who can still sign in."""
-    stalled = services.stalled_ids(cohort, services.stall_cutoff(stall_days))
-    ids = services.due_for_reminder(cohort, stalled, services.stall_cutoff(interval_days))
-    found = {row[0]: row for row in services.reminder_recipients(ids)}
+    stalled = stalling.stalled_ids(cohort, stalling.stall_cutoff(stall_days))
+    ids = due_for_reminder(cohort, stalled, stalling.stall_cutoff(interval_days))
+    found = {row[0]: row for row in reminder_recipients(ids)}
     return Due(len(stalled), len(stalled) - len(ids),
                [found[user_id] for user_id in ids if user_id in found])
 
 
-def subject(cohort: Cohort) -> str:
+def subject(cohort) -> str:
     return _("Your course %(course)s is waiting for you", course=cohort.course.title)
 
 
-def default_text(cohort: Cohort, stall_days: int) -> str:
+def default_text(cohort, stall_days: int) -> str:
     """Today's text, which the facilitator may edit before confirming."""
     return _("You have not been back to %(course)s for %(days)d days or more. Your progress "
              "is saved, and you can continue where you left off at the link below.\n\n"
@@ -63,16 +68,7 @@ def body(name: str, text: str, link: str) -> str:
     return "\n\n".join([_("Dear %(name)s,", name=name), text.strip(), link])
 
 
-def lock(cohort: Cohort) -> None:
-    """Hold the cohort's row until the transaction ends: reminders to it go one at a time.
-
-    On SQLite `FOR UPDATE` is left out by SQLAlchemy; the write transaction's BEGIN
-    IMMEDIATE has already made this transaction the only writer.
-    """
-    db.session.execute(select(Cohort.id).where(Cohort.id == cohort.id).with_for_update())
-
-
-def send(cohort: Cohort, text: str, sent_by: User, *, stall_days: int, interval_days: int,
+def send(cohort, text: str, sent_by: User, *, stall_days: int, interval_days: int,
          link: str) -> Due:
     """Remind everyone due, with this text, once: what was due under the lock.
 
@@ -80,11 +76,50 @@ def send(cohort: Cohort, text: str, sent_by: User, *, stall_days: int, interval_
     then finds them reminded. The reminders and their outbox rows are written in the
     caller's transaction; the emails go once it commits.
     """
-    lock(cohort)
+    cohorts.lock(cohort)
     now_due = due(cohort, stall_days, interval_days)
     title = subject(cohort)
     for _id, name, email in now_due.recipients:
         mail.queue_mail(email, title, body(name, text, link), "reminder")
-    services.record_reminders(cohort, [user_id for user_id, _n, _e in now_due.recipients],
+    record_reminders(cohort, [user_id for user_id, _n, _e in now_due.recipients],
                               sent_by)
     return now_due
+
+
+def reminder_recipients(user_ids: list[int]) -> list[tuple[int, str, str]]:
+    """(id, name, email) of these participants who can still sign in; one query per 500."""
+    recipients = []
+    for start in range(0, len(user_ids), CHUNK):
+        recipients += db.session.execute(
+            select(User.id, User.name, User.email)
+            .where(User.id.in_(user_ids[start:start + CHUNK]), User.is_active.is_(True))
+            .order_by(User.id)).all()
+    return [(user_id, name, email) for user_id, name, email in recipients]
+
+
+def last_reminded(cohort, user_ids: list[int]) -> dict[int, datetime]:
+    """When each of these participants (a page of them) was last reminded; one query."""
+    return dict(db.session.execute(
+        select(Reminder.user_id, func.max(Reminder.sent_at))
+        .where(Reminder.cohort_id == cohort.id, Reminder.user_id.in_(user_ids))
+        .group_by(Reminder.user_id)).all()) if user_ids else {}
+
+
+def due_for_reminder(cohort, user_ids: list[int], since: datetime) -> list[int]:
+    """Of these participants (in order), those not reminded about the cohort since `since`.
+
+    One query, whatever the number: the cohort's participants reminded since then.
+    """
+    recent = set(db.session.scalars(
+        select(Reminder.user_id).distinct()
+        .where(Reminder.cohort_id == cohort.id, Reminder.sent_at >= since)))
+    return [user_id for user_id in user_ids if user_id not in recent]
+
+
+def record_reminders(cohort, user_ids: list[int], sent_by: User) -> None:
+    """Remember that these participants are being reminded now, by `sent_by`."""
+    if user_ids:
+        now = utcnow()
+        db.session.execute(insert(Reminder), [
+            {"cohort_id": cohort.id, "user_id": user_id, "sent_by_id": sent_by.id,
+             "sent_at": now} for user_id in user_ids])

@@ -22,46 +22,64 @@ from flask_login import current_user, login_required
 
 from learning.assessments import charts as assessment_charts
 from learning.assessments import figures as assessment_figures
-from learning.assessments import services as assessments
+from learning.assessments import privacy
+from learning.cohorts import services as cohorts
 from learning.countries import country_name
 from learning.database import db
 from learning.extensions import limiter
 from learning.mail import services as mail
-from learning.reports import charts, reminding, services
+from learning.reports import (
+    charts,
+    course,
+    detail,
+    exporting,
+    figures,
+    groups,
+    list_requests,
+    listing,
+    reminding,
+    self_assessments,
+    stalling,
+)
 from learning.reports.forms import ReminderForm
 
 bp = Blueprint("reports", __name__)
 
 
-status_labels = services.status_labels
+status_labels = course.status_labels
+
+
+def _cohort(id):
+    """The cohort, if the current user may see its reports (403 or 404 otherwise)."""
+    return cohorts.get_cohort_for_reports_or_404(id, current_user)
 
 
 @bp.get("/reports")
 @login_required
 def index():
-    if not services.sees_reports(current_user):
+    if cohorts.follow_scope(current_user) is None:
         abort(403)
-    return render_template("reports/index.html", cohorts=services.visible_cohorts(current_user))
+    return render_template("reports/index.html", cohorts=cohorts.cohorts_followed(current_user))
 
 
 @bp.get("/reports/cohorts/<int:id>")
 @login_required
 def overview(id):
-    cohort = services.get_cohort_or_404(id, current_user)
-    figures = services.overview(cohort)
-    steps = services.funnel(figures, {
+    cohort = _cohort(id)
+    headline = figures.overview(cohort)
+    steps = figures.funnel(headline, {
         "enrolled": _("Enrolled"),
         "started": _("Started"),
         "completed": _("Completed the course"),
     })
-    weeks = services.completions_by_week(figures.completed_at)
+    weeks = figures.completions_by_week(headline.completed_at)
     week_labels = [_("Week of %(date)s", date=format_date(week.starts_on, "medium"))
                    for week in weeks]
     return render_template(
         "reports/overview.html",
         cohort=cohort,
         course=cohort.course,
-        figures=figures,
+        figures=headline,
         steps=steps,
         chart=charts.funnel_chart(steps),
         weeks=list(zip(weeks, week_labels, strict=True)),
@@ -72,15 +90,15 @@ def overview(id):
 @bp.get("/reports/cohorts/<int:id>/breakdowns")
 @login_required
 def breakdowns(id):
-    cohort = services.get_cohort_or_404(id, current_user)
-    groups = services.breakdowns(cohort)
+    cohort = _cohort(id)
+    per_group = groups.breakdowns(cohort)
     return render_template(
         "reports/breakdowns.html",
         cohort=cohort,
         course=cohort.course,
         tables=[
-            ("country", _("By country"), _("Country"), groups["country"]),
-            ("organisation", _("By organisation"), _("Organisation"), groups["organisation"]),
+            ("country", _("By country"), _("Country"), per_group["country"]),
+            ("organisation", _("By organisation"), _("Organisation"), per_group["organisation"]),
         ],
     )
 
@@ -88,15 +106,15 @@ def breakdowns(id):
 @bp.get("/reports/cohorts/<int:id>/mindset")
 @login_required
 def mindset(id):
-    cohort = services.get_cohort_or_404(id, current_user)
+    cohort = _cohort(id)
     try:
-        group = services.MindsetGroup.from_args(request.args)
+        group = self_assessments.MindsetGroup.from_args(request.args)
         group.check(cohort)
-    except services.BadListRequest as error:
+    except list_requests.BadListRequest as error:
         _refuse(error)
     summaries = assessment_figures.cohort_summaries(cohort, group.partition, group.key)
     labels = {"single": _("Answers"), "before": _("Before"), "after": _("After")}
-    countries, organisations = services.mindset_choices(cohort)
+    countries, organisations = self_assessments.mindset_choices(cohort)
     return render_template(
         "reports/mindset.html",
         cohort=cohort,
@@ -104,10 +122,11 @@ def mindset(id):
         group=group,
         countries=countries,
         organisations=organisations,
-        summaries=[(summary, services.mindset_rows(summary),
-                    assessment_charts.bar_chart(services.mindset_chart_rows(summary, labels)))
+        summaries=[(summary, self_assessments.mindset_rows(summary),
+                    assessment_charts.bar_chart(
+                        self_assessments.mindset_chart_rows(summary, labels)))
                    for summary in summaries],
-        threshold=assessments.min_group(),
+        threshold=privacy.min_group(),
     )
 
 
@@ -125,29 +144,29 @@ def _page_number() -> int:
 @bp.get("/reports/cohorts/<int:id>/stalls")
 @login_required
 def stalls(id):
-    cohort = services.get_cohort_or_404(id, current_user)
+    cohort = _cohort(id)
     days = _stall_days()
-    cutoff = services.stall_cutoff(days)
-    stalled = services.stalled_ids(cohort, cutoff)
-    pages = max(1, -(-len(stalled) // services.PAGE_SIZE))
+    cutoff = stalling.stall_cutoff(days)
+    stalled = stalling.stalled_ids(cohort, cutoff)
+    pages = max(1, -(-len(stalled) // listing.PAGE_SIZE))
     page = min(max(_page_number(), 1), pages)
-    shown = stalled[(page - 1) * services.PAGE_SIZE:page * services.PAGE_SIZE]
-    modules = services.published_modules(cohort.course_id)
+    shown = stalled[(page - 1) * listing.PAGE_SIZE:page * listing.PAGE_SIZE]
+    modules = course.published_modules(cohort.course)
     interval = _reminder_interval()
     return render_template(
         "reports/stalls.html",
         interval=interval,
-        due_count=len(services.due_for_reminder(cohort, stalled,
-                                                services.stall_cutoff(interval))),
-        reminded=services.last_reminded(cohort, shown),
+        due_count=len(reminding.due_for_reminder(cohort, stalled,
+                                                stalling.stall_cutoff(interval))),
+        reminded=reminding.last_reminded(cohort, shown),
         cohort=cohort,
         course=cohort.course,
         days=days,
         stalled_count=len(stalled),
-        rows=services.participant_rows(cohort, shown, modules),
+        rows=listing.participant_rows(cohort, shown, modules),
         page=page,
         pages=pages,
-        points=services.stopping_points(cohort, cutoff),
+        points=stalling.stopping_points(cohort, cutoff),
     )
 
 
@@ -162,7 +181,7 @@ def _reminder_rate_limit() -> str:
 @bp.get("/reports/cohorts/<int:id>/stalls/remind")
 @login_required
 def remind_preview(id):
-    cohort = services.get_cohort_or_404(id, current_user)
+    cohort = _cohort(id)
     form = ReminderForm(text=reminding.default_text(cohort, _stall_days()))
     return _preview(cohort, form)
 
@@ -194,7 +213,7 @@ def _course_link(cohort) -> str:
 @login_required
 @limiter.limit(_reminder_rate_limit, key_func=lambda: f"remind:{current_user.id}")
 def remind(id):
-    cohort = services.get_cohort_or_404(id, current_user)
+    cohort = _cohort(id)
     form = ReminderForm()
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
@@ -231,17 +250,17 @@ def _reminders_written(count: int) -> str:
                     "off on this installation: they were not sent.", count)
 
 
-def _refuse(error: services.BadListRequest) -> NoReturn:
+def _refuse(error: list_requests.BadListRequest) -> NoReturn:
     """Answer 400 to a list request; an unknown country is named, the rest needs no words."""
-    if isinstance(error, services.NotAPartition):
+    if isinstance(error, list_requests.NotAPartition):
         abort(400, description=_(
             "Figures are released for the whole cohort, by country or by organisation, not "
             "for a country and an organisation together: choose one of them."))
-    if isinstance(error, services.NoSuchGroup):
+    if isinstance(error, list_requests.NoSuchGroup):
         abort(400, description=_(
             "No answer of this cohort was given from “%(group)s”. Choose a country or an "
             "organisation from the lists.", group=str(error)[:80]))
-    if isinstance(error, services.UnknownCountry):
+    if isinstance(error, list_requests.UnknownCountry):
         abort(400, description=_(
             "There is no country or territory with the code “%(code)s”. Choose one from the "
             "list of countries.", code=error.asked[:80]))
@@ -250,53 +269,53 @@ def _refuse(error: services.BadListRequest) -> NoReturn:
 
 def _list_request():
     try:
-        return services.parse_list_request(request.args)
-    except services.BadListRequest as error:
+        return list_requests.parse_list_request(request.args)
+    except list_requests.BadListRequest as error:
         _refuse(error)
 
 
 @bp.get("/reports/cohorts/<int:id>/participants")
 @login_required
 def participants(id):
-    cohort = services.get_cohort_or_404(id, current_user)
+    cohort = _cohort(id)
     asked = _list_request()
-    modules = services.published_modules(cohort.course_id)
-    listing = services.participants_page(cohort, asked, modules)
-    countries, organisations = services.filter_choices(cohort)
+    modules = course.published_modules(cohort.course)
+    shown = listing.participants_page(cohort, asked, modules)
+    countries, organisations = listing.filter_choices(cohort)
     return render_template(
         "reports/participants.html",
         cohort=cohort,
         course=cohort.course,
         asked=asked,
         modules=modules,
-        listing=listing,
+        listing=shown,
         countries=countries,
         organisations=organisations,
         statuses=status_labels(),
-        sort_keys=services.SORT_KEYS,
+        sort_keys=list_requests.SORT_KEYS,
     )
 
 
 @bp.get("/reports/cohorts/<int:id>/participants/<int:user_id>")
 @login_required
 def participant(id, user_id):
-    cohort = services.get_cohort_or_404(id, current_user)
+    cohort = _cohort(id)
     return render_template(
         "reports/participant.html",
         cohort=cohort,
         course=cohort.course,
-        detail=services.participant_detail(cohort, user_id),
+        detail=detail.participant_detail(cohort, user_id),
         statuses=status_labels(),
-        kinds=services.kind_labels(),
+        kinds=course.kind_labels(),
     )
 
 
 @bp.get("/reports/cohorts/<int:id>/participants.csv")
 @login_required
 def export(id):
-    cohort = services.get_cohort_or_404(id, current_user)
+    cohort = _cohort(id)
     asked = _list_request()
-    modules = services.published_modules(cohort.course_id)
+    modules = course.published_modules(cohort.course)
     labels = status_labels()
     header = [_("Name"), _("Email"), _("Organisation"), _("Country"), _("Country code"),
               _("Enrolled on")]
@@ -320,10 +339,10 @@ def export(id):
             buffer.truncate()
             return text
 
-        writer.writerow([services.neutralise(cell) for cell in header])
+        writer.writerow([exporting.neutralise(cell) for cell in header])
         yield "\ufeff" + flush()  # so that spreadsheets read the file as UTF-8
-        for row in services.export_rows(cohort, asked, modules):
-            writer.writerow([services.neutralise(cell) for cell in [
+        for row in exporting.export_rows(cohort, asked, modules):
+            writer.writerow([exporting.neutralise(cell) for cell in [
                 row.name, row.email, row.organisation, country_name(row.country), row.country,
                 row.enrolled_at.date().isoformat(),
                 *[labels[status] for status in row.modules],

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 
 from learning.accounts.models import User
 from learning.assessments import figures as group_figures
-from learning.assessments import services
+from learning.assessments import privacy, services
 from learning.assessments.models import Release
 from learning.database import db
 from tests.factories import enrol, make_user
@@ -38,7 +38,7 @@ def answer(world, email, country, organisation, values):
 
 def exact(world, **where):
     result = services.aggregate(world.single, world.cohort, "single",
-                                services.group_condition(**where))
+                                privacy.group_condition(**where))
     return result.dimensions[0].mean
 
 

@@ -1,6 +1,6 @@
 """Groups are fixed when the answer is given: a later profile edit moves no answer."""
 
-from learning.assessments import services
+from learning.assessments import privacy, services
 from learning.assessments.models import Response
 from learning.database import db
 from tests.factories import enrol, make_user
@@ -20,7 +20,7 @@ def answer_as(world, email, country, organisation, values):
 
 def group(world, **where):
     return services.aggregate(world.single, world.cohort, "single",
-                              services.group_condition(**where))
+                              privacy.group_condition(**where))
 
 
 def test_the_answer_records_the_profile_at_submission(app, world):

@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from learning.accounts.models import utcnow
 from learning.cohorts.models import Enrolment
-from learning.reports import services
+from learning.reports import stalling
 from tests.conftest import page
 from tests.reports.conftest import add_participants, record, required
 from tests.reports.test_course_changes import STUDIO, confirm, sign_in
@@ -78,7 +78,7 @@ def test_stalls_name_the_first_thing_someone_could_do_now(db, world, before_afte
     record(ids[2:3], one.items[:1] + required(two), at=long_ago)
     db.session.commit()
     points = {(p.module.slug, p.item.slug): p.stalled
-              for p in services.stopping_points(world.cohort, services.stall_cutoff(14))}
+              for p in stalling.stopping_points(world.cohort, stalling.stall_cutoff(14))}
     assert points == {("two", "recording"): 1, ("one", "self-assessment"): 1,
                       ("one", "reading"): 1}
 

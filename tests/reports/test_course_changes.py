@@ -7,7 +7,7 @@ from learning.certificates import services as certificates
 from learning.certificates.models import Certificate, CertificateEvent
 from learning.database import db
 from learning.progress import completion
-from learning.reports import services
+from learning.reports import stalling
 from tests.conftest import DEFAULT_PASSWORD, page
 from tests.reports.conftest import add_participants, record, required
 from tests.reports.test_overview import figures, funnel_rows
@@ -187,9 +187,9 @@ def test_a_completion_earned_is_never_stalled_nor_a_stopping_point(db, world):
     certificates.issue_due(world.course)
     draft.is_published = True
     db.session.commit()
-    cutoff = services.stall_cutoff(14)
-    assert services.stalled_ids(world.cohort, cutoff) == []
-    assert services.stopping_points(world.cohort, cutoff) == []
+    cutoff = stalling.stall_cutoff(14)
+    assert stalling.stalled_ids(world.cohort, cutoff) == []
+    assert stalling.stopping_points(world.cohort, cutoff) == []
 
 
 def test_a_change_that_certifies_many_leaves_it_to_a_job(app, client, db, world, monkeypatch):

@@ -6,12 +6,14 @@ from sqlalchemy import func, select
 
 from learning.accounts.models import User, utcnow
 from learning.certificates.models import Certificate, CertificateEvent
+from learning.cohorts import services as cohorts
 from learning.cohorts.models import Cohort, Enrolment
 from learning.config import ROOT
 from learning.content.importer import import_content
 from learning.database import db
 from learning.progress import completion
-from learning.reports import services
+from learning.reports import figures as report_figures
+from learning.reports import stalling
 from learning.site.demo import DEMO_COHORT, DEMO_PARTICIPANTS
 from tests.conftest import page
 from tests.factories import make_user
@@ -25,7 +27,7 @@ def test_generate_certifies_exactly_the_completers_and_leaves_some_stalled(runne
     assert result.exit_code == 0, result.output
     cohort = db.session.scalar(select(Cohort))
     assert [m.id for m in cohort.managers] == [manager.id]
-    participants = services.participant_ids(cohort)
+    participants = cohorts.member_ids(cohort.id)
     complete = completion.completion_times(cohort.course_id, participants)
     certificates = {c.user_id: c for c in db.session.scalars(select(Certificate))}
     assert complete and set(certificates) == set(complete)
@@ -37,7 +39,7 @@ def test_generate_certifies_exactly_the_completers_and_leaves_some_stalled(runne
         select(Enrolment.user_id, Enrolment.enrolled_at)
         .where(Enrolment.cohort_id == cohort.id)).all())
     assert all(joined[user_id] <= at <= utcnow() for user_id, at in complete.items())
-    assert services.stalled_ids(cohort, services.stall_cutoff(14))
+    assert stalling.stalled_ids(cohort, stalling.stall_cutoff(14))
 
 
 def test_demo_load_gives_the_demo_manager_a_cohort_with_figures(runner, app, client, auth,
@@ -86,12 +88,12 @@ def test_the_demo_cohorts_funnel_and_stalls_follow_the_module_order(runner, app)
     result = runner.invoke(args=["demo", "generate", "--participants", "80", "--seed", "7"])
     assert result.exit_code == 0, result.output
     cohort = db.session.scalar(select(Cohort))
-    figures = services.overview(cohort)
+    figures = report_figures.overview(cohort)
     per_module = [figure.completed for figure in figures.modules]
     assert per_module == sorted(per_module, reverse=True)
     assert per_module[0] > figures.completed >= 1
     assert per_module[-1] >= figures.completed
-    points = services.stopping_points(cohort, services.stall_cutoff(14))
+    points = stalling.stopping_points(cohort, stalling.stall_cutoff(14))
     assert points
     # Whoever stopped at an "after" has done every module's work: they count for every module
     # and have not completed the course.

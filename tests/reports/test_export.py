@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from learning.reports import services
+from learning.reports import exporting
 from tests.conftest import page
 from tests.reports.conftest import add_participants, record, required
 
@@ -74,7 +74,7 @@ def test_the_export_of_a_status_filter(client, world, hostile, sign_in_as):
 
 
 def test_the_export_works_through_chunks(client, db, world, sign_in_as, monkeypatch):
-    monkeypatch.setattr(services, "EXPORT_CHUNK", 7)
+    monkeypatch.setattr(exporting, "EXPORT_CHUNK", 7)
     add_participants(world.cohort, 30)
     db.session.commit()
     sign_in_as("admin")
@@ -88,4 +88,4 @@ def test_the_export_works_through_chunks(client, db, world, sign_in_as, monkeypa
     ("\rx", "'\rx"), ("a=b", "a=b"), ("", ""), (None, ""), (42, "42"),
 ])
 def test_neutralise(value, expected):
-    assert services.neutralise(value) == expected
+    assert exporting.neutralise(value) == expected

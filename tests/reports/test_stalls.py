@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from learning.accounts.models import User, utcnow
 from learning.cohorts.models import Enrolment
-from learning.reports import services
+from learning.reports import stalling
 from learning.reports.models import Reminder
 from tests.conftest import page
 from tests.mailbox import outbox as _outbox
@@ -145,11 +145,11 @@ def test_the_stopping_point_is_the_first_gap_not_the_furthest_item(db, world):
     record(ids[1:2], [two.items[0]], at=long_ago)  # skipped ahead: the first item is left
     record(ids[2:3], required(one) + required(two), at=long_ago)  # complete: not stalled
     db.session.commit()
-    cutoff = services.stall_cutoff(14)
+    cutoff = stalling.stall_cutoff(14)
     points = {(p.module.slug, p.item.slug): p.stalled
-              for p in services.stopping_points(world.cohort, cutoff)}
+              for p in stalling.stopping_points(world.cohort, cutoff)}
     assert points == {("one", "reading"): 1, ("one", "recording"): 1}
-    assert sorted(services.stalled_ids(world.cohort, cutoff)) == ids[:2]
+    assert sorted(stalling.stalled_ids(world.cohort, cutoff)) == ids[:2]
 
 
 def test_a_reminder_is_remembered_and_not_sent_twice_within_the_interval(
