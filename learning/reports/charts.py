@@ -4,6 +4,7 @@ Horizontal bars, each with its label above and its figure in text beside it, so 
 reads without colour; the table of the same figures sits beside every chart.
 """
 
+import textwrap
 from dataclasses import dataclass
 
 WIDTH = 460
@@ -12,7 +13,9 @@ BAR_HEIGHT = 18
 STEP_GAP = 10
 PLOT_LEFT = 8
 PLOT_WIDTH = 300
-LABEL_MAX = 48
+# A label longer than this many characters goes on over further lines (15 px type in a
+# 460-unit chart): module names are read whole, never cut short.
+LINE_MAX = 54
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,7 @@ class Bar:
 
     label: str
     text: str
-    label_y: int
+    lines: tuple[tuple[str, int], ...]  # the label's lines and the baseline of each
     bar_y: int
     width: float
     text_x: float
@@ -38,8 +41,9 @@ class BarChart:
     bars: list[Bar]
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_MAX else label[:LABEL_MAX - 1].rstrip() + "…"
+def _lines(label: str) -> list[str]:
+    """The label over as many lines as it needs, broken between words."""
+    return textwrap.wrap(label, LINE_MAX, break_long_words=True) or [""]
 
 
 def bar_chart(rows: list[tuple[str, float, str]], scale: float) -> BarChart:
@@ -47,12 +51,12 @@ def bar_chart(rows: list[tuple[str, float, str]], scale: float) -> BarChart:
     y = 0
     bars = []
     for label, value, text in rows:
-        label_y = y + LABEL_HEIGHT - 5
-        bar_y = y + LABEL_HEIGHT
+        lines = tuple((line, y + LABEL_HEIGHT * (number + 1) - 5)
+                      for number, line in enumerate(_lines(label)))
+        bar_y = y + LABEL_HEIGHT * len(lines)
         share = max(0.0, min(value / scale, 1.0)) if scale > 0 else 0.0
         width = round(PLOT_WIDTH * share, 1)
-        bars.append(Bar(_short(label), text, label_y, bar_y, width,
-                        round(PLOT_LEFT + width + 6, 1)))
+        bars.append(Bar(label, text, lines, bar_y, width, round(PLOT_LEFT + width + 6, 1)))
         y = bar_y + BAR_HEIGHT + STEP_GAP
     return BarChart(WIDTH, max(y, 1), BAR_HEIGHT, PLOT_LEFT, bars)
 

@@ -352,7 +352,7 @@ def export(id):
             ]])
             yield flush()
 
-    filename = f"cohort-{cohort.id}-participants.csv"
+    filename = exporting.file_name(cohort, "participants")
     return Response(
         stream_with_context(lines()),
         mimetype="text/csv",

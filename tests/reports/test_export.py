@@ -2,10 +2,13 @@
 
 import csv
 import io
+from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 
 from learning.reports import exporting
+from learning.time_zones import local_date
 from tests.conftest import page
 from tests.reports.conftest import add_participants, record, required
 
@@ -29,6 +32,17 @@ def hostile(db, world):
     return ids
 
 
+@pytest.mark.parametrize(("name", "zone", "moment", "expected"), [
+    ("Demo cohort", "America/Barbados", datetime(2026, 12, 7, 2, 30, tzinfo=UTC),
+     "demo-cohort-participants-2026-12-06.csv"),  # still the 6th in Barbados
+    ("Cohorte Économie 2026", "UTC", datetime(2026, 12, 7, 2, 30, tzinfo=UTC),
+     "cohorte-economie-2026-participants-2026-12-07.csv"),
+    ("¿?", "UTC", datetime(2026, 1, 2, tzinfo=UTC), "cohort-participants-2026-01-02.csv"),
+])
+def test_an_export_is_named_after_its_cohort_and_day(name, zone, moment, expected):
+    cohort = SimpleNamespace(name=name, time_zone=zone)
+    assert exporting.file_name(cohort, "participants", moment) == expected
+
 def test_the_export_streams_every_row_the_filters_show(client, world, hostile, sign_in_as):
     sign_in_as("manager")
     response = client.get(f"/reports/cohorts/{world.cohort.id}/participants.csv"
@@ -36,7 +50,9 @@ def test_the_export_streams_every_row_the_filters_show(client, world, hostile, s
     assert response.status_code == 200
     assert response.is_streamed
     assert response.mimetype == "text/csv"
-    assert response.headers["Content-Disposition"].startswith("attachment;")
+    today = local_date(datetime.now(UTC), world.cohort.time_zone).isoformat()
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="cohort-a-participants-{today}.csv"')
     rows = rows_of(response)
     assert rows[0] == ["Name", "Email", "Organisation", "Country", "Country code", "Enrolled on",
                        "Module one", "Module two", "Status", "Progress (%)", "Last activity",
