@@ -135,12 +135,10 @@ ROUTES = {
     "studio.add_manager": {POST: AUTHOR}, "studio.remove_manager": {POST: AUTHOR},
     "studio.remove_participant": {POST: AUTHOR}, "studio.resend_invitation": {POST: AUTHOR},
     "studio.new_instrument": {GET: AUTHOR, POST: AUTHOR},
-    "studio.edit_instrument": {GET: AUTHOR, POST: AUTHOR},
+    "studio.edit_instrument": {GET: AUTHOR},
+    "studio.build_instrument": {GET: AUTHOR, POST: AUTHOR},
+    "studio.preview_instrument": {GET: AUTHOR},
     "studio.delete_instrument": {POST: AUTHOR},
-    "studio.edit_bands": {GET: AUTHOR, POST: AUTHOR},
-    "studio.new_dimension": {GET: AUTHOR, POST: AUTHOR},
-    "studio.edit_dimension": {GET: AUTHOR, POST: AUTHOR},
-    "studio.move_dimension": {POST: AUTHOR}, "studio.delete_dimension": {POST: AUTHOR},
     "studio.new_self_assessment": {GET: AUTHOR, POST: AUTHOR},
     "studio.edit_self_assessment": {GET: AUTHOR, POST: AUTHOR},
     "studio.images": {GET: AUTHOR, POST: AUTHOR},
@@ -217,8 +215,7 @@ def build_world(app, db):
     }
     values.update(module_id=module.id, reading_id=module.items[1].id, direction="up",
                   facilitator_id=people["facilitator"].id, manager_id=people["manager"].id,
-                  assessment_id=assessment.id, instrument_id=assessment.instrument_id,
-                  dimension_id=assessment.instrument.dimensions[0].id)
+                  assessment_id=assessment.id, instrument_id=assessment.instrument_id)
     # A failed email and a failed job, for the admins' buttons that send them again.
     message = mail.queue_mail("p@example.org", "Subject", "Body", "reminder")
     failed = FailedJob(name="learning.mail.sending.send_message", arguments="[1]", error="E",

@@ -1,4 +1,6 @@
-"""Studio forms: a course's settings, a module, a reading, a recording, a cohort, an instrument.
+"""Studio forms: a course's settings, a module, a reading, a recording, a cohort.
+
+An instrument's one form is `instrument_forms`.
 
 Button-only actions (move, archive, delete, a new join code) use accounts' EmptyForm.
 
@@ -6,7 +8,6 @@ Lengths match the columns. Each form hands the service what it set as one value 
 (`fields()`), so nothing is assigned from the request that the form did not name.
 """
 
-import re
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
@@ -15,17 +16,11 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    FieldList,
-    FormField,
-    HiddenField,
     IntegerField,
-    RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -36,7 +31,6 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from learning.catalog.models import CERTIFICATE_WORDING_MAX, ISSUER_MAX
 from learning.cohorts.forms import CohortForm
@@ -44,8 +38,6 @@ from learning.content.schema import SLUG_PATTERN
 from learning.core.forms import CONTROL_CHARACTERS_MESSAGE, Form
 from learning.core.slugs import slugify, unique_slug
 from learning.core.text import has_control_characters
-from learning.instruments.models import SCALE_POINTS
-from learning.studio.instruments import BandRow, DimensionFields, Settings
 from learning.studio.services import (
     CourseFields,
     ModuleFields,
@@ -485,298 +477,3 @@ class SelfAssessmentForm(_SlugForm):
             is_required=bool(self.is_required.data),
             is_published=bool(self.is_published.data), instrument_id=self.instrument_id.data,
         )
-
-
-# An instrument. Its fields hold what was typed; the content files' rules
-# (`schema.check_instrument`) judge it as a whole, and each of their problems is placed beside
-# the field its path names (`place_problems`). So these forms check types, not lengths or
-# ranges: one set of rules, the files' and the studio's.
-
-LEVEL_LABELS = {"individual": _l("Individual"), "organisational": _l("Organisational"),
-                "institutional": _l("Institutional")}
-BEFORE_AFTER, SINGLE = "before_after", "single"
-# Blank rows offered for new bands and statements.
-NEW_ROWS = 3
-
-
-class _RowForm(Form):
-    """One row of a list inside a page's form: the page's form carries the CSRF token."""
-
-    class Meta:
-        csrf = False
-
-
-class FeedbackCellForm(_RowForm):
-    """The feedback of one dimension for one band; `key` names the other of the two."""
-
-    key = HiddenField()
-    text = TextAreaField(_l("Feedback"), filters=[_strip])
-
-
-def _typed(field) -> bool:
-    return bool(field.raw_data and field.raw_data[0].strip())
-
-
-class BandRowForm(_RowForm):
-    """One band: its name, its score range, and each dimension's feedback for it."""
-
-    label = StringField(_l("Label"), filters=[_strip])
-    slug = StringField(_l("Slug"), filters=[_strip])
-    min_score = IntegerField(_l("From score"), validators=[Optional()])
-    max_score = IntegerField(_l("Up to score"), validators=[Optional()])
-    remove = BooleanField(_l("Remove this band"))
-    feedback = FieldList(FormField(FeedbackCellForm), label="")
-
-    def is_blank(self) -> bool:
-        """True for a row nothing was typed in (a new row left empty)."""
-        return not (self.label.data or self.slug.data or _typed(self.min_score)
-                    or _typed(self.max_score)
-                    or any(cell.form.text.data for cell in self.feedback))
-
-
-class StatementRowForm(_RowForm):
-    """One statement of a dimension, where it stands, and whether it is reverse-scored."""
-
-    text = StringField(_l("Statement"), filters=[_strip])
-    is_reverse_scored = BooleanField(_l("Reverse-scored: agreeing counts down"))
-    order = IntegerField(_l("Order"), validators=[Optional()])
-
-
-def band_data(bands, dimensions=(), extra=NEW_ROWS) -> list[dict]:
-    """The rows of a bands list: the document's bands, then `extra` empty ones.
-
-    Each row has a feedback cell for each of the document's `dimensions`, in their order.
-    """
-    def cells(band_slug):
-        return [{"key": d["slug"], "text": d["feedback"].get(band_slug, "")}
-                for d in dimensions]
-
-    rows = [{"label": b["label"], "slug": b["slug"], "min_score": b["min"],
-             "max_score": b["max"], "feedback": cells(b["slug"])} for b in bands]
-    return rows + [{"feedback": cells(None)} for _ in range(extra)]
-
-
-class _BandsMixin:
-    """The bands list of a form: rows kept (in order) and where their problems go."""
-
-    def _kept_rows(self) -> list:
-        return [entry.form for entry in self.bands
-                if not entry.form.remove.data and not entry.form.is_blank()]
-
-    def band_rows(self) -> list[BandRow]:
-        """The bands typed, in order: rows marked to remove and empty rows left out."""
-        return [BandRow(slug=row.slug.data or "", label=row.label.data or "",
-                        min=row.min_score.data, max=row.max_score.data,
-                        feedback={cell.form.key.data: cell.form.text.data or ""
-                                  for cell in row.feedback})
-                for row in self._kept_rows()]
-
-    def band_places(self) -> dict:
-        """Problem paths to fields.
-
-        `bands[i]` are the kept rows; a dimension's feedback for a band is that band's row's
-        cell for it (cells follow the dimensions' order).
-        """
-        places = {}
-        for position, row in enumerate(self._kept_rows()):
-            places.update({f"bands[{position}].label": row.label,
-                           f"bands[{position}].slug": row.slug,
-                           f"bands[{position}].min": row.min_score,
-                           f"bands[{position}].max": row.max_score})
-            for index, cell in enumerate(row.feedback):
-                places[f"dimensions[{index}].feedback.{row.slug.data}"] = cell.form.text
-        return places
-
-
-class InstrumentForm(Form):
-    """An instrument's settings: what it is called, its level, when it is taken, its scale."""
-
-    title = StringField(_l("Title"), filters=[_strip])
-    slug = StringField(_l("Slug"), filters=[_strip])
-    level = SelectField(_l("Level"), choices=[SelectChoice(level, label)
-                                              for level, label in LEVEL_LABELS.items()])
-    phases = RadioField(_l("When participants take it"), default=SINGLE, choices=[
-        SelectChoice(SINGLE, _l("Once")),
-        SelectChoice(BEFORE_AFTER, _l("Before and after the course, to measure the mindset "
-                                      "shift")),
-    ])
-    introduction = TextAreaField(_l("Introduction"), filters=[_strip])
-    scale_1 = StringField(_l("1, the strongest disagreement"), filters=[_strip])
-    scale_2 = StringField(_l("2"), filters=[_strip])
-    scale_3 = StringField(_l("3"), filters=[_strip])
-    scale_4 = StringField(_l("4"), filters=[_strip])
-    scale_5 = StringField(_l("5, the strongest agreement"), filters=[_strip])
-
-    def scale_fields(self) -> list:
-        """The scale's labels, from 1 to 5."""
-        return [self[f"scale_{point}"] for point in range(1, SCALE_POINTS + 1)]
-
-    @classmethod
-    def data_of(cls, data: dict) -> dict:
-        """The form's starting values for an instrument's document."""
-        values = {"title": data["title"], "slug": data["slug"], "level": data["level"],
-                  "phases": BEFORE_AFTER if data["before_after"] else SINGLE,
-                  "introduction": data["introduction"]}
-        scale = list(data["scale"]) + [""] * SCALE_POINTS
-        values.update({f"scale_{point}": scale[point - 1]
-                       for point in range(1, SCALE_POINTS + 1)})
-        return values
-
-    def settings(self) -> Settings:
-        """What the form set, for the service."""
-        return Settings(
-            slug=self.slug.data or "", title=self.title.data or "", level=self.level.data,
-            before_after=self.phases.data == BEFORE_AFTER,
-            introduction=self.introduction.data or "",
-            scale=[field.data or "" for field in self.scale_fields()],
-        )
-
-    def places(self) -> dict:
-        """Problem paths to the fields that show them."""
-        places = {"title": self.title, "slug": self.slug, "level": self.level,
-                  "before_after": self.phases, "introduction": self.introduction,
-                  "scale": self.scale_1}
-        places.update({f"scale[{index}]": field
-                       for index, field in enumerate(self.scale_fields())})
-        return places
-
-
-class NewInstrumentForm(_BandsMixin, InstrumentForm):
-    """A new instrument: its settings and its bands (its dimensions come next, one by one)."""
-
-    bands = FieldList(FormField(BandRowForm), label=_l("Band"))
-
-    def places(self) -> dict:
-        """The settings' places and the bands'."""
-        return {**super().places(), **self.band_places()}
-
-
-class BandsForm(_BandsMixin, Form):
-    """An instrument's bands, with each dimension's feedback for each band."""
-
-    bands = FieldList(FormField(BandRowForm), label=_l("Band"))
-
-    def places(self) -> dict:
-        """The bands' places."""
-        return self.band_places()
-
-
-class DimensionForm(Form):
-    """A dimension: what it measures, its statements, and its feedback for each band."""
-
-    title = StringField(_l("Title"), filters=[_strip])
-    slug = StringField(_l("Slug"), filters=[_strip])
-    description = TextAreaField(_l("Description"), filters=[_strip])
-    helpful_items = SelectMultipleField(
-        _l("Items that help"), choices=[], validate_choice=False,
-        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
-    )
-    statements = FieldList(FormField(StatementRowForm), label=_l("Statement"))
-    feedback = FieldList(FormField(FeedbackCellForm), label="")
-
-    @classmethod
-    def data_of(cls, dimension: dict | None, bands, extra=NEW_ROWS) -> dict:
-        """The form's starting values for a dimension of the document (None: a new one)."""
-        dimension = dimension or {"title": "", "slug": "", "description": "",
-                                  "helpful_items": [], "statements": [], "feedback": {}}
-        statements = [{"text": s["text"], "is_reverse_scored": s.get("reverse", False),
-                       "order": position}
-                      for position, s in enumerate(dimension["statements"], start=1)]
-        feedback = dimension["feedback"]
-        return {
-            "title": dimension["title"], "slug": dimension["slug"],
-            "description": dimension["description"],
-            "helpful_items": list(dimension["helpful_items"]),
-            "statements": statements + [{} for _ in range(extra)],
-            "feedback": [{"key": b["slug"], "text": feedback.get(b["slug"], "")} for b in bands],
-        }
-
-    def _statement_rows(self) -> list:
-        """The rows with a statement, in the order asked for (then as listed)."""
-        rows = [(index, entry.form) for index, entry in enumerate(self.statements)
-                if entry.form.text.data]
-        unordered = len(self.statements) + 1
-        rows.sort(key=lambda pair: (pair[1].order.data if pair[1].order.data is not None
-                                    else unordered, pair[0]))
-        return [row for _, row in rows]
-
-    def dimension_fields(self) -> DimensionFields:
-        """What the form set, for the service: statements in order, empty rows left out."""
-        return DimensionFields(
-            slug=self.slug.data or "", title=self.title.data or "",
-            description=self.description.data or "",
-            helpful_items=list(self.helpful_items.data or []),
-            statements=[(row.text.data, bool(row.is_reverse_scored.data))
-                        for row in self._statement_rows()],
-            feedback={cell.form.key.data: cell.form.text.data or "" for cell in self.feedback},
-        )
-
-    def places(self, index: int) -> dict:
-        """Problem paths to fields, for the dimension at `index` of the document."""
-        prefix = f"dimensions[{index}]"
-        places = {f"{prefix}.{name}": self[name] for name in ("title", "slug", "description")}
-        # A problem of the whole list shows at its first row (a form posted without any
-        # row, which no browser sends, shows it above the form).
-        if len(self.statements):
-            places[f"{prefix}.statements"] = self.statements[0].form.text
-        for position, row in enumerate(self._statement_rows()):
-            places[f"{prefix}.statements[{position}].text"] = row.text
-        places[f"{prefix}.helpful_items"] = self.helpful_items
-        for position in range(len(self.helpful_items.data or [])):
-            places[f"{prefix}.helpful_items[{position}]"] = self.helpful_items
-        for cell in self.feedback:
-            places[f"{prefix}.feedback.{cell.form.key.data}"] = cell.form.text
-        if len(self.feedback):
-            places[f"{prefix}.feedback"] = self.feedback[0].form.text
-        return places
-
-
-def explain(problem) -> str:
-    """A problem of the content files' rules as a sentence for the page."""
-    message = problem.message
-    return message[:1].upper() + message[1:] + ("" if message.endswith((".", "?")) else ".")
-
-
-def describe(problem, data: dict) -> str:
-    """A problem of an instrument's document, naming the dimension or band it is about."""
-    match = re.match(r"(dimensions|bands)\[(\d+)\]", problem.field)
-    if match is None:
-        return explain(problem)
-    rows, index = data[match.group(1)], int(match.group(2))
-    row = rows[index] if index < len(rows) else {}
-    if match.group(1) == "dimensions":
-        where = _l("Dimension “%(name)s”", name=row.get("title") or row.get("slug") or index + 1)
-    else:
-        where = _l("Band “%(name)s”", name=row.get("label") or row.get("slug") or index + 1)
-    return f"{where}: {explain(problem)}"
-
-
-def place_problems(problems, places: dict) -> list[str]:
-    """Show each problem beside the field its path names; the ones no field shows."""
-    left = []
-    for problem in problems:
-        target = places.get(problem.field)
-        if target is None:
-            left.append(explain(problem))
-            continue
-        target.errors = [*target.errors, explain(problem)]
-    return left
-
-
-def error_list(form) -> list[tuple[str, str]]:
-    """Every field error of the form and of its rows, as (field id, label: message)."""
-    found = []
-
-    def walk(fields, context):
-        for field in fields:
-            if isinstance(field, FieldList):
-                # Rows are numbered by their list's label ("Band 2"); cells are not.
-                for number, entry in enumerate(field, start=1):
-                    walk(entry.form, [*context, f"{field.label.text} {number}"]
-                         if field.label.text else context)
-            elif field.errors and field.type not in ("CSRFTokenField", "HiddenField"):
-                label = ", ".join(str(part) for part in [*context, field.label.text])
-                found.extend((field.id, f"{label}: {error}") for error in field.errors)
-
-    walk(form, [])
-    return found

@@ -1,36 +1,32 @@
-"""Studio pages for a course's self-assessment instruments: settings, bands and dimensions.
+"""Studio pages for a course's self-assessment instruments: the page, the one form, a preview.
 
-The rules are in `instruments`; each page saves the instrument's whole document, which may
-make a new version. Registered on the studio's blueprint (`pages.bp`); `views` imports this
-module so that its pages are there whenever the studio's are.
+An instrument's page shows what it asks (its statements, per dimension) and its bands; its
+form (`build_instrument`, and `new_instrument` for a new one) sets the whole instrument at
+once, rows added and removed as needed (`instrument_forms.changed`); the preview shows the
+form a participant answers, and keeps nothing. The rules are in `instruments`; saving
+writes the instrument's whole document, which may make a new version. Registered on the
+studio's blueprint (`pages.bp`); `views` imports this module so that its pages are there
+whenever the studio's are.
 """
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from wtforms.fields.choices import SelectChoice
 
 from learning.accounts.permissions import role_required
+from learning.assessments import services as assessments
 from learning.database import db
-from learning.studio import instruments
+from learning.studio import instruments, rows
 from learning.studio import services as studio
-from learning.studio.forms import (
+from learning.studio.instrument_forms import (
     LEVEL_LABELS,
-    BandsForm,
-    DimensionForm,
-    InstrumentForm,
-    NewInstrumentForm,
-    band_data,
+    InstrumentBuilderForm,
+    changed,
     describe,
     error_list,
+    field_id,
     place_problems,
 )
-from learning.studio.pages import (
-    back_to,
-    bp,
-    button_form_or_400,
-    course_or_404,
-    direction_or_404,
-)
+from learning.studio.pages import back_to, bp, button_form_or_400, course_or_404
 
 
 def _instrument(course, instrument_id):
@@ -52,7 +48,7 @@ def _saved(instrument, version_before: int) -> None:
         flash(_("“%(title)s” saved.", title=instrument.title), "success")
 
 
-def _save_document(course, instrument, data, form, places):
+def _save_document(course, instrument, data, form):
     """Store the instrument's document and commit.
 
     `(instrument, [])` once saved; `(None, messages)` when the rules refuse it, each problem
@@ -62,60 +58,85 @@ def _save_document(course, instrument, data, form, places):
     try:
         saved = instruments.save(course, data, instrument)
     except instruments.InstrumentInvalid as error:
-        return None, place_problems(error.problems, places)
+        return None, place_problems(error.problems, form.places())
     db.session.commit()
     _saved(saved, version)
     return saved, []
 
 
-def _instrument_page(template, course, instrument, form, problems, **context):
+def _builder(course, instrument):
+    """The one form for the whole instrument: shown, changed by a row button, or saved.
+
+    Returns the page, or the redirect once saved.
+    """
+    start = instruments.document(instrument) if instrument else instruments.new_document()
+    options = {"item_choices": instruments.item_references(course),
+               "taken_slugs": instruments.taken_slugs(course, instrument),
+               "fills_slug": instrument is None}
+    focus, problems = None, []
+    change = rows.asked(request.form) if request.method == "POST" else None
+    if change is not None:
+        # A row added, removed or moved: the form again with that change, nothing saved.
+        formdata, prefix = changed(request.form, change)
+        form = InstrumentBuilderForm(formdata=formdata, **options)
+        focus = field_id(formdata, prefix)
+    elif request.method == "POST":
+        form = InstrumentBuilderForm(**options)
+        if form.validate_on_submit():
+            saved, problems = _save_document(course, instrument, form.document(), form)
+            if saved is not None:
+                return _back_to_instrument(course, saved)
+    else:
+        form = InstrumentBuilderForm(data=InstrumentBuilderForm.data_of(start), **options)
     responses = instruments.response_count(instrument) if instrument else 0
     return render_template(
-        template, course=course, instrument=instrument, form=form, problems=problems,
-        errors=error_list(form), responses=responses, **context)
+        "studio/instrument_form.html", course=course, instrument=instrument, form=form,
+        problems=problems, errors=error_list(form), responses=responses, focus=focus)
 
 
 @bp.route("/courses/<slug>/instruments/new", methods=["GET", "POST"])
 @role_required("facilitator")
 def new_instrument(slug):
+    return _builder(course_or_404(slug), None)
+
+
+@bp.route("/courses/<slug>/instruments/<int:instrument_id>/edit", methods=["GET", "POST"])
+@role_required("facilitator")
+def build_instrument(slug, instrument_id):
     course = course_or_404(slug)
-    start = instruments.new_document()
-    form = NewInstrumentForm(data={**InstrumentForm.data_of(start),
-                                   "bands": band_data(start["bands"], extra=1)})
-    problems = []
-    if form.validate_on_submit():
-        data = instruments.with_bands(instruments.with_settings(start, form.settings()),
-                                      form.band_rows())
-        instrument, problems = _save_document(course, None, data, form, form.places())
-        if instrument is not None:
-            return _back_to_instrument(course, instrument)
-    return _instrument_page("studio/instrument_new.html", course, None, form, problems)
+    return _builder(course, _instrument(course, instrument_id))
 
 
-@bp.route("/courses/<slug>/instruments/<int:instrument_id>", methods=["GET", "POST"])
+@bp.get("/courses/<slug>/instruments/<int:instrument_id>")
 @role_required("facilitator")
 def edit_instrument(slug, instrument_id):
     course = course_or_404(slug)
     instrument = _instrument(course, instrument_id)
     data = instruments.document(instrument)
-    form = InstrumentForm(data=InstrumentForm.data_of(data))
-    problems = []
-    if form.validate_on_submit():
-        saved, problems = _save_document(course, instrument,
-                                         instruments.with_settings(data, form.settings()),
-                                         form, form.places())
-        if saved is not None:
-            return _back_to_instrument(course, instrument)
     check = instruments.check(course, data, instrument)
-    return _instrument_page(
-        "studio/instrument.html", course, instrument, form, problems, check=check,
+    return render_template(
+        "studio/instrument.html", course=course, instrument=instrument, check=check,
+        responses=instruments.response_count(instrument),
         still_to_do=[describe(problem, data)
                      for problem in dict.fromkeys(check.problems + check.missing)],
         level_labels=LEVEL_LABELS,
         items=instruments.items_using(course, instrument),
         dimensions=sorted(instrument.dimensions, key=lambda d: d.position),
         bands=sorted(instrument.bands, key=lambda b: b.position),
+        item_titles=dict(instruments.item_references(course)),
     )
+
+
+@bp.get("/courses/<slug>/instruments/<int:instrument_id>/preview")
+@role_required("facilitator")
+def preview_instrument(slug, instrument_id):
+    course = course_or_404(slug)
+    instrument = _instrument(course, instrument_id)
+    snap = assessments.snapshot(instrument)
+    return render_template(
+        "studio/instrument_preview.html", course=course, instrument=instrument, snap=snap,
+        level_labels=LEVEL_LABELS,
+        statement_count=sum(len(d["statements"]) for d in snap["dimensions"]))
 
 
 @bp.post("/courses/<slug>/instruments/<int:instrument_id>/delete")
@@ -133,113 +154,3 @@ def delete_instrument(slug, instrument_id):
     db.session.commit()
     flash(_("Instrument “%(title)s” deleted.", title=title), "success")
     return back_to(course)
-
-
-@bp.route("/courses/<slug>/instruments/<int:instrument_id>/bands", methods=["GET", "POST"])
-@role_required("facilitator")
-def edit_bands(slug, instrument_id):
-    course = course_or_404(slug)
-    instrument = _instrument(course, instrument_id)
-    data = instruments.document(instrument)
-    form = BandsForm(data={"bands": band_data(data["bands"], data["dimensions"])})
-    problems = []
-    if form.validate_on_submit():
-        saved, problems = _save_document(
-            course, instrument, instruments.with_bands(data, form.band_rows()), form,
-            form.places())
-        if saved is not None:
-            return _back_to_instrument(course, instrument)
-    return _instrument_page("studio/instrument_bands.html", course, instrument, form, problems,
-                            dimensions=data["dimensions"])
-
-
-def _dimension_form(course, data, dimension_data):
-    form = DimensionForm(data=DimensionForm.data_of(dimension_data, data["bands"]))
-    choices = instruments.item_references(course)
-    known = {ref for ref, _label in choices}
-    # A reference to an item that has gone stays visible, so that it can be unticked.
-    stale = [ref for ref in (dimension_data or {}).get("helpful_items", []) if ref not in known]
-    form.helpful_items.choices = [SelectChoice(ref, label) for ref, label in choices] + [
-        SelectChoice(ref, _("%(reference)s (no such item in this course)", reference=ref))
-        for ref in stale]
-    return form
-
-
-def _dimension_page(course, instrument, dimension, form, problems, data):
-    return _instrument_page("studio/dimension_form.html", course, instrument, form, problems,
-                            dimension=dimension,
-                            band_labels={band["slug"]: band["label"] for band in data["bands"]})
-
-
-@bp.route("/courses/<slug>/instruments/<int:instrument_id>/dimensions/new",
-          methods=["GET", "POST"])
-@role_required("facilitator")
-def new_dimension(slug, instrument_id):
-    course = course_or_404(slug)
-    instrument = _instrument(course, instrument_id)
-    data = instruments.document(instrument)
-    form = _dimension_form(course, data, None)
-    problems = []
-    if form.validate_on_submit():
-        saved, problems = _save_document(
-            course, instrument, instruments.with_dimension(data, None, form.dimension_fields()),
-            form, form.places(len(data["dimensions"])))
-        if saved is not None:
-            return _back_to_instrument(course, instrument)
-    return _dimension_page(course, instrument, None, form, problems, data)
-
-
-@bp.route("/courses/<slug>/instruments/<int:instrument_id>/dimensions/<int:dimension_id>",
-          methods=["GET", "POST"])
-@role_required("facilitator")
-def edit_dimension(slug, instrument_id, dimension_id):
-    course = course_or_404(slug)
-    instrument = _instrument(course, instrument_id)
-    dimension = instruments.dimension_or_404(instrument, dimension_id)
-    data = instruments.document(instrument)
-    index = instruments.dimension_index(instrument, dimension)
-    form = _dimension_form(course, data, data["dimensions"][index])
-    problems = []
-    if form.validate_on_submit():
-        saved, problems = _save_document(
-            course, instrument, instruments.with_dimension(data, index, form.dimension_fields()),
-            form, form.places(index))
-        if saved is not None:
-            return _back_to_instrument(course, instrument)
-    return _dimension_page(course, instrument, dimension, form, problems, data)
-
-
-@bp.post("/courses/<slug>/instruments/<int:instrument_id>/dimensions/<int:dimension_id>"
-         "/move/<direction>")
-@role_required("facilitator")
-def move_dimension(slug, instrument_id, dimension_id, direction):
-    course = course_or_404(slug)
-    instrument = _instrument(course, instrument_id)
-    dimension = instruments.dimension_or_404(instrument, dimension_id)
-    direction = direction_or_404(direction)
-    button_form_or_400()
-    version = instrument.version
-    if instruments.move_dimension(course, instrument, dimension, direction):
-        db.session.commit()
-        _saved(instrument, version)
-    return _back_to_instrument(course, instrument)
-
-
-@bp.post("/courses/<slug>/instruments/<int:instrument_id>/dimensions/<int:dimension_id>"
-         "/delete")
-@role_required("facilitator")
-def delete_dimension(slug, instrument_id, dimension_id):
-    course = course_or_404(slug)
-    instrument = _instrument(course, instrument_id)
-    dimension = instruments.dimension_or_404(instrument, dimension_id)
-    button_form_or_400()
-    version = instrument.version
-    try:
-        instruments.delete_dimension(course, instrument, dimension)
-    except studio.StudioError as error:
-        flash(str(error), "error")
-        return _back_to_instrument(course, instrument)
-    db.session.commit()
-    _saved(instrument, version)
-    return _back_to_instrument(course, instrument)
-

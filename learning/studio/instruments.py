@@ -1,12 +1,12 @@
 """Authoring self-assessment instruments, as plain functions.
 
 An instrument is edited as the document its content file holds
-(`exporter.instrument_document`): each page changes one part of that document, the whole is
+(`exporter.instrument_document`): the studio's one form sets the whole document, which is
 checked by the content files' own rules (`schema.check_instrument`) and written as an import
-writes it (`importer.save_instrument`). So the studio can store exactly what a file can say,
-an export imports again as the same instrument, and the import's version rule holds here too:
-once anyone has answered, a change to the definition makes a new version, and responses keep
-the snapshot of the version they answered.
+writes it (`importer.save_instrument`, the one write path). So the studio can store exactly
+what a file can say, an export imports again as the same instrument, and the import's
+version rule holds here too: once anyone has answered, a change to the definition makes a
+new version, and responses keep the snapshot of the version they answered.
 
 An instrument that no item uses yet may be a draft: it may still lack its dimensions, or a
 dimension its feedback for a band (the problems the schema marks `incomplete`). Only a
@@ -27,8 +27,9 @@ from learning.content.exporter import instrument_document
 from learning.content.importer import save_instrument
 from learning.content.schema import ContentError, InstrumentSpec, check_instrument
 from learning.database import db
-from learning.instruments.models import Dimension, Instrument
-from learning.studio.services import DOWN, UP, StudioError
+from learning.instruments.models import Instrument
+from learning.studio.instrument_problems import in_labels
+from learning.studio.services import StudioError
 
 DEFAULT_SCALE = ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
                  "Strongly agree")
@@ -107,14 +108,6 @@ def instrument_for_edit_or_404(course: Course, instrument_id: int) -> Instrument
     return instrument
 
 
-def dimension_or_404(instrument: Instrument, dimension_id: int) -> Dimension:
-    """The instrument's dimension with this id."""
-    dimension = next((d for d in instrument.dimensions if d.id == dimension_id), None)
-    if dimension is None:
-        abort(404)
-    return dimension
-
-
 def items_using(course: Course, instrument: Instrument) -> list[Item]:
     """The course's self-assessment items that ask this instrument (archived ones too)."""
     return [item for module in course.modules for item in module.items
@@ -146,7 +139,8 @@ def new_document() -> dict:
             "bands": [dict(band) for band in DEFAULT_BANDS], "dimensions": []}
 
 
-def _other_slugs(course: Course, instrument: Instrument | None) -> set[str]:
+def taken_slugs(course: Course, instrument: Instrument | None) -> set[str]:
+    """The slugs of the course's other instruments (all of them for a new one)."""
     return set(db.session.scalars(
         select(Instrument.slug).where(Instrument.course_id == course.id,
                                       Instrument.id != (instrument.id if instrument else None))))
@@ -164,10 +158,11 @@ def check(course: Course, data: dict, instrument: Instrument | None = None,
     name = f"instrument {data.get('slug') or ''}".strip()
     spec, errors = check_instrument(data, name, (ref for ref, _ in item_references(course)))
     if other_slugs is None:
-        other_slugs = _other_slugs(course, instrument)
+        other_slugs = taken_slugs(course, instrument)
     if data.get("slug") in other_slugs:
         errors.append(ContentError(name, "slug", "duplicate slug: another instrument of this "
                                                  "course uses it"))
+    errors = in_labels(errors, data)
     return Check(
         spec=spec,
         problems=[error for error in errors if in_use or not error.incomplete],
@@ -184,109 +179,6 @@ def save(course: Course, data: dict, instrument: Instrument | None = None) -> In
     if result.problems or result.spec is None:
         raise InstrumentInvalid(result.problems)
     return save_instrument(course.id, result.spec, instrument)
-
-
-# The parts of a document each page changes ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What the instrument's settings page sets."""
-
-    slug: str
-    title: str
-    level: str
-    before_after: bool
-    introduction: str
-    scale: list[str]
-
-
-@dataclass(frozen=True)
-class BandRow:
-    """One band as the bands page sets it, with each dimension's feedback for it by slug."""
-
-    slug: str
-    label: str
-    min: int | None
-    max: int | None
-    feedback: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class DimensionFields:
-    """What a dimension's page sets: statements as (text, reverse-scored), in order."""
-
-    slug: str
-    title: str
-    description: str
-    helpful_items: list[str]
-    statements: list[tuple[str, bool]]
-    feedback: dict[str, str]
-
-
-def with_settings(data: dict, settings: Settings) -> dict:
-    """The document with these settings."""
-    return {**data, "slug": settings.slug, "title": settings.title, "level": settings.level,
-            "before_after": settings.before_after, "introduction": settings.introduction,
-            "scale": list(settings.scale)}
-
-
-def with_bands(data: dict, bands: list[BandRow]) -> dict:
-    """The document with these bands, each dimension's feedback keyed by the bands' slugs."""
-    dimensions = []
-    for dimension in data["dimensions"]:
-        feedback = {band.slug: band.feedback[dimension["slug"]] for band in bands
-                    if band.feedback.get(dimension["slug"])}
-        dimensions.append({**dimension, "feedback": feedback})
-    return {**data, "dimensions": dimensions,
-            "bands": [{"slug": band.slug, "label": band.label, "min": band.min,
-                       "max": band.max} for band in bands]}
-
-
-def with_dimension(data: dict, index: int | None, fields: DimensionFields) -> dict:
-    """The document with the dimension at `index` replaced (or, with None, one added)."""
-    dimension = {
-        "slug": fields.slug, "title": fields.title, "description": fields.description,
-        "statements": [{"text": text, "reverse": reverse} for text, reverse in fields.statements],
-        "feedback": {slug: text for slug, text in fields.feedback.items() if text},
-        "helpful_items": list(fields.helpful_items),
-    }
-    dimensions = list(data["dimensions"])
-    if index is None:
-        dimensions.append(dimension)
-    else:
-        dimensions[index] = dimension
-    return {**data, "dimensions": dimensions}
-
-
-def dimension_index(instrument: Instrument, dimension: Dimension) -> int:
-    """Where the dimension is in the instrument's document."""
-    return sorted(instrument.dimensions, key=lambda d: d.position).index(dimension)
-
-
-def move_dimension(course: Course, instrument: Instrument, dimension: Dimension,
-                   direction: str) -> bool:
-    """Move the dimension one place up or down; False if it is already at that end."""
-    data = document(instrument)
-    index = dimension_index(instrument, dimension)
-    other = index - 1 if direction == UP else index + 1 if direction == DOWN else -1
-    if not 0 <= other < len(data["dimensions"]):
-        return False
-    dimensions = data["dimensions"]
-    dimensions[index], dimensions[other] = dimensions[other], dimensions[index]
-    save(course, data, instrument)
-    return True
-
-
-def delete_dimension(course: Course, instrument: Instrument, dimension: Dimension) -> None:
-    """Take the dimension out; refused when an item uses the instrument and it is the last."""
-    data = document(instrument)
-    del data["dimensions"][dimension_index(instrument, dimension)]
-    try:
-        save(course, data, instrument)
-    except InstrumentInvalid as error:
-        raise StudioError(_("A self-assessment item uses this instrument, which keeps at "
-                            "least one dimension: add another first.")) from error
 
 
 def delete_instrument(course: Course, instrument: Instrument) -> None:

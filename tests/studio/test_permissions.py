@@ -57,7 +57,6 @@ def _url(app, world, endpoint, method):
     values = {"slug": world.course.slug, "module_id": one.id, "item_id": item.id,
               "id": world.cohort.id, "user_id": person.id,
               "instrument_id": assessment.instrument_id,
-              "dimension_id": assessment.instrument.dimensions[0].id,
               "direction": "down" if "/modules/<int:module_id>/move" in rule.rule else "up"}
     if "import_id" in rule.arguments:  # a roster import of the cohort, for its progress page
         imported = RosterImport(cohort_id=world.cohort.id, status="done", total=0, rows="[]")
