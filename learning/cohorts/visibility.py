@@ -17,7 +17,7 @@ knows courses and their facilitators, the cohorts know who belongs to which cour
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask import abort
 from flask_login import current_user
@@ -105,18 +105,19 @@ ALL_OPEN = Openings(locked={}, due={})
 
 
 def module_openings(user, course_id: int, preview: bool, module_id: int | None = None,
-                    scheduled: bool | None = None) -> Openings:
+                    scheduled: bool | None = None, now: datetime | None = None) -> Openings:
     """Which of the course's modules the user cannot open yet, and when modules are due.
 
     The rule, in one place: a module is open to a participant if it is open in any of their
     cohorts of the course, and it is open in a cohort unless that cohort gives it an opening
     date still to come in the cohort's time zone. Previewers (and anyone enrolled in no
     cohort of the course) are never locked out. `module_id` asks about that module only;
-    `scheduled` False (from `CourseAccess.scheduled`) says there are no dates to ask for.
+    `scheduled` False (from `CourseAccess.scheduled`) says there are no dates to ask for;
+    `now` is the moment asked about (the present unless given).
     """
     if preview or not user.is_authenticated or scheduled is False:
         return ALL_OPEN
-    rows = schedules.member_dates(user.id, course_id, module_id)
+    rows = schedules.member_dates(user.id, course_id, module_id, now)
     cohorts = {row.cohort_id for row in rows}
     waiting: dict[int, dict[int, date]] = {}  # module: {cohort: its opening to come}
     due: dict[int, date] = {}

@@ -27,7 +27,12 @@ from learning.countries import country_name
 from learning.database import db
 from learning.extensions import limiter
 from learning.mail import services as mail
-from learning.reports import charts, reminding, services
+from learning.reports import (
+    charts,
+    due_reminders,  # noqa: F401 - declares the due reminders' job
+    reminding,
+    services,
+)
 from learning.reports.forms import ReminderForm
 
 bp = Blueprint("reports", __name__)
