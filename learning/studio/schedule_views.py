@@ -78,7 +78,7 @@ def cohort_schedule(id):
     schedules.save_schedule(cohort, entries)
     db.session.commit()
     flash(_("The schedule of %(cohort)s is saved.", cohort=cohort.name), "success")
-    return redirect(url_for("studio.cohort_schedule", id=cohort.id))
+    return redirect(url_for("studio.edit_cohort", id=cohort.id))
 
 
 def _page(cohort, modules, entries, suggested=False, status=200):

@@ -72,6 +72,7 @@ def test_saving_writes_the_dates_and_clearing_removes_them(client, db, world, si
                                                    due_on_0="2024-03-01",
                                                    opens_on_2="2024-03-08"))
     assert response.status_code == 302
+    assert response.headers["Location"] == f"/studio/cohorts/{world.cohort.id}"
     assert _rows(db) == {one.id: (date(2024, 2, 23), date(2024, 3, 1)),
                          three.id: (date(2024, 3, 8), None)}
     html = page(client.get(_url(world)))
