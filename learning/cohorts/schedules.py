@@ -159,6 +159,11 @@ def save_schedule(cohort: Cohort, entries: list[ScheduleEntry]) -> None:
     db.session.flush()
 
 
+def get_schedule(schedule_id: int) -> ModuleSchedule | None:
+    """One cohort's dates for one module, with the cohort and the module (None if gone)."""
+    return db.session.get(ModuleSchedule, schedule_id)
+
+
 def due_between(first: date, last: date) -> list[ModuleSchedule]:
     """The schedules with a due date in these days (inclusive), with their cohorts."""
     return list(db.session.scalars(

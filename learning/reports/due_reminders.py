@@ -26,9 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from learning import jobs
 from learning.accounts.emails import public_link
 from learning.accounts.models import User
-from learning.catalog.models import Module
 from learning.cohorts import schedules
-from learning.cohorts.models import Cohort
 from learning.cohorts.services import member_ids
 from learning.database import db
 from learning.mail import services as mail
@@ -50,8 +48,9 @@ def in_reminder_window(due_on: date, opens_on: date | None, today: date, days: i
 
 @dataclass(frozen=True)
 class Due:
-    """A cohort's module in its reminder window."""
+    """A cohort's module in its reminder window (`schedule_id`: its row of the schedule)."""
 
+    schedule_id: int
     cohort_id: int
     module_id: int
     due_on: date
@@ -67,7 +66,7 @@ def due_now(days: int, now: datetime | None = None) -> list[Due]:
                                      utc_today + timedelta(days=days + 1)):
         today = schedules.today_in(row.cohort.time_zone, now)
         if in_reminder_window(row.due_on, row.opens_on, today, days):
-            found.append(Due(row.cohort_id, row.module_id, row.due_on))
+            found.append(Due(row.id, row.cohort_id, row.module_id, row.due_on))
     return found
 
 
@@ -81,7 +80,7 @@ def _completers(course_id: int, module_id: int, participants) -> set[int]:
     return done | set(db.session.scalars(select(earned.c.user_id)))
 
 
-def to_remind(cohort: Cohort, module: Module) -> list[User]:
+def to_remind(cohort, module) -> list[User]:
     """The cohort's participants to remind of the module now.
 
     Those who can sign in, have not completed it and have not been reminded of it; none for
@@ -101,11 +100,11 @@ def to_remind(cohort: Cohort, module: Module) -> list[User]:
             if user.id not in left_out]
 
 
-def subject(module: Module) -> str:
+def subject(module) -> str:
     return _("“%(module)s” is due soon", module=module.title)
 
 
-def body(user: User, cohort: Cohort, module: Module, due_on: date) -> str:
+def body(user: User, cohort, module, due_on: date) -> str:
     """One participant's reminder: the module, its due date, and the link to it."""
     link = public_link("catalog.module", slug=cohort.course.slug, module_slug=module.slug)
     return _(
@@ -117,8 +116,11 @@ def body(user: User, cohort: Cohort, module: Module, due_on: date) -> str:
         date=format_date(due_on, "long"), link=link)
 
 
-def remind(cohort: Cohort, module: Module, due_on: date) -> int:
+def remind(cohort, module, due_on: date) -> int:
     """Write the reminders due for this cohort's module, with their emails; how many.
+
+    `cohort` and `module` are a schedule's (`schedules.get_schedule`): this module asks the
+    cohorts' services, never the other domains' tables.
 
     Each row is written in a savepoint: one that another worker wrote first is skipped, and
     its email not queued. The caller commits.
@@ -141,11 +143,10 @@ def remind(cohort: Cohort, module: Module, due_on: date) -> int:
 def remind_due_modules() -> None:
     """Remind participants of every module due within DUE_REMINDER_DAYS days: each once."""
     for found in due_now(current_app.config["DUE_REMINDER_DAYS"]):
-        cohort = db.session.get(Cohort, found.cohort_id)
-        module = db.session.get(Module, found.module_id)
-        if cohort is None or module is None:
-            continue
-        written = remind(cohort, module, found.due_on)
+        schedule = schedules.get_schedule(found.schedule_id)
+        if schedule is None or schedule.due_on != found.due_on:
+            continue  # changed since it was read: the next minute reads it again
+        written = remind(schedule.cohort, schedule.module, found.due_on)
         db.session.commit()
         if written:
             logger.info("Reminded %d participants of cohort %s that module %s is due.",
