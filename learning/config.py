@@ -136,6 +136,9 @@ class Config:
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
     # Where cohorts are unless they say otherwise (an IANA name): certificates are dated there.
     DEFAULT_TIME_ZONE = os.environ.get("DEFAULT_TIME_ZONE", DEFAULT_TIME_ZONE).strip()
+    # A participant who has not completed a module is emailed this many days before its due
+    # date in their cohort's schedule (learning/reports/due_reminders.py).
+    DUE_REMINDER_DAYS = max(int(os.environ.get("DUE_REMINDER_DAYS", "2")), 0)
     # Self-assessment results are shown to facilitators and managers only for groups this big.
     ASSESSMENT_MIN_GROUP = max(int(os.environ.get("ASSESSMENT_MIN_GROUP", "5")), 1)
     # Differential privacy of the self-assessment group figures (assessments/release.py):

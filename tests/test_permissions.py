@@ -129,6 +129,7 @@ ROUTES = {
     "studio.publish_item": {POST: AUTHOR}, "studio.unpublish_item": {POST: AUTHOR},
     "studio.move_item_to_module": {GET: AUTHOR, POST: AUTHOR},
     "studio.edit_cohort": {GET: AUTHOR, POST: AUTHOR},
+    "studio.cohort_schedule": {GET: AUTHOR, POST: AUTHOR},
     "studio.new_join_code": {POST: AUTHOR},
     "studio.import_participants": {GET: AUTHOR, POST: AUTHOR},
     "studio.roster_import": {GET: AUTHOR},

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from learning.assessments import baseline, charts, figures, privacy, services
 from learning.assessments.forms import ReflectionForm, TakeForm
+from learning.catalog.services import can_preview
 from learning.cohorts import services as cohorts
 from learning.cohorts import visibility
 from learning.database import db
@@ -75,6 +76,12 @@ def take(slug, instrument_slug, phase):
     if phase not in services.phases_of(instrument):
         abort(404)
     if not cohorts.is_enrolled_in_course(current_user, course):
+        abort(403)
+    # A starting point ("before") may be set while its module waits to open; answers that
+    # complete the item wait for the module (`visibility.module_openings`).
+    if phase != "before" and not visibility.module_openings(
+            current_user, course.id, can_preview(current_user, course),
+            item.module_id).is_open(item.module_id):
         abort(403)
     responses = services.responses_of(current_user.id, instrument)
     states = services.phase_states(current_user.id, course, item, instrument, responses)

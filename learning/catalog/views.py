@@ -109,10 +109,14 @@ def course(slug):
     course_progress = (progress.course_progress(current_user.id, modules, statuses,
                                                 course_id=course.id)
                        if access.is_enrolled else None)
+    openings = visibility.module_openings(current_user, course.id, access.is_preview,
+                                          scheduled=access.scheduled)
     return render_template(
         "catalog/course.html",
         course=course,
         modules=modules,
+        openings=openings,
+        next_opening=openings.next_opening(modules),
         progress=course_progress,
         is_preview=access.is_preview,
         certificate=certificates.certificate_for(current_user.id, course.id),
@@ -131,6 +135,10 @@ def course(slug):
 def module(slug, module_slug):
     course, access, statuses = lookups.course_outline_or_404(slug)
     module = visibility.get_module_outline_or_404(course, access, module_slug)
+    openings = visibility.module_openings(current_user, course.id, access.is_preview, module.id,
+                                          access.scheduled)
+    if not openings.is_open(module.id):
+        return _not_open(course, module, openings)
     previous, following = catalog.neighbours(course.visible_modules(access.is_preview), module)
     return render_template(
         "catalog/module.html",
@@ -141,7 +149,15 @@ def module(slug, module_slug):
         progress=(progress.course_progress(current_user.id, [module], statuses)
                   if access.is_enrolled else None),
         is_preview=access.is_preview,
+        due_on=openings.due_on(module.id),
     )
+
+
+def _not_open(course, module, openings):
+    """The page of a module (or one of its items) not open yet: when it opens, not a 404."""
+    return render_template("catalog/not_open.html", course=course, module=module,
+                           opens_on=openings.opens_on(module.id),
+                           due_on=openings.due_on(module.id)), 403
 
 
 @bp.get("/courses/<slug>/modules/<module_slug>/items/<item_slug>")
@@ -150,9 +166,13 @@ def item(slug, module_slug, item_slug):
     course = visibility.get_course_or_404(slug)
     module = catalog.get_module_or_404(course, module_slug)
     item = catalog.get_item_or_404(module, item_slug)
-    is_preview = catalog.can_preview(current_user, course)
+    access = visibility.course_access(current_user, course)
+    is_preview = access.is_preview
+    openings = visibility.module_openings(current_user, course.id, is_preview, module.id)
+    if not openings.is_open(module.id):
+        return _not_open(course, module, openings)
     previous, following = catalog.neighbours(module.shown_items(is_preview), item)
-    tracking = cohorts.is_enrolled_in_course(current_user, course)
+    tracking = access.is_enrolled
     row = progress.progress_by_item(current_user.id, [item.id]).get(item.id) if tracking else None
     intervals = row.detail.get("intervals", []) if row else []
     assessment = None

@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learning.accounts.models import User, utcnow
-from learning.catalog.models import Course
+from learning.catalog.models import Course, Module
 from learning.database import db
 from learning.time_zones import TIME_ZONE_MAX, default_time_zone, is_time_zone
 
@@ -99,3 +99,31 @@ class RosterImport(db.Model):
     finished_at: Mapped[datetime | None]
 
     cohort: Mapped[Cohort] = relationship()
+
+
+class ModuleSchedule(db.Model):
+    """When a module opens for a cohort and when it is due: dates in the cohort's time zone.
+
+    A module without a row, or without an opening date, is open to the cohort as soon as it
+    is published; the due date is shown to participants and reminded before
+    (`learning.reports.due_reminders`). Who may open a module is decided in one place,
+    `learning.cohorts.visibility.module_openings`.
+    """
+
+    __tablename__ = "cohort_module_schedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"),
+                                           index=True)
+    opens_on: Mapped[date | None]
+    due_on: Mapped[date | None]
+
+    cohort: Mapped[Cohort] = relationship()
+    module: Mapped[Module] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "module_id"),
+        CheckConstraint("due_on IS NULL OR opens_on IS NULL OR due_on >= opens_on",
+                        name="due_after_opening"),
+    )

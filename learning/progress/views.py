@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from learning.cohorts import visibility
 from learning.core.api import json_errors
 from learning.core.limits import body_limit
 from learning.database import db, reads_then_writes
@@ -33,7 +34,8 @@ def participant_item(view):
     row for the item, as read with them (None if there is none).
 
     Others get a 401 (not signed in), 404 (cannot see the item) or 403 (can see it, e.g. as
-    a facilitator previewing, but keeps no progress in the course).
+    a facilitator previewing, but keeps no progress in the course; or its module is not open
+    for them yet: `visibility.module_openings`).
     """
 
     @wraps(view)
@@ -42,6 +44,10 @@ def participant_item(view):
             abort(401)
         course, access, item, seen = lookups.item_outline_or_404(item_id)
         if not access.is_enrolled:
+            abort(403)
+        if not visibility.module_openings(current_user, course.id, access.is_preview,
+                                          item.module_id, access.scheduled
+                                          ).is_open(item.module_id):
             abort(403)
         return view(course, item, seen)
 

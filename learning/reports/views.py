@@ -32,6 +32,7 @@ from learning.reports import (
     charts,
     course,
     detail,
+    due_reminders,  # noqa: F401 - declares the due reminders' job
     exporting,
     figures,
     groups,

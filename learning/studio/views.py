@@ -28,6 +28,7 @@ from learning.studio import (
     items,  # noqa: F401 (its pages register on the blueprint)
     module_views,  # noqa: F401 (its pages register on the blueprint)
     roster_views,  # noqa: F401 (its pages register on the blueprint)
+    schedule_views,  # noqa: F401 (its pages register on the blueprint)
 )
 from learning.studio import services as studio
 from learning.studio.forms import CourseSettingsForm, PersonForm
