@@ -777,6 +777,15 @@ def notes(path: Path) -> list[str]:
     return [NOTES_BEGIN, *([block] if block else []), NOTES_END]
 
 
+def following_sections(path: Path) -> list[str]:
+    """What follows the history (other scripts' sections, such as the report pages), kept."""
+    text = path.read_text() if path.exists() else ""
+    if HISTORY_END not in text:
+        return []
+    rest = text.split(HISTORY_END, 1)[1].strip("\n")
+    return ["", rest] if rest else []
+
+
 def write_report(path: Path, runs: list[DatabaseRun], options: argparse.Namespace,
                  started: datetime) -> None:
     """BENCHMARKS.md: this run in full, and one line per database for every run so far."""
@@ -858,6 +867,7 @@ def write_report(path: Path, runs: list[DatabaseRun], options: argparse.Namespac
         *new_rows,
         *history_rows(path),
         HISTORY_END,
+        *following_sections(path),
         "",
     ]
     if options.connections != 32:
