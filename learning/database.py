@@ -39,12 +39,23 @@ instead of three (BEGIN, the statement, COMMIT); on SQLite in an immediate trans
 
 Durability: an answer of success means the write is on disk. PostgreSQL commits
 synchronously (its default, never turned off here); SQLite runs with `synchronous=FULL`, so
-a commit in WAL mode survives a power cut too, not only a crash of the process. A pooled
-PostgreSQL connection is pinged as it leaves the pool (`pool_pre_ping`): one round trip, so
-that a connection the server closed (a restart, an idle timeout, a killed backend) is
-replaced before a request uses it, however recently it was used.
+a commit in WAL mode survives a power cut too, not only a crash of the process.
+
+A connection the server closed (a restart, an idle timeout, a killed backend) never gives a
+500, however recently it was used, and without a round trip per request (SQLAlchemy's
+`pool_pre_ping` sent one on every check-out). Two checks, neither asking the server:
+
+- As it leaves the pool (`_check_out`), a PostgreSQL connection whose socket has something to
+  read is dropped and replaced: an idle connection is sent nothing unless the server is
+  closing it (its farewell and the end of the stream). A false alarm costs a new connection.
+- A server that closes the connection a moment after that check (the farewell still on its
+  way) fails the first statement the session sends on it. That statement is sent once more,
+  on a new connection (`Session.execute`), when repeating it cannot do anything twice: the
+  session had no changes waiting to be flushed, and either the statement ran in a
+  transaction (which ended with the connection, committing nothing) or it is a SELECT.
 """
 
+import select
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,8 +67,9 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as _FlaskSession
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -192,13 +204,50 @@ def _autocommit(engine: Engine) -> Engine:
 
 
 class Session(_FlaskSession):
-    """Flask-SQLAlchemy's session, in autocommit on PostgreSQL where reads need no transaction."""
+    """Flask-SQLAlchemy's session, in autocommit on PostgreSQL where reads need no transaction.
+
+    Its first statement on a connection the server has just closed is sent once more on a
+    new one, when that cannot do anything twice (see the module docstring).
+    """
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
         engine = super().get_bind(mapper, clause=clause, bind=bind, **kwargs)
         if engine.dialect.name == "postgresql" and _autocommits():
             return _autocommit(engine)
         return engine
+
+    def execute(self, statement, *args, **kwargs):
+        return self._on_a_live_connection(super().execute, statement, *args, **kwargs)
+
+    def scalars(self, statement, *args, **kwargs):
+        return self._on_a_live_connection(super().scalars, statement, *args, **kwargs)
+
+    def scalar(self, statement, *args, **kwargs):
+        return self._on_a_live_connection(super().scalar, statement, *args, **kwargs)
+
+    def _on_a_live_connection(self, run, statement, *args, **kwargs):
+        """Run the statement; once more on a new connection if the first one was dead."""
+        # Without a transaction, the statement is the first on a connection from the pool.
+        first = not self.in_transaction()
+        repeatable = first and self._may_repeat(statement)
+        try:
+            return run(statement, *args, **kwargs)
+        except DBAPIError as error:
+            if not (repeatable and error.connection_invalidated):
+                raise
+        current_app.logger.warning(
+            "The database had closed a pooled connection: the statement ran again on a new one."
+        )
+        self.rollback()  # lets the dead connection go; there was nothing else to roll back
+        return run(statement, *args, **kwargs)
+
+    def _may_repeat(self, statement) -> bool:
+        """Whether sending the statement again, on a new connection, cannot do anything twice."""
+        if self.new or self.dirty or self.deleted:
+            return False  # a flush would go first, and the rollback would forget the changes
+        # In a transaction, a lost connection committed nothing; in autocommit a write may
+        # have been done before the connection broke, so only a read is repeated.
+        return not _autocommits() or getattr(statement, "is_select", False)
 
 
 # Named constraints so that Alembic can drop and alter them, on SQLite too.
@@ -270,13 +319,35 @@ def _end_session(error: BaseException | None) -> None:
 
 
 def engine_options(uri: str) -> dict:
-    """Engine options for the database the URI names: a ping for every pooled connection.
+    """Engine options for the database the URI names: none (see the module docstring).
 
-    SQLite opens a file, not a connection a server could have closed: nothing to ping.
+    No `pool_pre_ping`: a round trip on every request, where the checks above ask nothing.
     """
-    if uri.startswith("sqlite"):
-        return {}
-    return {"pool_pre_ping": True}
+    return {}
+
+
+@event.listens_for(Pool, "checkout")
+def _check_out(dbapi_connection, connection_record, connection_proxy) -> None:
+    """Replace a PostgreSQL connection the server has closed, before anyone uses it.
+
+    An idle connection is sent nothing unless the server is ending it: a socket with
+    something to read (the server's farewell, the end of the stream) or an error means
+    closed. Raising DisconnectionError makes the pool drop it and connect again. Asks the
+    operating system, not the server: no round trip.
+    """
+    if type(dbapi_connection).__module__.startswith("psycopg") and _closed_by_server(
+            dbapi_connection):
+        raise DisconnectionError("the server closed the connection")
+
+
+def _closed_by_server(dbapi_connection) -> bool:
+    """Whether an idle psycopg connection was closed, or has something to read (its end)."""
+    if dbapi_connection.closed:
+        return True
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(),
+                    select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))
 
 
 @event.listens_for(Engine, "connect")

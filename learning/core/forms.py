@@ -6,9 +6,15 @@ message beside that field, before the field's other checks run (some of them que
 database, which would fail on a NUL). Hidden fields are emptied instead (see below).
 """
 
+import functools
+
+from babel import Locale, support
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation
 
 from learning.core.text import has_control_characters
@@ -36,6 +42,34 @@ def no_control_characters(form, field) -> None:
     raise StopValidation(str(CONTROL_CHARACTERS_MESSAGE))
 
 
+@functools.lru_cache(maxsize=32)
+def _wtforms_catalogue(locale: Locale) -> support.Translations:
+    """WTForms' own messages (a field's default label, its validators') for one locale."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class WTFormsTranslations:
+    """WTForms' messages in the request's language, each locale's catalogue read once.
+
+    Flask-WTF's own reads the catalogue from disk again on every request that builds a form
+    (its hidden CSRF field's default label asks for it): a catalogue does not change while
+    the process runs. Outside a request, as Flask-WTF's, the messages stay as written.
+    """
+
+    def gettext(self, string: str) -> str:
+        locale = get_locale()
+        return string if locale is None else _wtforms_catalogue(locale).ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        locale = get_locale()
+        if locale is None:
+            return singular if n == 1 else plural
+        return _wtforms_catalogue(locale).ungettext(singular, plural, n)
+
+
+WTFORMS_TRANSLATIONS = WTFormsTranslations()
+
+
 class Form(FlaskForm):
     """A Flask-WTF form whose text fields refuse control characters before anything else.
 
@@ -49,3 +83,9 @@ class Form(FlaskForm):
             if isinstance(field, StringField):
                 field.validators = [no_control_characters, *field.validators]
             return field
+
+        def get_translations(self, form):
+            """WTForms' messages, as Flask-WTF gives them, without reading a file per request."""
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return WTFORMS_TRANSLATIONS

@@ -1,7 +1,7 @@
 -- wrk driver for scripts/benchmark.py: one script, three scenarios chosen by the first argument.
 --
---   wrk ... -s driver.lua URL -- ceiling
---       GET /ping.
+--   wrk ... -s driver.lua URL -- get PATH
+--       GET PATH with no cookie (the hello world, /ping, the sign-in page).
 --   wrk ... -s driver.lua URL -- module COOKIES PATH
 --       GET PATH with each line of COOKIES (a Cookie header value) in turn.
 --   wrk ... -s driver.lua URL -- heartbeat LINES
@@ -52,8 +52,8 @@ function init(args)
   statuses = {}
   index = thread_number
   math.randomseed(7919 * thread_number)
-  if mode == "ceiling" then
-    prepared = { wrk.format("GET", "/ping", { ["User-Agent"] = USER_AGENT }) }
+  if mode == "get" then
+    prepared = { wrk.format("GET", args[2], { ["User-Agent"] = USER_AGENT }) }
   elseif mode == "module" then
     prepared = {}
     for _, cookie in ipairs(read_lines(args[2])) do

@@ -6,7 +6,7 @@ the real form with CSRF on, and sends a few hundred requests of one scenario thr
 test client. Prints the CPU time per request (best of five rounds) and, with pyinstrument
 installed (`.venv/bin/pip install pyinstrument`; it is not a project dependency), the profile.
 
-    python3 scripts/bench/profile.py [--scenario module|heartbeat|ping] [--requests 300]
+    python3 scripts/bench/profile.py [--scenario module|heartbeat|ping|sign-in] [--requests 300]
                                      [--database sqlite|postgresql] [--html profile.html]
 """
 
@@ -42,6 +42,11 @@ def signed_in_client(app, email: str, password: str):
 def scenario_request(name: str, client, token: str, target: benchmark.Target):
     """A function sending one request of the scenario and checking it succeeded."""
     rng = random.Random(2024)
+    # The sign-in page is asked for with no cookie, as by someone arriving.
+    anonymous = client.application.test_client(use_cookies=False)
+
+    def sign_in():
+        return anonymous.get("/sign-in")
 
     def ping():
         return client.get("/ping")
@@ -58,7 +63,7 @@ def scenario_request(name: str, client, token: str, target: benchmark.Target):
             "position": round(end, 1), "csrf_token": token,
         })
 
-    send = {"ping": ping, "module": module, "heartbeat": heartbeat}[name]
+    send = {"ping": ping, "module": module, "heartbeat": heartbeat, "sign-in": sign_in}[name]
 
     def checked():
         response = send()
@@ -82,7 +87,8 @@ def cpu_ms_per_request(send, requests: int) -> float:
 def main(argv: list[str]) -> int:
     """Build, sign in, time and profile; 1 if something went wrong."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenario", choices=["module", "heartbeat", "ping"], default="module")
+    parser.add_argument("--scenario", choices=["module", "heartbeat", "ping", "sign-in"],
+                        default="module")
     parser.add_argument("--requests", type=int, default=300, help="requests per round")
     parser.add_argument("--participants", type=int, default=300)
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")

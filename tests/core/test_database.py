@@ -1,5 +1,7 @@
 """Which transactions take SQLite's write lock at BEGIN, and how a view ends its reads."""
 
+import time
+
 import pytest
 from sqlalchemy import create_engine, event, inspect, text
 
@@ -168,6 +170,119 @@ def test_a_connection_killed_a_moment_after_use_is_replaced_before_a_request_use
         other.dispose()
     assert client.get("/").status_code == 200
     assert _pooled_backend(postgresql) != dead
+
+
+def _kill_pooled(db) -> None:
+    """Terminate every other connection to the test database, and wait until they have gone.
+
+    The pool may hold several connections and hands out any: all of them are killed.
+    """
+    other = create_engine(db.engine.url, isolation_level="AUTOCOMMIT")
+    others = ("FROM pg_stat_activity WHERE datname = current_database() "
+              "AND pid <> pg_backend_pid()")
+    try:
+        with other.connect() as connection:
+            connection.execute(text(f"SELECT pg_terminate_backend(pid) {others}"))
+            for _ in range(500):
+                if not connection.execute(text(f"SELECT count(*) {others}")).scalar_one():
+                    return
+                time.sleep(0.01)
+    finally:
+        other.dispose()
+    raise AssertionError("the pooled connections are still there")
+
+
+@pytest.fixture
+def failures(postgresql):
+    """The statements that failed, as SQLAlchemy's handle_error event sees them."""
+    seen = []
+
+    def record(context):
+        seen.append(context.is_disconnect)
+
+    event.listen(postgresql.engine, "handle_error", record)
+    yield seen
+    event.remove(postgresql.engine, "handle_error", record)
+
+
+@pytest.fixture
+def blind_check_out(monkeypatch):
+    """The check as a connection leaves the pool sees nothing: the server closes it just after."""
+    import learning.database
+
+    monkeypatch.setattr(learning.database, "_closed_by_server", lambda connection: False)
+
+
+def test_no_round_trip_is_spent_on_checking_a_connection(app, postgresql, client, monkeypatch):
+    pings = []
+    monkeypatch.setattr(type(postgresql.engine.dialect), "do_ping",
+                        lambda self, connection: pings.append(connection) or True)
+    assert client.get("/sign-in").status_code == 200
+    assert pings == []
+
+
+def _signed_in(postgresql, auth) -> None:
+    factories.make_user("participant@example.org")
+    postgresql.session.commit()
+    assert auth.login().status_code == 302
+    postgresql.session.remove()
+
+
+def test_a_connection_the_server_closed_is_replaced_before_anything_is_sent_on_it(
+        app, postgresql, client, auth, failures):
+    _signed_in(postgresql, auth)
+    dead = _pooled_backend(postgresql)
+    _kill_pooled(postgresql)
+    assert client.get("/learning").status_code == 200
+    assert _pooled_backend(postgresql) != dead
+    assert failures == []  # found on the way out of the pool, not by a failed statement
+
+
+def test_a_page_whose_connection_closes_after_the_check_reads_again_on_a_new_one(
+        app, postgresql, client, auth, blind_check_out, failures):
+    _signed_in(postgresql, auth)
+    _kill_pooled(postgresql)
+    # Signed in, the page's first statement is the session check, in autocommit.
+    assert client.get("/learning").status_code == 200
+    assert failures == [True]  # that statement failed once, and was sent again
+
+
+def test_a_form_whose_connection_closes_after_the_check_is_sent_on_a_new_one(
+        app, postgresql, client, auth, blind_check_out, failures):
+    _signed_in(postgresql, auth)
+    _kill_pooled(postgresql)
+    # A POST runs in a transaction: its first statement failed and committed nothing.
+    assert client.post("/sign-out").status_code == 302
+    assert failures == [True]
+    assert client.get("/learning").status_code == 302  # signed out for good
+
+
+def test_a_write_in_autocommit_or_after_changes_is_not_sent_twice(
+        app, postgresql, blind_check_out, failures):
+    from sqlalchemy import select, update
+    from sqlalchemy.exc import DBAPIError
+
+    from learning.accounts.models import User
+
+    user_id = factories.make_user("once@example.org").id
+    postgresql.session.commit()
+    postgresql.session.remove()
+    for method, statement, changes in [
+        ("GET", update(User).where(User.id == user_id).values(name="Twice?"), False),
+        ("POST", select(User.id), True),  # the changes would be flushed first
+    ]:
+        with app.test_request_context("/", method=method):
+            postgresql.engine.dispose()  # one connection in the pool, and nothing marked stale
+            _pooled_backend(postgresql)
+            _kill_pooled(postgresql)
+            if changes:
+                postgresql.session.add(User(email="pending@example.org", name="Pending"))
+            with pytest.raises(DBAPIError) as failure:
+                postgresql.session.execute(statement)
+            assert failure.value.connection_invalidated
+            postgresql.session.rollback()
+            postgresql.session.remove()
+    assert failures == [True, True]  # each tried once, not again
 
 
 def test_sqlite_commits_wait_for_the_disk(tmp_path):

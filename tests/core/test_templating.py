@@ -169,3 +169,34 @@ def test_item_kind_labels_follow_the_request_language(french):
 
     assert [kind_label("fr"), kind_label("en"), kind_label("fr")] == [
         "Enregistrement", "Recording", "Enregistrement"]
+
+
+def test_wtforms_messages_follow_the_request_language_each_catalogue_read_once(
+        french, monkeypatch):
+    from babel import support
+    from wtforms import StringField
+    from wtforms.validators import InputRequired
+
+    from learning.core import forms
+
+    class NameForm(forms.Form):
+        name = StringField("Name", validators=[InputRequired()])
+
+    loads = []
+    real_load = support.Translations.load
+    monkeypatch.setattr(support.Translations, "load",
+                        lambda *args, **kwargs: loads.append(args) or real_load(*args, **kwargs))
+    forms._wtforms_catalogue.cache_clear()
+
+    def error(language):
+        with french.test_request_context("/", method="POST", data={"name": ""},
+                                         headers={"Accept-Language": language}):
+            form = NameForm(meta={"csrf": False})
+            assert not form.validate()
+            return form.name.errors[0]
+
+    assert [error("fr"), error("en"), error("fr"), error("en")] == [
+        "Ce champ est requis.", "This field is required.",
+        "Ce champ est requis.", "This field is required."]
+    assert len(loads) == 2  # one catalogue per language, not one per request
+    forms._wtforms_catalogue.cache_clear()
