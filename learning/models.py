@@ -2,7 +2,7 @@
 
 from learning.accounts.models import User, UserRole, UserSession
 from learning.assessments.models import Answer, Response
-from learning.catalog.models import Course, CourseFacilitator, Item, Module
+from learning.catalog.models import Course, CourseFacilitator, CourseImage, Item, Module
 from learning.certificates.models import Certificate
 from learning.cohorts.models import Cohort, CohortManager, Enrolment, ModuleSchedule
 from learning.instruments.models import Band, Dimension, Feedback, Instrument, Statement
@@ -13,7 +13,7 @@ from learning.reports.models import DueReminder, Reminder
 
 __all__ = [
     "Answer", "Band", "Certificate", "Cohort", "CohortManager", "Course", "CourseFacilitator",
-    "Dimension", "DueReminder", "Enrolment", "FailedJob", "Feedback", "Instrument", "Item",
-    "Module", "ModuleSchedule", "OutboxMessage", "Progress", "Reminder", "Response",
-    "Statement", "User", "UserRole", "UserSession",
+    "CourseImage", "Dimension", "DueReminder", "Enrolment", "FailedJob", "Feedback",
+    "Instrument", "Item", "Module", "ModuleSchedule", "OutboxMessage", "Progress", "Reminder",
+    "Response", "Statement", "User", "UserRole", "UserSession",
 ]

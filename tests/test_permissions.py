@@ -143,6 +143,8 @@ ROUTES = {
     "studio.new_self_assessment": {GET: AUTHOR, POST: AUTHOR},
     "studio.edit_self_assessment": {GET: AUTHOR, POST: AUTHOR},
     "studio.images": {GET: AUTHOR, POST: AUTHOR},
+    "studio.rename_image": {POST: AUTHOR}, "studio.delete_image": {POST: AUTHOR},
+    "studio.preview_markdown": {POST: AUTHOR},
 }
 MATRIX = {(endpoint, method): letters
           for endpoint, methods in ROUTES.items() for method, letters in methods.items()}

@@ -101,6 +101,25 @@ class CourseFacilitator(db.Model):
     )
 
 
+IMAGE_LABEL_MAX = 200
+
+
+class CourseImage(db.Model):
+    """The name a facilitator gave an image of a course's library.
+
+    The library is the course's folder of image files, stored under random names that
+    readings' addresses hold (`<course>/images/<random>.png`); a name says what an image
+    is in the studio, and is offered as its description when it goes into a reading. Only
+    named images have a row.
+    """
+
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("course.id", ondelete="CASCADE"), primary_key=True
+    )
+    file_name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(IMAGE_LABEL_MAX))
+
+
 class Module(db.Model):
     """One webinar turned into a unit of learning."""
 

@@ -2,9 +2,13 @@
 
 Used on the way in (content import, and the studio's Markdown through `markdown_to_html`);
 Jinja still escapes everything else on the way out. The one sanitiser of the application.
+What it drops can be told (`removed_markup`, `render_markdown`), so that an author hears
+what did not survive instead of finding it gone.
 """
 
 import re
+from collections import Counter
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import bleach
@@ -13,7 +17,7 @@ from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = frozenset({
     "h2", "h3", "h4", "p", "ul", "ol", "li", "strong", "em", "a", "blockquote", "abbr", "cite",
-    "code", "br", "img",
+    "code", "br", "img", "table", "thead", "tbody", "tr", "th", "td",
 })
 # An image's source may only be one of a course's own images on this site (the URL of
 # `catalog.image`): the Content-Security-Policy loads images from this site alone, and an
@@ -26,7 +30,10 @@ def _image_attribute(tag: str, name: str, value: str) -> bool:
     return name == "alt" or (name == "src" and bool(IMAGE_SRC.match(value)))
 
 
-ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "abbr": ["title"], "img": _image_attribute}
+# A table's cells may span rows and columns and its headers say what they head; nothing
+# else (no style, no width): tables take the site's own look.
+ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "abbr": ["title"], "img": _image_attribute,
+                      "th": ["colspan", "rowspan", "scope"], "td": ["colspan", "rowspan"]}
 
 
 class _DropImagesWithoutSource(Filter):
@@ -59,23 +66,49 @@ _cleaner = bleach.Cleaner(
 
 # CommonMark with raw HTML passed through: a page imported as HTML can be edited as Markdown,
 # and whatever the HTML holds, the sanitiser below decides what stays.
-_markdown = MarkdownIt("commonmark", {"html": True})
+# Tables as GitHub writes them are the one extension.
+_markdown = MarkdownIt("commonmark", {"html": True}).enable("table")
 # The page's own title is its h1: Markdown's headings start one level down, at h2 (the
 # highest the allow-list keeps), and the deepest ones stop at h4 (the lowest it keeps).
 _TOP_HEADING, _BOTTOM_HEADING = 2, 4
 
 
-def markdown_to_html(source: str) -> str:
-    """Markdown rendered to HTML and sanitised: what a reading written in the studio stores.
+def _markdown_html(source: str) -> str:
+    """Markdown rendered to HTML, not yet sanitised.
 
-    `#` gives an h2, `##` an h3, and anything deeper an h4.
+    `#` gives an h2, `##` an h3, and anything deeper an h4. A table's header cells head
+    their columns (`scope="col"`); a column's alignment is not kept (it would be a style).
     """
     tokens = _markdown.parse(source or "")
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             level = min(int(token.tag[1]) + _TOP_HEADING - 1, _BOTTOM_HEADING)
             token.tag = f"h{level}"
-    return sanitise_html(_markdown.renderer.render(tokens, _markdown.options, {}))
+        elif token.type in ("th_open", "td_open"):
+            token.attrs.pop("style", None)
+            if token.type == "th_open":
+                token.attrSet("scope", "col")
+    return _markdown.renderer.render(tokens, _markdown.options, {})
+
+
+def markdown_to_html(source: str) -> str:
+    """Markdown rendered to HTML and sanitised: what a reading written in the studio stores."""
+    return sanitise_html(_markdown_html(source))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Markdown rendered and sanitised, with what the sanitiser took out of it."""
+
+    html: str
+    removed: list["Removal"]
+
+
+def render_markdown(source: str) -> Rendered:
+    """`markdown_to_html`, and what sanitising removed from the Markdown's HTML."""
+    raw = _markdown_html(source)
+    html = sanitise_html(raw)
+    return Rendered(html=html, removed=removed_markup(raw, html))
 
 
 def sanitise_html(html: str) -> str:
@@ -160,3 +193,121 @@ def _drop_elements(html: str) -> str:
         position = end
     kept.append(html[position:])
     return "".join(kept)
+
+
+# What `removed_markup` tells, each kind once, in this order.
+REMOVED_SCRIPT = "script"  # a script, with its code
+REMOVED_STYLE = "style"  # a style sheet, with its rules
+REMOVED_EMBEDDED = "embedded"  # another element dropped with its content (iframe, svg...)
+REMOVED_OUTSIDE_IMAGE = "outside_image"  # an image from another site
+REMOVED_IMAGE = "image"  # any other image not of a course's library (data:, relative...)
+REMOVED_LINK = "link"  # a link's address whose protocol is not allowed; its text kept
+REMOVED_TAG = "tag"  # markup not allowed, its text kept
+REMOVED_ATTRIBUTE = "attribute"  # an attribute not allowed on a kept element
+REMOVED_COMMENT = "comment"
+_REMOVAL_ORDER = (REMOVED_SCRIPT, REMOVED_STYLE, REMOVED_EMBEDDED, REMOVED_OUTSIDE_IMAGE,
+                  REMOVED_IMAGE, REMOVED_LINK, REMOVED_TAG, REMOVED_ATTRIBUTE, REMOVED_COMMENT)
+_OTHER_SITE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One kind of thing the sanitiser removed: how many, and the tags or attributes named."""
+
+    kind: str
+    count: int
+    names: tuple[str, ...] = ()
+
+
+class _Markup(HTMLParser):
+    """Counts what a page holds that the sanitiser decides about.
+
+    Inside an element dropped with its content only that element counts: what it holds
+    goes with it.
+    """
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: Counter = Counter()
+        self.attributes: Counter = Counter()
+        self.dropped: Counter = Counter()
+        self.image_sources: list[str] = []
+        self.comments = 0
+        self._inside: str | None = None
+        self._depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if self._inside is not None:
+            self._depth += tag == self._inside
+            return
+        if tag in _DROP_WITH_CONTENT:
+            self.dropped[tag] += 1
+            self._inside, self._depth = tag, 1
+            return
+        self.tags[tag] += 1
+        if tag == "img":
+            source = dict(attrs).get("src") or ""
+            self.image_sources.append(source)
+            if not IMAGE_SRC.match(source):
+                return  # the image goes whole: its attributes are not lost one by one
+        for name, _value in attrs:
+            self.attributes[tag, name] += 1
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag == self._inside:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if tag == self._inside:
+            self._depth -= 1
+            if self._depth == 0:
+                self._inside = None
+
+    def handle_comment(self, data):
+        if self._inside is None:
+            self.comments += 1
+
+
+def _markup(html: str) -> _Markup:
+    parser = _Markup()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def removed_markup(before: str, after: str) -> list[Removal]:
+    """What sanitising `before` (a page's HTML) into `after` removed, kind by kind.
+
+    Found by comparing the tags and attributes of both: scripts, style sheets and other
+    elements dropped with their content; images not from a course's library (from another
+    site, or given otherwise); link addresses of a protocol not allowed; markup not allowed
+    (its text kept); attributes not allowed on the elements kept; comments. Empty when
+    nothing was removed.
+    """
+    given, kept = _markup(before), _markup(after)
+    found: dict[str, Removal] = {}
+
+    def note(kind: str, count: int, names=()) -> None:
+        if count > 0:
+            found[kind] = Removal(kind, count, tuple(sorted(names)))
+
+    note(REMOVED_SCRIPT, given.dropped["script"])
+    note(REMOVED_STYLE, given.dropped["style"])
+    others = {tag: n for tag, n in given.dropped.items() if tag not in ("script", "style")}
+    note(REMOVED_EMBEDDED, sum(others.values()), others)
+    refused = [src for src in given.image_sources if not IMAGE_SRC.match(src)]
+    outside = [src for src in refused if _OTHER_SITE.match(src)]
+    note(REMOVED_OUTSIDE_IMAGE, len(outside))
+    note(REMOVED_IMAGE, len(refused) - len(outside))
+    note(REMOVED_LINK, given.attributes["a", "href"] - kept.attributes["a", "href"])
+    tags = {tag: n for tag, n in given.tags.items() if tag not in ALLOWED_TAGS}
+    note(REMOVED_TAG, sum(tags.values()), tags)
+    attributes: Counter = Counter()
+    for (tag, name), count in given.attributes.items():
+        if tag in ALLOWED_TAGS and (tag, name) not in (("a", "href"), ("img", "src")):
+            attributes[name] += max(0, count - kept.attributes[tag, name])
+    attributes = +attributes
+    note(REMOVED_ATTRIBUTE, sum(attributes.values()), attributes)
+    note(REMOVED_COMMENT, given.comments)
+    return [found[kind] for kind in _REMOVAL_ORDER if kind in found]

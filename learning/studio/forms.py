@@ -17,6 +17,7 @@ from wtforms import (
     DateField,
     EmailField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -32,7 +33,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from learning.catalog.models import CERTIFICATE_WORDING_MAX, ISSUER_MAX
+from learning.catalog.models import CERTIFICATE_WORDING_MAX, IMAGE_LABEL_MAX, ISSUER_MAX
 from learning.cohorts.forms import CohortForm
 from learning.content.schema import SLUG_PATTERN
 from learning.core.forms import CONTROL_CHARACTERS_MESSAGE, Form
@@ -56,6 +57,7 @@ SPEAKER_MAX = 200
 OUTCOME_MAX = 500
 MINUTES_MAX = 10_000
 BODY_MAX = 100_000
+IMAGE_ALT_MAX = 300
 COURSE_SUMMARY_MAX = 400
 
 
@@ -257,7 +259,7 @@ class ReadingForm(_SlugForm):
     )
     is_required = BooleanField(_l("Required to complete the course"), default=True)
     is_published = _item_published_field()
-    body = TextAreaField(_l("Text (Markdown)"),
+    body = TextAreaField(_l("Text (Markdown)"), render_kw={"rows": 24},
                          validators=[Length(max=BODY_MAX,
                                             message=_l("Use at most %(max)d characters."))])
     url = StringField(
@@ -361,6 +363,36 @@ class ImageForm(Form):
 
     image = FileField(_l("Image (PNG, JPEG, WebP or GIF)"),
                       validators=[FileRequired(_l("Choose an image file."))])
+
+
+class ImageLabelForm(Form):
+    """A name for an image of the course's library: what it is, in the studio."""
+
+    label = StringField(
+        _l("Name"), filters=[_strip],
+        validators=[Length(max=IMAGE_LABEL_MAX, message=_l("Use at most %(max)d characters."))],
+    )
+
+
+class ImagePickerForm(Form):
+    """An image of the course's library to put into a reading, and its description.
+
+    Part of the reading's form (its fields prefixed `picker-`, no token of its own), checked
+    only when its button is pressed: with JavaScript the image's Markdown goes into the
+    text where the cursor is; without, the page shows the Markdown to copy.
+    """
+
+    class Meta:
+        csrf = False
+
+    image = RadioField(_l("Image"), choices=[],
+                       validators=[InputRequired(_l("Choose one of the images."))])
+    alt = StringField(
+        _l("Description of the image (alt text)"), filters=[_strip],
+        validators=[DataRequired(_l("Describe the image: people who cannot see it hear or "
+                                    "read this instead.")),
+                    Length(max=IMAGE_ALT_MAX, message=_l("Use at most %(max)d characters."))],
+    )
 
 
 class PersonForm(Form):

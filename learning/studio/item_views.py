@@ -15,7 +15,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, flash, render_template
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from wtforms.fields.choices import SelectChoice
@@ -24,7 +24,7 @@ from learning.accounts.permissions import role_required
 from learning.core.limits import body_limit
 from learning.database import db
 from learning.media import uploads
-from learning.studio import instruments
+from learning.studio import editor_views, instruments
 from learning.studio import services as studio
 from learning.studio.forms import ReadingForm, RecordingForm, SelfAssessmentForm
 from learning.studio.pages import (
@@ -125,6 +125,9 @@ class _Kind:
     # Whether a form whose fields are refused has its files checked too, so that one
     # answer names every problem.
     checks_files_of_refused_form: bool
+    # Whether the form's text is written in the reading editor (`editor_views`): its
+    # preview and image picker beside it, and what saving removed said after saving.
+    has_editor: bool = False
 
 
 READING = _Kind(
@@ -139,6 +142,7 @@ READING = _Kind(
     created=lambda item: _("Reading “%(title)s” created.", title=item.title),
     saved=lambda item: _("Reading “%(title)s” saved.", title=item.title),
     checks_files_of_refused_form=False,
+    has_editor=True,
 )
 
 RECORDING = _Kind(
@@ -194,10 +198,33 @@ def _check_files(kind: _Kind, form, course) -> None:
         files.discard()
 
 
-def _page(kind: _Kind, course, module, item, form):
+def _page(kind: _Kind, course, module, item, form, asking=None):
+    extra = {"editor": editor_views.reading_editor(course, form, asking)} if kind.has_editor \
+        else {}
     return render_template(
-        kind.template, course=course, module=module, item=item, form=form,
+        kind.template, course=course, module=module, item=item, form=form, **extra,
         **{kind.size_name: uploads.human_size(current_app.config[kind.max_setting])})
+
+
+def _editor_asked(kind: _Kind) -> str | None:
+    """The editor's button that sent the form (a preview, an image's Markdown), if any."""
+    return editor_views.asked() if kind.has_editor else None
+
+
+def _saved_page(kind: _Kind, course, item):
+    """Where a saved item goes: its edit page when saving removed some of its text.
+
+    There the list of what was removed, and why, is beside the text; otherwise the
+    studio's course page.
+    """
+    if kind.has_editor and item.body_markdown and editor_views.removed_from(
+            item.body_markdown):
+        flash(_("Some of the text was not kept when it was saved: what and why is listed "
+                "beside it, under its preview."), "warning")
+        return redirect(url_for(f"studio.edit_{kind.name}", slug=course.slug,
+                                module_id=item.module_id, item_id=item.id,
+                                _anchor="reading-preview"))
+    return back_to(course, item)
 
 
 def _new_page(kind: _Kind, slug, module_id):
@@ -205,10 +232,14 @@ def _new_page(kind: _Kind, slug, module_id):
     course = course_or_404(slug)
     module = studio.module_for_edit_or_404(course, module_id)
     form = kind.form(taken_slugs=studio.item_slugs(module), fills_slug=True)
+    asking = _editor_asked(kind)
+    if asking:
+        return _page(kind, course, module, None, form, asking)
     if form.validate_on_submit():
         item = _save(kind, form, course, as_draft(lambda fields: kind.create(module, fields)))
         if item is not None:
-            return created(course, item, form.is_published.data, kind.created(item))
+            return created(course, item, form.is_published.data, kind.created(item),
+                           then=lambda: _saved_page(kind, course, item))
     elif form.is_submitted() and kind.checks_files_of_refused_form:
         _check_files(kind, form, course)
     return _page(kind, course, module, None, form)
@@ -222,6 +253,9 @@ def _edit_page(kind: _Kind, slug, module_id, item_id):
     form = kind.form(data=kind.form.data_of(item),
                      taken_slugs=studio.item_slugs(module, leaving_out=item),
                      **kind.has_file(item))
+    asking = _editor_asked(kind)
+    if asking:
+        return _page(kind, course, module, item, form, asking)
     if form.validate_on_submit():
         fields = form.fields()
         asking = confirm_item_change(course, item, fields, lambda: kind.update(item, fields),
@@ -232,7 +266,7 @@ def _edit_page(kind: _Kind, slug, module_id, item_id):
         if _save(kind, form, course, lambda fields: kind.update(item, fields),
                  replacing=item):
             flash(kind.saved(item), "success")
-            return back_to(course, item)
+            return _saved_page(kind, course, item)
     elif form.is_submitted() and kind.checks_files_of_refused_form:
         _check_files(kind, form, course)
     return _page(kind, course, module, item, form)

@@ -9,7 +9,8 @@ The pages register on this blueprint, each area in a module of its own: courses 
 which imports the others so that the factory finds them all), modules (`module_views`), an
 item's forms (`item_views`), what an item's pages do beyond its forms (`items`), the
 self-assessment instruments (`instrument_views`), cohorts and their people
-(`cohort_views`, `roster_views`) and a course's images (`image_views`).
+(`cohort_views`, `roster_views`), a course's images (`image_views`) and the reading
+editor's preview (`editor_views`).
 """
 
 import dataclasses
@@ -192,13 +193,14 @@ def confirm_item_change(course, item, fields, change, files=(), form_page=None):
     return form_page()
 
 
-def created(course, item, publish: bool, message: str):
+def created(course, item, publish: bool, message: str, then=None):
     """Where an item's creation form goes next: the item is saved, as a draft, and committed.
 
     If the form ticked "Published", the item is published now when that moves no one's
     figures; otherwise it stays a draft and the page asking to confirm publishing it is
     the answer (posting to `publish_item`). A file the form carried is already stored with
-    the draft, so nothing is lost whatever the facilitator answers.
+    the draft, so nothing is lost whatever the facilitator answers. `then` gives the page
+    to go to once created, when not the studio's course page.
     """
     if publish:
         confirming = confirmation_page(
@@ -214,7 +216,7 @@ def created(course, item, publish: bool, message: str):
         studio.set_item_published(item, True)
         db.session.commit()
     flash(message, "success")
-    return back_to(course, item)
+    return then() if then is not None else back_to(course, item)
 
 
 def as_draft(create):

@@ -21,6 +21,7 @@ from learning.cohorts import services as cohorts
 from learning.database import db
 from learning.studio import (
     cohort_views,  # noqa: F401 (its pages register on the blueprint)
+    editor_views,  # noqa: F401 (its pages register on the blueprint)
     image_views,  # noqa: F401 (its pages register on the blueprint)
     instrument_views,  # noqa: F401 (its pages register on the blueprint)
     instruments,

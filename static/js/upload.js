@@ -4,8 +4,9 @@
  * The form is sent with XMLHttpRequest, whose upload reports its progress; what the server
  * answers is then shown as if the browser had loaded it: the page it redirects to (with
  * its message), the form again with the server's errors, or, for a refusal such as 413
- * (too large), the server's own words beside the form. Without JavaScript, or without a
- * file chosen, the form is sent as any other.
+ * (too large), the server's own words beside the form. Without JavaScript, without a
+ * file chosen, or by a button with a name of its own (the reading editor's Preview, which
+ * saves nothing), the form is sent as any other.
  */
 (function () {
   "use strict";
@@ -50,7 +51,7 @@
     if (!box || !window.FormData || !window.XMLHttpRequest) { return; }
     var bar = box.querySelector("progress");
     var text = box.querySelector(".upload-progress-text");
-    var button = form.querySelector("button[type=submit]");
+    var button = form.querySelector("button[type=submit]:not([hidden]):not([name])");
     var busy = false;
 
     function say(message) {
@@ -64,7 +65,7 @@
     }
 
     form.addEventListener("submit", function (event) {
-      if (!chosenFiles(form)) { return; }
+      if (!chosenFiles(form) || (event.submitter && event.submitter.name)) { return; }
       event.preventDefault();
       if (busy) { return; }
       busy = true;

@@ -10,6 +10,7 @@ people attached to them.
 
 import re
 from functools import cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -58,6 +59,11 @@ def _url(app, world, endpoint, method):
               "id": world.cohort.id, "user_id": person.id,
               "instrument_id": assessment.instrument_id,
               "direction": "down" if "/modules/<int:module_id>/move" in rule.rule else "up"}
+    if "name" in rule.arguments:  # an image of the course's library
+        image = Path(app.config["MEDIA_ROOT"], world.course.slug, "images", "0" * 32 + ".png")
+        image.parent.mkdir(parents=True, exist_ok=True)
+        image.write_bytes(b"\x89PNG\r\n\x1a\n")
+        values["name"] = image.name
     if "import_id" in rule.arguments:  # a roster import of the cohort, for its progress page
         imported = RosterImport(cohort_id=world.cohort.id, status="done", total=0, rows="[]")
         db.session.add(imported)
@@ -103,15 +109,17 @@ def test_the_course_facilitator_and_admins_get_in(app, client, world, sign_in_as
     instrument_id = world.modules[0].items[2].instrument_id  # read before a deletion
     response = _ask(app, client, world, endpoint, method)
     # A form posted empty is shown again with its errors; an action redirects to the studio's
-    # page of what it acted on: the course (at the row it acted on), the instrument or the
-    # cohort.
+    # page of what it acted on: the course (at the row it acted on), the instrument, the
+    # cohort or the course's image library.
     assert response.status_code in (200, 302)
     if response.status_code == 302:
         location = urlsplit(response.headers["Location"])
         assert location.path in ("/studio/courses/mindsets",
                                  f"/studio/courses/mindsets/instruments/{instrument_id}",
-                                 f"/studio/cohorts/{world.cohort.id}")
-        assert re.fullmatch(r"((module|item)-\d+)?", location.fragment), location.fragment
+                                 f"/studio/cohorts/{world.cohort.id}",
+                                 "/studio/courses/mindsets/images")
+        assert re.fullmatch(r"((module|item|image)-[0-9a-f]+)?", location.fragment), \
+            location.fragment
 
 
 def test_the_other_facilitator_sees_only_their_course_in_the_studio(client, world,
