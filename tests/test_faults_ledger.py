@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select, update
 
-from learning.assessments import services as assessments
+from learning.assessments import answering, asked
 from learning.assessments.models import Answer, Response
 from learning.progress import rules
 from learning.progress import services as progress
@@ -52,9 +52,9 @@ def written(app, db, tmp_path, faults):
     progress.record_watch(user.id, recording, [(20.0, 24.0)], None)
     progress.mark_complete(user.id, reading, "read")
     instrument = assessment.instrument
-    keys = assessments.statement_keys(assessments.snapshot(instrument))
+    keys = answering.statement_keys(asked.snapshot(instrument))
     answers = {key: position + 2 for position, key in enumerate(keys)}
-    assessments.save_response(user.id, instrument, assessment, "single", answers, submit=True)
+    answering.save_response(user.id, instrument, assessment, "single", answers, submit=True)
     db.session.commit()
     ledger = faults.Ledger(tmp_path / "ledger.jsonl")
     for stretch in ([0.0, 4.0], [4.0, 6.5], [20.0, 24.0]):

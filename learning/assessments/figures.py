@@ -2,7 +2,7 @@
 
 Every figure these functions give comes out of `release` (differential privacy through
 OpenDP): the exact scores never leave this module and `release`. The groups are those
-recorded with each answer at submission (`services.save_response`).
+recorded with each answer at submission (`answering.save_response`).
 """
 
 import math
@@ -10,19 +10,11 @@ import math
 from sqlalchemy import Select, func, select
 
 from learning.assessments import release, scoring
+from learning.assessments.aggregates import Aggregate, DimensionAggregate, InstrumentSummary
+from learning.assessments.asked import BEFORE, SUBMITTED, instruments_of, phases_of, snapshot
 from learning.assessments.models import Response
+from learning.assessments.personal import ShiftRow
 from learning.assessments.privacy import min_group
-from learning.assessments.services import (
-    BEFORE,
-    SUBMITTED,
-    Aggregate,
-    DimensionAggregate,
-    InstrumentSummary,
-    ShiftRow,
-    instruments_of,
-    phases_of,
-    snapshot,
-)
 from learning.cohorts.models import Cohort, Enrolment
 from learning.database import db
 from learning.instruments.models import Instrument
@@ -31,7 +23,7 @@ from learning.instruments.models import Instrument
 def counted_responses(instrument: Instrument, cohort: Cohort, phase: str) -> Select:
     """The cohort's submitted responses to one phase that group figures count.
 
-    A "before" counts real baselines only, like a person's (`counts`).
+    A "before" counts real baselines only, like a person's (`personal.counts`).
     """
     conditions = [Enrolment.cohort_id == cohort.id, Response.instrument_id == instrument.id,
                   Response.phase == phase, Response.status == SUBMITTED]

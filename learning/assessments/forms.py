@@ -1,7 +1,7 @@
 """Forms of the self-assessment pages.
 
 The statements' radio groups are built from the instrument's snapshot in the template and
-read by `services.parse_answers`; these forms carry the CSRF token and the fixed fields.
+read by `answering.parse_answers`; these forms carry the CSRF token and the fixed fields.
 """
 
 from flask_babel import lazy_gettext as _l

@@ -31,7 +31,7 @@ class Response(db.Model):
     """A participant's answers to one phase of an instrument: a draft, then submitted.
 
     One row per participant, instrument and phase, so a phase is submitted at most once.
-    `snapshot` is the instrument as answered (see `services.snapshot`): scoring always
+    `snapshot` is the instrument as answered (see `asked.snapshot`): scoring always
     reads it, never the live instrument.
     """
 

@@ -30,7 +30,7 @@ def group_condition(country: str = "", organisation: str = "") -> ColumnElement[
     """Part of a cohort, as the respondents' country and organisation when they submitted.
 
     Empty strings leave that side open; None (both empty) is the whole cohort. The groups are
-    fixed at submission (`services.save_response`), so editing a profile later moves no
+    fixed at submission (`answering.save_response`), so editing a profile later moves no
     answer.
     """
     conditions = []

@@ -193,7 +193,7 @@ def group_counts(respondents: Select, partition: str) -> dict[str, int]:
 def _scores(respondents: Select, partition: str, snapshots: dict[int, dict]):
     """Every answer's dimension scores, by group: {group: {slug: [(score, band label)]}}.
 
-    Scored as `services.aggregate` scores them: values added up in SQL per response and
+    Scored as `aggregates.aggregate` scores them: values added up in SQL per response and
     dimension (a reverse-scored statement counts 6 - value), then scored in Python.
     """
     statements = [(version, statement["key"], part["slug"], statement["reverse"])
@@ -283,7 +283,7 @@ def release(instrument: Instrument, cohort_id: int, phase: str, partition: str,
             minimum: int) -> Released:
     """The partition's figures: the latest release, after a new one if a milestone is due.
 
-    `respondents` selects the phase's counted responses of the cohort (`services`),
+    `respondents` selects the phase's counted responses of the cohort (`figures.counted_responses`),
     `snapshots` one per version among them, `titles` the dimensions to release in order.
     """
     counts = group_counts(respondents, partition)

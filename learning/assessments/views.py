@@ -5,7 +5,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from learning.assessments import baseline, charts, figures, privacy, services
+from learning.assessments import (
+    answering,
+    asked,
+    baseline,
+    charts,
+    figures,
+    personal,
+    phases,
+    privacy,
+)
 from learning.assessments.forms import ReflectionForm, TakeForm
 from learning.catalog.services import can_preview
 from learning.cohorts import services as cohorts
@@ -42,8 +51,8 @@ def labels():
 def _load(slug, instrument_slug):
     """The course, instrument and item of a self-assessment URL the user may see."""
     course = visibility.get_course_or_404(slug)
-    instrument = services.get_instrument_or_404(course, instrument_slug)
-    item = services.assessment_item_or_404(course, instrument)
+    instrument = asked.get_instrument_or_404(course, instrument_slug)
+    item = asked.assessment_item_or_404(course, instrument)
     return course, instrument, item
 
 
@@ -59,12 +68,12 @@ def _results_url(course, instrument):
 def _render_take(course, instrument, item, phase, values, *, missing=(), problems=(),
                  saved_at=None, status=200):
     form = TakeForm(formdata=None,
-                    token=services.form_token(current_user.id, instrument, phase))
-    snap = services.snapshot(instrument)
+                    token=answering.form_token(current_user.id, instrument, phase))
+    snap = asked.snapshot(instrument)
     return render_template(
         "assessments/take.html",
         course=course, module=item.module, item=item, instrument=instrument, phase=phase,
-        snap=snap, statement_count=len(services.statement_keys(snap)), values=values,
+        snap=snap, statement_count=len(answering.statement_keys(snap)), values=values,
         missing=list(missing), problems=list(problems), saved_at=saved_at, form=form,
     ), status
 
@@ -73,7 +82,7 @@ def _render_take(course, instrument, item, phase, values, *, missing=(), problem
 @login_required
 def take(slug, instrument_slug, phase):
     course, instrument, item = _load(slug, instrument_slug)
-    if phase not in services.phases_of(instrument):
+    if phase not in asked.phases_of(instrument):
         abort(404)
     if not cohorts.is_enrolled_in_course(current_user, course):
         abort(403)
@@ -83,36 +92,36 @@ def take(slug, instrument_slug, phase):
             current_user, course.id, can_preview(current_user, course),
             item.module_id).is_open(item.module_id):
         abort(403)
-    responses = services.responses_of(current_user.id, instrument)
-    states = services.phase_states(current_user.id, course, item, instrument, responses)
+    responses = phases.responses_of(current_user.id, instrument)
+    states = phases.phase_states(current_user.id, course, item, instrument, responses)
     try:
-        services.check_phase_open(states, phase)
-    except services.AlreadySubmitted as refusal:
+        phases.check_phase_open(states, phase)
+    except phases.AlreadySubmitted as refusal:
         flash(str(refusal), "error" if request.method == "POST" else "info")
         return redirect(_results_url(course, instrument))
-    except services.PhaseClosed as refusal:
+    except phases.PhaseClosed as refusal:
         flash(str(refusal), "error" if request.method == "POST" else "info")
         return redirect(_item_url(course, item))
     draft = responses.get(phase)
     if request.method == "GET":
         return _render_take(course, instrument, item, phase,
-                            services.draft_values(draft, instrument),
+                            answering.draft_values(draft, instrument),
                             saved_at=draft.updated_at if draft else None)
     return _receive(course, instrument, item, phase, draft)
 
 
 def _receive(course, instrument, item, phase, draft):
     """Check a take form and store it, or show it again with what was typed and why not."""
-    snap = services.snapshot(instrument)
-    parsed = services.parse_answers(request.form, snap)
+    snap = asked.snapshot(instrument)
+    parsed = answering.parse_answers(request.form, snap)
     try:
-        services.check_form_token(request.form.get("token", ""), current_user.id,
-                                  instrument, phase)
-    except services.OutdatedForm as refusal:
-        values = {**services.draft_values(draft, instrument), **parsed.values}
+        answering.check_form_token(request.form.get("token", ""), current_user.id,
+                                   instrument, phase)
+    except answering.OutdatedForm as refusal:
+        values = {**answering.draft_values(draft, instrument), **parsed.values}
         return _render_take(course, instrument, item, phase, values,
                             problems=[str(refusal)], status=409)
-    except services.FormMismatch as refusal:
+    except answering.FormMismatch as refusal:
         return _render_take(course, instrument, item, phase, parsed.values,
                             problems=[str(refusal)], status=400)
     action = request.form.get("action")
@@ -126,12 +135,12 @@ def _receive(course, instrument, item, phase, draft):
         return _render_take(course, instrument, item, phase, parsed.values,
                             missing=parsed.missing, status=422)
     try:
-        services.save_response(current_user.id, instrument, item, phase, parsed.values, submit)
-    except services.AlreadySubmitted as refusal:
+        answering.save_response(current_user.id, instrument, item, phase, parsed.values, submit)
+    except phases.AlreadySubmitted as refusal:
         db.session.rollback()
         flash(str(refusal), "error")
         return redirect(_results_url(course, instrument))
-    except services.PhaseClosed as refusal:
+    except phases.PhaseClosed as refusal:
         db.session.rollback()
         flash(str(refusal), "error")
         return redirect(_item_url(course, item))
@@ -160,9 +169,9 @@ def _render_results(course, instrument, item, results, reflection_form, status=2
         "assessments/results.html",
         course=course, module=item.module, item=item, instrument=instrument,
         results=results, latest=results.latest,
-        states=services.phase_states(current_user.id, course, item, instrument),
+        states=phases.phase_states(current_user.id, course, item, instrument),
         other_baselines=baseline.starting_points(current_user.id, course, besides=instrument),
-        links=services.helpful_links(course, references),
+        links=personal.helpful_links(course, references),
         chart=charts.bar_chart(_chart_rows(results)),
         reflection_form=reflection_form,
     ), status
@@ -174,7 +183,7 @@ def results(slug, instrument_slug):
     course, instrument, item = _load(slug, instrument_slug)
     # Only the signed-in user's own responses are ever loaded: anyone else, admins
     # included, has no results here and gets a 404.
-    results = services.results(current_user.id, instrument)
+    results = personal.results(current_user.id, instrument)
     if results is None:
         abort(404)
     form = ReflectionForm(formdata=None, reflection=results.latest.response.reflection)
@@ -186,13 +195,13 @@ def results(slug, instrument_slug):
 def reflect(slug, instrument_slug):
     """Keep the reflection with the latest submitted phase (the one the page leads with)."""
     course, instrument, item = _load(slug, instrument_slug)
-    results = services.results(current_user.id, instrument)
+    results = personal.results(current_user.id, instrument)
     if results is None:
         abort(404)
     form = ReflectionForm()
     if not form.validate():
         return _render_results(course, instrument, item, results, form, status=422)
-    services.save_reflection(results.latest.response, form.reflection.data)
+    answering.save_reflection(results.latest.response, form.reflection.data)
     db.session.commit()
     flash(_("Your reflection is saved."), "success")
     return redirect(_results_url(course, instrument) + "#reflection-section")

@@ -7,8 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from learning.assessments import baseline
-from learning.assessments import services as assessments
+from learning.assessments import baseline, personal
 from learning.catalog import services as catalog
 from learning.catalog import transcripts
 from learning.certificates import services as certificates
@@ -177,7 +176,7 @@ def item(slug, module_slug, item_slug):
     intervals = row.detail.get("intervals", []) if row else []
     assessment = None
     if tracking and item.kind == "self_assessment":
-        assessment = assessments.item_state(current_user.id, course, item)
+        assessment = personal.item_state(current_user.id, course, item)
     return render_template(
         "catalog/item.html",
         tracking=tracking,

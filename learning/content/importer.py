@@ -20,7 +20,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from learning.assessments import services as assessments
+from learning.assessments import asked
 from learning.catalog.models import Course, Item, Module
 from learning.content import writing
 from learning.content.schema import (
@@ -154,7 +154,7 @@ def _instrument_conflicts(course: Course, spec: CourseSpec) -> list[ContentError
         ContentError(COURSE_FILE, "instruments",
                      f"instrument {leaving[instrument_id]!r} is no longer in any module, but "
                      f"{count} response{'s' if count != 1 else ''} answer it; put it back")
-        for instrument_id, count in assessments.response_counts(leaving).items()
+        for instrument_id, count in asked.response_counts(leaving).items()
     ]
 
 
@@ -245,10 +245,10 @@ class _Importer:
             self.report.created += 1
             self._instrument_parts(instrument, spec)
             return instrument
-        before = assessments.definition(instrument)
+        before = asked.definition(instrument)
         self._update(instrument, {"slug": spec.slug, **spec.fields})
         self._instrument_parts(instrument, spec)
-        if assessments.definition(instrument) != before and assessments.has_responses(instrument):
+        if asked.definition(instrument) != before and asked.has_responses(instrument):
             instrument.version += 1
             db.session.flush()
         return instrument

@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 
 from learning.accounts.models import User, UserRole, email_key
 from learning.accounts.passwords import hash_password, password_problem
-from learning.assessments import services as assessments
+from learning.assessments import answering, asked
 from learning.assessments.models import Answer, Response
 from learning.catalog.models import Course, Item, Module
 from learning.certificates import services as certificates
@@ -173,7 +173,7 @@ def generate_cohort(course: Course, participants: int, seed: int = 2024,
                                            "granted_at": joined[uid]} for uid in user_ids])
     db.session.execute(insert(Enrolment), [{"cohort_id": cohort.id, "user_id": uid,
                                             "enrolled_at": joined[uid]} for uid in user_ids])
-    instruments = {instrument.id: instrument for instrument in assessments.instruments_of(course)}
+    instruments = {instrument.id: instrument for instrument in asked.instruments_of(course)}
     # Answers draw from their own generator, so the progress a seed gives stays the same.
     answer_rng = random.Random(seed + 1)
     progress_rows, answered = [], []
@@ -188,7 +188,7 @@ def generate_cohort(course: Course, participants: int, seed: int = 2024,
             complete = index < reached
             if item.instrument_id in instruments:
                 # A self-assessment is complete once its completing phase is submitted.
-                phase = assessments.completing_phase(instruments[item.instrument_id])
+                phase = asked.completing_phase(instruments[item.instrument_id])
                 complete = any(a["response"]["phase"] == phase
                                and a["response"]["instrument_id"] == item.instrument_id
                                for a in answers)
@@ -278,9 +278,9 @@ def _synthetic_answers(rng: random.Random, user_id: int, items: list[Item], reac
         instrument = instruments.get(item.instrument_id)
         if instrument is None:
             continue
-        snap = assessments.snapshot(instrument)
+        snap = asked.snapshot(instrument)
         reverse = {s["key"] for d in snap["dimensions"] for s in d["statements"] if s["reverse"]}
-        start = {key: rng.randint(2, 4) for key in assessments.statement_keys(snap)}
+        start = {key: rng.randint(2, 4) for key in answering.statement_keys(snap)}
         phases = []
         if instrument.is_before_after:
             if rng.random() < 0.9:

@@ -13,7 +13,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from learning.accounts.permissions import role_required
-from learning.assessments import services as assessments
+from learning.assessments import asked
 from learning.database import db
 from learning.studio import instruments, rows
 from learning.studio import services as studio
@@ -132,7 +132,7 @@ def edit_instrument(slug, instrument_id):
 def preview_instrument(slug, instrument_id):
     course = course_or_404(slug)
     instrument = _instrument(course, instrument_id)
-    snap = assessments.snapshot(instrument)
+    snap = asked.snapshot(instrument)
     return render_template(
         "studio/instrument_preview.html", course=course, instrument=instrument, snap=snap,
         level_labels=LEVEL_LABELS,

@@ -21,7 +21,7 @@ from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from learning.assessments import services as assessments
+from learning.assessments import asked
 from learning.catalog.models import Course, Item
 from learning.content.exporter import instrument_document
 from learning.content.importer import save_instrument
@@ -72,7 +72,7 @@ class Check:
 def instruments_of(course: Course) -> list[Instrument]:
     """Every instrument of the course, used or not, by title, with all its parts."""
     return list(db.session.scalars(
-        assessments.instrument_query().where(Instrument.course_id == course.id)
+        asked.instrument_query().where(Instrument.course_id == course.id)
         .order_by(Instrument.title, Instrument.id)))
 
 
@@ -89,7 +89,7 @@ class Summary:
 def overview(course: Course) -> list[Summary]:
     """The course's instruments: responses, the items asking each, whether each is complete."""
     rows = instruments_of(course)
-    counts = assessments.response_counts(instrument.id for instrument in rows)
+    counts = asked.response_counts(instrument.id for instrument in rows)
     slugs = {instrument.slug for instrument in rows}
     return [Summary(instrument=instrument, responses=counts.get(instrument.id, 0),
                     items=items_using(course, instrument),
@@ -101,7 +101,7 @@ def overview(course: Course) -> list[Summary]:
 def instrument_for_edit_or_404(course: Course, instrument_id: int) -> Instrument:
     """The course's instrument with this id, with all its parts (the course is checked)."""
     instrument = db.session.scalar(
-        assessments.instrument_query()
+        asked.instrument_query()
         .where(Instrument.course_id == course.id, Instrument.id == instrument_id))
     if instrument is None:
         abort(404)
@@ -116,7 +116,7 @@ def items_using(course: Course, instrument: Instrument) -> list[Item]:
 
 def response_count(instrument: Instrument) -> int:
     """How many responses (drafts and submitted) the instrument has."""
-    return assessments.response_counts([instrument.id]).get(instrument.id, 0)
+    return asked.response_counts([instrument.id]).get(instrument.id, 0)
 
 
 def item_references(course: Course) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from learning.assessments import services
+from learning.assessments import aggregates, answering
 from learning.database import db
 from tests.conftest import page
 from tests.factories import enrol, make_user
@@ -22,14 +22,14 @@ def respond(world, count, phase="single", values=(4, 2), cohort=None, start=0):
     for index in range(start, start + count):
         user = make_user(f"respondent-{index}@example.org", name=f"Respondent {index}")
         enrol(user, cohort or world.cohort)
-        services.save_response(user.id, instrument, item, phase, dict(zip(ids, values,
+        answering.save_response(user.id, instrument, item, phase, dict(zip(ids, values,
                                                                           strict=True)), True)
     db.session.commit()
 
 
 def test_fewer_than_the_threshold_gives_no_figure(app, world):
     respond(world, 4)
-    result = services.aggregate(world.single, world.cohort, "single")
+    result = aggregates.aggregate(world.single, world.cohort, "single")
     assert result.is_enough is False
     assert result.respondents is None and result.dimensions is None
 
@@ -37,7 +37,7 @@ def test_fewer_than_the_threshold_gives_no_figure(app, world):
 def test_at_the_threshold_the_group_gets_means_and_band_counts(app, world):
     respond(world, 3, values=(5, 1))  # 100
     respond(world, 2, values=(1, 5), start=3)  # 0
-    result = services.aggregate(world.single, world.cohort, "single")
+    result = aggregates.aggregate(world.single, world.cohort, "single")
     assert result.is_enough and result.respondents == 5
     [dimension] = result.dimensions
     assert dimension.mean == pytest.approx(60.0)
@@ -49,19 +49,19 @@ def test_other_cohorts_drafts_and_other_phases_do_not_count(app, world):
     respond(world, 3, cohort=world.other_cohort, start=10)
     user = world.users["participant"]
     ids = [str(s.id) for d in world.single.dimensions for s in d.statements]
-    services.save_response(user.id, world.single, world.modules[1].items[2], "single",
+    answering.save_response(user.id, world.single, world.modules[1].items[2], "single",
                            {ids[0]: 3}, False)
     db.session.commit()
-    assert services.aggregate(world.single, world.cohort, "single").is_enough is False
-    assert services.aggregate(world.before_after, world.cohort, "before").is_enough is False
+    assert aggregates.aggregate(world.single, world.cohort, "single").is_enough is False
+    assert aggregates.aggregate(world.before_after, world.cohort, "before").is_enough is False
 
 
 def test_the_threshold_is_configuration(app, world):
     respond(world, 2)
     app.config["ASSESSMENT_MIN_GROUP"] = 2
-    assert services.aggregate(world.single, world.cohort, "single").respondents == 2
+    assert aggregates.aggregate(world.single, world.cohort, "single").respondents == 2
     app.config["ASSESSMENT_MIN_GROUP"] = 3
-    assert services.aggregate(world.single, world.cohort, "single").is_enough is False
+    assert aggregates.aggregate(world.single, world.cohort, "single").is_enough is False
 
 
 URL = "/cohorts/{id}/assessments"
@@ -126,7 +126,7 @@ def test_the_shift_needs_both_phases_at_the_threshold(client, world, sign_in_as,
     instrument, item = world.before_after, world.modules[0].items[2]
     ids = [str(s.id) for d in instrument.dimensions for s in d.statements]
     for enrolment in users[-5:]:
-        services.save_response(enrolment.user_id, instrument, item, "after",
+        answering.save_response(enrolment.user_id, instrument, item, "after",
                                dict(zip(ids, (4, 1), strict=True)), True)  # 87.5
     db.session.commit()
     soup = page(client.get(URL.format(id=world.cohort.id)))

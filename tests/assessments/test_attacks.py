@@ -1,6 +1,6 @@
 """The attacks of issue #24, against the exact figures and against the private release.
 
-Against the exact figures pages used to show (`services.aggregate`), nested filters give a
+Against the exact figures pages used to show (`aggregates.aggregate`), nested filters give a
 named participant's score exactly (profile moves are stopped by recording the groups with
 the answer: test_response_groups.py; padding a batch: test_privacy_batches.py). Against the
 release, the attacker knows every other answer exactly and reads every released value in
@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import delete, select
 
 from learning.accounts.models import User
+from learning.assessments import aggregates, answering, privacy
 from learning.assessments import figures as group_figures
-from learning.assessments import privacy, services
 from learning.assessments.models import Release
 from learning.database import db
 from tests.factories import enrol, make_user
@@ -31,13 +31,13 @@ def answer(world, email, country, organisation, values):
     enrol(user, world.cohort)
     instrument, item = world.single, world.modules[1].items[2]
     keys = [str(s.id) for d in instrument.dimensions for s in d.statements]
-    services.save_response(user.id, instrument, item, "single",
+    answering.save_response(user.id, instrument, item, "single",
                            dict(zip(keys, values, strict=True)), True)
     return user
 
 
 def exact(world, **where):
-    result = services.aggregate(world.single, world.cohort, "single",
+    result = aggregates.aggregate(world.single, world.cohort, "single",
                                 privacy.group_condition(**where))
     return result.dimensions[0].mean
 

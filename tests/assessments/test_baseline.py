@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from learning.assessments import services
+from learning.assessments import aggregates, answering, asked, baseline
 from learning.assessments.baseline import OutlineItem, open_before_ids
 from learning.assessments.models import Answer, Response
 from learning.catalog.models import Course
@@ -68,14 +68,14 @@ def test_is_before_open_reads_the_participants_own_progress(world):
     user, peer = world.users["participant"], world.users["peer"]
     one, two = world.modules
     item = one.items[2]
-    assert services.baseline.is_before_open(user.id, item)
+    assert baseline.is_before_open(user.id, item)
     # Module two's work leaves module one's starting point open.
     complete(user, *two.items)
-    assert services.baseline.is_before_open(user.id, item)
+    assert baseline.is_before_open(user.id, item)
     progress.mark_started(user.id, one.items[0])
     db.session.commit()
-    assert not services.baseline.is_before_open(user.id, item)
-    assert services.baseline.is_before_open(peer.id, item)
+    assert not baseline.is_before_open(user.id, item)
+    assert baseline.is_before_open(peer.id, item)
 
 
 # Through the pages.
@@ -155,10 +155,10 @@ def test_a_before_submitted_outside_the_window_is_no_baseline(client, world, sig
     now = datetime.now(UTC)
     for phase in ("before", "after"):
         row = Response(user_id=user.id, instrument_id=instrument.id, phase=phase,
-                       status="submitted", version=1, snapshot=services.snapshot(instrument),
+                       status="submitted", version=1, snapshot=asked.snapshot(instrument),
                        submitted_at=now)
         row.answers = [Answer(statement_key=key, value=3)
-                       for key in services.statement_keys(row.snapshot)]
+                       for key in answering.statement_keys(row.snapshot)]
         db.session.add(row)
     db.session.commit()
     sign_in_as("participant")
@@ -186,7 +186,7 @@ def shipped(app, db):
 def test_each_level_has_a_shift_in_the_course_as_shipped(client, auth, shipped):
     course, user = shipped
     auth.login("participant@example.org")
-    instruments = services.instruments_of(course)
+    instruments = asked.instruments_of(course)
     urls = {i.slug: f"/courses/{COURSE_SLUG}/assessments/{i.slug}" for i in instruments}
     first, *others = instruments
 
@@ -222,13 +222,13 @@ def test_a_groups_before_counts_real_baselines_only(app, world):
     for index in range(5):
         user = make_user(f"respondent-{index}@example.org", name=f"Respondent {index}")
         enrol(user, world.cohort)
-        services.save_response(user.id, instrument, item, "before", dict.fromkeys(keys, 3), True)
+        answering.save_response(user.id, instrument, item, "before", dict.fromkeys(keys, 3), True)
     db.session.commit()
-    assert services.aggregate(instrument, world.cohort, "before").respondents == 5
+    assert aggregates.aggregate(instrument, world.cohort, "before").respondents == 5
 
     db.session.scalars(select(Response)).first().is_baseline = False
     db.session.commit()
-    assert services.aggregate(instrument, world.cohort, "before").is_enough is False
+    assert aggregates.aggregate(instrument, world.cohort, "before").is_enough is False
 
 
 # Starting points for every module, and where participants are invited to set them.

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from learning import create_app
-from learning.assessments import services
+from learning.assessments import answering, asked, phases
 from learning.assessments.models import Answer, Response
 from learning.catalog.models import Item
 from learning.config import TestingConfig
@@ -25,8 +25,8 @@ def _race(app, user_id, item_id, instrument_id, workers=6):
     def submit(n):
         instrument = db.session.get(Instrument, instrument_id)
         item = db.session.get(Item, item_id)
-        keys = services.statement_keys(services.snapshot(instrument))
-        services.save_response(user_id, instrument, item, "single",
+        keys = answering.statement_keys(asked.snapshot(instrument))
+        answering.save_response(user_id, instrument, item, "single",
                                dict.fromkeys(keys, 1 + n % 5), True)
 
     progress.item_completed.connect(listener)
@@ -35,7 +35,7 @@ def _race(app, user_id, item_id, instrument_id, workers=6):
     finally:
         progress.item_completed.disconnect(listener)
     outcomes = ["submitted" if error is None
-                else "refused" if isinstance(error, services.AlreadySubmitted)
+                else "refused" if isinstance(error, phases.AlreadySubmitted)
                 else repr(error) for error in errors]
     assert sorted(outcomes) == ["refused"] * (workers - 1) + ["submitted"]
     assert completed == [user_id]

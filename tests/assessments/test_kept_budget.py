@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from learning.accounts.models import User, utcnow
+from learning.assessments import answering, release
 from learning.assessments import figures as group_figures
-from learning.assessments import release, services
 from learning.assessments.models import Release
 from learning.database import db
 from tests.conftest import page
@@ -27,7 +27,7 @@ def answer(world, count, phase, start=0, country="BB"):
             user = make_user(f"k{n}@example.org", name=f"K {n}", country=country,
                              organisation="Treasury")
             enrol(user, world.cohort)
-        services.save_response(user.id, instrument, item, phase,
+        answering.save_response(user.id, instrument, item, phase,
                                dict(zip(keys, [4] * len(keys), strict=True)), True)
     db.session.commit()
 

@@ -2,13 +2,13 @@
 
 import pytest
 
-from learning.assessments import services
+from learning.assessments import aggregates
 from tests.assessments.test_aggregates import respond
 from tests.conftest import page
 
 
 def mean(world):
-    result = services.aggregate(world.single, world.cohort, "single")
+    result = aggregates.aggregate(world.single, world.cohort, "single")
     return result, (result.dimensions[0].mean if result.is_enough else None)
 
 

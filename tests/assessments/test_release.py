@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from learning import create_app
+from learning.assessments import answering, release
 from learning.assessments import figures as group_figures
-from learning.assessments import release, services
 from learning.assessments.models import Release
 from learning.cohorts.models import Cohort
 from learning.database import db
@@ -23,7 +23,7 @@ def answer(world, count, values=(4, 2), country="BB", organisation="Treasury", s
         user = make_user(f"r{n}@example.org", name=f"R {n}", country=country,
                          organisation=organisation)
         enrol(user, world.cohort)
-        services.save_response(user.id, instrument, item, "single",
+        answering.save_response(user.id, instrument, item, "single",
                                dict(zip(keys, values, strict=True)), True)
     db.session.commit()
 

@@ -1,6 +1,6 @@
 """Groups are fixed when the answer is given: a later profile edit moves no answer."""
 
-from learning.assessments import privacy, services
+from learning.assessments import aggregates, answering, privacy
 from learning.assessments.models import Response
 from learning.database import db
 from tests.factories import enrol, make_user
@@ -12,14 +12,14 @@ def answer_as(world, email, country, organisation, values):
     enrol(user, world.cohort)
     instrument, item = world.single, world.modules[1].items[2]
     keys = [str(s.id) for d in instrument.dimensions for s in d.statements]
-    services.save_response(user.id, instrument, item, "single",
+    answering.save_response(user.id, instrument, item, "single",
                            dict(zip(keys, values, strict=True)), True)
     db.session.commit()
     return user
 
 
 def group(world, **where):
-    return services.aggregate(world.single, world.cohort, "single",
+    return aggregates.aggregate(world.single, world.cohort, "single",
                               privacy.group_condition(**where))
 
 

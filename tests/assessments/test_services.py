@@ -2,14 +2,14 @@
 
 import pytest
 
-from learning.assessments import services
+from learning.assessments import answering, asked
 from learning.database import db
 from learning.progress import services as progress
 from tests.assessments.conftest import BEFORE, SINGLE, form_data, responses
 
 
 def keys(instrument):
-    return services.statement_keys(services.snapshot(instrument))
+    return answering.statement_keys(asked.snapshot(instrument))
 
 
 def test_mark_started_creates_progress_and_never_undoes_completion(app, world):
@@ -28,7 +28,7 @@ def test_submitting_the_completing_phase_sends_item_completed_once(app, world):
 
     progress.item_completed.connect(listener)
     try:
-        services.save_response(user.id, world.single, item, "single",
+        answering.save_response(user.id, world.single, item, "single",
                                dict.fromkeys(keys(world.single), 3), True)
     finally:
         progress.item_completed.disconnect(listener)
@@ -38,13 +38,13 @@ def test_submitting_the_completing_phase_sends_item_completed_once(app, world):
 def test_a_draft_may_be_partial_but_a_submission_may_not(app, world):
     user, item = world.users["participant"], world.modules[1].items[2]
     first = keys(world.single)[0]
-    services.save_response(user.id, world.single, item, "single", {first: 3}, False)
+    answering.save_response(user.id, world.single, item, "single", {first: 3}, False)
     with pytest.raises(ValueError, match="every statement"):
-        services.save_response(user.id, world.single, item, "single", {first: 3}, True)
+        answering.save_response(user.id, world.single, item, "single", {first: 3}, True)
 
 
 def test_the_snapshot_orders_by_position_and_carries_what_scoring_needs(app, world):
-    snap = services.snapshot(world.before_after)
+    snap = asked.snapshot(world.before_after)
     assert [b["slug"] for b in snap["bands"]] == ["low", "high"]
     [dimension] = snap["dimensions"]
     assert [s["reverse"] for s in dimension["statements"]] == [False, True]

@@ -5,7 +5,7 @@ import shutil
 import pytest
 from sqlalchemy import delete, select
 
-from learning.assessments import services
+from learning.assessments import answering, asked, personal, phases
 from learning.catalog.models import Item
 from learning.config import ROOT
 from learning.content.importer import import_content
@@ -37,8 +37,8 @@ def instrument():
 def answer_all(user, value=4):
     current = instrument()
     item = db.session.scalars(select(Item).where(Item.instrument_id == current.id)).first()
-    keys = services.statement_keys(services.snapshot(current))
-    services.save_response(user.id, current, item, "before", dict.fromkeys(keys, value), True)
+    keys = answering.statement_keys(asked.snapshot(current))
+    answering.save_response(user.id, current, item, "before", dict.fromkeys(keys, value), True)
     db.session.commit()
 
 
@@ -59,7 +59,7 @@ def test_without_responses_an_edit_stays_in_place(content):
 def test_an_edit_after_responses_makes_a_new_version_and_old_scores_stay(content):
     user = make_user("someone@example.org")
     answer_all(user, value=5)  # 75.0 per dimension: "established" from 70, "developing" to 80
-    before = services.results(user.id, instrument())
+    before = personal.results(user.id, instrument())
     import_content(content)  # the same files: nothing changes
     db.session.commit()
     assert instrument().version == 1
@@ -71,7 +71,7 @@ def test_an_edit_after_responses_makes_a_new_version_and_old_scores_stay(content
     import_content(content)
     db.session.commit()
     assert instrument().version == 2
-    after = services.results(user.id, instrument())
+    after = personal.results(user.id, instrument())
     [phase] = after.phases
     assert phase.response.version == 1
     assert phase.response.snapshot["dimensions"][0]["statements"][0]["text"] == OLD
@@ -86,14 +86,14 @@ def test_a_draft_keeps_only_answers_to_unchanged_statements(content):
     user = make_user("someone@example.org")
     current = instrument()
     item = db.session.scalars(select(Item).where(Item.instrument_id == current.id)).first()
-    keys = services.statement_keys(services.snapshot(current))
-    services.save_response(user.id, current, item, "before", {keys[0]: 2, keys[1]: 3}, False)
+    keys = answering.statement_keys(asked.snapshot(current))
+    answering.save_response(user.id, current, item, "before", {keys[0]: 2, keys[1]: 3}, False)
     db.session.commit()
     edit(content, OLD, NEW)
     import_content(content)
     db.session.commit()
-    draft = services.responses_of(user.id, instrument())["before"]
-    assert services.draft_values(draft, instrument()) == {keys[1]: 3}
+    draft = phases.responses_of(user.id, instrument())["before"]
+    assert answering.draft_values(draft, instrument()) == {keys[1]: 3}
 
 
 def test_an_answered_instrument_cannot_be_removed(content):

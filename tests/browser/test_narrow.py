@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from learning.accounts.models import User
-from learning.assessments import services as assessments
+from learning.assessments import answering, asked
 from learning.catalog.models import Course
 from learning.certificates import services as certificates
 from learning.cohorts.models import Cohort
@@ -36,11 +36,11 @@ def with_results(live_server) -> tuple[str, str, str]:
     with live_server.app.app_context(), write_transaction():
         user = db.session.scalars(select(User).where(User.email == email)).one()
         course = db.session.scalars(select(Course)).first()
-        instrument = assessments.instruments_of(course)[0]
-        item = assessments.assessment_item_or_404(course, instrument)
-        keys = assessments.statement_keys(assessments.snapshot(instrument))
-        for answer, phase in enumerate(assessments.phases_of(instrument), start=2):
-            assessments.save_response(user.id, instrument, item, phase,
+        instrument = asked.instruments_of(course)[0]
+        item = asked.assessment_item_or_404(course, instrument)
+        keys = answering.statement_keys(asked.snapshot(instrument))
+        for answer, phase in enumerate(asked.phases_of(instrument), start=2):
+            answering.save_response(user.id, instrument, item, phase,
                                       {key: answer for key in keys}, submit=True)
         db.session.commit()
         url = f"/courses/{course.slug}/assessments/{instrument.slug}/results"

@@ -7,7 +7,7 @@ checks the release itself at the default budget.
 
 import pytest
 
-from learning.assessments import services as assessments
+from learning.assessments import answering
 from tests.conftest import page
 from tests.reports.conftest import add_participants
 
@@ -18,7 +18,7 @@ def answer(world, user_ids, phase, values):
     instrument = item.instrument
     keys = [str(s.id) for d in instrument.dimensions for s in d.statements]
     for user_id in user_ids:
-        assessments.save_response(user_id, instrument, item, phase,
+        answering.save_response(user_id, instrument, item, phase,
                                   dict(zip(keys, values, strict=True)), True)
 
 

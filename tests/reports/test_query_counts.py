@@ -60,13 +60,13 @@ def test_report_pages_make_as_many_queries_at_50_as_at_500(client, db, world, si
 
 def submit_in_bulk(world, user_ids, phase):
     """Submitted responses to module one's instrument, inserted in bulk, a second apart."""
-    from learning.assessments import services as assessments
+    from learning.assessments import answering, asked
     from learning.assessments.models import Answer, Response
+    from learning.database import db
 
     instrument = world.modules[0].items[2].instrument
-    snapshot = assessments.snapshot(instrument)
-    keys = assessments.statement_keys(snapshot)
-    db = assessments.db
+    snapshot = asked.snapshot(instrument)
+    keys = answering.statement_keys(snapshot)
     # The groups an answer counts in are recorded with it, from the profile at submission.
     profiles = {row.id: row for row in db.session.execute(
         select(User.id, User.country, User.organisation).where(User.id.in_(user_ids)))}

@@ -2,7 +2,7 @@ import pytest
 from sqlalchemy import func, select
 
 from learning.accounts.models import User
-from learning.assessments import services as assessments
+from learning.assessments import asked, personal
 from learning.assessments.models import Response
 from learning.catalog.models import Course
 from learning.cohorts.models import Cohort, Enrolment
@@ -126,8 +126,8 @@ def test_generated_self_assessments_follow_the_baseline_rule_and_show_shifts(run
     course = db.session.scalar(select(Course))
     for user_id in {r.user_id for r in afters}:
         assert completion.is_course_complete(user_id, course.id)
-        for instrument in assessments.instruments_of(course):
-            shift = assessments.results(user_id, instrument).shift
+        for instrument in asked.instruments_of(course):
+            shift = personal.results(user_id, instrument).shift
             if shift is not None:
                 assert all(-25 <= row.change <= 25 for row in shift)
     with_baseline = [r for r in afters

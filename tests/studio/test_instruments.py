@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from learning.accounts.models import utcnow
-from learning.assessments import services as assessments
+from learning.assessments import asked
 from learning.assessments.models import Response
 from learning.catalog.models import Item
 from learning.content.exporter import instrument_document
@@ -442,7 +442,7 @@ def _answered(db, world):
     instrument = _instrument(db, "one-instrument")
     response = Response(user_id=world.users["enrolled"].id, instrument_id=instrument.id,
                         phase="single", status="submitted", version=instrument.version,
-                        snapshot=assessments.snapshot(instrument),
+                        snapshot=asked.snapshot(instrument),
                         submitted_at=utcnow())
     db.session.add(response)
     db.session.commit()
