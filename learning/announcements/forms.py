@@ -7,6 +7,7 @@ cohort's (`audiences.numbered_modules`, `audiences.countries`), set by the page.
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from learning.announcements.audiences import Selection
@@ -64,7 +65,7 @@ class AnnouncementForm(Form):
     )
     audience = RadioField(
         _l("Who it is for"), default="all",
-        choices=[(key, audience_labels()[key]) for key in AUDIENCES],
+        choices=[SelectChoice(key, audience_labels()[key]) for key in AUDIENCES],
         validators=[DataRequired(_l("Choose who the message is for."))],
         validate_choice=True,
     )
@@ -74,13 +75,13 @@ class AnnouncementForm(Form):
     def validate_module(self, field):
         """A module of the course participants see, when the message is for a module's."""
         if self.audience.data == "not_finished" and field.data not in {
-                value for value, _label in field.choices}:
+                choice.value for choice in field.choices}:
             raise ValidationError(_l("Choose the module they have not finished."))
 
     def validate_country(self, field):
         """One of the cohort's participants' countries, when the message is for a country."""
         if self.audience.data == "country" and field.data not in {
-                value for value, _label in field.choices}:
+                choice.value for choice in field.choices}:
             raise ValidationError(_l("Choose the country."))
 
     def selection(self) -> Selection:

@@ -21,6 +21,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from learning.accounts.permissions import role_required
 from learning.announcements import audiences, services
@@ -47,10 +48,11 @@ def _stall_days() -> int:
 def _form(cohort, **values) -> AnnouncementForm:
     """The message form with the cohort's modules and countries to choose from."""
     form = AnnouncementForm(**values)
-    form.module.choices = [(module.id, _("Module %(position)d: %(title)s", position=number,
-                                         title=module.title))
+    form.module.choices = [SelectChoice(module.id, _("Module %(position)d: %(title)s",
+                                                     position=number, title=module.title))
                            for number, module in audiences.numbered_modules(cohort)]
-    form.country.choices = audiences.countries(cohort)
+    form.country.choices = [SelectChoice(code, name)
+                            for code, name in audiences.countries(cohort)]
     return form
 
 
@@ -100,13 +102,18 @@ def _selection_words(form) -> str:
     """Who the form's message is for, in words."""
     words = str(audience_labels()[form.audience.data])
     if form.audience.data == "not_finished":
-        words += ": " + dict(form.module.choices)[form.module.data]
+        words += ": " + _choice_label(form.module)
     elif form.audience.data == "country":
-        words += ": " + dict(form.country.choices)[form.country.data]
+        words += ": " + _choice_label(form.country)
     elif form.audience.data == "stalled":
         words += " " + ngettext("(nothing done for %(num)d day or more)",
                                 "(nothing done for %(num)d days or more)", _stall_days())
     return words
+
+
+def _choice_label(field) -> str:
+    """The label of the choice a select field holds."""
+    return next(str(choice.label) for choice in field.choices if choice.value == field.data)
 
 
 def _send(cohort, form):

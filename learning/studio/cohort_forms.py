@@ -27,8 +27,8 @@ def _no_formula(form, field) -> None:
 
 
 def _roster_address(form, field) -> None:
-    """The address a roster's row would take (`roster.is_email_address`)."""
-    if field.data and not roster.is_email_address(field.data):
+    """The address a roster's row would take (`roster.is_email_address`), said once."""
+    if field.data and not field.errors and not roster.is_email_address(field.data):
         raise ValidationError(_l("Enter an email address like name@example.org."))
 
 
