@@ -60,6 +60,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from learning.accounts import loader  # noqa: F401 - registers the user loader
     from learning.accounts import views as accounts
     from learning.admin import views as admin
+    from learning.announcements import views as announcements
     from learning.assessments import views as assessments
     from learning.catalog import views as catalog
     from learning.certificates import views as certificates
@@ -70,7 +71,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from learning.studio import views as studio
 
     for domain in (site, accounts, catalog, cohorts, admin, progress, assessments, certificates,
-                   reports, studio):
+                   reports, studio, announcements):
         app.register_blueprint(domain.bp)
 
     from learning.accounts.cli import users_cli

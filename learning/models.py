@@ -1,6 +1,7 @@
 """Every domain's models, imported so that the metadata (and Alembic) knows all tables."""
 
 from learning.accounts.models import User, UserRole, UserSession
+from learning.announcements.models import Announcement, AnnouncementRecipient
 from learning.assessments.models import Answer, Response
 from learning.catalog.models import Course, CourseFacilitator, CourseImage, Item, Module
 from learning.certificates.models import Certificate
@@ -12,8 +13,9 @@ from learning.progress.models import Progress
 from learning.reports.models import DueReminder, Reminder
 
 __all__ = [
-    "Answer", "Band", "Certificate", "Cohort", "CohortManager", "Course", "CourseFacilitator",
-    "CourseImage", "Dimension", "DueReminder", "Enrolment", "FailedJob", "Feedback",
-    "Instrument", "Item", "Module", "ModuleSchedule", "OutboxMessage", "Progress", "Reminder",
+    "Announcement", "AnnouncementRecipient", "Answer", "Band", "Certificate", "Cohort",
+    "CohortManager", "Course", "CourseFacilitator", "CourseImage", "Dimension", "DueReminder",
+    "Enrolment", "FailedJob", "Feedback", "Instrument", "Item", "Module", "ModuleSchedule",
+    "OutboxMessage", "Progress", "Reminder",
     "Response", "Statement", "User", "UserRole", "UserSession",
 ]

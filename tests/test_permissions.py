@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
+from learning.announcements.models import Announcement
 from learning.catalog.models import CourseFacilitator
 from learning.certificates import keys
 from learning.certificates import services as certificates
@@ -135,6 +136,11 @@ ROUTES = {
     "studio.roster_import": {GET: AUTHOR},
     "studio.add_manager": {POST: AUTHOR}, "studio.remove_manager": {POST: AUTHOR},
     "studio.remove_participant": {POST: AUTHOR}, "studio.resend_invitation": {POST: AUTHOR},
+    "studio.add_participant": {POST: AUTHOR},
+    # A cohort's messages: written and read back by those who run it; received by anyone.
+    "announcements.compose": {GET: AUTHOR, POST: AUTHOR},
+    "announcements.announcement": {GET: AUTHOR},
+    "announcements.mine": {GET: SIGNED_IN},
     "studio.new_instrument": {GET: AUTHOR, POST: AUTHOR},
     "studio.edit_instrument": {GET: AUTHOR},
     "studio.build_instrument": {GET: AUTHOR, POST: AUTHOR},
@@ -227,8 +233,14 @@ def build_world(app, db):
     # A roster's import, for its progress page.
     imported = RosterImport(cohort_id=cohort.id, status="done", total=0, rows="[]")
     db.session.add(imported)
+    # A message sent to the cohort, for its page.
+    announcement = Announcement(cohort_id=cohort.id, token="matrix", subject="S", body="B",
+                                body_html="<p>B</p>", audience="all", recipient_count=0,
+                                status="done")
+    db.session.add(announcement)
     db.session.commit()
-    values.update(message_id=message.id, failed_job_id=failed.id, import_id=imported.id)
+    values.update(message_id=message.id, failed_job_id=failed.id, import_id=imported.id,
+                  announcement_id=announcement.id)
     _submit_self_assessment(app, values)
     return people, values, cohort
 

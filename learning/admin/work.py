@@ -32,6 +32,7 @@ KIND_LABELS = {
     "invitation": _l("Invitation"),
     "details_changed": _l("Account details changed"),
     "reminder": _l("Reminder"),
+    "announcement": _l("Announcement"),
 }
 
 

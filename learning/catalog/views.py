@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from learning.announcements import services as announcements
 from learning.assessments import baseline, personal
 from learning.catalog import services as catalog
 from learning.catalog import transcripts
@@ -95,6 +96,10 @@ def my_learning():
         cards=cards,
         progress=course_progress,
         certificates=certificates.certificates_by_course(current_user.id, finished),
+        # The newest messages from their cohorts; all of them on a page of their own.
+        announcements=announcements.received(current_user.id,
+                                             limit=announcements.MINE_ON_MY_LEARNING),
+        announcement_count=announcements.received_count(current_user.id),
     )
 
 

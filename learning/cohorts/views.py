@@ -1,6 +1,6 @@
 """Cohort pages: joining with a code, the cohorts list, a new cohort, one cohort."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -69,19 +69,22 @@ def new():
         db.session.commit()
         flash(_("Cohort %(cohort)s created. Its join code is %(code)s.",
                 cohort=cohort.name, code=cohort.join_code), "success")
-        return redirect(url_for("cohorts.cohort", id=cohort.id))
+        return redirect(url_for("studio.edit_cohort", id=cohort.id))
     return render_template("cohorts/new.html", form=form, has_courses=bool(courses))
 
 
 @bp.get("/cohorts/<int:id>")
 @login_required
 def cohort(id):
+    """A cohort's participants, for its managers; those who run it go to the studio's page.
+
+    The course's facilitators and admins have one page for everything about running a
+    cohort (`studio.edit_cohort`), and are sent there. Managers follow the cohort here and
+    through reports.
+    """
     cohort = cohorts.get_cohort_for_progress_or_404(id, current_user)
-    shows_join_code = cohort.course.can_edit(current_user)
-    join_link = None
-    if shows_join_code:
-        join_link = current_app.config["BASE_URL"] + url_for("cohorts.join",
-                                                             code=cohort.join_code)
+    if cohort.course.can_edit(current_user):
+        return redirect(url_for("studio.edit_cohort", id=cohort.id))
     enrolments = cohorts.participants(cohort)
     return render_template(
         "cohorts/cohort.html",
@@ -89,9 +92,6 @@ def cohort(id):
         enrolments=enrolments,
         certificates=certificates.certificates_by_user(
             cohort.course_id, [e.user_id for e in enrolments]),
-        can_manage_certificates=cohort.course.can_edit(current_user),
-        shows_join_code=shows_join_code,
-        join_link=join_link,
     )
 
 

@@ -15,7 +15,7 @@ from learning.mail import sending
 from learning.mail.models import STATUSES, OutboxMessage
 
 # What each message is about, for the admins' list.
-KINDS = ("password_reset", "invitation", "details_changed", "reminder")
+KINDS = ("password_reset", "invitation", "details_changed", "reminder", "announcement")
 
 
 def mail_is_on() -> bool:

@@ -100,6 +100,20 @@ def standings(cohort) -> tuple[int, dict[int, datetime]]:
     return started, completed_at
 
 
+def course_statuses(cohort) -> dict[int, str]:
+    """Each participant's status in the course (`rules.status`) by user id; one query.
+
+    Those who have not started have no progress row and are missing from the answer: the
+    caller reads them as not started. The same scan and rule as `standings`, so a roster
+    says what the overview and the participants' status filter say.
+    """
+    db.session.flush()
+    rows = db.session.execute(completion.standings(cohort.course_id,
+                                                   cohorts.member_ids(cohort.id)))
+    return {row.user_id: rules.status(row.done, row.total, True, row.earned_at is not None)
+            for row in rows}
+
+
 def _median_days(durations: list[timedelta]) -> float | None:
     if not durations:
         return None

@@ -1,22 +1,32 @@
-"""Studio pages for a cohort: its settings, join code, participants, roster and managers.
+"""Studio pages for a cohort: the one page for running it, and what its forms do.
 
+The cohort's page (`edit_cohort`) holds everything about running it, in sections: its
+participants, adding one person by email, managers, co-facilitators, the join code, dates
+and time zone, the schedule, results and messages. Its forms post here and come back to it.
 Every page asks the one access rule for running a cohort
 (`cohorts.services.get_cohort_for_edit_or_404`). Registered on the studio's blueprint
 (`pages.bp`); `views` imports this module so that its pages are there whenever the
-studio's are. The page following a roster's import is in `roster_views`.
+studio's are. The page following a roster's import is in `roster_views`; the messages'
+pages are the announcements' own (`announcements.views`).
 """
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from learning.accounts import services as accounts
 from learning.accounts.permissions import role_required
+from learning.announcements import services as announcements
+from learning.certificates import services as certificates
+from learning.cohorts import schedules
 from learning.cohorts import services as cohorts
 from learning.core.limits import body_limit
 from learning.database import db
 from learning.media import uploads
+from learning.reports import course as report_course
+from learning.reports import figures, stalling
 from learning.studio import roster, roster_jobs
+from learning.studio.cohort_forms import InvitePersonForm
 from learning.studio.forms import CohortSettingsForm, PersonForm, RosterForm
 from learning.studio.pages import FORM_ALLOWANCE_BYTES, bp, button_form_or_400, no_account
 
@@ -33,8 +43,9 @@ def _cohort(id):
     return cohorts.get_cohort_for_edit_or_404(id, current_user)
 
 
-def _back_to_cohort(cohort):
-    return redirect(url_for("studio.edit_cohort", id=cohort.id))
+def _back_to_cohort(cohort, section=None):
+    """The cohort's page, at the section acted on when one is given."""
+    return redirect(url_for("studio.edit_cohort", id=cohort.id, _anchor=section))
 
 
 @bp.route("/cohorts/<int:id>", methods=["GET", "POST"])
@@ -48,15 +59,39 @@ def edit_cohort(id):
         db.session.commit()
         flash(_("Cohort %(cohort)s saved.", cohort=cohort.name), "success")
         return _back_to_cohort(cohort)
-    return _cohort_page(cohort, form, PersonForm())
+    return _cohort_page(cohort, form=form)
 
 
-def _cohort_page(cohort, form, person_form):
+def _settings_form(cohort) -> CohortSettingsForm:
+    return CohortSettingsForm(formdata=None, data=CohortSettingsForm.data_of(cohort))
+
+
+def _cohort_page(cohort, form=None, person_form=None, invite_form=None):
+    """The cohort's one page; a form sent back with its errors is given, the others fresh.
+
+    The roster's status comes from reports (`figures.course_statuses`, the completion
+    rule's), the results' counts from the reports' overview and stall rule.
+    """
     enrolments = cohorts.participants(cohort)
+    ids = [enrolment.user_id for enrolment in enrolments]
+    stall_days = current_app.config["REPORTS_STALL_DAYS"]
     return render_template(
-        "studio/cohort.html", cohort=cohort, form=form, person_form=person_form,
+        "studio/cohort.html", cohort=cohort,
+        form=form or _settings_form(cohort),
+        person_form=person_form or PersonForm(formdata=None),
+        invite_form=invite_form or InvitePersonForm(formdata=None, prefix="person"),
         enrolments=enrolments,
-        never_signed_in=accounts.never_signed_in(e.user_id for e in enrolments))
+        never_signed_in=accounts.never_signed_in(ids),
+        statuses=figures.course_statuses(cohort),
+        status_labels=report_course.status_labels(),
+        certificates=certificates.certificates_by_user(cohort.course_id, ids),
+        join_link=current_app.config["BASE_URL"] + url_for("cohorts.join",
+                                                           code=cohort.join_code),
+        headline=figures.overview(cohort),
+        stalled=len(stalling.stalled_ids(cohort, stalling.stall_cutoff(stall_days))),
+        stall_days=stall_days,
+        announcements=announcements.sent_to_cohort(cohort),
+        schedule=schedules.schedule_of(cohort))
 
 
 @bp.post("/cohorts/<int:id>/join-code")
@@ -127,6 +162,31 @@ def import_participants(id):
                            max_rows=roster.MAX_ROWS)
 
 
+@bp.post("/cohorts/<int:id>/participants/add")
+@role_required("facilitator")
+def add_participant(id):
+    """Invite one person by email, as a roster's row: never enrolled without accepting.
+
+    The answer is the same whether or not the address had an account.
+    """
+    cohort = _cohort(id)
+    invite_form = InvitePersonForm(prefix="person")
+    if not invite_form.validate_on_submit():
+        # Shown again with what was typed and what is wrong beside it.
+        return _cohort_page(cohort, invite_form=invite_form)
+    person = invite_form.person()
+    if not roster.invite_person(cohort, person):
+        flash(_("%(email)s is already in %(cohort)s.", email=person.email, cohort=cohort.name),
+              "info")
+        return _back_to_cohort(cohort, "add-person")
+    db.session.commit()
+    flash(_("%(email)s is invited to %(cohort)s: they are in it once they accept the "
+            "invitation emailed to them, whose link works for %(days)d days.",
+            email=person.email, cohort=cohort.name, days=accounts.invitation_days()),
+          "success")
+    return _back_to_cohort(cohort, "add-person")
+
+
 @bp.post("/cohorts/<int:id>/managers")
 @role_required("facilitator")
 def add_manager(id):
@@ -145,8 +205,7 @@ def add_manager(id):
                 flash(_("%(name)s already manages %(cohort)s.", name=user.name,
                         cohort=cohort.name), "info")
             return _back_to_cohort(cohort)
-    form = CohortSettingsForm(formdata=None, data=CohortSettingsForm.data_of(cohort))
-    return _cohort_page(cohort, form, person_form)
+    return _cohort_page(cohort, person_form=person_form)
 
 
 @bp.post("/cohorts/<int:id>/managers/<int:user_id>/remove")

@@ -267,6 +267,19 @@ def send_invitations(cohort: Cohort, created, existing=()) -> None:
             invitations.send_invitation(user, cohort)
 
 
+def invite_person(cohort: Cohort, person: Person) -> bool:
+    """Invite one person to the cohort as a roster's row is: False when they are in it.
+
+    The rules of a roster's import, for one row checked by its form: an address without an
+    account gets one, without a password, and a link to choose it that enrols them; an
+    account there before gets an invitation to accept signed in. Nobody is enrolled here.
+    Written in the caller's transaction (one person is cheap): sent once it commits.
+    """
+    report = import_roster(cohort, [person])
+    send_invitations(cohort, report.created, report.existing)
+    return report.invited > 0
+
+
 class InvitationError(ValueError):
     """An invitation that cannot be sent again, with the reason fit to show."""
 

@@ -28,8 +28,8 @@ def table_rows(soup):
             for row in table.tbody.find_all("tr")]
 
 
-def status(client, path):
-    return client.get(path).status_code
+def status(client, path, follow=False):
+    return client.get(path, follow_redirects=follow).status_code
 
 
 @pytest.mark.parametrize("path", ["/cohorts", "/cohorts/new", "/cohorts/1"])
@@ -51,7 +51,23 @@ def test_access_by_role(client, world, sign_in_as, role, index, new, cohort):
     sign_in_as(role)
     assert status(client, "/cohorts") == index
     assert status(client, "/cohorts/new") == new
-    assert status(client, f"/cohorts/{world.cohort.id}") == cohort
+    # Those who run the cohort are sent to its one page in the studio.
+    assert status(client, f"/cohorts/{world.cohort.id}", follow=True) == cohort
+
+
+@pytest.mark.parametrize(("role", "location"), [
+    ("facilitator", "/studio/cohorts/{id}"), ("admin", "/studio/cohorts/{id}"),
+    ("manager", None),
+])
+def test_those_who_run_the_cohort_go_to_its_one_page(client, world, sign_in_as, role,
+                                                    location):
+    sign_in_as(role)
+    response = client.get(f"/cohorts/{world.cohort.id}")
+    if location is None:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response.headers["Location"] == location.format(id=world.cohort.id)
 
 
 def test_unknown_cohort_is_not_found(client, world, sign_in_as):
@@ -138,13 +154,13 @@ def test_create_a_cohort(client, db, world, sign_in_as):
     })
     cohort = db.session.scalar(select(Cohort).where(Cohort.name == "Ministry of Finance, spring"))
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/cohorts/{cohort.id}"
+    assert response.headers["Location"] == f"/studio/cohorts/{cohort.id}"
     assert cohort.course_id == world.course.id
     assert (cohort.starts_on, cohort.ends_on) == (date(2024, 2, 21), date(2024, 3, 27))
     assert cohort.is_open
     assert re.fullmatch(f"[{services.JOIN_CODE_ALPHABET}]{{10}}", cohort.join_code)
     soup = page(client.get(response.headers["Location"]))
-    assert text(soup.h1) == "Ministry of Finance, spring"
+    assert text(soup.h1) == "Run cohort Ministry of Finance, spring"
     assert cohort.join_code in text(soup.select_one(".messages"))
     assert text(soup.select_one("code.join-code")) == cohort.join_code
 
@@ -207,8 +223,8 @@ def test_new_join_code_is_unambiguous_and_unique(db, world, monkeypatch):
 def test_cohort_page_for_facilitators_shows_code_link_and_participants(client, world,
                                                                       sign_in_as, role):
     sign_in_as(role)
-    soup = page(client.get(f"/cohorts/{world.cohort.id}"))
-    assert text(soup.h1) == "Cohort A"
+    soup = page(client.get(f"/cohorts/{world.cohort.id}", follow_redirects=True))
+    assert text(soup.h1) == "Run cohort Cohort A"
     assert text(soup.select_one("code.join-code")) == "JOINME2024"
     link = soup.select_one("a.join-link")
     assert link["href"] == "http://localhost/cohorts/join?code=JOINME2024"
@@ -217,7 +233,7 @@ def test_cohort_page_for_facilitators_shows_code_link_and_participants(client, w
     row = rows[0]
     assert (row["Name"], row["Organisation"], row["Country"]) == (
         "Pat Participant", "Ministry of Finance", "Barbados")
-    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", row["Enrolled"])
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", row["Joined"])
     assert soup.main.find("a", href="/courses/mindsets")
 
 
@@ -232,10 +248,10 @@ def test_cohort_page_for_managers_hides_the_join_code(client, world, sign_in_as)
 
 def test_cohort_page_without_participants(client, db, world, sign_in_as):
     sign_in_as("facilitator")
-    soup = page(client.get(f"/cohorts/{world.draft_cohort.id}"))
+    soup = page(client.get(f"/cohorts/{world.draft_cohort.id}", follow_redirects=True))
     assert "Pat Participant" in text(soup.main)
     other = make_cohort(world.course, "Empty", "EMPTYCODE1")
     db.session.commit()
-    soup = page(client.get(f"/cohorts/{other.id}"))
+    soup = page(client.get(f"/cohorts/{other.id}", follow_redirects=True))
     assert soup.find("table") is None
-    assert "No one has joined this cohort yet." in text(soup.main)
+    assert "Nobody has joined this cohort yet." in text(soup.main)

@@ -113,8 +113,8 @@ def test_the_cycle_finder_finds_a_cycle():
 FOUNDATION = {"learning.config", "learning.database", "learning.extensions", "learning.caches",
               "learning.time_zones", "learning.countries", "learning.core"}
 LAYERS = ("jobs", "mail", "accounts", "instruments", "catalog", "cohorts", "progress",
-          "assessments", "certificates", "reports", "media", "content", "studio", "admin",
-          "site")
+          "assessments", "certificates", "reports", "media", "content", "announcements",
+          "studio", "admin", "site")
 
 
 def _layer(module: str) -> int | None:

@@ -44,7 +44,7 @@ def world(app, db):
         "kid": "no-such-key", "token": "no-such-token",
         "cohort": cohort.id, "user_id": participant.id, "module_id": module.id,
         "name": image, "instrument_id": instrument.id,
-        "dimension_id": instrument.dimensions[0].id, "import_id": 1,
+        "dimension_id": instrument.dimensions[0].id, "import_id": 1, "announcement_id": 1,
     }
 
 
@@ -55,7 +55,7 @@ def get_paths(app, world):
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
         arguments = {name: world[name] for name in rule.arguments}
-        if (rule.endpoint.startswith(("cohorts.", "reports.", "studio."))
+        if (rule.endpoint.startswith(("cohorts.", "reports.", "studio.", "announcements."))
                 or rule.endpoint == "assessments.cohort"):
             arguments = {**arguments, "id": world["cohort"]} if "id" in arguments else arguments
         path = rule.build(arguments, append_unknown=False)[1]

@@ -165,5 +165,6 @@ def test_links_on_certificates_and_join_links_say_the_port_served_on(app_on_port
 
     client.post("/sign-out")
     client.post("/sign-in", data={"email": "fay@example.org", "password": DEFAULT_PASSWORD})
-    join_link = page(client.get(f"/cohorts/{cohort.id}")).find("a", class_="join-link")
+    join_link = page(client.get(f"/cohorts/{cohort.id}", follow_redirects=True)).find(
+        "a", class_="join-link")
     assert join_link["href"] == f"http://127.0.0.1:5611/cohorts/join?code={cohort.join_code}"
