@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
+from learning.assessments.asked import BEFORE, SUBMITTED
 from learning.assessments.models import Response
 from learning.catalog.models import Course, Item, Module, shown_to_participants
 from learning.database import db
 from learning.instruments.models import Instrument
 from learning.progress import services as progress
-
-BEFORE, SUBMITTED = "before", "submitted"
 
 
 @dataclass(frozen=True)

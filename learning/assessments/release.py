@@ -37,7 +37,7 @@ from sqlalchemy import Select, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from learning.accounts.models import utcnow
-from learning.assessments import scoring
+from learning.assessments import asked, scoring
 from learning.assessments.models import Answer, Release, Response
 from learning.database import db, end_read_transaction, write_transaction
 from learning.instruments.models import Instrument
@@ -76,11 +76,6 @@ class Budget:
         return self.spent + self.per_release + kept <= self.total + 1e-9
 
 
-def phases_of(instrument: Instrument) -> tuple[str, ...]:
-    """The phases an instrument is answered in."""
-    return ("before", "after") if instrument.is_before_after else ("single",)
-
-
 def kept_for_whole(instrument: Instrument, cohort_id: int, phase: str, partition: str,
                    per_release: float) -> float:
     """The budget a release must leave for the whole cohort's first figures of each phase.
@@ -95,7 +90,7 @@ def kept_for_whole(instrument: Instrument, cohort_id: int, phase: str, partition
                                     Release.partition == "whole").distinct()))
     if partition == "whole" and phase not in released:
         return 0.0
-    return per_release * len(set(phases_of(instrument)) - released)
+    return per_release * len(set(asked.phases_of(instrument)) - released)
 
 
 def budget_of(cohort_id: int, instrument_id: int) -> Budget:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from learning.accounts.models import User, utcnow
-from learning.assessments import answering, release
+from learning.assessments import answering, asked, release
 from learning.assessments import figures as group_figures
 from learning.assessments.models import Release
 from learning.database import db
@@ -59,7 +59,7 @@ def test_what_each_release_must_leave(app, world):
     assert kept("before", "whole") == 1  # a later milestone leaves "after" its release
     assert kept("before", "country") == 1
     assert kept("after", "whole") == 0
-    assert release.phases_of(world.single) == ("single",)
+    assert asked.phases_of(world.single) == ("single",)
     assert release.kept_for_whole(world.single, cohort_id, "single", "country", 1.0) == 1
 
 
