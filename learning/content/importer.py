@@ -23,15 +23,13 @@ from sqlalchemy.orm import selectinload
 from learning.assessments import asked
 from learning.catalog.models import Course, Item, Module
 from learning.content import writing
-from learning.content.schema import (
-    COURSE_FILE,
-    MODULE_FILE,
+from learning.content.folder import COURSE_FILE, MODULE_FILE, load_content
+from learning.content.specs import (
     ContentError,
     ContentInvalid,
     CourseSpec,
     InstrumentSpec,
     MediaFile,
-    load_content,
 )
 from learning.database import db
 from learning.instruments.models import Band, Dimension, Feedback, Instrument, Statement

@@ -35,7 +35,7 @@ from wtforms.validators import (
 
 from learning.catalog.models import CERTIFICATE_WORDING_MAX, IMAGE_LABEL_MAX, ISSUER_MAX
 from learning.cohorts.forms import CohortForm
-from learning.content.schema import SLUG_PATTERN
+from learning.content.fields import SLUG_PATTERN
 from learning.core.forms import CONTROL_CHARACTERS_MESSAGE, Form
 from learning.core.slugs import slugify, unique_slug
 from learning.core.text import has_control_characters
@@ -52,7 +52,7 @@ TITLE_MAX = 200
 SLUG_MAX = 80
 CITATION_MAX = 500
 URL_MAX = 500
-# As the content files allow (learning/content/schema.py), so that an export imports again.
+# As the content files allow (learning/content/folder.py), so that an export imports again.
 SPEAKER_MAX = 200
 OUTCOME_MAX = 500
 MINUTES_MAX = 10_000
