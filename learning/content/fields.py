@@ -8,7 +8,6 @@ date is kept as text so that it can be reported.
 """
 
 import difflib
-import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -17,8 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from learning.content.specs import ContentError
-
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+from learning.content.writing import SLUG_MAX, SLUG_PATTERN
 
 
 class _Loader(yaml.SafeLoader):
@@ -183,8 +181,8 @@ class Mapping:
             return None
         return value
 
-    def slug(self, key: str = "slug", max_length: int = 80) -> str | None:
-        """A slug: lowercase letters, digits and single hyphens."""
+    def slug(self, key: str = "slug", max_length: int = SLUG_MAX) -> str | None:
+        """A slug: lowercase letters, digits and single hyphens (`writing.SLUG_PATTERN`)."""
         value = self.text(key, max_length=max_length)
         if value is not None and not SLUG_PATTERN.match(value):
             self.error(key, f"not a valid slug: {value!r} (use lowercase letters, digits and "
