@@ -6,8 +6,9 @@ import click
 from flask.cli import AppGroup
 
 from learning.content.exporter import ExportError, course_to_export, export_content
+from learning.content.folder import validate_content
 from learning.content.importer import import_content
-from learning.content.schema import ContentInvalid, validate_content
+from learning.content.specs import ContentInvalid
 from learning.database import db, write_transaction
 
 content_cli = AppGroup("content", help="Import and export course content as files.")

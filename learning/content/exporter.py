@@ -21,8 +21,9 @@ from sqlalchemy.orm import selectinload
 
 from learning.catalog.models import Course, Item, Module
 from learning.catalog.services import IMAGE_FOLDER
+from learning.content.folder import COURSE_FILE, MODULE_FILE, validate_content
 from learning.content.sanitise import course_images
-from learning.content.schema import COURSE_FILE, MODULE_FILE, ContentError, validate_content
+from learning.content.specs import ContentError
 from learning.database import db
 from learning.instruments.models import Dimension, Instrument
 from learning.media.uploads import stored_images
@@ -270,7 +271,7 @@ def _reading(files: _Files, folder: str, item: Item) -> dict:
 
 
 def instrument_document(instrument: Instrument) -> dict:
-    """The instrument as its content file holds it (what `schema.check_instrument` reads)."""
+    """The instrument as its content file holds it (what `check_instrument` reads)."""
     bands = list(instrument.bands)
     return {
         "slug": instrument.slug,

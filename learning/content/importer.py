@@ -17,25 +17,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from learning.assessments import asked
 from learning.catalog.models import Course, Item, Module
 from learning.content import writing
-from learning.content.schema import (
-    COURSE_FILE,
-    MODULE_FILE,
+from learning.content.folder import COURSE_FILE, MODULE_FILE, load_content
+from learning.content.specs import (
     ContentError,
     ContentInvalid,
     CourseSpec,
     InstrumentSpec,
     MediaFile,
-    load_content,
 )
 from learning.database import db
 from learning.instruments.models import Band, Dimension, Feedback, Instrument, Statement
-from learning.progress.models import Progress
 
 
 @dataclass
@@ -105,7 +102,7 @@ def save_instrument(course_id: int, spec: InstrumentSpec,
 
 
 def _removal_conflicts(course: Course, spec: CourseSpec) -> list[ContentError]:
-    """Items the files no longer have but participants have progress on."""
+    """Items the files no longer have but participants have progress on (`writing.may_delete`)."""
     wanted = {module.slug: {item.slug for item in module.items} for module in spec.modules}
     folders = {module.slug: module.folder for module in spec.modules}
     leaving = {
@@ -115,13 +112,11 @@ def _removal_conflicts(course: Course, spec: CourseSpec) -> list[ContentError]:
     }
     if not leaving:
         return []
-    counts = dict(db.session.execute(
-        select(Progress.item_id, func.count()).where(Progress.item_id.in_(leaving))
-        .group_by(Progress.item_id)
-    ).all())
+    # As the studio's deleting: a row someone has progress on is archived, never deleted.
+    counts = writing.progress_on(item for _module, item in leaving.values())
     errors = []
     for item_id, (module, item) in leaving.items():
-        if item_id not in counts:
+        if writing.may_delete([item], counts):
             continue
         people = f"{counts[item_id]} participant{'s' if counts[item_id] != 1 else ''}"
         if module.slug in wanted:

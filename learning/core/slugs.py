@@ -1,12 +1,13 @@
 """Slugs made from titles: the part of an address a facilitator may leave to the site.
 
-A slug is ASCII lower-case letters and digits in words joined by single hyphens (the
-content files' `SLUG_PATTERN`). `slugify` makes one from any title: accents are folded
-("Gestión" gives "gestion"), a few letters that do not decompose are spelt out ("Straße"
-gives "strasse"), apostrophes vanish ("Citizens' voice" gives "citizens-voice"), anything
-else between words becomes one hyphen, and the result is cut at
-a word's end to fit. `unique_slug` adds -2, -3… until the slug is free in its scope (a
-course's modules, a module's items). static/js/slug.js follows the same rule in the browser.
+A slug is ASCII lower-case letters and digits in words joined by single hyphens
+(`content.writing.SLUG_PATTERN`, with the rules for slugs among siblings). `slugify` makes
+one from any title: accents are folded ("Gestión" gives "gestion"), a few letters that do
+not decompose are spelt out ("Straße" gives "strasse"), apostrophes vanish ("Citizens'
+voice" gives "citizens-voice"), anything else between words becomes one hyphen, and the
+result is cut at a word's end to fit. `unique_slug` adds -2, -3… until the slug is free in
+its scope (a course's modules, a module's items). static/js/slug.js follows the same rule
+in the browser.
 """
 
 import re

@@ -35,9 +35,8 @@ from wtforms.validators import (
 
 from learning.catalog.models import CERTIFICATE_WORDING_MAX, IMAGE_LABEL_MAX, ISSUER_MAX
 from learning.cohorts.forms import CohortForm
-from learning.content.schema import SLUG_PATTERN
+from learning.content.writing import SLUG_MAX, SLUG_PATTERN, free_slug
 from learning.core.forms import CONTROL_CHARACTERS_MESSAGE, Form
-from learning.core.slugs import slugify, unique_slug
 from learning.core.text import has_control_characters
 from learning.studio.services import (
     CourseFields,
@@ -49,10 +48,9 @@ from learning.studio.services import (
 )
 
 TITLE_MAX = 200
-SLUG_MAX = 80
 CITATION_MAX = 500
 URL_MAX = 500
-# As the content files allow (learning/content/schema.py), so that an export imports again.
+# As the content files allow (learning/content/folder.py), so that an export imports again.
 SPEAKER_MAX = 200
 OUTCOME_MAX = 500
 MINUTES_MAX = 10_000
@@ -112,8 +110,8 @@ class _SlugForm(Form):
     """A form whose slug must differ from the slugs its siblings use.
 
     A form for something new (`fills_slug`) may be sent with its slug empty: the slug is
-    then made from the title (`core.slugs`), free among the siblings, and the form goes on
-    as if it had been typed. Browsers with JavaScript fill it as the title is typed
+    then made from the title (`content.writing.free_slug`), free among the siblings, and
+    the form goes on as if it had been typed. Browsers with JavaScript fill it as the title is typed
     (static/js/slug.js); this is the same rule without it. A title with nothing a slug can
     carry gives the form's `slug_fallback` ("reading", "reading-2"…).
     """
@@ -138,8 +136,7 @@ class _SlugForm(Form):
 
     def slug_from_title(self, title: str) -> str:
         """The slug the title gives, free among the siblings."""
-        return unique_slug(slugify(title, SLUG_MAX) or self.slug_fallback, self.taken_slugs,
-                           SLUG_MAX)
+        return free_slug(title, self.taken_slugs, self.slug_fallback)
 
     def validate_slug(self, field):
         """The slug is unique among the siblings (the course's modules, the module's items)."""

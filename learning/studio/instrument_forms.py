@@ -35,15 +35,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from learning.content.writing import free_slug
 from learning.core.forms import Form
-from learning.core.slugs import slugify, unique_slug
 from learning.instruments.models import SCALE_POINTS
 from learning.studio import rows
 
 LEVEL_LABELS = {"individual": _l("Individual"), "organisational": _l("Organisational"),
                 "institutional": _l("Institutional")}
 BEFORE_AFTER, SINGLE = "before_after", "single"
-SLUG_MAX = 80
 # Empty statement rows a new dimension starts with.
 NEW_STATEMENTS = 3
 _NUMBER = _l("Enter a whole number from 0 to 100.")
@@ -259,8 +258,7 @@ class InstrumentBuilderForm(Form):
         """
         slug = self.slug.data or ""
         if self.fills_slug and not slug and self.title.data:
-            slug = unique_slug(slugify(self.title.data, SLUG_MAX) or self.slug_fallback,
-                               self.taken_slugs, SLUG_MAX)
+            slug = free_slug(self.title.data, self.taken_slugs, self.slug_fallback)
             self.slug.data = slug
         places = {"title": self.title, "slug": self.slug, "level": self.level,
                   "before_after": self.phases, "introduction": self.introduction,
@@ -336,8 +334,7 @@ def _slugs(row_forms: list, name: str, fallback: str) -> dict[int, str]:
     for row in row_forms:
         slug = row.key.data
         if not slug:
-            slug = unique_slug(slugify(row[name].data or "", SLUG_MAX) or fallback, taken,
-                               SLUG_MAX)
+            slug = free_slug(row[name].data or "", taken, fallback)
             taken.add(slug)
         slugs[id(row)] = slug
     return slugs

@@ -1,10 +1,10 @@
 """The content files' problems with an instrument, as the studio's form names them.
 
-The content files' rules (`schema.check_instrument`) name bands and dimensions by their
-slugs, as a file does. The studio's form shows no slugs of either: its problems name a
-band by its label and say which scores no band covers, or which two bands share
-("No band covers 40–49", "Bands “Developing” and “Established” overlap at 50–59"). The
-rules are the same; only the words change.
+The content files' rules (`content.instrument_files.check_instrument`) name bands and
+dimensions by their slugs, as a file does. The studio's form shows no slugs of either: its
+problems name a band by its label and say which scores no band covers, or which two bands
+share ("No band covers 40–49", "Bands “Developing” and “Established” overlap at 50–59").
+The rules are the same; only the words change.
 """
 
 import re
@@ -13,11 +13,11 @@ from dataclasses import replace
 from flask_babel import gettext as _
 
 from learning.assessments.scoring import TOP_SCORE
-from learning.content.schema import ContentError
+from learning.content.specs import ContentError
 
 _BAND_FIELD = re.compile(r"^bands\[(\d+)\]\.(min|max)$")
 _FEEDBACK = re.compile(r"^dimensions\[\d+\]\.feedback\.(.+)$")
-# The schema's words for band ranges that this module says again in scores.
+# The content files' words for band ranges that this module says again in scores.
 _COVERAGE = ("gap:", "overlap:", "must be more than min")
 
 

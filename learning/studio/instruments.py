@@ -2,14 +2,15 @@
 
 An instrument is edited as the document its content file holds
 (`exporter.instrument_document`): the studio's one form sets the whole document, which is
-checked by the content files' own rules (`schema.check_instrument`) and written as an import
-writes it (`importer.save_instrument`, the one write path). So the studio can store exactly
-what a file can say, an export imports again as the same instrument, and the import's
-version rule holds here too: once anyone has answered, a change to the definition makes a
-new version, and responses keep the snapshot of the version they answered.
+checked by the content files' own rules (`content.instrument_files.check_instrument`) and
+written as an import writes it (`importer.save_instrument`, the one write path). So the
+studio can store exactly what a file can say, an export imports again as the same
+instrument, and the import's version rule holds here too: once anyone has answered, a
+change to the definition makes a new version, and responses keep the snapshot of the
+version they answered.
 
 An instrument that no item uses yet may be a draft: it may still lack its dimensions, or a
-dimension its feedback for a band (the problems the schema marks `incomplete`). Only a
+dimension its feedback for a band (the problems those rules mark `incomplete`). Only a
 complete instrument can be given to a self-assessment item, and one that an item uses must
 stay complete.
 """
@@ -25,7 +26,8 @@ from learning.assessments import asked
 from learning.catalog.models import Course, Item
 from learning.content.exporter import instrument_document
 from learning.content.importer import save_instrument
-from learning.content.schema import ContentError, InstrumentSpec, check_instrument
+from learning.content.instrument_files import check_instrument
+from learning.content.specs import ContentError, InstrumentSpec
 from learning.database import db
 from learning.instruments.models import Instrument
 from learning.studio.instrument_problems import in_labels
@@ -43,7 +45,8 @@ DEFAULT_BANDS = (
 class InstrumentInvalid(StudioError):
     """The change would leave an instrument the content files could not hold.
 
-    `problems` are the schema's, each with the field path of the instrument's document.
+    `problems` are what the content files' rules find, each with the field path of the
+    instrument's document.
     """
 
     def __init__(self, problems: list[ContentError]):

@@ -21,6 +21,7 @@ from flask_babel import ngettext
 from wtforms.fields.choices import SelectChoice
 
 from learning.accounts.permissions import role_required
+from learning.content import writing
 from learning.core.limits import body_limit
 from learning.database import db
 from learning.media import uploads
@@ -231,7 +232,7 @@ def _new_page(kind: _Kind, slug, module_id):
     """The form for a new item of this kind; created as a draft, then published if asked."""
     course = course_or_404(slug)
     module = studio.module_for_edit_or_404(course, module_id)
-    form = kind.form(taken_slugs=studio.item_slugs(module), fills_slug=True)
+    form = kind.form(taken_slugs=writing.sibling_slugs(module.items), fills_slug=True)
     asking = _editor_asked(kind)
     if asking:
         return _page(kind, course, module, None, form, asking)
@@ -251,7 +252,7 @@ def _edit_page(kind: _Kind, slug, module_id, item_id):
     module = studio.module_for_edit_or_404(course, module_id)
     item = studio.item_for_edit_or_404(module, item_id, kind=kind.name)
     form = kind.form(data=kind.form.data_of(item),
-                     taken_slugs=studio.item_slugs(module, leaving_out=item),
+                     taken_slugs=writing.sibling_slugs(module.items, leaving_out=item),
                      **kind.has_file(item))
     asking = _editor_asked(kind)
     if asking:
@@ -304,7 +305,7 @@ def edit_recording(slug, module_id, item_id):
 
 def _self_assessment_form(course, module, item=None):
     form = SelfAssessmentForm(data=SelfAssessmentForm.data_of(item) if item else None,
-                              taken_slugs=studio.item_slugs(module, leaving_out=item),
+                              taken_slugs=writing.sibling_slugs(module.items, leaving_out=item),
                               fills_slug=item is None)
     # A placeholder first: a required list must not open on a real choice (HTML's rule).
     form.instrument_id.choices = [SelectChoice("", _("Choose an instrument"))] + [

@@ -12,11 +12,11 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from learning.accounts.permissions import role_required
-from learning.core.slugs import unique_slug
+from learning.content import writing
 from learning.database import db
 from learning.studio import moves
 from learning.studio import services as studio
-from learning.studio.forms import SLUG_MAX, MoveItemForm
+from learning.studio.forms import MoveItemForm
 from learning.studio.pages import (
     back_to,
     bp,
@@ -71,7 +71,8 @@ def move_item_to_module(slug, module_id, item_id):
                 "“%(module)s” already has an item with the slug “%(slug)s”. Move it under "
                 "the slug offered here, or choose another.", module=target.title,
                 slug=new_slug))
-            form.slug.data = unique_slug(new_slug, studio.item_slugs(target), SLUG_MAX)
+            form.slug.data = writing.free_slug(new_slug, writing.sibling_slugs(target.items),
+                                               "item")
             return _move_page(course, item, form)
         source = item.module.title
         return change_on_purpose(
@@ -101,7 +102,7 @@ def move_item(slug, module_id, item_id, direction):
 def archive_item(slug, module_id, item_id):
     course, item = course_and_item(slug, module_id, item_id)
     return change_on_purpose(
-        course, item, lambda: studio.set_item_archived(item, True),
+        course, item, lambda: writing.set_archived(item, True),
         _("Archive “%(title)s”?", title=item.title), _("Yes, archive it"),
         _("“%(title)s” archived: participants no longer see it, and their progress is "
           "kept.", title=item.title))
@@ -112,7 +113,7 @@ def archive_item(slug, module_id, item_id):
 def restore_item(slug, module_id, item_id):
     course, item = course_and_item(slug, module_id, item_id)
     return change_on_purpose(
-        course, item, lambda: studio.set_item_archived(item, False),
+        course, item, lambda: writing.set_archived(item, False),
         _("Restore “%(title)s”?", title=item.title), _("Yes, restore it"),
         _("“%(title)s” restored.", title=item.title))
 

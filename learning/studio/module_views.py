@@ -8,6 +8,7 @@ from flask import flash, render_template
 from flask_babel import gettext as _
 
 from learning.accounts.permissions import role_required
+from learning.content import writing
 from learning.database import db
 from learning.studio import services as studio
 from learning.studio.forms import ModuleForm
@@ -27,7 +28,7 @@ from learning.studio.pages import (
 @role_required("facilitator")
 def new_module(slug):
     course = course_or_404(slug)
-    form = ModuleForm(taken_slugs=studio.module_slugs(course), fills_slug=True)
+    form = ModuleForm(taken_slugs=writing.sibling_slugs(course.modules), fills_slug=True)
     if form.validate_on_submit():
         module = studio.create_module(course, form.fields())
         db.session.commit()
@@ -42,7 +43,7 @@ def edit_module(slug, module_id):
     course = course_or_404(slug)
     module = studio.module_for_edit_or_404(course, module_id)
     form = ModuleForm(data=ModuleForm.data_of(module),
-                      taken_slugs=studio.module_slugs(course, leaving_out=module))
+                      taken_slugs=writing.sibling_slugs(course.modules, leaving_out=module))
     if form.validate_on_submit():
         fields = form.fields()
         if fields.is_published != module.is_published:
@@ -79,7 +80,7 @@ def archive_module(slug, module_id):
     course = course_or_404(slug)
     module = studio.module_for_edit_or_404(course, module_id)
     return change_on_purpose(
-        course, module, lambda: studio.set_module_archived(module, True),
+        course, module, lambda: writing.set_archived(module, True),
         _("Archive “%(title)s”?", title=module.title), _("Yes, archive it"),
         _("Module “%(title)s” archived: participants no longer see it, and their progress "
           "is kept.", title=module.title))
@@ -91,7 +92,7 @@ def restore_module(slug, module_id):
     course = course_or_404(slug)
     module = studio.module_for_edit_or_404(course, module_id)
     return change_on_purpose(
-        course, module, lambda: studio.set_module_archived(module, False),
+        course, module, lambda: writing.set_archived(module, False),
         _("Restore “%(title)s”?", title=module.title), _("Yes, restore it"),
         _("Module “%(title)s” restored.", title=module.title))
 

@@ -19,7 +19,7 @@ from learning.catalog.models import Item, Module
 from learning.content import writing
 from learning.database import db
 from learning.instruments.models import Dimension, Instrument
-from learning.studio.services import StudioError, item_slugs
+from learning.studio.services import StudioError
 
 
 def move_targets(item: Item) -> list[Module]:
@@ -30,7 +30,7 @@ def move_targets(item: Item) -> list[Module]:
 
 def slug_taken(item: Item, target: Module, slug: str | None = None) -> bool:
     """True if another item of the target module already has this slug (the item's own)."""
-    return (slug or item.slug) in item_slugs(target)
+    return writing.slug_taken(slug or item.slug, target.items)
 
 
 def helpful_reference(module_slug: str, item_slug: str) -> str:

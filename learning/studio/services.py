@@ -6,8 +6,9 @@ course the user may not author. Services add and flush; the view commits once.
 
 Content nobody has touched may be deleted; once anyone has progress on an item it can only
 be archived, which hides it from every page and from the completion rule while keeping the
-progress and certificates that refer to it. Editing never touches anyone's progress rows, so
-a completion stays a completion whatever the item becomes.
+progress and certificates that refer to it: the rules of `content.writing`, which the
+content importer follows too, as for positions and slugs. Editing never touches anyone's
+progress rows, so a completion stays a completion whatever the item becomes.
 """
 
 import io
@@ -31,7 +32,6 @@ from learning.content.exporter import ExportError, course_to_export, export_cont
 from learning.content.sanitise import markdown_to_html
 from learning.database import db
 from learning.media.videolength import minutes_to_watch
-from learning.progress import services as progress
 
 UP, DOWN = "up", "down"
 
@@ -89,16 +89,6 @@ def item_for_edit_or_404(module: Module, item_id: int, kind: str | None = None) 
     if item is None or (kind is not None and item.kind != kind):
         abort(404)
     return item
-
-
-def module_slugs(course: Course, leaving_out: Module | None = None) -> set[str]:
-    """The slugs the course's modules use, but `leaving_out`'s: a new slug must be another."""
-    return {m.slug for m in course.modules if m is not leaving_out}
-
-
-def item_slugs(module: Module, leaving_out: Item | None = None) -> set[str]:
-    """The slugs the module's items use, but `leaving_out`'s."""
-    return {i.slug for i in module.items if i is not leaving_out}
 
 
 @dataclass(frozen=True)
@@ -180,7 +170,7 @@ def _assign_module(module: Module, fields: ModuleFields) -> None:
 
 def create_module(course: Course, fields: ModuleFields) -> Module:
     """A new module at the end of the course."""
-    if fields.slug in module_slugs(course):
+    if writing.slug_taken(fields.slug, course.modules):
         raise StudioError(_("Another module of this course already uses this slug."))
     module = Module(course=course, position=writing.next_position(course.modules))
     _assign_module(module, fields)
@@ -191,7 +181,7 @@ def create_module(course: Course, fields: ModuleFields) -> Module:
 
 def update_module(module: Module, fields: ModuleFields) -> None:
     """Change the module's fields; its items and everyone's progress on them stay."""
-    if fields.slug in module_slugs(module.course, leaving_out=module):
+    if writing.slug_taken(fields.slug, module.course.modules, leaving_out=module):
         raise StudioError(_("Another module of this course already uses this slug."))
     _assign_module(module, fields)
     db.session.flush()
@@ -219,7 +209,7 @@ def _assign_reading(item: Item, fields: ReadingFields) -> None:
 
 def _new_item(module: Module, kind: str, assign, fields) -> Item:
     """A new item of this kind at the end of the module, its fields set by `assign`."""
-    if fields.slug in item_slugs(module):
+    if writing.slug_taken(fields.slug, module.items):
         raise StudioError(_("Another item of this module already uses this slug."))
     item = Item(module=module, kind=kind, position=writing.next_position(module.items))
     assign(item, fields)
@@ -230,7 +220,7 @@ def _new_item(module: Module, kind: str, assign, fields) -> Item:
 
 def _changed_item(item: Item, assign, fields) -> Item:
     """The item with its fields set again by `assign`; its progress rows are not touched."""
-    if fields.slug in item_slugs(item.module, leaving_out=item):
+    if writing.slug_taken(fields.slug, item.module.items, leaving_out=item):
         raise StudioError(_("Another item of this module already uses this slug."))
     assign(item, fields)
     db.session.flush()
@@ -364,23 +354,12 @@ def move_item(item: Item, direction: str) -> bool:
 
 def people_by_item(course: Course) -> dict[int, int]:
     """How many participants have progress on each item of the course that anyone touched."""
-    return progress.people_by_item(
-        item.id for module in course.modules for item in module.items)
-
-
-def can_delete_item(item: Item, people: dict[int, int]) -> bool:
-    """True if nobody has progress on the item: it may go for good. Else it can be archived."""
-    return item.id not in people
-
-
-def can_delete_module(module: Module, people: dict[int, int]) -> bool:
-    """True if nobody has progress on any of the module's items."""
-    return all(can_delete_item(item, people) for item in module.items)
+    return writing.progress_on(item for module in course.modules for item in module.items)
 
 
 def delete_item(item: Item) -> None:
     """Delete an item nobody has touched; refused once anyone has progress on it."""
-    if not can_delete_item(item, progress.people_by_item([item.id])):
+    if not writing.may_delete([item], writing.progress_on([item])):
         raise StudioError(_("People have progress on this item: archive it instead."))
     item.module.items.remove(item)
     db.session.flush()
@@ -388,28 +367,15 @@ def delete_item(item: Item) -> None:
 
 def delete_module(module: Module) -> None:
     """Delete a module none of whose items anyone has touched; refused otherwise."""
-    people = progress.people_by_item(item.id for item in module.items)
-    if not can_delete_module(module, people):
+    if not writing.may_delete(module.items, writing.progress_on(module.items)):
         raise StudioError(_("People have progress on this module: archive it instead."))
     module.course.modules.remove(module)
-    db.session.flush()
-
-
-def set_module_archived(module: Module, archived: bool) -> None:
-    """Archive the module (gone from every page, progress kept) or bring it back."""
-    module.is_archived = archived
     db.session.flush()
 
 
 def set_item_published(item: Item, published: bool) -> None:
     """Publish the item (participants see it, the completion rule asks it) or make it a draft."""
     item.is_published = published
-    db.session.flush()
-
-
-def set_item_archived(item: Item, archived: bool) -> None:
-    """Archive the item (gone from every page and the completion rule) or bring it back."""
-    item.is_archived = archived
     db.session.flush()
 
 

@@ -18,6 +18,7 @@ from learning.accounts.permissions import role_required
 from learning.catalog.models import module_numbers
 from learning.certificates import services as certificates
 from learning.cohorts import services as cohorts
+from learning.content import writing
 from learning.database import db
 from learning.studio import (
     cohort_views,  # noqa: F401 (its pages register on the blueprint)
@@ -51,8 +52,8 @@ def course(slug):
         "studio/course.html",
         course=course,
         people=people,
-        can_delete_module=lambda module: studio.can_delete_module(module, people),
-        can_delete_item=lambda item: studio.can_delete_item(item, people),
+        can_delete_module=lambda module: writing.may_delete(module.items, people),
+        can_delete_item=lambda item: writing.may_delete([item], people),
         cohorts=cohorts.course_cohorts(course),
         person_form=PersonForm(),
         instruments=instruments.overview(course),

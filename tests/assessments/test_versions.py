@@ -9,7 +9,7 @@ from learning.assessments import answering, asked, personal, phases
 from learning.catalog.models import Item
 from learning.config import ROOT
 from learning.content.importer import import_content
-from learning.content.schema import ContentInvalid
+from learning.content.specs import ContentInvalid
 from learning.database import db
 from learning.instruments.models import Instrument
 from learning.progress.models import Progress

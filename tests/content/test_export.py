@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from learning.catalog.models import Course, Item, Module
 from learning.content.exporter import ExportError, course_to_export, export_content
+from learning.content.folder import validate_content
 from learning.content.importer import import_content
-from learning.content.schema import validate_content
 from learning.database import db
 from tests.content.conftest import edit_yaml, snapshot, tree
 from tests.factories import make_course, make_instrument, make_module

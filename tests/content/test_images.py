@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from learning.catalog.models import Course
 from learning.content.exporter import ExportError, course_to_export, export_content
+from learning.content.folder import validate_content
 from learning.content.importer import import_content
-from learning.content.schema import ContentInvalid, validate_content
+from learning.content.specs import ContentInvalid
 from learning.database import db
 from tests.content.conftest import snapshot, tree
 

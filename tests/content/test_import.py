@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from learning.catalog.models import Course, Item, Module
 from learning.content.importer import import_content
-from learning.content.schema import ContentInvalid
+from learning.content.specs import ContentInvalid
 from learning.database import db
 from learning.instruments.models import Band, Dimension, Instrument, Statement
 from learning.progress.models import Progress

@@ -10,8 +10,8 @@ from learning.assessments.baseline import course_outline, open_before_ids
 from learning.catalog.models import Course
 from learning.config import ROOT
 from learning.content.exporter import course_to_export, export_content
+from learning.content.folder import validate_content
 from learning.content.importer import import_content
-from learning.content.schema import validate_content
 from learning.database import db
 from learning.instruments.models import LEVELS
 from tests.content.conftest import snapshot, tree

@@ -4,8 +4,9 @@ import pytest
 from sqlalchemy import func, select
 
 from learning.catalog.models import Course
+from learning.content.folder import validate_content
 from learning.content.importer import import_content
-from learning.content.schema import ContentError, ContentInvalid, validate_content
+from learning.content.specs import ContentError, ContentInvalid
 from learning.database import db
 from tests.content.conftest import edit_yaml, snapshot, tree
 

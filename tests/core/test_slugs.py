@@ -2,7 +2,7 @@
 
 import pytest
 
-from learning.content.schema import SLUG_PATTERN
+from learning.content.writing import SLUG_PATTERN
 from learning.core.slugs import slugify, unique_slug
 
 

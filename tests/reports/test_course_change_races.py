@@ -9,11 +9,11 @@ from learning import create_app
 from learning.catalog.models import Item
 from learning.certificates.models import Certificate
 from learning.config import TestingConfig
+from learning.content import writing
 from learning.database import db
 from learning.progress import completion
 from learning.progress import services as progress
 from learning.progress.models import Progress
-from learning.studio import services as studio
 from tests.concurrency import race
 from tests.factories import enrol, make_cohort, make_course, make_module, make_user
 
@@ -37,7 +37,7 @@ def _races(app, rounds: int = 3):
         user_id, course_id = user.id, course.id
 
         def archive(n, ids=ids):
-            studio.set_item_archived(db.session.get(Item, ids[n]), True)
+            writing.set_archived(db.session.get(Item, ids[n]), True)
 
         assert race(app, 2, archive) == [None, None]
         db.session.expire_all()

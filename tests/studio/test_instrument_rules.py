@@ -4,7 +4,7 @@ rows of a posted form added, removed and moved."""
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from learning.content.schema import ContentError
+from learning.content.specs import ContentError
 from learning.studio import rows
 from learning.studio.instrument_forms import changed, field_id
 from learning.studio.instrument_problems import band_coverage, in_labels

@@ -1,0 +1,89 @@
+"""The course's image library as a content folder holds it: `images/` beside the modules.
+
+It holds the images reading pages show as `<img src="/courses/<course slug>/images/<name>">`
+(Markdown's `![alt](/courses/<course slug>/images/<name>)` in the studio). Each file keeps the
+name the studio gave it (32 hexadecimal digits and `.png`, `.jpg`, `.webp` or `.gif`, the
+suffix its type's) and is checked as an upload to the library is (`media.uploads.check_image`:
+its first bytes, at most IMAGE_MAX_BYTES); the folder holds nothing else, no hidden files,
+links or subfolders. A page may show only this course's images, and only those in the folder.
+"""
+
+from pathlib import Path
+
+from flask import current_app
+
+from learning.catalog.services import IMAGE_FOLDER, IMAGE_NAME
+from learning.content.fields import File, Mapping
+from learning.content.sanitise import course_images
+from learning.content.specs import ContentError, MediaFile
+from learning.media.uploads import UploadError, check_image
+
+
+class ImageLibrary:
+    """The names in a content folder's `images/`, and the check of the pages that show them."""
+
+    def __init__(self, errors: list[ContentError], course_slug: str | None):
+        # The course's slug when course.yml could be read: None leaves pages unchecked.
+        self.errors = errors
+        self.course_slug = course_slug
+        self.names: set[str] = set()
+
+    def read(self, root: Path) -> list[MediaFile]:
+        """The image library in `images/`: every file checked, each good one to copy."""
+        folder = root / IMAGE_FOLDER
+        if not folder.exists() and not folder.is_symlink():
+            return []
+        if folder.is_symlink() or not folder.is_dir():
+            File(IMAGE_FOLDER, self.errors).error(
+                "", f"not a folder: {IMAGE_FOLDER}/ must be a folder of image files")
+            return []
+        max_bytes = current_app.config["IMAGE_MAX_BYTES"]
+        course_slug = self.course_slug or "course"
+        media = []
+        for path in sorted(folder.iterdir()):
+            self.names.add(path.name)
+            problem = image_problem(path, max_bytes)
+            if problem:
+                File(f"{IMAGE_FOLDER}/{path.name}", self.errors).error("", problem)
+                continue
+            media.append(MediaFile(source=path,
+                                   target=f"{course_slug}/{IMAGE_FOLDER}/{path.name}"))
+        return media
+
+    def check_page(self, data: Mapping, page: Path, body: str) -> None:
+        """Every image the page shows is one of this course's, in `images/`."""
+        if self.course_slug is None:
+            return  # course.yml has problems of its own, reported already
+        for course, name in course_images(body):
+            if course != self.course_slug:
+                data.error("page", f"image of another course: {page.name} shows "
+                                   f"/courses/{course}/images/{name}, but this course is "
+                                   f"{self.course_slug!r}; a page shows its own course's images")
+            elif name not in self.names:
+                data.error("page", f"missing image: {page.name} shows {name}, which is not "
+                                   f"in {IMAGE_FOLDER}/")
+
+
+def image_problem(path: Path, max_bytes: int) -> str | None:
+    """Why a file of `images/` cannot join the course's image library, or None if it can."""
+    if path.is_symlink():
+        return "not a file: a link (put the image itself in the folder)"
+    if path.is_dir():
+        return f"not a file: {IMAGE_FOLDER}/ has no subfolders"
+    if not path.is_file():
+        return "not a file"
+    if path.name.startswith("."):
+        return f"hidden file: {IMAGE_FOLDER}/ holds the course's images and nothing else"
+    if not IMAGE_NAME.match(path.name):
+        return (f"bad file name: {path.name!r} (an image keeps the name the studio gave it: 32 "
+                "digits and letters a to f, then .png, .jpg, .webp or .gif)")
+    try:
+        with path.open("rb") as stream:
+            kind = check_image(stream, max_bytes)
+    except UploadError as refused:
+        return str(refused)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
+    if path.suffix != f".{kind}":
+        return f"wrong type: {path.name} is a {kind.upper()} image, so its name ends in .{kind}"
+    return None
