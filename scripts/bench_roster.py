@@ -68,7 +68,7 @@ def run(url: str, rows: int, workdir: Path) -> dict[str, float]:
 
     from learning import create_app
     from learning.accounts.models import User
-    from learning.accounts.services import create_user
+    from learning.accounts.users import create_user
     from learning.catalog.models import Course
     from learning.cohorts import services as cohorts
     from learning.cohorts.models import RosterImport

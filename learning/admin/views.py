@@ -16,11 +16,12 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from learning.accounts import countries as people_countries
-from learning.accounts import emails
-from learning.accounts import services as accounts
+from learning.accounts import emails, roles
+from learning.accounts.errors import EmailTakenError, LastAdminError
 from learning.accounts.forms import EmptyForm
 from learning.accounts.models import ROLES, User, UserRole
 from learning.accounts.permissions import role_required
+from learning.accounts.users import create_user
 from learning.admin import people, work
 from learning.admin.forms import CohortChoiceForm, CountryForm, CourseChoiceForm, NewUserForm
 from learning.catalog import services as catalog
@@ -177,11 +178,11 @@ def new_user():
     form.role.choices = [(role, str(ROLE_LABELS[role])) for role in ROLES]
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(
+            user = create_user(
                 email=form.email.data, name=form.name.data,
                 organisation=form.organisation.data or "", country=form.country.data or "",
                 roles=(form.role.data,), password=secrets.token_urlsafe(32))
-        except accounts.EmailTakenError as error:
+        except EmailTakenError as error:
             form.email.errors.append(str(error))
         else:
             emails.send_account_invitation(user)
@@ -215,7 +216,7 @@ def grant_role(id, role):
     user = db.get_or_404(User, id)
     role = _role_or_404(role)
     if EmptyForm().validate_on_submit():
-        if accounts.grant_role(user, role):
+        if roles.grant_role(user, role):
             db.session.commit()
             flash(_("%(name)s now holds the role %(role)s.",
                     name=user.name, role=ROLE_LABELS[role]), "success")
@@ -232,8 +233,8 @@ def revoke_role(id, role):
     role = _role_or_404(role)
     if EmptyForm().validate_on_submit():
         try:
-            removed = accounts.revoke_role(user, role)
-        except accounts.LastAdminError as error:
+            removed = roles.revoke_role(user, role)
+        except LastAdminError as error:
             db.session.rollback()
             flash(str(error), "error")
             return _back_to(user)

@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from learning.accounts.emails import public_link
+from learning.accounts.links import SECONDS_A_DAY, invitation_days
 from learning.accounts.models import User
-from learning.accounts.services import SECONDS_A_DAY, invitation_days
 from learning.cohorts import services as cohorts
 from learning.cohorts.models import Cohort
 from learning.database import db

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from learning.accounts.models import User
-from learning.accounts.services import grant_role
+from learning.accounts.roles import grant_role
 from learning.catalog.models import Course, CourseFacilitator
 from learning.cohorts.models import Cohort, CohortManager, Enrolment
 from learning.database import db

@@ -14,8 +14,10 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from learning.accounts import services as accounts
+from learning.accounts.links import invitation_days
 from learning.accounts.permissions import role_required
+from learning.accounts.signing_in import never_signed_in
+from learning.accounts.users import find_user_by_email
 from learning.announcements import services as announcements
 from learning.certificates import services as certificates
 from learning.cohorts import schedules
@@ -81,7 +83,7 @@ def _cohort_page(cohort, form=None, person_form=None, invite_form=None):
         person_form=person_form or PersonForm(formdata=None),
         invite_form=invite_form or InvitePersonForm(formdata=None, prefix="person"),
         enrolments=enrolments,
-        never_signed_in=accounts.never_signed_in(ids),
+        never_signed_in=never_signed_in(ids),
         statuses=figures.course_statuses(cohort),
         status_labels=report_course.status_labels(),
         certificates=certificates.certificates_by_user(cohort.course_id, ids),
@@ -135,7 +137,7 @@ def resend_invitation(id, user_id):
     db.session.commit()
     flash(_("The invitation was sent again to %(name)s at %(email)s: its link to choose a "
             "password works for %(days)d days.", name=user.name, email=user.email,
-            days=accounts.invitation_days()), "success")
+            days=invitation_days()), "success")
     return _back_to_cohort(cohort)
 
 
@@ -182,7 +184,7 @@ def add_participant(id):
     db.session.commit()
     flash(_("%(email)s is invited to %(cohort)s: they are in it once they accept the "
             "invitation emailed to them, whose link works for %(days)d days.",
-            email=person.email, cohort=cohort.name, days=accounts.invitation_days()),
+            email=person.email, cohort=cohort.name, days=invitation_days()),
           "success")
     return _back_to_cohort(cohort, "add-person")
 
@@ -193,7 +195,7 @@ def add_manager(id):
     cohort = _cohort(id)
     person_form = PersonForm()
     if person_form.validate_on_submit():
-        user = accounts.find_user_by_email(person_form.email.data)
+        user = find_user_by_email(person_form.email.data)
         if user is None:
             person_form.email.errors.append(no_account(person_form.email.data))
         else:
