@@ -31,8 +31,8 @@ from learning.accounts.forms import (
 )
 from learning.accounts.models import email_key
 from learning.catalog.models import Course
+from learning.cohorts.joining import join_cohort
 from learning.cohorts.models import Cohort
-from learning.cohorts.services import join_cohort
 from learning.database import db
 from learning.extensions import limiter
 

@@ -26,7 +26,7 @@ from learning.admin import people, work
 from learning.admin.forms import CohortChoiceForm, CountryForm, CourseChoiceForm, NewUserForm
 from learning.catalog import services as catalog
 from learning.catalog.models import Course
-from learning.cohorts import services as cohorts
+from learning.cohorts import members, running
 from learning.cohorts.models import Cohort
 from learning.core.routing import paginate
 from learning.countries import country_name
@@ -143,7 +143,7 @@ def choose_country(id):
 def user(id):
     user = db.get_or_404(User, id)
     facilitated = catalog.facilitated_courses(user)
-    managed = cohorts.managed_cohorts(user)
+    managed = members.managed_cohorts(user)
     course_form = CourseChoiceForm()
     facilitated_ids = {c.id for c in facilitated}
     course_form.course.choices = [
@@ -152,10 +152,10 @@ def user(id):
     cohort_form = CohortChoiceForm()
     managed_ids = {c.id for c in managed}
     cohort_form.cohort.choices = [
-        (c.id, f"{c.name} ({c.course.title})") for c in cohorts.all_cohorts()
+        (c.id, f"{c.name} ({c.course.title})") for c in running.all_cohorts()
         if c.id not in managed_ids
     ]
-    enrolled = cohorts.enrolled_course_ids(user)
+    enrolled = members.enrolled_course_ids(user)
     learning = [course_lines(course, user.id)
                 for course in catalog.all_courses() if course.id in enrolled]
     return render_template(
@@ -296,13 +296,13 @@ def remove_course(id, course_id):
 def add_cohort(id):
     user = db.get_or_404(User, id)
     form = CohortChoiceForm()
-    form.cohort.choices = [(c.id, c.name) for c in cohorts.all_cohorts()]
+    form.cohort.choices = [(c.id, c.name) for c in running.all_cohorts()]
     if not form.validate_on_submit():
         flash(_("Choose one of the cohorts listed."), "error")
         return _back_to(user)
     cohort = db.get_or_404(Cohort, form.cohort.data)
     had_role = "manager" in user.role_names
-    if cohorts.add_manager(cohort, user):
+    if running.add_manager(cohort, user):
         db.session.commit()
         if had_role:
             flash(_("%(name)s now manages %(cohort)s.",
@@ -322,7 +322,7 @@ def remove_cohort(id, cohort_id):
     user = db.get_or_404(User, id)
     cohort = db.get_or_404(Cohort, cohort_id)
     if EmptyForm().validate_on_submit():
-        if cohorts.remove_manager(cohort, user):
+        if running.remove_manager(cohort, user):
             db.session.commit()
             flash(_("%(name)s no longer manages %(cohort)s.",
                     name=user.name, cohort=cohort.name), "success")

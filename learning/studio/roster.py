@@ -35,7 +35,7 @@ from learning.accounts.models import email_key
 from learning.accounts.signing_in import never_signed_in
 from learning.accounts.users import add_invited_user, users_by_email
 from learning.cohorts import invitations
-from learning.cohorts import services as cohorts
+from learning.cohorts.members import enrolled_user_ids, participant
 from learning.cohorts.models import Cohort
 from learning.core.text import has_control_characters
 from learning.countries import match_country
@@ -232,7 +232,7 @@ def import_roster(cohort: Cohort, people: list[Person]) -> RosterReport:
     """
     report = RosterReport()
     found = users_by_email(person.email for person in people)
-    members = cohorts.enrolled_user_ids(cohort, [user.id for user in found.values()])
+    members = enrolled_user_ids(cohort, [user.id for user in found.values()])
     for person in people:
         user = found.get(email_key(person.email))
         if user is None:
@@ -292,7 +292,7 @@ def resend_invitation(cohort: Cohort, user_id: int):
     when their account cannot use one (deactivated, or signed in before: they have a
     password, and "Forgotten your password?" is their way back).
     """
-    user = cohorts.participant(cohort, user_id)
+    user = participant(cohort, user_id)
     if user is None:
         raise LookupError(user_id)
     if not user.is_active:

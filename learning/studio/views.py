@@ -17,7 +17,7 @@ from flask_login import current_user
 from learning.accounts.permissions import role_required
 from learning.catalog.models import module_numbers
 from learning.certificates import services as certificates
-from learning.cohorts import services as cohorts
+from learning.cohorts import running
 from learning.database import db
 from learning.studio import (
     cohort_views,  # noqa: F401 (its pages register on the blueprint)
@@ -53,7 +53,7 @@ def course(slug):
         people=people,
         can_delete_module=lambda module: studio.can_delete_module(module, people),
         can_delete_item=lambda item: studio.can_delete_item(item, people),
-        cohorts=cohorts.course_cohorts(course),
+        cohorts=running.course_cohorts(course),
         person_form=PersonForm(),
         instruments=instruments.overview(course),
         numbers=module_numbers(course.modules),
