@@ -87,7 +87,7 @@ def build(url: str, size: int, workdir: Path):
     from flask_migrate import upgrade
 
     from learning import create_app
-    from learning.accounts.services import create_user
+    from learning.accounts.users import create_user
     from learning.catalog.models import Course
     from learning.content.importer import import_content
     from learning.database import db, write_transaction

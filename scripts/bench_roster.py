@@ -68,9 +68,9 @@ def run(url: str, rows: int, workdir: Path) -> dict[str, float]:
 
     from learning import create_app
     from learning.accounts.models import User
-    from learning.accounts.services import create_user
+    from learning.accounts.users import create_user
     from learning.catalog.models import Course
-    from learning.cohorts import services as cohorts
+    from learning.cohorts import running
     from learning.cohorts.models import RosterImport
     from learning.content.importer import import_content
     from learning.database import db, write_transaction
@@ -90,7 +90,7 @@ def run(url: str, rows: int, workdir: Path) -> dict[str, float]:
             create_user(email="admin@example.org", name="Ada Admin", password=PASSWORD,
                         roles=("admin",))
             course = db.session.scalars(select(Course).order_by(Course.id)).first()
-            cohort_id = cohorts.create_cohort(course, "Roster benchmark", None, None).id
+            cohort_id = running.create_cohort(course, "Roster benchmark", None, None).id
             db.session.commit()
         db.session.remove()
 

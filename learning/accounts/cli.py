@@ -5,10 +5,12 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from learning.accounts import services
+from learning.accounts import users
+from learning.accounts.errors import AccountError, RoleError
 from learning.accounts.forms import EMAIL_MAX, NAME_MAX
 from learning.accounts.models import ROLES, User
 from learning.accounts.passwords import password_problem
+from learning.accounts.roles import grant_role, revoke_role
 from learning.database import db, write_transaction
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -30,7 +32,7 @@ def _read_password() -> str:
 
 
 def _user_or_fail(email: str) -> User:
-    user = services.find_user_by_email(email)
+    user = users.find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"No account has the email address {email}.")
     return user
@@ -62,10 +64,10 @@ def create(email: str, name: str, roles: tuple[str, ...]) -> None:
         raise click.ClickException(str(problem))
     with write_transaction():
         try:
-            user = services.create_user(
+            user = users.create_user(
                 email=email, name=name, password=password, roles=roles or ("participant",)
             )
-        except services.AccountError as error:
+        except AccountError as error:
             db.session.rollback()
             raise click.ClickException(f"{email}: {error}") from error
         db.session.commit()
@@ -79,7 +81,7 @@ def grant(email: str, role: str) -> None:
     """Give an account a role (nothing changes if it already has it)."""
     with write_transaction():
         user = _user_or_fail(email)
-        added = services.grant_role(user, role)
+        added = grant_role(user, role)
         db.session.commit()
     if added:
         click.echo(f"{user.email} now has the role {role}.")
@@ -95,8 +97,8 @@ def revoke(email: str, role: str) -> None:
     with write_transaction():
         user = _user_or_fail(email)
         try:
-            removed = services.revoke_role(user, role)
-        except services.RoleError as error:
+            removed = revoke_role(user, role)
+        except RoleError as error:
             db.session.rollback()
             raise click.ClickException(str(error)) from error
         db.session.commit()

@@ -9,15 +9,9 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 
 from learning import jobs
+from learning.accounts.links import invitation_days, invitation_token, password_reset_token
 from learning.accounts.models import User
-from learning.accounts.services import (
-    DetailsChange,
-    Registration,
-    find_user_by_email,
-    invitation_days,
-    invitation_token,
-    password_reset_token,
-)
+from learning.accounts.users import DetailsChange, Registration, find_user_by_email
 from learning.countries import country_name
 from learning.database import db
 from learning.mail import services as mail

@@ -163,7 +163,7 @@ class RegisterForm(Form):
     next = HiddenField()
 
     # Whether the address has an account is never checked here: the form would tell anyone
-    # who asks (`services.register` answers alike either way).
+    # who asks (`users.register` answers alike either way).
 
     def validate_password(self, field):
         """Apply the password policy, refusing the person's own email or name."""

@@ -1,9 +1,11 @@
-"""How long a signed-in session lasts: an idle expiry and an absolute one, checked every request.
+"""Signed-in sessions: opened at sign-in, ended at sign-out, and how long one lasts.
 
-A session ends `SESSION_IDLE_MINUTES` after its last request and, however busy, at the
-latest `SESSION_MAX_HOURS` after signing in. Both are conditions of the one query that
-loads the user on every signed-in request (learning/accounts/loader.py), so, like a
-sign-out, they hold on every server with no time window.
+A session is a row (`UserSession`) named by a hash of the token its cookie holds
+(`start_session`). It ends at sign-out (`end_session`), with a new password or a
+deactivated account (`end_sessions`), `SESSION_IDLE_MINUTES` after its last request and,
+however busy, at the latest `SESSION_MAX_HOURS` after signing in. All are conditions of the
+one query that loads the user on every signed-in request (learning/accounts/loader.py), so
+they hold on every server with no time window.
 
 The last request's time (`UserSession.last_seen_at`) is written at most once every
 `ACTIVITY_WRITE_INTERVAL`, not on every request: an idle expiry may therefore come up to
@@ -16,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from sqlalchemy import update
 
-from learning.accounts.models import UserSession
-from learning.database import write_beside_reads
+from learning.accounts.models import User, UserSession, hash_token, utcnow
+from learning.database import db, write_beside_reads
 
 ACTIVITY_WRITE_INTERVAL = timedelta(minutes=1)
 
@@ -58,3 +60,37 @@ def record_activity(session_id: int, at: datetime) -> None:
                UserSession.last_seen_at <= at - ACTIVITY_WRITE_INTERVAL)
         .values(last_seen_at=at)
     )
+
+
+def start_session(user: User) -> str:
+    """Open a server-side session for the user and return its token (kept in the cookie)."""
+    token = UserSession.new_token()
+    at = now()
+    db.session.add(UserSession(user_id=user.id, token_hash=hash_token(token), created_at=at,
+                               last_seen_at=at))
+    db.session.flush()
+    user.session_token = token
+    return token
+
+
+def end_session(token: str | None) -> None:
+    """End the session with this token, so that any copy of its cookie stops working."""
+    if not token:
+        return
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == hash_token(token), UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def end_sessions(user: User, *, keep_token: str | None = None) -> None:
+    """End every open session of the user, except the one with `keep_token`."""
+    statement = (
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    if keep_token:
+        statement = statement.where(UserSession.token_hash != hash_token(keep_token))
+    db.session.execute(statement)

@@ -17,7 +17,8 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from learning.accounts import defences, emails, services
+from learning.accounts import defences, emails, links, sessions, signing_in, users
+from learning.accounts.errors import InvalidInvitationError, InvalidResetLinkError
 from learning.accounts.forms import (
     ChangePasswordForm,
     EmptyForm,
@@ -30,8 +31,8 @@ from learning.accounts.forms import (
 )
 from learning.accounts.models import email_key
 from learning.catalog.models import Course
+from learning.cohorts.joining import join_cohort
 from learning.cohorts.models import Cohort
-from learning.cohorts.services import join_cohort
 from learning.database import db
 from learning.extensions import limiter
 
@@ -55,7 +56,7 @@ def _account_address_key() -> str:
 def _renew_session(user) -> None:
     """Sign the user in on a fresh session: nothing from before sign-in survives."""
     session.clear()
-    services.start_session(user)
+    sessions.start_session(user)
     login_user(user)
 
 
@@ -87,14 +88,14 @@ def register():
 
     Either way the answer is the sign-in page, asking to check the email: a new account is
     welcomed there, the owner of a taken address told that someone tried
-    (`services.register`). Accepted registrations count against limits per client address
+    (`users.register`). Accepted registrations count against limits per client address
     and per address registered; a form sent back with mistakes does not.
     """
     if current_user.is_authenticated:
         return redirect(url_for("catalog.my_learning"))
     form = RegisterForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        registration = services.register(
+        registration = users.register(
             email=form.email.data,
             name=form.name.data,
             password=form.password.data,
@@ -110,7 +111,7 @@ def register():
                 email=email_key(form.email.data)), "info")
         return redirect(url_for(
             "accounts.sign_in",
-            next=services.safe_next(form.next.data) or url_for("cohorts.join")))
+            next=signing_in.safe_next(form.next.data) or url_for("cohorts.join")))
     return render_template("accounts/register.html", form=form, password_hint=password_hint())
 
 
@@ -120,14 +121,14 @@ def register():
 def sign_in():
     """Sign in, within the limits of `defences`: a stranger's guesses never lock out the owner."""
     form = SignInForm(next=request.args.get("next", ""))
-    target = services.safe_next(form.next.data or request.args.get("next"))
+    target = signing_in.safe_next(form.next.data or request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(target or url_for(services.landing_endpoint(current_user)))
+        return redirect(target or url_for(signing_in.landing_endpoint(current_user)))
     if form.validate_on_submit():
         email = form.email.data
         if defences.account_throttled(email) and not defences.is_known_device(email):
             return render_template("accounts/sign_in_throttled.html"), 429
-        user = services.authenticate(email, form.password.data)
+        user = signing_in.authenticate(email, form.password.data)
         if user is None:
             defences.record_failure(email)
             form.form_errors.append(_("Email or password is incorrect."))
@@ -139,7 +140,7 @@ def sign_in():
             _renew_session(user)
             # Asked before the commit, which expires the user: reading the roles after it
             # would load them again.
-            landing = url_for(services.landing_endpoint(user))
+            landing = url_for(signing_in.landing_endpoint(user))
             db.session.commit()
             return defences.remember_device(redirect(target or landing), email)
     return render_template("accounts/sign_in.html", form=form)
@@ -150,7 +151,7 @@ def sign_out():
     if not EmptyForm().validate_on_submit():
         abort(400)
     if current_user.is_authenticated:
-        services.end_session(current_user.session_token)
+        sessions.end_session(current_user.session_token)
         db.session.commit()
     logout_user()
     session.clear()
@@ -164,7 +165,7 @@ def sign_out_everywhere():
     """End every session of the account, on every device and server, this one included."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    services.end_sessions(current_user)
+    sessions.end_sessions(current_user)
     db.session.commit()
     logout_user()
     session.clear()
@@ -177,7 +178,7 @@ def sign_out_everywhere():
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        services.update_profile(
+        users.update_profile(
             current_user,
             name=form.name.data,
             organisation=form.organisation.data,
@@ -195,7 +196,7 @@ def profile():
 def change_password():
     form = ChangePasswordForm(current_user)
     if form.validate_on_submit():
-        services.change_password(
+        signing_in.change_password(
             current_user, form.password.data, keep_token=current_user.session_token
         )
         db.session.commit()
@@ -231,14 +232,14 @@ def request_password_reset():
 @bp.route("/password-reset/<token>", methods=["GET", "POST"])
 def reset_password(token):
     try:
-        user = services.user_for_reset_token(token)
-    except services.InvalidResetLinkError as error:
+        user = links.user_for_reset_token(token)
+    except InvalidResetLinkError as error:
         return render_template(
             "accounts/reset_link_invalid.html", message=str(error)
         ), 400
     form = PasswordResetForm(user)
     if form.validate_on_submit():
-        services.reset_password(user, form.password.data)
+        links.reset_password(user, form.password.data)
         _renew_session(user)
         db.session.commit()
         flash(_("Your password has been changed and you are signed in."), "success")
@@ -252,8 +253,8 @@ def reset_password(token):
 def accept_invitation(token):
     """An invited person's first visit: choose a password, once, and be signed in."""
     try:
-        invitation = services.read_invitation(token)
-    except services.InvalidInvitationError as error:
+        invitation = links.read_invitation(token)
+    except InvalidInvitationError as error:
         return render_template(
             "accounts/invitation_invalid.html", message=str(error), expired=error.expired
         ), 400
@@ -261,7 +262,7 @@ def accept_invitation(token):
     course = db.session.get(Course, invitation.course_id) if invitation.course_id else None
     form = PasswordResetForm(user)
     if form.validate_on_submit():
-        services.accept_invitation(user, form.password.data)
+        links.accept_invitation(user, form.password.data)
         cohort = db.session.get(Cohort, invitation.cohort_id) if invitation.cohort_id else None
         if cohort is not None:
             join_cohort(user, cohort)  # a roster's invitation: in the cohort once accepted

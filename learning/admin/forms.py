@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
-from learning.accounts import services as accounts
 from learning.accounts.forms import EMAIL_MAX, NAME_MAX, ORGANISATION_MAX, CountryField
+from learning.accounts.users import email_clash, email_taken
 from learning.core.forms import Form
 
 
@@ -35,7 +35,7 @@ class NewUserForm(Form):
 
     def validate_email(self, field):
         """One account per address."""
-        if accounts.email_taken(field.data):
+        if email_taken(field.data):
             raise ValidationError(_l("An account with this email address already exists."))
 
 
@@ -63,7 +63,7 @@ class PersonDetailsForm(Form):
 
     def validate_email(self, field):
         """One account per address: another account's address is refused, naming it."""
-        clash = accounts.email_clash(self.user, field.data)
+        clash = email_clash(self.user, field.data)
         if clash:
             raise ValidationError(clash)
 

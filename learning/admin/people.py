@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from learning.accounts import emails
-from learning.accounts import services as accounts
+from learning.accounts.errors import EmailTakenError, LastAdminError
 from learning.accounts.forms import EmptyForm
 from learning.accounts.models import User
 from learning.accounts.permissions import role_required
+from learning.accounts.roles import deactivate_user, reactivate_user
+from learning.accounts.users import DetailsChange, change_details, log_details_change
 from learning.admin.forms import PersonDetailsForm
 from learning.database import db
 
@@ -24,7 +26,7 @@ def _back_to(user: User):
     return redirect(url_for("admin.user", id=user.id))
 
 
-def _saved_message(change: accounts.DetailsChange) -> str:
+def _saved_message(change: DetailsChange) -> str:
     if change.email_changed:
         return _("The details of %(name)s are saved. They were told by email at their old "
                  "address, %(old)s, and at their new one, %(new)s, with which they now sign in.",
@@ -41,10 +43,10 @@ def edit(id):
     form = PersonDetailsForm(user, obj=user)
     if form.validate_on_submit():
         try:
-            change = accounts.change_details(
+            change = change_details(
                 user, by=current_user, name=form.name.data, email=form.email.data,
                 organisation=form.organisation.data or "", country=form.country.data or "")
-        except accounts.EmailTakenError as error:
+        except EmailTakenError as error:
             db.session.rollback()
             form.email.errors.append(str(error))
         else:
@@ -54,7 +56,7 @@ def edit(id):
                 return _back_to(user)
             emails.send_details_changed(change)
             db.session.commit()
-            accounts.log_details_change(change)
+            log_details_change(change)
             flash(_saved_message(change), "success")
             return _back_to(user)
     return render_template("admin/edit_user.html", user=user, form=form)
@@ -76,8 +78,8 @@ def deactivate(id):
     if request.method == "GET" or request.form.get("confirm") != "yes":
         return render_template("admin/confirm_deactivate.html", user=user)
     try:
-        accounts.deactivate_user(user)
-    except accounts.LastAdminError as error:
+        deactivate_user(user)
+    except LastAdminError as error:
         db.session.rollback()
         flash(str(error), "error")
         return _back_to(user)
@@ -94,7 +96,7 @@ def reactivate(id):
     user = db.get_or_404(User, id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if accounts.reactivate_user(user):
+    if reactivate_user(user):
         db.session.commit()
         flash(_("%(name)s can sign in again.", name=user.name), "success")
     return _back_to(user)

@@ -16,16 +16,17 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from learning.accounts import countries as people_countries
-from learning.accounts import emails
-from learning.accounts import services as accounts
+from learning.accounts import emails, roles
+from learning.accounts.errors import EmailTakenError, LastAdminError
 from learning.accounts.forms import EmptyForm
 from learning.accounts.models import ROLES, User, UserRole
 from learning.accounts.permissions import role_required
+from learning.accounts.users import create_user
 from learning.admin import people, work
 from learning.admin.forms import CohortChoiceForm, CountryForm, CourseChoiceForm, NewUserForm
 from learning.catalog import services as catalog
 from learning.catalog.models import Course
-from learning.cohorts import services as cohorts
+from learning.cohorts import members, running
 from learning.cohorts.models import Cohort
 from learning.core.routing import paginate
 from learning.countries import country_name
@@ -142,7 +143,7 @@ def choose_country(id):
 def user(id):
     user = db.get_or_404(User, id)
     facilitated = catalog.facilitated_courses(user)
-    managed = cohorts.managed_cohorts(user)
+    managed = members.managed_cohorts(user)
     course_form = CourseChoiceForm()
     facilitated_ids = {c.id for c in facilitated}
     course_form.course.choices = [
@@ -151,10 +152,10 @@ def user(id):
     cohort_form = CohortChoiceForm()
     managed_ids = {c.id for c in managed}
     cohort_form.cohort.choices = [
-        (c.id, f"{c.name} ({c.course.title})") for c in cohorts.all_cohorts()
+        (c.id, f"{c.name} ({c.course.title})") for c in running.all_cohorts()
         if c.id not in managed_ids
     ]
-    enrolled = cohorts.enrolled_course_ids(user)
+    enrolled = members.enrolled_course_ids(user)
     learning = [course_lines(course, user.id)
                 for course in catalog.all_courses() if course.id in enrolled]
     return render_template(
@@ -177,11 +178,11 @@ def new_user():
     form.role.choices = [(role, str(ROLE_LABELS[role])) for role in ROLES]
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(
+            user = create_user(
                 email=form.email.data, name=form.name.data,
                 organisation=form.organisation.data or "", country=form.country.data or "",
                 roles=(form.role.data,), password=secrets.token_urlsafe(32))
-        except accounts.EmailTakenError as error:
+        except EmailTakenError as error:
             form.email.errors.append(str(error))
         else:
             emails.send_account_invitation(user)
@@ -215,7 +216,7 @@ def grant_role(id, role):
     user = db.get_or_404(User, id)
     role = _role_or_404(role)
     if EmptyForm().validate_on_submit():
-        if accounts.grant_role(user, role):
+        if roles.grant_role(user, role):
             db.session.commit()
             flash(_("%(name)s now holds the role %(role)s.",
                     name=user.name, role=ROLE_LABELS[role]), "success")
@@ -232,8 +233,8 @@ def revoke_role(id, role):
     role = _role_or_404(role)
     if EmptyForm().validate_on_submit():
         try:
-            removed = accounts.revoke_role(user, role)
-        except accounts.LastAdminError as error:
+            removed = roles.revoke_role(user, role)
+        except LastAdminError as error:
             db.session.rollback()
             flash(str(error), "error")
             return _back_to(user)
@@ -295,13 +296,13 @@ def remove_course(id, course_id):
 def add_cohort(id):
     user = db.get_or_404(User, id)
     form = CohortChoiceForm()
-    form.cohort.choices = [(c.id, c.name) for c in cohorts.all_cohorts()]
+    form.cohort.choices = [(c.id, c.name) for c in running.all_cohorts()]
     if not form.validate_on_submit():
         flash(_("Choose one of the cohorts listed."), "error")
         return _back_to(user)
     cohort = db.get_or_404(Cohort, form.cohort.data)
     had_role = "manager" in user.role_names
-    if cohorts.add_manager(cohort, user):
+    if running.add_manager(cohort, user):
         db.session.commit()
         if had_role:
             flash(_("%(name)s now manages %(cohort)s.",
@@ -321,7 +322,7 @@ def remove_cohort(id, cohort_id):
     user = db.get_or_404(User, id)
     cohort = db.get_or_404(Cohort, cohort_id)
     if EmptyForm().validate_on_submit():
-        if cohorts.remove_manager(cohort, user):
+        if running.remove_manager(cohort, user):
             db.session.commit()
             flash(_("%(name)s no longer manages %(cohort)s.",
                     name=user.name, cohort=cohort.name), "success")

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from learning.accounts.models import User
 from learning.catalog.outline import ModuleOutline
-from learning.cohorts import services as cohorts
+from learning.cohorts.members import member_ids
 from learning.database import db
 from learning.progress import completion, rules
 from learning.reports import course as report_course
@@ -51,7 +51,7 @@ def countries(cohort) -> list[tuple[str, str]]:
 
 def _finished_module(cohort, module_id: int) -> set[int]:
     """Who of the cohort has completed the module, by the rule; those who earned the course too."""
-    members = cohorts.member_ids(cohort.id)
+    members = member_ids(cohort.id)
     total = completion.module_totals(cohort.course_id).get(module_id, 0)
     counts = completion.module_done_counts(cohort.course_id, members).subquery()
     finished = {row.user_id for row in db.session.execute(
@@ -65,12 +65,12 @@ def _kept(cohort, selection: Selection, stall_days: int) -> set[int] | None:
     """The ids a progress filter keeps (None: it keeps everyone)."""
     if selection.audience == "not_started":
         started = figures.course_statuses(cohort)
-        return set(db.session.scalars(cohorts.member_ids(cohort.id))) - set(started)
+        return set(db.session.scalars(member_ids(cohort.id))) - set(started)
     if selection.audience == "stalled":
         return set(stalling.stalled_ids(cohort, stalling.stall_cutoff(stall_days)))
     if selection.audience == "not_finished":
         finished = _finished_module(cohort, selection.module_id)
-        return set(db.session.scalars(cohorts.member_ids(cohort.id))) - finished
+        return set(db.session.scalars(member_ids(cohort.id))) - finished
     return None
 
 
@@ -78,7 +78,7 @@ def recipients(cohort, selection: Selection, stall_days: int) -> list[Recipient]
     """The cohort's people the selection names who can sign in, by name."""
     db.session.flush()
     query = (select(User.id, User.name, User.email)
-             .where(User.id.in_(cohorts.member_ids(cohort.id)), User.is_active.is_(True))
+             .where(User.id.in_(member_ids(cohort.id)), User.is_active.is_(True))
              .order_by(func.lower(User.name), User.id))
     if selection.audience == "country":
         query = query.where(User.country == selection.country)

@@ -5,7 +5,7 @@ recipients will see it with how many they are, "Change it" brings the form back 
 "Send" records and sends it (`services.send`). Each of these checks the form again and
 resolves who matches now, so a selection that matches no one is refused whatever the
 button. The pages for a cohort ask the one rule for running it
-(`cohorts.services.get_cohort_for_edit_or_404`); a person's own messages are theirs alone.
+(`cohorts.access.get_cohort_for_edit_or_404`); a person's own messages are theirs alone.
 """
 
 from flask import (
@@ -27,7 +27,7 @@ from learning.accounts.permissions import role_required
 from learning.announcements import audiences, services
 from learning.announcements.forms import AnnouncementForm, audience_labels
 from learning.announcements.models import BODY_MAX, SUBJECT_MAX
-from learning.cohorts import services as cohorts
+from learning.cohorts import access
 from learning.countries import country_name
 from learning.database import db
 from learning.mail import services as mail
@@ -38,7 +38,7 @@ PREVIEW_NAMES = 50
 
 
 def _cohort(id):
-    return cohorts.get_cohort_for_edit_or_404(id, current_user)
+    return access.get_cohort_for_edit_or_404(id, current_user)
 
 
 def _stall_days() -> int:

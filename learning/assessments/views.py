@@ -17,8 +17,7 @@ from learning.assessments import (
 )
 from learning.assessments.forms import ReflectionForm, TakeForm
 from learning.catalog.services import can_preview
-from learning.cohorts import services as cohorts
-from learning.cohorts import visibility
+from learning.cohorts import access, members, visibility
 from learning.database import db
 
 bp = Blueprint("assessments", __name__)
@@ -84,7 +83,7 @@ def take(slug, instrument_slug, phase):
     course, instrument, item = _load(slug, instrument_slug)
     if phase not in asked.phases_of(instrument):
         abort(404)
-    if not cohorts.is_enrolled_in_course(current_user, course):
+    if not members.is_enrolled_in_course(current_user, course):
         abort(403)
     # A starting point ("before") may be set while its module waits to open; answers that
     # complete the item wait for the module (`visibility.module_openings`).
@@ -210,7 +209,7 @@ def reflect(slug, instrument_slug):
 @bp.get("/cohorts/<int:id>/assessments")
 @login_required
 def cohort(id):
-    cohort = cohorts.get_cohort_for_progress_or_404(id, current_user)
+    cohort = access.get_cohort_for_progress_or_404(id, current_user)
     summaries = figures.cohort_summaries(cohort)  # a release it makes is committed
     return render_template(
         "assessments/cohort.html",

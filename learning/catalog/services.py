@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from learning.accounts.models import User
-from learning.accounts.services import grant_role
+from learning.accounts.roles import grant_role
 from learning.catalog.models import Course, CourseFacilitator, Item, Module
 from learning.database import db
 from learning.instruments.models import Dimension, Instrument

@@ -12,8 +12,7 @@ from learning.assessments import baseline, personal
 from learning.catalog import services as catalog
 from learning.catalog import transcripts
 from learning.certificates import services as certificates
-from learning.cohorts import services as cohorts
-from learning.cohorts import visibility
+from learning.cohorts import members, visibility
 from learning.core.cache_control import revalidate_privately
 from learning.media import uploads
 from learning.progress import lookups
@@ -85,7 +84,7 @@ def labels():
 @login_required
 def my_learning():
     cards = visibility.course_cards(current_user)
-    enrolled = cohorts.enrolled_course_ids(current_user)
+    enrolled = members.enrolled_course_ids(current_user)
     course_progress = {card.course.id: progress.course_progress(current_user.id, card.modules,
                                                                 course_id=card.course.id)
                        for card in cards if card.course.id in enrolled}

@@ -9,8 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learning.accounts.forms import EmptyForm
-from learning.cohorts import invitations
-from learning.cohorts import services as cohorts
+from learning.cohorts import invitations, members
 from learning.cohorts.pages import bp
 from learning.database import db
 
@@ -39,7 +38,7 @@ def accept_invitation(token):
             "and sign in with the email address it was sent to.")), 403)
     cohort = invitation.cohort
     course_page = url_for("catalog.course", slug=cohort.course.slug)
-    if cohorts.is_enrolled(current_user, cohort):
+    if members.is_enrolled(current_user, cohort):
         flash(_("You are already in %(cohort)s.", cohort=cohort.name), "info")
         return redirect(course_page)
     form = EmptyForm()

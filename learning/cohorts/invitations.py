@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from learning.accounts.emails import public_link
+from learning.accounts.links import SECONDS_A_DAY, invitation_days
 from learning.accounts.models import User
-from learning.accounts.services import SECONDS_A_DAY, invitation_days
-from learning.cohorts import services as cohorts
+from learning.cohorts import joining
 from learning.cohorts.models import Cohort
 from learning.database import db
 from learning.mail import services as mail
@@ -110,4 +110,4 @@ def accept(invitation: CohortInvitation, user: User) -> bool:
         raise CohortInvitationError(_(
             "This invitation was sent to another account. Sign out, then open the link again "
             "and sign in with the email address it was sent to."))
-    return cohorts.join_cohort(user, invitation.cohort)
+    return joining.join_cohort(user, invitation.cohort)

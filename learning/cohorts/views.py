@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from learning.accounts.permissions import role_required
 from learning.catalog import services as catalog
 from learning.certificates import services as certificates
-from learning.cohorts import services as cohorts
+from learning.cohorts import access, joining, members, running
 from learning.cohorts.forms import CohortForm, JoinForm
 from learning.cohorts.pages import bp
 from learning.database import db
@@ -23,21 +23,21 @@ JOIN_RATE_LIMIT = "20 per minute"
 def join():
     form = JoinForm(code=request.args.get("code", ""))
     if form.validate_on_submit():
-        cohort = cohorts.find_cohort_by_code(form.code.data)
+        cohort = joining.find_cohort_by_code(form.code.data)
         if cohort is None:
             form.code.errors.append(
                 _("There is no cohort with this code. Check it against the one you were given.")
             )
-        elif cohorts.is_enrolled(current_user, cohort):
+        elif members.is_enrolled(current_user, cohort):
             flash(_("You are already in %(cohort)s.", cohort=cohort.name), "info")
             return redirect(url_for("catalog.course", slug=cohort.course.slug))
-        elif not cohorts.can_join(cohort):
+        elif not joining.can_join(cohort):
             form.code.errors.append(
                 _("This cohort is closed to new participants. Ask the people who run your "
                   "programme for a current code.")
             )
         else:
-            cohorts.join_cohort(current_user, cohort)
+            joining.join_cohort(current_user, cohort)
             db.session.commit()
             flash(_("You have joined %(cohort)s. Welcome to %(course)s.",
                     cohort=cohort.name, course=cohort.course.title), "success")
@@ -48,7 +48,7 @@ def join():
 @bp.get("/cohorts")
 @role_required("facilitator", "manager")
 def index():
-    rows = cohorts.cohorts_for(current_user, catalog.facilitated_course_ids(current_user))
+    rows = access.cohorts_for(current_user, catalog.facilitated_course_ids(current_user))
     return render_template(
         "cohorts/index.html",
         rows=rows,
@@ -64,7 +64,7 @@ def new():
     form.course.choices = [(course.id, course.title) for course in courses]
     if courses and form.validate_on_submit():
         course = next(c for c in courses if c.id == form.course.data)
-        cohort = cohorts.create_cohort(course, form.name.data, form.starts_on.data,
+        cohort = running.create_cohort(course, form.name.data, form.starts_on.data,
                                        form.ends_on.data, form.time_zone.data)
         db.session.commit()
         flash(_("Cohort %(cohort)s created. Its join code is %(code)s.",
@@ -82,10 +82,10 @@ def cohort(id):
     cohort (`studio.edit_cohort`), and are sent there. Managers follow the cohort here and
     through reports.
     """
-    cohort = cohorts.get_cohort_for_progress_or_404(id, current_user)
+    cohort = access.get_cohort_for_progress_or_404(id, current_user)
     if cohort.course.can_edit(current_user):
         return redirect(url_for("studio.edit_cohort", id=cohort.id))
-    enrolments = cohorts.participants(cohort)
+    enrolments = members.participants(cohort)
     return render_template(
         "cohorts/cohort.html",
         cohort=cohort,

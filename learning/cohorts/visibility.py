@@ -28,7 +28,7 @@ from learning.catalog.models import Course, Item, Module, module_numbers
 from learning.catalog.outline import CourseOutline, ModuleOutline, outline
 from learning.catalog.services import can_preview, facilitated_course_ids
 from learning.cohorts import schedules
-from learning.cohorts.services import (
+from learning.cohorts.members import (
     Membership,
     cohort_names_by_course,
     member_course_ids,

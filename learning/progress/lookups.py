@@ -3,7 +3,7 @@
 The pages a participant opens most ask one question each: the course page and a module's
 page find the course by slug with the user's item statuses; a progress report finds the
 item's course with the user's progress on that item. Each is one round trip that also
-reads the course's `outline_version`, the user's membership (`cohorts.membership_columns`)
+reads the course's `outline_version`, the user's membership (`cohorts.members.membership_columns`)
 and whether their cohorts have a schedule (`schedules.scheduled_column`), so the outline
 comes from the per-process cache (`learning.catalog.outline.outline`) and the access rule
 (`cohorts.visibility.course_access`) needs nothing more; only a course with a schedule
@@ -16,8 +16,7 @@ from sqlalchemy import and_, bindparam, select
 
 from learning.catalog.models import Course, Item, Module
 from learning.catalog.outline import CourseOutline, ItemOutline, outline
-from learning.cohorts import schedules, visibility
-from learning.cohorts import services as cohorts
+from learning.cohorts import members, schedules, visibility
 from learning.database import db
 from learning.progress.models import Progress
 from learning.progress.services import STATE_COLUMNS, ProgressState
@@ -27,7 +26,7 @@ _modules = Module.__table__
 _items = Item.__table__
 _progress = Progress.__table__
 _yours = and_(_progress.c.item_id == _items.c.id, _progress.c.user_id == bindparam("user_id"))
-_FOUND = select(_course.id, _course.outline_version, *cohorts.membership_columns(_course.id),
+_FOUND = select(_course.id, _course.outline_version, *members.membership_columns(_course.id),
                 schedules.scheduled_column(_course.id))
 
 # One row per item of the course, with the user's status on it (None: not started).
@@ -57,8 +56,8 @@ def _user_id() -> int | None:
 def _outline_and_access(row) -> tuple[CourseOutline, visibility.CourseAccess]:
     """The outline of the course a look-up found and the user's access, or abort."""
     found = None if row is None else outline(row.id, row.outline_version)
-    member = None if row is None else cohorts.membership_of(current_user, row.enrolled,
-                                                             row.manages)
+    member = None if row is None else members.membership_of(current_user, row.enrolled,
+                                                            row.manages)
     return found, visibility.outline_access_or_404(found, member,
                                                    None if row is None else row.scheduled)
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from learning.accounts.models import User
 from learning.catalog.outline import ItemOutline, ModuleOutline
 from learning.certificates import services as certificates
-from learning.cohorts import services as cohorts
+from learning.cohorts import members
 from learning.database import db
 from learning.progress import activity, rules
 from learning.progress import services as progress_services
@@ -55,7 +55,7 @@ def participant_detail(cohort, user_id: int) -> ParticipantDetail:
 
     `user_id` comes from an `<int:...>` route, which refuses ids no column can hold.
     """
-    joined = cohorts.enrolments(cohort.id).subquery()
+    joined = members.enrolments(cohort.id).subquery()
     enrolment = db.session.execute(
         select(User, joined.c.enrolled_at).join(joined, joined.c.user_id == User.id)
         .where(User.id == user_id)

@@ -27,7 +27,7 @@ from learning import jobs
 from learning.accounts.emails import public_link
 from learning.accounts.models import User
 from learning.cohorts import schedules
-from learning.cohorts.services import member_ids
+from learning.cohorts.members import member_ids
 from learning.database import db
 from learning.mail import services as mail
 from learning.progress import completion, rules
@@ -120,7 +120,7 @@ def remind(cohort, module, due_on: date) -> int:
     """Write the reminders due for this cohort's module, with their emails; how many.
 
     `cohort` and `module` are a schedule's (`schedules.get_schedule`): this module asks the
-    cohorts' services, never the other domains' tables.
+    cohorts' rules (`members.member_ids`), never the other domains' tables.
 
     Each row is written in a savepoint: one that another worker wrote first is skipped, and
     its email not queued. The caller commits.

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from learning.catalog.outline import ModuleOutline
 from learning.certificates import services as certificates
-from learning.cohorts import services as cohorts
+from learning.cohorts import members
 from learning.database import db
 from learning.progress import completion, rules
 from learning.reports.course import published_modules
@@ -59,12 +59,12 @@ def overview(cohort) -> Overview:
     issues the moment the completion rule is met; participants who completed without a
     certificate standing (a revoked one, say) are not in it.
     """
-    participants = cohorts.member_ids(cohort.id)
+    participants = members.member_ids(cohort.id)
     started, completed_at = standings(cohort)
     per_module = completion.modules_completed(cohort.course_id, participants)
     modules = [ModuleFigure(module, per_module.get(module.id, 0))
                for module in published_modules(cohort.course)]
-    joined = cohorts.enrolments(cohort.id).subquery()
+    joined = members.enrolments(cohort.id).subquery()
     issued = certificates.standing_certificates(cohort.course_id).subquery()
     durations = [
         issued_at - enrolled_at
@@ -73,7 +73,7 @@ def overview(cohort) -> Overview:
             .join(issued, issued.c.user_id == joined.c.user_id))
     ]
     return Overview(
-        enrolled=cohorts.enrolled_count(cohort.id),
+        enrolled=members.enrolled_count(cohort.id),
         started=started,
         completed=len(completed_at),
         certificates=len(durations),
@@ -91,7 +91,7 @@ def standings(cohort) -> tuple[int, dict[int, datetime]]:
     """
     db.session.flush()
     rows = db.session.execute(completion.standings(cohort.course_id,
-                                                   cohorts.member_ids(cohort.id)))
+                                                   members.member_ids(cohort.id)))
     started, completed_at = 0, {}
     for row in rows:
         started += 1
@@ -109,7 +109,7 @@ def course_statuses(cohort) -> dict[int, str]:
     """
     db.session.flush()
     rows = db.session.execute(completion.standings(cohort.course_id,
-                                                   cohorts.member_ids(cohort.id)))
+                                                   members.member_ids(cohort.id)))
     return {row.user_id: rules.status(row.done, row.total, True, row.earned_at is not None)
             for row in rows}
 

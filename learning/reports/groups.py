@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from learning.accounts.models import User
 from learning.certificates import services as certificates
-from learning.cohorts import services as cohorts
+from learning.cohorts import members
 from learning.countries import country_name
 from learning.database import db
 from learning.progress import completion, rules
@@ -41,8 +41,8 @@ def breakdowns(cohort) -> dict[str, list[GroupFigures]]:
     total) from `completion.standings` (no standing: not started), the rule deciding each
     of those few groups, and certificates per (country, organisation).
     """
-    participants = cohorts.member_ids(cohort.id)
-    joined = cohorts.enrolments(cohort.id).subquery()
+    participants = members.member_ids(cohort.id)
+    joined = members.enrolments(cohort.id).subquery()
     standing = completion.standings(cohort.course_id, participants).subquery()
     earned = standing.c.earned_at.is_not(None)
     groups = db.session.execute(

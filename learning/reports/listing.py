@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from learning.accounts.models import User
 from learning.catalog.outline import ModuleOutline
 from learning.certificates import services as certificates
-from learning.cohorts import services as cohorts
+from learning.cohorts import members
 from learning.countries import country_codes, country_name, sorted_by_name
 from learning.database import db
 from learning.progress import activity, completion, rules
@@ -22,7 +22,7 @@ PAGE_SIZE = 50
 
 def _filtered(cohort, request: ListRequest) -> Select:
     """The cohort's participants' ids, filtered and ordered as asked (no status filter)."""
-    joined = cohorts.enrolments(cohort.id).subquery()
+    joined = members.enrolments(cohort.id).subquery()
     query = select(User.id).join(joined, joined.c.user_id == User.id)
     if request.country:
         query = query.where(User.country == request.country)
@@ -33,7 +33,7 @@ def _filtered(cohort, request: ListRequest) -> Select:
         query = query.where(or_(func.lower(User.name).contains(term, autoescape=True),
                                 User.email.contains(term, autoescape=True)))
     if request.sort in ("progress", "last_activity"):
-        participants = cohorts.member_ids(cohort.id)
+        participants = members.member_ids(cohort.id)
         if request.sort == "progress":
             # `done` orders as the percentage does: every participant has the same total.
             counts = completion.done_counts(cohort.course_id, participants).subquery()
@@ -66,7 +66,7 @@ def _country_order() -> ColumnElement[int]:
 def _with_status(cohort, ids: list[int], status: str) -> list[int]:
     """Of `ids` (in order), those whose course status is `status`, by the completion rule."""
     rows = db.session.execute(completion.standings(cohort.course_id,
-                                                   cohorts.member_ids(cohort.id)))
+                                                   members.member_ids(cohort.id)))
     started, complete = set(), set()
     for row in rows:
         started.add(row.user_id)
@@ -132,7 +132,7 @@ def participant_rows(cohort, user_ids: list[int],
     for row in db.session.execute(completion.module_done_counts(course_id, user_ids)):
         per_module[(row.user_id, row.module_id)] = (row.done, row.started)
     last = activity.last_activity(course_id, user_ids).subquery()
-    joined = cohorts.enrolments(cohort.id).subquery()
+    joined = members.enrolments(cohort.id).subquery()
     people = {row.id: row for row in db.session.execute(
         select(User.id, User.name, User.email, User.organisation, User.country,
                joined.c.enrolled_at, last.c.at)
@@ -193,7 +193,7 @@ def filter_choices(cohort) -> tuple[list[tuple[str, str]], list[str]]:
 
     Countries as (code, name in the reader's language), in the order of their names.
     """
-    joined = cohorts.enrolments(cohort.id).subquery()
+    joined = members.enrolments(cohort.id).subquery()
     rows = db.session.execute(
         select(User.country, User.organisation).distinct()
         .join(joined, joined.c.user_id == User.id))

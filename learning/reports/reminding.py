@@ -6,7 +6,7 @@ that text, and the link to the course, in that order (`body`), so no placeholder
 mistyped and the link cannot be lost.
 
 Exactly one reminder per person per interval, however many confirmations arrive at once on
-however many workers: `send` takes a lock on the cohort's row (`cohorts.services.lock`)
+however many workers: `send` takes a lock on the cohort's row (`cohorts.running.lock`)
 before it reads who is due
 (`SELECT ... FOR UPDATE` on PostgreSQL; on SQLite the request's BEGIN IMMEDIATE already
 runs writers one at a time), and writes the reminders and their outbox rows in that same
@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 
 from learning.accounts.models import User, utcnow
-from learning.cohorts import services as cohorts
+from learning.cohorts import running
 from learning.database import db
 from learning.mail import services as mail
 from learning.reports import stalling
@@ -76,7 +76,7 @@ def send(cohort, text: str, sent_by: User, *, stall_days: int, interval_days: in
     then finds them reminded. The reminders and their outbox rows are written in the
     caller's transaction; the emails go once it commits.
     """
-    cohorts.lock(cohort)
+    running.lock(cohort)
     now_due = due(cohort, stall_days, interval_days)
     title = subject(cohort)
     for _id, name, email in now_due.recipients:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from learning.accounts.models import User, utcnow
 from learning.catalog.outline import ItemOutline, ModuleOutline
-from learning.cohorts import services as cohorts
+from learning.cohorts import members
 from learning.database import db
 from learning.progress import activity, completion
 from learning.reports.course import published_modules
@@ -28,8 +28,8 @@ def _idle_since(cohort):
     Last seen is the last activity in the course, or joining the cohort for someone who has
     done nothing yet.
     """
-    last = activity.last_activity(cohort.course_id, cohorts.member_ids(cohort.id)).subquery()
-    joined = cohorts.enrolments(cohort.id).subquery()
+    last = activity.last_activity(cohort.course_id, members.member_ids(cohort.id)).subquery()
+    joined = members.enrolments(cohort.id).subquery()
     seen = func.coalesce(last.c.at, joined.c.enrolled_at)
     query = (select(User.id).join(joined, joined.c.user_id == User.id)
              .outerjoin(last, last.c.user_id == User.id))
@@ -44,7 +44,7 @@ def stalled_ids(cohort, cutoff: datetime) -> list[int]:
     query, seen = _idle_since(cohort)
     ids = db.session.scalars(query.where(seen < cutoff)
                              .order_by(seen, func.lower(User.name), User.id))
-    complete = completion.completers(cohort.course_id, cohorts.member_ids(cohort.id))
+    complete = completion.completers(cohort.course_id, members.member_ids(cohort.id))
     return [user_id for user_id in ids if user_id not in complete]
 
 
@@ -72,7 +72,7 @@ def stopping_points(cohort, cutoff: datetime) -> list[StoppingPoint]:
     if not required:
         return []
     query, seen = _idle_since(cohort)
-    holders = completion.earned(cohort.course_id, cohorts.member_ids(cohort.id)).subquery()
+    holders = completion.earned(cohort.course_id, members.member_ids(cohort.id)).subquery()
     idle = query.where(seen < cutoff, User.id.not_in(select(holders.c.user_id)))
     counts = activity.next_required(cohort.course_id, idle)
     points = [StoppingPoint(*required[item_id], stalled=count)

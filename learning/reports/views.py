@@ -23,7 +23,7 @@ from flask_login import current_user, login_required
 from learning.assessments import charts as assessment_charts
 from learning.assessments import figures as assessment_figures
 from learning.assessments import privacy
-from learning.cohorts import services as cohorts
+from learning.cohorts import access
 from learning.countries import country_name
 from learning.database import db
 from learning.extensions import limiter
@@ -52,15 +52,15 @@ status_labels = course.status_labels
 
 def _cohort(id):
     """The cohort, if the current user may see its reports (403 or 404 otherwise)."""
-    return cohorts.get_cohort_for_reports_or_404(id, current_user)
+    return access.get_cohort_for_reports_or_404(id, current_user)
 
 
 @bp.get("/reports")
 @login_required
 def index():
-    if cohorts.follow_scope(current_user) is None:
+    if access.follow_scope(current_user) is None:
         abort(403)
-    return render_template("reports/index.html", cohorts=cohorts.cohorts_followed(current_user))
+    return render_template("reports/index.html", cohorts=access.cohorts_followed(current_user))
 
 
 @bp.get("/reports/cohorts/<int:id>")

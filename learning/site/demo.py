@@ -19,8 +19,8 @@ from learning.catalog.models import Course, Item, Module
 from learning.certificates import services as certificates
 from learning.certificates import status
 from learning.certificates.models import Certificate, CertificateEvent
+from learning.cohorts.joining import new_join_code
 from learning.cohorts.models import Cohort, Enrolment
-from learning.cohorts.services import new_join_code
 from learning.config import ROOT
 from learning.content.importer import ContentInvalid, import_content
 from learning.database import db, write_transaction

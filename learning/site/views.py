@@ -9,7 +9,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import BadRequest
 
-from learning.accounts.services import landing_endpoint
+from learning.accounts.signing_in import landing_endpoint
 from learning.core.api import wants_json_errors
 from learning.database import db
 from learning.extensions import login_manager

@@ -4,7 +4,7 @@ The cohort's page (`edit_cohort`) holds everything about running it, in sections
 participants, adding one person by email, managers, co-facilitators, the join code, dates
 and time zone, the schedule, results and messages. Its forms post here and come back to it.
 Every page asks the one access rule for running a cohort
-(`cohorts.services.get_cohort_for_edit_or_404`). Registered on the studio's blueprint
+(`cohorts.access.get_cohort_for_edit_or_404`). Registered on the studio's blueprint
 (`pages.bp`); `views` imports this module so that its pages are there whenever the
 studio's are. The page following a roster's import is in `roster_views`; the messages'
 pages are the announcements' own (`announcements.views`).
@@ -14,12 +14,13 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from learning.accounts import services as accounts
+from learning.accounts.links import invitation_days
 from learning.accounts.permissions import role_required
+from learning.accounts.signing_in import never_signed_in
+from learning.accounts.users import find_user_by_email
 from learning.announcements import services as announcements
 from learning.certificates import services as certificates
-from learning.cohorts import schedules
-from learning.cohorts import services as cohorts
+from learning.cohorts import access, joining, members, running, schedules
 from learning.core.limits import body_limit
 from learning.database import db
 from learning.media import uploads
@@ -36,11 +37,11 @@ ROSTER_MAX_BYTES = 2 * 1024 * 1024
 
 def _may_run_cohort(id, **_url) -> bool:
     """Whether this request may send a participants' file: its user may run the cohort."""
-    return cohorts.may_run_cohort(id, current_user)
+    return access.may_run_cohort(id, current_user)
 
 
 def _cohort(id):
-    return cohorts.get_cohort_for_edit_or_404(id, current_user)
+    return access.get_cohort_for_edit_or_404(id, current_user)
 
 
 def _back_to_cohort(cohort, section=None):
@@ -54,7 +55,7 @@ def edit_cohort(id):
     cohort = _cohort(id)
     form = CohortSettingsForm(data=CohortSettingsForm.data_of(cohort))
     if form.validate_on_submit():
-        cohorts.update_cohort(cohort, form.name.data, form.starts_on.data, form.ends_on.data,
+        running.update_cohort(cohort, form.name.data, form.starts_on.data, form.ends_on.data,
                               bool(form.is_open.data), form.time_zone.data)
         db.session.commit()
         flash(_("Cohort %(cohort)s saved.", cohort=cohort.name), "success")
@@ -72,7 +73,7 @@ def _cohort_page(cohort, form=None, person_form=None, invite_form=None):
     The roster's status comes from reports (`figures.course_statuses`, the completion
     rule's), the results' counts from the reports' overview and stall rule.
     """
-    enrolments = cohorts.participants(cohort)
+    enrolments = members.participants(cohort)
     ids = [enrolment.user_id for enrolment in enrolments]
     stall_days = current_app.config["REPORTS_STALL_DAYS"]
     return render_template(
@@ -81,7 +82,7 @@ def _cohort_page(cohort, form=None, person_form=None, invite_form=None):
         person_form=person_form or PersonForm(formdata=None),
         invite_form=invite_form or InvitePersonForm(formdata=None, prefix="person"),
         enrolments=enrolments,
-        never_signed_in=accounts.never_signed_in(ids),
+        never_signed_in=never_signed_in(ids),
         statuses=figures.course_statuses(cohort),
         status_labels=report_course.status_labels(),
         certificates=certificates.certificates_by_user(cohort.course_id, ids),
@@ -99,7 +100,7 @@ def _cohort_page(cohort, form=None, person_form=None, invite_form=None):
 def new_join_code(id):
     cohort = _cohort(id)
     button_form_or_400()
-    code = cohorts.regenerate_join_code(cohort)
+    code = joining.regenerate_join_code(cohort)
     db.session.commit()
     flash(_("The new join code is %(code)s; the old one no longer works.", code=code),
           "success")
@@ -111,7 +112,7 @@ def new_join_code(id):
 def remove_participant(id, user_id):
     cohort = _cohort(id)
     button_form_or_400()
-    if not cohorts.remove_participant(cohort, user_id):
+    if not running.remove_participant(cohort, user_id):
         abort(404)
     db.session.commit()
     flash(_("The participant was taken out of %(cohort)s. Their progress and any certificate "
@@ -135,7 +136,7 @@ def resend_invitation(id, user_id):
     db.session.commit()
     flash(_("The invitation was sent again to %(name)s at %(email)s: its link to choose a "
             "password works for %(days)d days.", name=user.name, email=user.email,
-            days=accounts.invitation_days()), "success")
+            days=invitation_days()), "success")
     return _back_to_cohort(cohort)
 
 
@@ -182,7 +183,7 @@ def add_participant(id):
     db.session.commit()
     flash(_("%(email)s is invited to %(cohort)s: they are in it once they accept the "
             "invitation emailed to them, whose link works for %(days)d days.",
-            email=person.email, cohort=cohort.name, days=accounts.invitation_days()),
+            email=person.email, cohort=cohort.name, days=invitation_days()),
           "success")
     return _back_to_cohort(cohort, "add-person")
 
@@ -193,11 +194,11 @@ def add_manager(id):
     cohort = _cohort(id)
     person_form = PersonForm()
     if person_form.validate_on_submit():
-        user = accounts.find_user_by_email(person_form.email.data)
+        user = find_user_by_email(person_form.email.data)
         if user is None:
             person_form.email.errors.append(no_account(person_form.email.data))
         else:
-            if cohorts.add_manager(cohort, user):
+            if running.add_manager(cohort, user):
                 db.session.commit()
                 flash(_("%(name)s now manages %(cohort)s.", name=user.name,
                         cohort=cohort.name), "success")
@@ -216,7 +217,7 @@ def remove_manager(id, user_id):
     user = next((m for m in cohort.managers if m.id == user_id), None)
     if user is None:
         abort(404)
-    cohorts.remove_manager(cohort, user)
+    running.remove_manager(cohort, user)
     db.session.commit()
     flash(_("%(name)s no longer manages %(cohort)s.", name=user.name, cohort=cohort.name),
           "success")

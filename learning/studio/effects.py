@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from learning.assessments import baseline
 from learning.catalog.models import Course
-from learning.cohorts import services as cohorts
+from learning.cohorts.members import member_ids
+from learning.cohorts.running import cohorts_of_course
 from learning.database import db
 from learning.progress import completion
 
@@ -58,14 +59,14 @@ def effects(course: Course, change: Callable[[], None]) -> list[CohortEffect]:
 
     Nothing of the change is kept: it is rolled back with its savepoint.
     """
-    found = cohorts.cohorts_of_course(course.id)
+    found = cohorts_of_course(course.id)
     titles = {module.id: module.title for module in course.modules}
-    before = {cohort.id: _figures(course, cohorts.member_ids(cohort.id)) for cohort in found}
+    before = {cohort.id: _figures(course, member_ids(cohort.id)) for cohort in found}
     savepoint = db.session.begin_nested()
     try:
         change()
         db.session.flush()
-        after = {cohort.id: _figures(course, cohorts.member_ids(cohort.id))
+        after = {cohort.id: _figures(course, member_ids(cohort.id))
                  for cohort in found}
     finally:
         savepoint.rollback()

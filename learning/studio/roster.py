@@ -31,10 +31,11 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
 from learning.accounts import emails
-from learning.accounts import services as accounts
 from learning.accounts.models import email_key
+from learning.accounts.signing_in import never_signed_in
+from learning.accounts.users import add_invited_user, users_by_email
 from learning.cohorts import invitations
-from learning.cohorts import services as cohorts
+from learning.cohorts.members import enrolled_user_ids, participant
 from learning.cohorts.models import Cohort
 from learning.core.text import has_control_characters
 from learning.countries import match_country
@@ -230,12 +231,12 @@ def import_roster(cohort: Cohort, people: list[Person]) -> RosterReport:
     address in that transaction before any is made, so running it again makes none twice.
     """
     report = RosterReport()
-    found = accounts.users_by_email(person.email for person in people)
-    members = cohorts.enrolled_user_ids(cohort, [user.id for user in found.values()])
+    found = users_by_email(person.email for person in people)
+    members = enrolled_user_ids(cohort, [user.id for user in found.values()])
     for person in people:
         user = found.get(email_key(person.email))
         if user is None:
-            report.created.append(accounts.add_invited_user(
+            report.created.append(add_invited_user(
                 email=person.email, name=person.name, organisation=person.organisation,
                 country=person.country))
         elif user.id in members:
@@ -257,7 +258,7 @@ def send_invitations(cohort: Cohort, created, existing=()) -> None:
     title = cohort.course.title
     for user in created:
         emails.send_account_invitation(user, title, cohort.course_id, cohort.id)
-    fresh = accounts.never_signed_in([user.id for user in existing])
+    fresh = never_signed_in([user.id for user in existing])
     for user in existing:
         if not user.is_active:
             continue  # counted as invited all the same: the answer tells nothing
@@ -291,13 +292,13 @@ def resend_invitation(cohort: Cohort, user_id: int):
     when their account cannot use one (deactivated, or signed in before: they have a
     password, and "Forgotten your password?" is their way back).
     """
-    user = cohorts.participant(cohort, user_id)
+    user = participant(cohort, user_id)
     if user is None:
         raise LookupError(user_id)
     if not user.is_active:
         raise InvitationError(_("%(name)s's account is deactivated: an administrator must "
                                 "reactivate it before they can be invited.", name=user.name))
-    if not accounts.never_signed_in([user.id]):
+    if not never_signed_in([user.id]):
         raise InvitationError(_("%(name)s has signed in before, so already has a password. "
                                 "If they have forgotten it, they can use “Forgotten your "
                                 "password?” on the sign-in page.", name=user.name))

@@ -8,7 +8,7 @@ from flask import abort, render_template
 from flask_login import current_user
 
 from learning.accounts.permissions import role_required
-from learning.cohorts import services as cohorts
+from learning.cohorts import access
 from learning.cohorts.models import RosterImport
 from learning.database import db
 from learning.studio.pages import bp
@@ -18,7 +18,7 @@ from learning.studio.pages import bp
 @role_required("facilitator")
 def roster_import(id, import_id):
     """A roster's import: queued (with a Refresh link) or done, with the one count shown."""
-    cohort = cohorts.get_cohort_for_edit_or_404(id, current_user)
+    cohort = access.get_cohort_for_edit_or_404(id, current_user)
     record = db.session.get(RosterImport, import_id)
     if record is None or record.cohort_id != cohort.id:
         abort(404)

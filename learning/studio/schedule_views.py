@@ -16,8 +16,7 @@ from flask_login import current_user
 
 from learning.accounts.permissions import role_required
 from learning.catalog.models import Module, module_numbers
-from learning.cohorts import schedules
-from learning.cohorts import services as cohorts
+from learning.cohorts import access, schedules
 from learning.database import db
 from learning.studio.pages import bp, button_form_or_400
 
@@ -64,7 +63,7 @@ def _typed_entries(cohort, modules, suggest: str | None) -> list[schedules.Sched
 @bp.route("/cohorts/<int:id>/schedule", methods=["GET", "POST"])
 @role_required("facilitator")
 def cohort_schedule(id):
-    cohort = cohorts.get_cohort_for_edit_or_404(id, current_user)
+    cohort = access.get_cohort_for_edit_or_404(id, current_user)
     modules = _modules(cohort)
     if request.method == "GET":
         return _page(cohort, modules, _saved_entries(cohort, modules))

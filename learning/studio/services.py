@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from learning.accounts import services as accounts
+from learning.accounts.users import find_user_by_email
 from learning.catalog import services as catalog
 from learning.catalog.models import Course, Item, Module
 from learning.content import writing
@@ -439,7 +439,7 @@ def add_co_facilitator(course: Course, email: str):
     Returns the user, or None when no account has the address. Raises StudioError when they
     already facilitate it.
     """
-    user = accounts.find_user_by_email(email)
+    user = find_user_by_email(email)
     if user is None:
         return None
     if not catalog.add_facilitator(course, user):

@@ -17,7 +17,7 @@ from flask_login import current_user
 from learning.accounts.permissions import role_required
 from learning.catalog.models import module_numbers
 from learning.certificates import services as certificates
-from learning.cohorts import services as cohorts
+from learning.cohorts import running
 from learning.content import writing
 from learning.database import db
 from learning.studio import (
@@ -54,7 +54,7 @@ def course(slug):
         people=people,
         can_delete_module=lambda module: writing.may_delete(module.items, people),
         can_delete_item=lambda item: writing.may_delete([item], people),
-        cohorts=cohorts.course_cohorts(course),
+        cohorts=running.course_cohorts(course),
         person_form=PersonForm(),
         instruments=instruments.overview(course),
         numbers=module_numbers(course.modules),

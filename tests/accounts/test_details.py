@@ -2,7 +2,8 @@
 
 import pytest
 
-from learning.accounts import emails, services
+from learning.accounts import emails, users
+from learning.accounts.errors import EmailTakenError
 from tests.factories import make_user
 
 
@@ -20,7 +21,7 @@ def change(user, by, **fields):
     values = {"name": user.name, "email": user.email, "organisation": user.organisation,
               "country": user.country}
     values.update(fields)
-    return services.change_details(user, by=by, **values)
+    return users.change_details(user, by=by, **values)
 
 
 def test_only_what_differs_is_a_change(people):
@@ -43,19 +44,19 @@ def test_a_new_address_is_stored_as_every_address_is(people):
 
 def test_another_accounts_address_is_refused_naming_it(people):
     pat, olu, admin = people
-    assert services.email_clash(pat, "PAT@example.org") is None
-    assert services.email_clash(pat, "nobody@example.org") is None
-    assert services.email_clash(pat, "Olu@Example.org") == (
+    assert users.email_clash(pat, "PAT@example.org") is None
+    assert users.email_clash(pat, "nobody@example.org") is None
+    assert users.email_clash(pat, "Olu@Example.org") == (
         "olu@example.org is already the address of another account, Olu Outsider: each "
         "address signs in one account.")
-    with pytest.raises(services.EmailTakenError, match="Olu Outsider"):
+    with pytest.raises(EmailTakenError, match="Olu Outsider"):
         change(pat, admin, email="OLU@example.org")
 
 
 def test_the_unique_constraint_catches_an_address_taken_a_moment_ago(people, monkeypatch):
     pat, _olu, admin = people
-    monkeypatch.setattr(services, "email_clash", lambda user, email: None)
-    with pytest.raises(services.EmailTakenError, match="olu@example.org"):
+    monkeypatch.setattr(users, "email_clash", lambda user, email: None)
+    with pytest.raises(EmailTakenError, match="olu@example.org"):
         change(pat, admin, email="olu@example.org")
 
 

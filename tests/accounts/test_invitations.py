@@ -13,7 +13,8 @@ import time
 import pytest
 from itsdangerous import TimestampSigner
 
-from learning.accounts import emails, services
+from learning.accounts import emails, links, signing_in, users
+from learning.accounts.errors import InvalidInvitationError, InvalidResetLinkError
 from learning.accounts.models import User
 from learning.accounts.passwords import verify_password
 from tests.accounts.conftest import STRONG_PASSWORD
@@ -33,8 +34,8 @@ def course(db):
 @pytest.fixture
 def invited(db):
     """An account made for someone: a random password nobody knows, never signed in."""
-    user = services.create_user(email="nia@example.gov.bb", name="Nia Person",
-                                password=secrets.token_urlsafe(32))
+    user = users.create_user(email="nia@example.gov.bb", name="Nia Person",
+                             password=secrets.token_urlsafe(32))
     db.session.commit()
     return user
 
@@ -183,10 +184,10 @@ def test_a_reset_link_is_no_invitation_and_an_invitation_no_reset_link(app, clie
     assert client.get(f"/welcome/{reset}").status_code == 400
     assert client.post(f"/welcome/{reset}", data={
         "password": STRONG_PASSWORD, "confirm": STRONG_PASSWORD}).status_code == 400
-    with pytest.raises(services.InvalidInvitationError):
-        services.read_invitation(reset)
-    with pytest.raises(services.InvalidResetLinkError):
-        services.user_for_reset_token(invitation)
+    with pytest.raises(InvalidInvitationError):
+        links.read_invitation(reset)
+    with pytest.raises(InvalidResetLinkError):
+        links.user_for_reset_token(invitation)
     # Each still opens its own page.
     assert client.get(f"/welcome/{invitation}").status_code == 200
     assert client.get(f"/password-reset/{reset}").status_code == 200
@@ -225,8 +226,8 @@ def test_an_invitation_stops_working_when_the_account_moves_to_another_address(
     invite(app, invited)
     path = welcome_path(outbox)
     admin = make_user("admin@example.org", "admin")
-    services.change_details(invited, by=admin, name=invited.name, email="nia@example.org",
-                            organisation="", country="")
+    users.change_details(invited, by=admin, name=invited.name, email="nia@example.org",
+                         organisation="", country="")
     db.session.commit()
     assert client.get(path).status_code == 400
 
@@ -235,26 +236,26 @@ def test_an_invitation_stops_working_when_the_account_moves_to_another_address(
 
 def test_an_invitation_names_its_user_and_course(app, invited, course):
     with app.test_request_context():
-        found = services.read_invitation(services.invitation_token(invited, course.id))
+        found = links.read_invitation(links.invitation_token(invited, course.id))
         assert (found.user.id, found.course_id) == (invited.id, course.id)
-        assert services.read_invitation(services.invitation_token(invited)).course_id is None
+        assert links.read_invitation(links.invitation_token(invited)).course_id is None
 
 
 def test_choosing_the_password_ends_the_invitation(app, db, invited):
-    token = services.invitation_token(invited)
-    services.accept_invitation(invited, STRONG_PASSWORD)
+    token = links.invitation_token(invited)
+    links.accept_invitation(invited, STRONG_PASSWORD)
     db.session.commit()
-    with pytest.raises(services.InvalidInvitationError) as raised:
-        services.read_invitation(token)
+    with pytest.raises(InvalidInvitationError) as raised:
+        links.read_invitation(token)
     assert not raised.value.expired
 
 
 def test_who_has_never_signed_in(app, client, auth, db, invited):
     pat = make_user("pat@example.org")
     db.session.commit()
-    assert services.never_signed_in([invited.id, pat.id]) == {invited.id, pat.id}
-    assert services.never_signed_in([]) == set()
+    assert signing_in.never_signed_in([invited.id, pat.id]) == {invited.id, pat.id}
+    assert signing_in.never_signed_in([]) == set()
     auth.login("pat@example.org", DEFAULT_PASSWORD)
     auth.logout()
     # An ended session still counts: they have signed in.
-    assert services.never_signed_in([invited.id, pat.id]) == {invited.id}
+    assert signing_in.never_signed_in([invited.id, pat.id]) == {invited.id}

@@ -1,14 +1,15 @@
 from sqlalchemy import update
 
-from learning.accounts import services
+from learning.accounts import sessions, users
 from learning.accounts.loader import load_user
 from learning.accounts.models import User, UserSession, utcnow
+from learning.accounts.roles import grant_role, revoke_role
 from tests.conftest import page
 from tests.factories import make_user
 
 
 def fresh_token(db, user) -> str:
-    token = services.start_session(user)
+    token = sessions.start_session(user)
     db.session.commit()
     db.session.expunge_all()  # load as a new request would, not from the identity map
     return token
@@ -34,7 +35,7 @@ def test_an_ended_session_or_a_deactivated_user_loads_nobody(db):
     user = make_user("gone@example.org")
     user_id = user.id
     ended = fresh_token(db, user)
-    services.end_session(ended)
+    sessions.end_session(ended)
     db.session.commit()
     assert load_user(ended) is None
 
@@ -79,14 +80,14 @@ def test_a_role_granted_or_revoked_shows_on_the_next_request(db, client, auth):
         return [a.get_text(strip=True) for a in page(client.get("/learning")).select("nav a")]
 
     def change(action):
-        action(services.find_user_by_email("rising@example.org"), "facilitator")
+        action(users.find_user_by_email("rising@example.org"), "facilitator")
         db.session.commit()
         db.session.expunge_all()  # as another process would: nothing kept in memory
 
     assert "Cohorts" not in navigation()
-    change(services.grant_role)
+    change(grant_role)
     assert "Cohorts" in navigation()
-    change(services.revoke_role)
+    change(revoke_role)
     assert "Cohorts" not in navigation()
 
 

@@ -5,7 +5,7 @@ import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
-from learning.accounts import services
+from learning.accounts import links
 from learning.accounts.models import User, UserSession
 from learning.accounts.passwords import verify_password
 from tests.accounts.conftest import STRONG_PASSWORD
@@ -160,7 +160,7 @@ def test_a_token_signed_for_another_purpose_is_refused(app, client, user):
     from itsdangerous import URLSafeTimedSerializer
 
     forged = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="other").dumps(
-        {"user": user.id, "password": services._password_fingerprint(user)}
+        {"user": user.id, "password": links._password_fingerprint(user)}
     )
     assert client.get(f"/password-reset/{forged}").status_code == 400
 

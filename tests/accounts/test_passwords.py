@@ -4,7 +4,7 @@ import pytest
 from werkzeug.security import check_password_hash
 
 from learning import create_app
-from learning.accounts import services
+from learning.accounts import signing_in
 from learning.accounts.passwords import (
     PRODUCTION_HASH_METHOD,
     hash_method,
@@ -59,8 +59,8 @@ def test_the_suite_hashes_cheaply_with_the_same_function(app):
 
 def test_an_unknown_account_costs_a_check_at_the_cost_hashes_are_made_with(app, monkeypatch):
     checked = []
-    real = services.verify_password
-    monkeypatch.setattr(services, "verify_password",
+    real = signing_in.verify_password
+    monkeypatch.setattr(signing_in, "verify_password",
                         lambda h, p: checked.append(h) or real(h, p))
-    assert services.authenticate("nobody@example.org", PASSWORD) is None
+    assert signing_in.authenticate("nobody@example.org", PASSWORD) is None
     assert [h.rpartition("$")[0].rpartition("$")[0] for h in checked] == [hash_method()]

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from learning.accounts import services
+from learning.accounts import users
 from learning.accounts.models import User, UserSession
 from learning.accounts.passwords import verify_password
 from tests.accounts.conftest import STRONG_PASSWORD
@@ -100,7 +100,7 @@ def test_an_address_registered_a_moment_ago_answers_the_same(client, db, outbox,
     make_user("ada@example.gov", name="Ada First")
     db.session.commit()
     # Both checks ran before the other request's row existed; the unique constraint decides.
-    monkeypatch.setattr("learning.accounts.services.email_taken", lambda email: False)
+    monkeypatch.setattr("learning.accounts.users.email_taken", lambda email: False)
     response = register(client, registration)
     assert response.status_code == 302
     assert urlsplit(response.headers["Location"]).path == "/sign-in"
@@ -128,11 +128,11 @@ def test_a_taken_address_costs_a_password_hash_too(db, app, registration, monkey
     make_user("ada@example.gov")
     db.session.commit()
     hashed = []
-    real = services.hash_password
-    monkeypatch.setattr(services, "hash_password", lambda p: hashed.append(p) or real(p))
+    real = users.hash_password
+    monkeypatch.setattr(users, "hash_password", lambda p: hashed.append(p) or real(p))
     with app.test_request_context():
-        services.register(email="ada@example.gov", name="X", password=STRONG_PASSWORD,
-                          organisation="O", country="BB", job_title="")
+        users.register(email="ada@example.gov", name="X", password=STRONG_PASSWORD,
+                       organisation="O", country="BB", job_title="")
     assert hashed == [STRONG_PASSWORD]
 
 

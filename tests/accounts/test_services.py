@@ -5,7 +5,13 @@ import smtplib
 
 import pytest
 
-from learning.accounts import services
+from learning.accounts import links, roles, sessions, signing_in, users
+from learning.accounts.errors import (
+    EmailTakenError,
+    InvalidResetLinkError,
+    LastAdminError,
+    RoleError,
+)
 from learning.accounts.models import UserSession, hash_token
 from learning.database import db
 from learning.mail import services as mail
@@ -18,7 +24,7 @@ from tests.mailbox import outbox
     "/", "/profile", "/cohorts/join?code=ABC", "/courses/x#top", "/a//b",
 ])
 def test_safe_next_accepts_paths_on_this_site(target):
-    assert services.safe_next(target) == target
+    assert signing_in.safe_next(target) == target
 
 
 @pytest.mark.parametrize("target", [
@@ -27,80 +33,80 @@ def test_safe_next_accepts_paths_on_this_site(target):
     "/ok\nLocation: x", "/ok\x00", "/" + "a" * 2000,
 ])
 def test_safe_next_refuses_anything_else(target):
-    assert services.safe_next(target) is None
+    assert signing_in.safe_next(target) is None
 
 
 def test_authenticate(db):
     user = make_user("pat@example.org")
-    assert services.authenticate("Pat@Example.org", DEFAULT_PASSWORD) is user
-    assert services.authenticate("pat@example.org", "wrong wrong wrong") is None
-    assert services.authenticate("nobody@example.org", DEFAULT_PASSWORD) is None
+    assert signing_in.authenticate("Pat@Example.org", DEFAULT_PASSWORD) is user
+    assert signing_in.authenticate("pat@example.org", "wrong wrong wrong") is None
+    assert signing_in.authenticate("nobody@example.org", DEFAULT_PASSWORD) is None
 
 
 def test_sessions_start_and_end(db):
     user = make_user()
-    first = services.start_session(user)
-    second = services.start_session(user)
+    first = sessions.start_session(user)
+    second = sessions.start_session(user)
     assert user.session_token == second
-    services.end_sessions(user, keep_token=second)
+    sessions.end_sessions(user, keep_token=second)
     db.session.flush()
     db.session.expire_all()
     by_hash = {s.token_hash: s for s in db.session.scalars(db.select(UserSession))}
     assert by_hash[hash_token(first)].ended_at is not None
     assert by_hash[hash_token(second)].ended_at is None
-    services.end_session(second)
+    sessions.end_session(second)
     db.session.expire_all()
     assert by_hash[hash_token(second)].ended_at is not None
 
 
 def test_grant_role_is_idempotent(db):
     user = make_user()
-    assert services.grant_role(user, "facilitator") is True
-    assert services.grant_role(user, "facilitator") is False
+    assert roles.grant_role(user, "facilitator") is True
+    assert roles.grant_role(user, "facilitator") is False
     assert sorted(r.role for r in user.roles) == ["facilitator", "participant"]
 
 
 def test_unknown_roles_are_refused(db):
     user = make_user()
-    with pytest.raises(services.RoleError):
-        services.grant_role(user, "owner")
-    with pytest.raises(services.RoleError):
-        services.revoke_role(user, "owner")
+    with pytest.raises(RoleError):
+        roles.grant_role(user, "owner")
+    with pytest.raises(RoleError):
+        roles.revoke_role(user, "owner")
 
 
 def test_revoke_role(db):
     user = make_user("pat@example.org", "participant", "manager")
-    assert services.revoke_role(user, "manager") is True
-    assert services.revoke_role(user, "manager") is False
+    assert roles.revoke_role(user, "manager") is True
+    assert roles.revoke_role(user, "manager") is False
     assert user.role_names == {"participant"}
 
 
 def test_the_last_active_admin_cannot_lose_the_role(db):
     admin = make_user("admin@example.org", "admin")
-    with pytest.raises(services.LastAdminError):
-        services.revoke_role(admin, "admin")
+    with pytest.raises(LastAdminError):
+        roles.revoke_role(admin, "admin")
     # An inactive admin does not count as someone who can still administer.
     make_user("gone@example.org", "admin", is_active=False)
-    with pytest.raises(services.LastAdminError):
-        services.revoke_role(admin, "admin")
+    with pytest.raises(LastAdminError):
+        roles.revoke_role(admin, "admin")
     make_user("other@example.org", "admin")
-    assert services.revoke_role(admin, "admin") is True
+    assert roles.revoke_role(admin, "admin") is True
     assert admin.role_names == set()
 
 
 def test_create_user_refuses_a_taken_email(db):
     make_user("pat@example.org")
-    with pytest.raises(services.EmailTakenError):
-        services.create_user(email="PAT@example.org", name="Pat", password=DEFAULT_PASSWORD)
+    with pytest.raises(EmailTakenError):
+        users.create_user(email="PAT@example.org", name="Pat", password=DEFAULT_PASSWORD)
 
 
 def test_reset_token_round_trip_and_single_use(app, db):
     user = make_user()
-    token = services.password_reset_token(user)
-    assert services.user_for_reset_token(token) is user
-    services.reset_password(user, "a brand new passphrase here")
-    with pytest.raises(services.InvalidResetLinkError) as raised:
-        services.user_for_reset_token(token)
+    token = links.password_reset_token(user)
+    assert links.user_for_reset_token(token) is user
+    links.reset_password(user, "a brand new passphrase here")
+    with pytest.raises(InvalidResetLinkError) as raised:
+        links.user_for_reset_token(token)
     assert raised.value.expired is False
 
 

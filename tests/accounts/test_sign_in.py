@@ -1,7 +1,7 @@
 import pytest
 from sqlalchemy import select
 
-from learning.accounts import services
+from learning.accounts import signing_in
 from learning.accounts.models import UserSession, hash_token
 from tests.conftest import DEFAULT_PASSWORD, page
 from tests.factories import make_user
@@ -59,9 +59,9 @@ def test_wrong_password_gets_the_generic_message(client, auth, user):
 
 def test_unknown_email_gets_the_same_message_and_still_checks_a_hash(auth, monkeypatch):
     checked = []
-    real = services.verify_password
+    real = signing_in.verify_password
     monkeypatch.setattr(
-        services, "verify_password", lambda h, p: checked.append(h) or real(h, p)
+        signing_in, "verify_password", lambda h, p: checked.append(h) or real(h, p)
     )
     response = auth.login("nobody@example.org", "not the password at all")
     assert form_errors(response) == [GENERIC]

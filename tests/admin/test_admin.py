@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from learning.accounts.models import User, UserRole
-from learning.cohorts import services as cohorts
+from learning.cohorts import access
 from learning.database import db as _db
 from tests.catalog.world import make_user
 from tests.conftest import page
@@ -316,7 +316,7 @@ def test_attach_and_detach_a_manager(client, db, world, sign_in_as):
     assert messages(soup) == ["Note: Olu Outsider now manages Cohort A and holds the role Manager."]
     assert "manager" in reload(user).role_names
     db.session.refresh(world.cohort)
-    assert cohorts.may_follow(world.cohort.id, user)
+    assert access.may_follow(world.cohort.id, user)
     assert "Cohort A" in text(soup.select_one("ul.cohorts"))
     soup = follow(client, client.post(f"/admin/users/{user.id}/cohorts/{world.cohort.id}/remove"))
     assert messages(soup) == ["Note: Olu Outsider no longer manages Cohort A."]

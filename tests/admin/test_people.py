@@ -6,8 +6,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from learning.accounts import services as accounts
+from learning.accounts.errors import LastAdminError
 from learning.accounts.models import User
+from learning.accounts.roles import deactivate_user, grant_role
 from learning.database import db as _db
 from learning.progress.models import Progress
 from tests import mailbox as mail
@@ -137,14 +138,14 @@ def test_the_last_admin_and_oneself_cannot_be_deactivated(client, world, sign_in
 
 def test_the_last_active_admin_is_never_deactivated(world):
     admin = world.users["admin"]
-    with pytest.raises(accounts.LastAdminError):
-        accounts.deactivate_user(admin)
+    with pytest.raises(LastAdminError):
+        deactivate_user(admin)
     other = world.users["manager"]
-    accounts.grant_role(other, "admin")
-    assert accounts.deactivate_user(admin) is True
-    assert accounts.deactivate_user(admin) is False
-    with pytest.raises(accounts.LastAdminError):
-        accounts.deactivate_user(other)
+    grant_role(other, "admin")
+    assert deactivate_user(admin) is True
+    assert deactivate_user(admin) is False
+    with pytest.raises(LastAdminError):
+        deactivate_user(other)
 
 
 def test_deactivating_asks_first_and_says_what_will_happen(client, world, sign_in_as):

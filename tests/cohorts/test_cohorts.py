@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from learning.cohorts import services
+from learning.cohorts import joining
 from learning.cohorts.models import Cohort, Enrolment
 from tests.catalog.world import make_user
 from tests.conftest import page
@@ -158,7 +158,7 @@ def test_create_a_cohort(client, db, world, sign_in_as):
     assert cohort.course_id == world.course.id
     assert (cohort.starts_on, cohort.ends_on) == (date(2024, 2, 21), date(2024, 3, 27))
     assert cohort.is_open
-    assert re.fullmatch(f"[{services.JOIN_CODE_ALPHABET}]{{10}}", cohort.join_code)
+    assert re.fullmatch(f"[{joining.JOIN_CODE_ALPHABET}]{{10}}", cohort.join_code)
     soup = page(client.get(response.headers["Location"]))
     assert text(soup.h1) == "Run cohort Ministry of Finance, spring"
     assert cohort.join_code in text(soup.select_one(".messages"))
@@ -208,15 +208,15 @@ def test_a_facilitator_without_courses_is_told_why(client, db, world, sign_in_as
 
 
 def test_new_join_code_is_unambiguous_and_unique(db, world, monkeypatch):
-    codes = {services.new_join_code() for _ in range(50)}
+    codes = {joining.new_join_code() for _ in range(50)}
     assert len(codes) == 50
     for code in codes:
         assert len(code) == 10
         assert not set(code) & set("0O1IL")
     make_cohort(world.course, "Taken", "AAAAAAAAAA")
     letters = iter("A" * 10 + "B" * 10)
-    monkeypatch.setattr(services.secrets, "choice", lambda alphabet: next(letters))
-    assert services.new_join_code() == "BBBBBBBBBB"
+    monkeypatch.setattr(joining.secrets, "choice", lambda alphabet: next(letters))
+    assert joining.new_join_code() == "BBBBBBBBBB"
 
 
 @pytest.mark.parametrize("role", ["facilitator", "admin"])

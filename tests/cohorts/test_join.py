@@ -5,8 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import func, select
 
+from learning.cohorts.joining import normalise_join_code
 from learning.cohorts.models import Enrolment
-from learning.cohorts.services import normalise_join_code
 from tests.conftest import page
 
 

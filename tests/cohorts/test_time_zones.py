@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from learning.cohorts import services
+from learning.cohorts import running
 from learning.cohorts.models import Cohort
 from learning.database import db
 from learning.time_zones import is_time_zone, time_zone_names
@@ -72,7 +72,7 @@ def test_a_time_zone_not_offered_is_refused(client, world, sign_in_as, time_zone
 def test_cohorts_made_elsewhere_take_the_default_and_refuse_unknown_zones(app, world):
     cohort = make_cohort(world.course, "Made by code", "CODEMADE22")
     assert cohort.time_zone == "America/Port_of_Spain"
-    assert services.create_cohort(world.course, "Another", None, None).time_zone == (
+    assert running.create_cohort(world.course, "Another", None, None).time_zone == (
         "America/Port_of_Spain")
     with pytest.raises(ValueError, match="unknown time zone"):
         cohort.time_zone = "Mars/Olympus_Mons"

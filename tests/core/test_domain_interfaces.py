@@ -3,7 +3,8 @@
 Read from the source, like `test_architecture`: a module under `learning.reports` imports no
 other domain's `models` module, so every figure about progress, certificates, cohorts or
 courses goes through that domain's public functions (`progress.completion`,
-`progress.activity`, `certificates.services`, `cohorts.services`, `catalog.outline`).
+`progress.activity`, `certificates.services`, `cohorts.members`, `cohorts.access`,
+`catalog.outline`).
 
 The one exception is accounts' `User` (and `utcnow`): a report is a list of people, joined,
 filtered and sorted by their name, email, country and organisation in SQL; wrapping each

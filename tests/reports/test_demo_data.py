@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from learning.accounts.models import User, utcnow
 from learning.certificates.models import Certificate, CertificateEvent
-from learning.cohorts import services as cohorts
+from learning.cohorts import members
 from learning.cohorts.models import Cohort, Enrolment
 from learning.config import ROOT
 from learning.content.importer import import_content
@@ -27,7 +27,7 @@ def test_generate_certifies_exactly_the_completers_and_leaves_some_stalled(runne
     assert result.exit_code == 0, result.output
     cohort = db.session.scalar(select(Cohort))
     assert [m.id for m in cohort.managers] == [manager.id]
-    participants = cohorts.member_ids(cohort.id)
+    participants = members.member_ids(cohort.id)
     complete = completion.completion_times(cohort.course_id, participants)
     certificates = {c.user_id: c for c in db.session.scalars(select(Certificate))}
     assert complete and set(certificates) == set(complete)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from learning.cohorts import services as cohorts
+from learning.cohorts import members
 from tests.conftest import page
 from tests.reports.conftest import START, add_participants, certify, record, required
 
@@ -97,7 +97,7 @@ def test_an_empty_cohort_says_so(client, world, sign_in_as):
 def test_module_completion_agrees_with_the_rule_for_each_participant(db, world, progressed):
     from learning.progress import completion  # noqa: PLC0415 - test only
 
-    participants = cohorts.member_ids(world.cohort.id)
+    participants = members.member_ids(world.cohort.id)
     per_module = completion.modules_completed(world.course.id, participants)
     one, two, _ = world.modules
     assert per_module == {one.id: 3, two.id: 3}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from learning.cohorts import services as cohorts
+from learning.cohorts import access
 from tests.conftest import page
 from tests.reports.conftest import EMAILS
 
@@ -96,8 +96,8 @@ def test_a_manager_role_taken_away_ends_the_scope(client, db, world, sign_in_as)
 
 
 def test_the_scope_rule_is_none_for_participants(world):
-    assert cohorts.follow_scope(world.users["participant"]) is None
-    assert cohorts.follow_scope(world.users["manager"]) is not None
+    assert access.follow_scope(world.users["participant"]) is None
+    assert access.follow_scope(world.users["manager"]) is not None
 
 
 def test_emails_of_the_world_are_distinct():
