@@ -15,8 +15,7 @@ from flask_babel import gettext as _
 from learning.accounts.permissions import role_required
 from learning.assessments import asked
 from learning.database import db
-from learning.studio import instruments, rows
-from learning.studio import services as studio
+from learning.studio import courses, instruments, rows
 from learning.studio.instrument_forms import (
     LEVEL_LABELS,
     InstrumentBuilderForm,
@@ -148,7 +147,7 @@ def delete_instrument(slug, instrument_id):
     title = instrument.title
     try:
         instruments.delete_instrument(course, instrument)
-    except studio.StudioError as error:
+    except courses.StudioError as error:
         flash(str(error), "error")
         return _back_to_instrument(course, instrument)
     db.session.commit()

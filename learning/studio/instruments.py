@@ -30,8 +30,8 @@ from learning.content.instrument_files import check_instrument
 from learning.content.specs import ContentError, InstrumentSpec
 from learning.database import db
 from learning.instruments.models import Instrument
+from learning.studio.courses import StudioError
 from learning.studio.instrument_problems import in_labels
-from learning.studio.services import StudioError
 
 DEFAULT_SCALE = ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
                  "Strongly agree")
