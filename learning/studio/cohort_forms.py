@@ -1,16 +1,19 @@
-"""The cohort page's form for adding one person by email: a roster's row, typed in.
+"""The cohort pages' forms: its settings, a roster's CSV file, one person added by email.
 
-Checked by the rules a roster's row is checked by (`studio.roster`): the same lengths, an
-address email_validator accepts, nothing a spreadsheet would run as a formula, a country
-from the list. Whether the address has an account is never checked here: the answer is the
-same either way (`roster.invite_person`).
+Adding one person is a roster's row, typed in (`InvitePersonForm`), checked by the rules a
+roster's row is checked by (`studio.roster`): the same lengths, an address email_validator
+accepts, nothing a spreadsheet would run as a formula, a country from the list. Whether the
+address has an account is never checked here: the answer is the same either way
+(`roster.invite_person`).
 """
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, StringField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from learning.accounts.forms import CountryField
+from learning.cohorts.forms import CohortForm
 from learning.core.forms import Form
 from learning.studio import roster
 
@@ -69,3 +72,21 @@ class InvitePersonForm(Form):
         return roster.Person(email=self.email.data, name=self.name.data,
                              organisation=self.organisation.data or "",
                              country=self.country.data or "")
+
+
+class CohortSettingsForm(CohortForm):
+    """A cohort's name, dates, time zone and whether it takes new participants (not its course)."""
+
+    course = None
+    is_open = BooleanField(_l("Open: people with the join code can join"))
+
+    @classmethod
+    def data_of(cls, cohort) -> dict:
+        """The form's starting values for the cohort."""
+        return {"name": cohort.name, "starts_on": cohort.starts_on, "ends_on": cohort.ends_on,
+                "is_open": cohort.is_open, "time_zone": cohort.time_zone}
+
+class RosterForm(Form):
+    """A CSV file of participants to add to a cohort."""
+
+    csv = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])

@@ -27,8 +27,8 @@ from learning.media import uploads
 from learning.reports import course as report_course
 from learning.reports import figures, stalling
 from learning.studio import roster, roster_jobs
-from learning.studio.cohort_forms import InvitePersonForm
-from learning.studio.forms import CohortSettingsForm, PersonForm, RosterForm
+from learning.studio.cohort_forms import CohortSettingsForm, InvitePersonForm, RosterForm
+from learning.studio.forms import PersonForm
 from learning.studio.pages import FORM_ALLOWANCE_BYTES, bp, button_form_or_400, no_account
 
 # A participants' CSV: 10,000 rows fit, at up to about 200 bytes each.

@@ -15,8 +15,8 @@ from learning.core.limits import body_limit
 from learning.database import db
 from learning.media import uploads
 from learning.media.files import FileChanges
+from learning.studio import courses
 from learning.studio import images as library
-from learning.studio import services as studio
 from learning.studio.forms import ImageForm, ImageLabelForm
 from learning.studio.pages import (
     FORM_ALLOWANCE_BYTES,
@@ -93,7 +93,7 @@ def delete_image(slug, name):
     try:
         with FileChanges(media_root, in_use=library.images_in_use) as files:
             files.releasing([library.delete_image(course, image.file_name)])
-    except studio.StudioError as error:
+    except courses.StudioError as error:
         flash(str(error), "error")
         return redirect(url_for("studio.images", slug=course.slug,
                                 _anchor=f"image-{name[:8]}"))

@@ -20,7 +20,7 @@ from learning.catalog.services import IMAGE_FOLDER, image_path
 from learning.content.sanitise import course_images
 from learning.database import db
 from learning.media import uploads
-from learning.studio.services import StudioError
+from learning.studio.courses import StudioError
 
 
 @dataclass(frozen=True)

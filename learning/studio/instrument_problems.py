@@ -5,6 +5,11 @@ dimensions by their slugs, as a file does. The studio's form shows no slugs of e
 problems name a band by its label and say which scores no band covers, or which two bands
 share ("No band covers 40–49", "Bands “Developing” and “Established” overlap at 50–59").
 The rules are the same; only the words change.
+
+Then the form shows them: each problem beside the field its path names (`place_problems`),
+those no field shows at the top and on the instrument's page naming the band or dimension
+they are about (`describe`), and every field's errors listed once with where it is
+(`error_list`).
 """
 
 import re
@@ -121,3 +126,64 @@ def in_labels(errors: list[ContentError], data: dict) -> list[ContentError]:
     kept = [_relabelled(error, labels) for error in errors
             if not (_BAND_FIELD.match(error.field) and error.message.startswith(_COVERAGE))]
     return kept + band_coverage(bands, name)
+
+
+def explain(problem) -> str:
+    """A problem of the content files' rules as a sentence for the page."""
+    message = problem.message
+    return message[:1].upper() + message[1:] + ("" if message.endswith((".", "?")) else ".")
+
+
+def describe(problem, data: dict) -> str:
+    """A problem of an instrument's document, naming the dimension or band it is about."""
+    match = re.match(r"(dimensions|bands)\[(\d+)\]", problem.field)
+    if match is None:
+        return explain(problem)
+    rows_, index = data[match.group(1)], int(match.group(2))
+    row = rows_[index] if index < len(rows_) else {}
+    if match.group(1) == "dimensions":
+        where = _("Dimension “%(name)s”", name=row.get("title") or index + 1)
+    else:
+        where = _("Band “%(name)s”", name=row.get("label") or index + 1)
+    return f"{where}: {explain(problem)}"
+
+
+def place_problems(problems, places: dict) -> list[str]:
+    """Show each problem beside the field its path names; the ones no field shows."""
+    left = []
+    for problem in problems:
+        target = places.get(problem.field)
+        if target is None:
+            left.append(explain(problem))
+            continue
+        if explain(problem) not in target.errors:
+            target.errors = [*target.errors, explain(problem)]
+    return left
+
+
+def error_list(form) -> list[tuple[str, str]]:
+    """Every field error of the form, as (field id, where: label: message)."""
+    found = []
+
+    def add(field, *context):
+        label = ", ".join([*context, str(field.label.text)])
+        found.extend((field.id, f"{label}: {error}") for error in field.errors)
+
+    for field in form:
+        if field.type not in ("FieldList", "CSRFTokenField", "HiddenField"):
+            add(field)
+    for number, entry in enumerate(form.bands, start=1):
+        row = entry.form
+        for field in (row.label, row.min_score, row.max_score):
+            add(field, row.name(number))
+    for number, entry in enumerate(form.dimensions, start=1):
+        row = entry.form
+        name = row.name(number)
+        for field in (row.title, row.description):
+            add(field, name)
+        for statement in row.statements:
+            add(statement.form.text, name)
+        for cell in row.feedback:
+            add(cell.form.text, name)
+        add(row.helpful_items, name)
+    return found

@@ -2,7 +2,7 @@
 
 An instrument's page shows what it asks (its statements, per dimension) and its bands; its
 form (`build_instrument`, and `new_instrument` for a new one) sets the whole instrument at
-once, rows added and removed as needed (`instrument_forms.changed`); the preview shows the
+once, rows added and removed as needed (`instrument_rows.changed`); the preview shows the
 form a participant answers, and keeps nothing. The rules are in `instruments`; saving
 writes the instrument's whole document, which may make a new version. Registered on the
 studio's blueprint (`pages.bp`); `views` imports this module so that its pages are there
@@ -15,17 +15,10 @@ from flask_babel import gettext as _
 from learning.accounts.permissions import role_required
 from learning.assessments import asked
 from learning.database import db
-from learning.studio import instruments, rows
-from learning.studio import services as studio
-from learning.studio.instrument_forms import (
-    LEVEL_LABELS,
-    InstrumentBuilderForm,
-    changed,
-    describe,
-    error_list,
-    field_id,
-    place_problems,
-)
+from learning.studio import courses, instruments, rows
+from learning.studio.instrument_forms import LEVEL_LABELS, InstrumentBuilderForm
+from learning.studio.instrument_problems import describe, error_list, place_problems
+from learning.studio.instrument_rows import changed, field_id
 from learning.studio.pages import back_to, bp, button_form_or_400, course_or_404
 
 
@@ -148,7 +141,7 @@ def delete_instrument(slug, instrument_id):
     title = instrument.title
     try:
         instruments.delete_instrument(course, instrument)
-    except studio.StudioError as error:
+    except courses.StudioError as error:
         flash(str(error), "error")
         return _back_to_instrument(course, instrument)
     db.session.commit()

@@ -24,14 +24,15 @@ from sqlalchemy import select
 
 from learning.assessments import asked
 from learning.catalog.models import Course, Item
+from learning.content import writing
 from learning.content.exporter import instrument_document
 from learning.content.importer import save_instrument
 from learning.content.instrument_files import check_instrument
 from learning.content.specs import ContentError, InstrumentSpec
 from learning.database import db
 from learning.instruments.models import Instrument
+from learning.studio.courses import StudioError
 from learning.studio.instrument_problems import in_labels
-from learning.studio.services import StudioError
 
 DEFAULT_SCALE = ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
                  "Strongly agree")
@@ -93,11 +94,11 @@ def overview(course: Course) -> list[Summary]:
     """The course's instruments: responses, the items asking each, whether each is complete."""
     rows = instruments_of(course)
     counts = asked.response_counts(instrument.id for instrument in rows)
-    slugs = {instrument.slug for instrument in rows}
     return [Summary(instrument=instrument, responses=counts.get(instrument.id, 0),
                     items=items_using(course, instrument),
                     is_complete=check(course, document(instrument), instrument,
-                                      slugs - {instrument.slug}).is_complete)
+                                      writing.sibling_slugs(rows, leaving_out=instrument),
+                                      ).is_complete)
             for instrument in rows]
 
 
@@ -143,10 +144,12 @@ def new_document() -> dict:
 
 
 def taken_slugs(course: Course, instrument: Instrument | None) -> set[str]:
-    """The slugs of the course's other instruments (all of them for a new one)."""
-    return set(db.session.scalars(
-        select(Instrument.slug).where(Instrument.course_id == course.id,
-                                      Instrument.id != (instrument.id if instrument else None))))
+    """The slugs of the course's other instruments (all of them for a new one).
+
+    The instruments of a course are siblings: the rule of `content.writing.sibling_slugs`.
+    """
+    siblings = db.session.scalars(select(Instrument).where(Instrument.course_id == course.id))
+    return writing.sibling_slugs(siblings, leaving_out=instrument)
 
 
 def check(course: Course, data: dict, instrument: Instrument | None = None,
@@ -201,9 +204,8 @@ def ready_instruments(course: Course, item: Item | None = None) -> list[Instrume
     taken = {other.instrument_id for module in course.modules for other in module.items
              if other.instrument_id is not None and other is not item}
     rows = instruments_of(course)
-    slugs = {instrument.slug for instrument in rows}
     return [instrument for instrument in rows
             if instrument.id not in taken
             and check(course, document(instrument), instrument,
-                      slugs - {instrument.slug}).is_complete]
+                      writing.sibling_slugs(rows, leaving_out=instrument)).is_complete]
 

@@ -25,9 +25,8 @@ from learning.content import writing
 from learning.core.limits import body_limit
 from learning.database import db
 from learning.media import uploads
-from learning.studio import editor_views, instruments
-from learning.studio import services as studio
-from learning.studio.forms import ReadingForm, RecordingForm, SelfAssessmentForm
+from learning.studio import courses, editor_views, instruments, item_rules
+from learning.studio.item_forms import ReadingForm, RecordingForm, SelfAssessmentForm
 from learning.studio.pages import (
     FORM_ALLOWANCE_BYTES,
     as_draft,
@@ -103,7 +102,7 @@ class _Kind:
     """What differs between the forms of items that carry files; the steps are the same.
 
     The services are looked up when called, never bound here, so that they are the
-    `studio.services` of the moment.
+    `studio.item_rules` of the moment.
     """
 
     name: str
@@ -138,8 +137,8 @@ READING = _Kind(
     file_fields=lambda form: [form.pdf],
     store_files=_store_pdf,
     refusal_field=lambda form: form.body,
-    create=lambda module, fields: studio.create_reading(module, fields),
-    update=lambda item, fields: studio.update_reading(item, fields),
+    create=lambda module, fields: item_rules.create_reading(module, fields),
+    update=lambda item, fields: item_rules.update_reading(item, fields),
     created=lambda item: _("Reading “%(title)s” created.", title=item.title),
     saved=lambda item: _("Reading “%(title)s” saved.", title=item.title),
     checks_files_of_refused_form=False,
@@ -153,8 +152,8 @@ RECORDING = _Kind(
     file_fields=lambda form: [form.video, form.captions],
     store_files=_store_recording_files,
     refusal_field=lambda form: form.video,
-    create=lambda module, fields: studio.create_recording(module, fields),
-    update=lambda item, fields: studio.update_recording(item, fields),
+    create=lambda module, fields: item_rules.create_recording(module, fields),
+    update=lambda item, fields: item_rules.update_recording(item, fields),
     created=_created_recording,
     saved=lambda item: _("Recording “%(title)s” saved.", title=item.title),
     checks_files_of_refused_form=True,
@@ -180,14 +179,14 @@ def _save(kind: _Kind, form, course, save, replacing=None):
     still uses them.
     """
     try:
-        with file_changes(studio.item_files([replacing]) if replacing is not None
+        with file_changes(item_rules.item_files([replacing]) if replacing is not None
                           else ()) as files:
             changes = kind.store_files(form, course, files)
             if any(field.errors for field in kind.file_fields(form)):
                 files.discard()
                 return None
             return save(dataclasses.replace(form.fields(), **changes))
-    except studio.StudioError as error:
+    except courses.StudioError as error:
         kind.refusal_field(form).errors.append(str(error))
         return None
 
@@ -231,7 +230,7 @@ def _saved_page(kind: _Kind, course, item):
 def _new_page(kind: _Kind, slug, module_id):
     """The form for a new item of this kind; created as a draft, then published if asked."""
     course = course_or_404(slug)
-    module = studio.module_for_edit_or_404(course, module_id)
+    module = courses.module_for_edit_or_404(course, module_id)
     form = kind.form(taken_slugs=writing.sibling_slugs(module.items), fills_slug=True)
     asking = _editor_asked(kind)
     if asking:
@@ -249,8 +248,8 @@ def _new_page(kind: _Kind, slug, module_id):
 def _edit_page(kind: _Kind, slug, module_id, item_id):
     """The form for an item of this kind; a change that moves figures is asked first."""
     course = course_or_404(slug)
-    module = studio.module_for_edit_or_404(course, module_id)
-    item = studio.item_for_edit_or_404(module, item_id, kind=kind.name)
+    module = courses.module_for_edit_or_404(course, module_id)
+    item = courses.item_for_edit_or_404(module, item_id, kind=kind.name)
     form = kind.form(data=kind.form.data_of(item),
                      taken_slugs=writing.sibling_slugs(module.items, leaving_out=item),
                      **kind.has_file(item))
@@ -324,10 +323,10 @@ def _self_assessment_page(course, module, item, form):
 @role_required("facilitator")
 def new_self_assessment(slug, module_id):
     course = course_or_404(slug)
-    module = studio.module_for_edit_or_404(course, module_id)
+    module = courses.module_for_edit_or_404(course, module_id)
     form = _self_assessment_form(course, module)
     if form.validate_on_submit():
-        item = studio.create_self_assessment(
+        item = item_rules.create_self_assessment(
             module, dataclasses.replace(form.fields(), is_published=False))
         db.session.commit()
         return created(course, item, form.is_published.data,
@@ -340,16 +339,16 @@ def new_self_assessment(slug, module_id):
 @role_required("facilitator")
 def edit_self_assessment(slug, module_id, item_id):
     course = course_or_404(slug)
-    module = studio.module_for_edit_or_404(course, module_id)
-    item = studio.item_for_edit_or_404(module, item_id, kind="self_assessment")
+    module = courses.module_for_edit_or_404(course, module_id)
+    item = courses.item_for_edit_or_404(module, item_id, kind="self_assessment")
     form = _self_assessment_form(course, module, item)
     if form.validate_on_submit():
         fields = form.fields()
         asking = confirm_item_change(course, item, fields,
-                                     lambda: studio.update_self_assessment(item, fields))
+                                     lambda: item_rules.update_self_assessment(item, fields))
         if asking is not None:
             return asking
-        studio.update_self_assessment(item, fields)
+        item_rules.update_self_assessment(item, fields)
         db.session.commit()
         flash(_("Self-assessment “%(title)s” saved.", title=item.title), "success")
         return back_to(course, item)

@@ -14,9 +14,8 @@ from wtforms.fields.choices import SelectChoice
 from learning.accounts.permissions import role_required
 from learning.content import writing
 from learning.database import db
-from learning.studio import moves
-from learning.studio import services as studio
-from learning.studio.forms import MoveItemForm
+from learning.studio import courses, item_rules, moves
+from learning.studio.item_forms import MoveItemForm
 from learning.studio.pages import (
     back_to,
     bp,
@@ -91,7 +90,7 @@ def move_item(slug, module_id, item_id, direction):
     course, item = course_and_item(slug, module_id, item_id)
     direction = direction_or_404(direction)
     button_form_or_400()
-    if studio.move_item(item, direction):
+    if item_rules.move_item(item, direction):
         db.session.commit()
         flash(_("“%(title)s” moved.", title=item.title), "success")
     return back_to(course, item)
@@ -123,7 +122,7 @@ def restore_item(slug, module_id, item_id):
 def publish_item(slug, module_id, item_id):
     course, item = course_and_item(slug, module_id, item_id)
     return change_on_purpose(
-        course, item, lambda: studio.set_item_published(item, True),
+        course, item, lambda: item_rules.set_item_published(item, True),
         _("Publish “%(title)s”?", title=item.title), _("Yes, publish it"),
         _("“%(title)s” published.", title=item.title))
 
@@ -133,7 +132,7 @@ def publish_item(slug, module_id, item_id):
 def unpublish_item(slug, module_id, item_id):
     course, item = course_and_item(slug, module_id, item_id)
     return change_on_purpose(
-        course, item, lambda: studio.set_item_published(item, False),
+        course, item, lambda: item_rules.set_item_published(item, False),
         _("Unpublish “%(title)s”?", title=item.title), _("Yes, unpublish it"),
         _("“%(title)s” unpublished: it is a draft again, which participants do not see, "
           "and their progress is kept.", title=item.title))
@@ -147,9 +146,9 @@ def delete_item(slug, module_id, item_id):
     button_form_or_400()
     title = item.title
     try:
-        with file_changes(releasing=studio.item_files([item])):
-            studio.delete_item(item)
-    except studio.StudioError as error:
+        with file_changes(releasing=item_rules.item_files([item])):
+            item_rules.delete_item(item)
+    except courses.StudioError as error:
         flash(str(error), "error")
         return back_to(course, module)
     flash(_("“%(title)s” deleted.", title=title), "success")

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from learning.accounts.permissions import role_required
 from learning.content import writing
 from learning.database import db
-from learning.studio import services as studio
-from learning.studio.forms import ModuleForm
+from learning.studio import courses, item_rules, modules
+from learning.studio.module_forms import ModuleForm
 from learning.studio.pages import (
     back_to,
     bp,
@@ -30,7 +30,7 @@ def new_module(slug):
     course = course_or_404(slug)
     form = ModuleForm(taken_slugs=writing.sibling_slugs(course.modules), fills_slug=True)
     if form.validate_on_submit():
-        module = studio.create_module(course, form.fields())
+        module = modules.create_module(course, form.fields())
         db.session.commit()
         flash(_("Module “%(title)s” created.", title=module.title), "success")
         return back_to(course, module)
@@ -41,20 +41,20 @@ def new_module(slug):
 @role_required("facilitator")
 def edit_module(slug, module_id):
     course = course_or_404(slug)
-    module = studio.module_for_edit_or_404(course, module_id)
+    module = courses.module_for_edit_or_404(course, module_id)
     form = ModuleForm(data=ModuleForm.data_of(module),
                       taken_slugs=writing.sibling_slugs(course.modules, leaving_out=module))
     if form.validate_on_submit():
         fields = form.fields()
         if fields.is_published != module.is_published:
             confirming = confirmation_page(
-                course, lambda: studio.update_module(module, fields),
+                course, lambda: modules.update_module(module, fields),
                 (_("Publish “%(title)s”?", title=module.title) if fields.is_published
                  else _("Unpublish “%(title)s”?", title=module.title)),
                 _("Yes, publish it") if fields.is_published else _("Yes, unpublish it"))
             if confirming is not None:
                 return confirming
-        studio.update_module(module, fields)
+        modules.update_module(module, fields)
         db.session.commit()
         flash(_("Module “%(title)s” saved.", title=module.title), "success")
         return back_to(course, module)
@@ -65,10 +65,10 @@ def edit_module(slug, module_id):
 @role_required("facilitator")
 def move_module(slug, module_id, direction):
     course = course_or_404(slug)
-    module = studio.module_for_edit_or_404(course, module_id)
+    module = courses.module_for_edit_or_404(course, module_id)
     direction = direction_or_404(direction)
     button_form_or_400()
-    if studio.move_module(module, direction):
+    if modules.move_module(module, direction):
         db.session.commit()
         flash(_("Module “%(title)s” moved.", title=module.title), "success")
     return back_to(course, module)
@@ -78,7 +78,7 @@ def move_module(slug, module_id, direction):
 @role_required("facilitator")
 def archive_module(slug, module_id):
     course = course_or_404(slug)
-    module = studio.module_for_edit_or_404(course, module_id)
+    module = courses.module_for_edit_or_404(course, module_id)
     return change_on_purpose(
         course, module, lambda: writing.set_archived(module, True),
         _("Archive “%(title)s”?", title=module.title), _("Yes, archive it"),
@@ -90,7 +90,7 @@ def archive_module(slug, module_id):
 @role_required("facilitator")
 def restore_module(slug, module_id):
     course = course_or_404(slug)
-    module = studio.module_for_edit_or_404(course, module_id)
+    module = courses.module_for_edit_or_404(course, module_id)
     return change_on_purpose(
         course, module, lambda: writing.set_archived(module, False),
         _("Restore “%(title)s”?", title=module.title), _("Yes, restore it"),
@@ -101,13 +101,13 @@ def restore_module(slug, module_id):
 @role_required("facilitator")
 def delete_module(slug, module_id):
     course = course_or_404(slug)
-    module = studio.module_for_edit_or_404(course, module_id)
+    module = courses.module_for_edit_or_404(course, module_id)
     button_form_or_400()
     title = module.title
     try:
-        with file_changes(releasing=studio.item_files(module.items)):
-            studio.delete_module(module)
-    except studio.StudioError as error:
+        with file_changes(releasing=item_rules.item_files(module.items)):
+            modules.delete_module(module)
+    except courses.StudioError as error:
         flash(str(error), "error")
         return back_to(course)
     flash(_("Module “%(title)s” deleted.", title=title), "success")

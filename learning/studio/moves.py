@@ -19,7 +19,7 @@ from learning.catalog.models import Item, Module
 from learning.content import writing
 from learning.database import db
 from learning.instruments.models import Dimension, Instrument
-from learning.studio.services import StudioError
+from learning.studio.courses import StudioError
 
 
 def move_targets(item: Item) -> list[Module]:

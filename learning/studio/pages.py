@@ -33,8 +33,7 @@ from learning.accounts.forms import EmptyForm
 from learning.catalog.models import Module
 from learning.database import db
 from learning.media.files import FileChanges
-from learning.studio import effects
-from learning.studio import services as studio
+from learning.studio import courses, effects, item_rules
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 
@@ -43,7 +42,7 @@ KIND_LABELS = {
     "reading": _l("Reading"),
     "self_assessment": _l("Self-assessment"),
 }
-DIRECTIONS = (studio.UP, studio.DOWN)
+DIRECTIONS = (courses.UP, courses.DOWN)
 # Room for an upload form's other fields beside its file.
 FORM_ALLOWANCE_BYTES = 256 * 1024
 
@@ -56,13 +55,13 @@ def labels():
 
 def course_or_404(slug):
     """The course with this slug, if the signed-in user may author it."""
-    return studio.course_for_edit_or_404(slug, current_user)
+    return courses.course_for_edit_or_404(slug, current_user)
 
 
 def course_and_item(slug, module_id, item_id):
     """The course the user may author, and its module's item the URL names."""
     course = course_or_404(slug)
-    return course, studio.item_for_edit_or_404(studio.module_for_edit_or_404(course, module_id),
+    return course, courses.item_for_edit_or_404(courses.module_for_edit_or_404(course, module_id),
                                                item_id)
 
 
@@ -94,7 +93,7 @@ def confirmation_page(course, change, heading: str, confirm_label: str, action=N
         return None
     try:
         found = effects.effects(course, change)
-    except studio.StudioError:
+    except courses.StudioError:
         return None
     if not effects.affects_anyone(found):
         return None
@@ -130,7 +129,7 @@ def direction_or_404(direction: str) -> str:
 
 def may_author(slug, **_url) -> bool:
     """Whether this request may send an upload's body: its user may author the course."""
-    return studio.may_edit_course(slug, current_user)
+    return courses.may_edit_course(slug, current_user)
 
 
 def file_changes(releasing=()) -> FileChanges:
@@ -140,7 +139,7 @@ def file_changes(releasing=()) -> FileChanges:
     those no item (archived or not) still names.
     """
     return FileChanges(current_app.config["MEDIA_ROOT"],
-                       in_use=studio.files_in_use).releasing(releasing)
+                       in_use=item_rules.files_in_use).releasing(releasing)
 
 
 def no_account(email: str) -> str:
@@ -204,7 +203,7 @@ def created(course, item, publish: bool, message: str, then=None):
     """
     if publish:
         confirming = confirmation_page(
-            course, lambda: studio.set_item_published(item, True),
+            course, lambda: item_rules.set_item_published(item, True),
             _("Publish “%(title)s”?", title=item.title), _("Yes, publish it"),
             action=url_for("studio.publish_item", slug=course.slug, module_id=item.module_id,
                            item_id=item.id),
@@ -213,7 +212,7 @@ def created(course, item, publish: bool, message: str, then=None):
                      "only facilitators see it.", title=item.title))
         if confirming is not None:
             return confirming
-        studio.set_item_published(item, True)
+        item_rules.set_item_published(item, True)
         db.session.commit()
     flash(message, "success")
     return then() if then is not None else back_to(course, item)

@@ -2,7 +2,7 @@
 
 And who facilitates a course, added and removed on its page.
 
-Every page asks the one access rule (`studio.services.course_for_edit_or_404`). The
+Every page asks the one access rule (`studio.courses.course_for_edit_or_404`). The
 blueprint and what the pages share are in `pages`; the other areas' pages are in modules of
 their own (listed there), imported here so that they are on the blueprint whenever the
 application factory registers it. Nothing else imports this module.
@@ -22,6 +22,7 @@ from learning.content import writing
 from learning.database import db
 from learning.studio import (
     cohort_views,  # noqa: F401 (its pages register on the blueprint)
+    courses,
     editor_views,  # noqa: F401 (its pages register on the blueprint)
     image_views,  # noqa: F401 (its pages register on the blueprint)
     instrument_views,  # noqa: F401 (its pages register on the blueprint)
@@ -32,7 +33,6 @@ from learning.studio import (
     roster_views,  # noqa: F401 (its pages register on the blueprint)
     schedule_views,  # noqa: F401 (its pages register on the blueprint)
 )
-from learning.studio import services as studio
 from learning.studio.forms import CourseSettingsForm, PersonForm
 from learning.studio.pages import back_to, bp, button_form_or_400, course_or_404, no_account
 
@@ -40,14 +40,14 @@ from learning.studio.pages import back_to, bp, button_form_or_400, course_or_404
 @bp.get("/")
 @role_required("facilitator")
 def index():
-    return render_template("studio/index.html", courses=studio.courses_for(current_user))
+    return render_template("studio/index.html", courses=courses.courses_for(current_user))
 
 
 @bp.get("/courses/<slug>")
 @role_required("facilitator")
 def course(slug):
     course = course_or_404(slug)
-    people = studio.people_by_item(course)
+    people = courses.people_by_item(course)
     return render_template(
         "studio/course.html",
         course=course,
@@ -68,8 +68,8 @@ def edit_course(slug):
     form = CourseSettingsForm(data=CourseSettingsForm.data_of(course))
     if form.validate_on_submit():
         try:
-            studio.update_course(course, form.fields())
-        except studio.StudioError as error:
+            courses.update_course(course, form.fields())
+        except courses.StudioError as error:
             db.session.rollback()
             form.issuers.errors.append(str(error))
         else:
@@ -85,8 +85,8 @@ def edit_course(slug):
 def export(slug):
     course = course_or_404(slug)
     try:
-        data = studio.export_zip(course)
-    except studio.StudioError as error:
+        data = courses.export_zip(course)
+    except courses.StudioError as error:
         flash(_("The course could not be exported: %(reason)s", reason=str(error)), "error")
         return back_to(course)
     return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
@@ -102,8 +102,8 @@ def add_facilitator(slug):
         flash(" ".join(str(error) for error in form.email.errors), "error")
         return back_to(course)
     try:
-        user = studio.add_co_facilitator(course, form.email.data)
-    except studio.StudioError as error:
+        user = courses.add_co_facilitator(course, form.email.data)
+    except courses.StudioError as error:
         flash(str(error), "error")
         return back_to(course)
     if user is None:
@@ -121,8 +121,8 @@ def remove_facilitator(slug, user_id):
     course = course_or_404(slug)
     button_form_or_400()
     try:
-        user = studio.remove_co_facilitator(course, user_id)
-    except studio.StudioError as error:
+        user = courses.remove_co_facilitator(course, user_id)
+    except courses.StudioError as error:
         flash(str(error), "error")
         return back_to(course)
     db.session.commit()

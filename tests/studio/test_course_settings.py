@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from learning.catalog.models import Course
-from learning.studio import services
+from learning.studio import courses
 from tests.conftest import page
 from tests.studio.helpers import studio_course
 
@@ -171,12 +171,12 @@ def test_an_unpublished_course_may_name_no_issuer_and_participants_lose_sight_of
 
 
 def test_the_service_refuses_a_published_course_without_issuers(app, db, world):
-    fields = services.CourseFields(title="T", summary="", description="", is_published=True,
+    fields = courses.CourseFields(title="T", summary="", description="", is_published=True,
                                    issuers=[], certificate_wording=None)
-    with pytest.raises(services.StudioError, match="at least one issuer"):
-        services.update_course(world.course, fields)
-    assert services.lacks_issuers(True, []) and not services.lacks_issuers(False, [])
-    assert not services.lacks_issuers(True, ["CARICAD"])
+    with pytest.raises(courses.StudioError, match="at least one issuer"):
+        courses.update_course(world.course, fields)
+    assert courses.lacks_issuers(True, []) and not courses.lacks_issuers(False, [])
+    assert not courses.lacks_issuers(True, ["CARICAD"])
 
 
 def test_admins_edit_any_course_and_another_facilitator_may_not(client, db, world, sign_in_as,

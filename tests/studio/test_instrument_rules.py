@@ -6,8 +6,8 @@ from werkzeug.datastructures import MultiDict
 
 from learning.content.specs import ContentError
 from learning.studio import rows
-from learning.studio.instrument_forms import changed, field_id
 from learning.studio.instrument_problems import band_coverage, in_labels
+from learning.studio.instrument_rows import changed, field_id
 
 
 def _band(label, low, high):

@@ -12,7 +12,7 @@ from learning.certificates import services as certificates
 from learning.instruments.models import Dimension
 from learning.progress.models import Progress
 from learning.studio import moves
-from learning.studio.services import StudioError
+from learning.studio.courses import StudioError
 from tests.conftest import csrf_token, page
 from tests.factories import required_items
 from tests.reports.test_course_changes import confirm, form_values

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from learning.catalog.models import Item
 from learning.database import db as _db
-from learning.studio import services as studio
+from learning.studio import courses, item_rules
 from tests.catalog.world import media  # noqa: F401
 from tests.studio.helpers import READING
 from tests.studio.test_recordings import VTT, WEBM
@@ -112,9 +112,9 @@ def test_nothing_is_removed_when_the_change_is_not_committed(app, client, db, wo
 def test_a_refused_change_keeps_the_old_file(app, client, db, world, sign_in_as,
                                              monkeypatch):
     def refuse(item, fields):
-        raise studio.StudioError("Another item of this module already uses this slug.")
+        raise courses.StudioError("Another item of this module already uses this slug.")
 
-    monkeypatch.setattr(studio, "update_reading", refuse)
+    monkeypatch.setattr(item_rules, "update_reading", refuse)
     one = world.modules[0]
     sign_in_as("facilitator")
     before = _stored(app)

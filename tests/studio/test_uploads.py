@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from learning.catalog.models import Item
-from learning.studio import services as studio
+from learning.studio import courses, item_rules
 from tests.conftest import page
 from tests.studio.helpers import READING
 
@@ -117,9 +117,9 @@ def test_a_change_refused_after_the_pdf_was_stored_removes_it(app, client, db, w
                                                               sign_in_as, monkeypatch):
     # Another facilitator took the slug between the form's check and the write.
     def refuse(module, fields):
-        raise studio.StudioError("Another item of this module already uses this slug.")
+        raise courses.StudioError("Another item of this module already uses this slug.")
 
-    monkeypatch.setattr(studio, "create_reading", refuse)
+    monkeypatch.setattr(item_rules, "create_reading", refuse)
     sign_in_as("facilitator")
     response = _post(client, world, PDF)
     assert response.status_code == 200
