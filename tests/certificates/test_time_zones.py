@@ -86,3 +86,12 @@ def test_a_cohort_elsewhere_dates_its_certificates_there(world, clock):
     certificate = services.certificate_for(world.participant.id, world.course.id)
     assert certificate.time_zone == "Asia/Tokyo"
     assert certificate.completed_on == date(2024, 3, 2)
+
+
+def test_a_late_evening_revocation_is_dated_that_evening(client, world, late_certificate):
+    services.revoke(late_certificate, world.facilitator, "Issued in error")
+    db.session.commit()
+    assert late_certificate.revoked_on == date(2024, 2, 29)
+    text = page(client.get(f"/verify/{late_certificate.code}")).main.get_text(" ", strip=True)
+    assert "it was revoked on 29 February 2024." in text
+    assert "1 March 2024" not in text
