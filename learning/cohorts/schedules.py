@@ -139,6 +139,24 @@ def read_entry(cohort: Cohort, module_id: int, opens_text: str, due_text: str) -
     return entry
 
 
+def end_date_problem(cohort: Cohort, ends_on: date | None) -> str | None:
+    """Why the cohort may not end on this day, or None: a saved date falls after it.
+
+    Dates are checked against the cohort's end when the schedule is saved (`read_entry`);
+    a new end date is checked against the dates already saved, so that no module is left
+    opening or due after its cohort has ended.
+    """
+    if ends_on is None:
+        return None
+    dates = [day for row in schedule_of(cohort).values() for day in (row.opens_on, row.due_on)
+             if day is not None and day > ends_on]
+    if not dates:
+        return None
+    return _(
+        "The schedule has a module opening or due on %(date)s, after this end date: change "
+        "the schedule first, or end the cohort on or after that day.", date=_long(max(dates)))
+
+
 def save_schedule(cohort: Cohort, entries: list[ScheduleEntry]) -> None:
     """Write the cohort's dates for these modules: a module left without dates has no row.
 

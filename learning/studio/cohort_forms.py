@@ -86,6 +86,7 @@ class CohortSettingsForm(CohortForm):
         return {"name": cohort.name, "starts_on": cohort.starts_on, "ends_on": cohort.ends_on,
                 "is_open": cohort.is_open, "time_zone": cohort.time_zone}
 
+
 class RosterForm(Form):
     """A CSV file of participants to add to a cohort."""
 

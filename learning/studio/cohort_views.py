@@ -54,13 +54,21 @@ def _back_to_cohort(cohort, section=None):
 def edit_cohort(id):
     cohort = _cohort(id)
     form = CohortSettingsForm(data=CohortSettingsForm.data_of(cohort))
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _ends_before_its_schedule(cohort, form):
         running.update_cohort(cohort, form.name.data, form.starts_on.data, form.ends_on.data,
                               bool(form.is_open.data), form.time_zone.data)
         db.session.commit()
         flash(_("Cohort %(cohort)s saved.", cohort=cohort.name), "success")
         return _back_to_cohort(cohort)
     return _cohort_page(cohort, form=form)
+
+
+def _ends_before_its_schedule(cohort, form) -> bool:
+    """Whether the new end date leaves a saved module date after it (said beside the field)."""
+    problem = schedules.end_date_problem(cohort, form.ends_on.data)
+    if problem:
+        form.ends_on.errors = [*form.ends_on.errors, problem]
+    return problem is not None
 
 
 def _settings_form(cohort) -> CohortSettingsForm:

@@ -158,3 +158,46 @@ def test_reading_an_entry(app, world):
         assert schedules.read_entry(cohort, 1, "2030-01-01", "2030-01-02").errors == {}
     assert schedules.suggested_opening(date(2024, 2, 28)) == date(2024, 3, 1)
     assert schedules.suggested_opening(None) is None
+
+
+SETTINGS = {"name": "Cohort A", "starts_on": "2024-02-21", "is_open": "y",
+            "time_zone": "America/Port_of_Spain"}
+
+
+def test_an_end_date_before_a_saved_date_is_refused_beside_the_field(client, db, world,
+                                                                     sign_in_as):
+    _ends(db, world)
+    sign_in_as("facilitator")
+    one, _two, three = world.modules
+    client.post(_url(world), data=_form(world, opens_on_0="2024-02-23", due_on_0="2024-03-01",
+                                        opens_on_2="2024-03-08", due_on_2="2024-03-20"))
+    settings = f"/studio/cohorts/{world.cohort.id}"
+
+    response = client.post(settings, data={**SETTINGS, "ends_on": "2024-03-10"})
+    assert response.status_code == 200
+    html = page(response)
+    error = html.find(id="ends_on-error").get_text(" ", strip=True)
+    assert error == ("Error: The schedule has a module opening or due on 20 March 2024, after "
+                     "this end date: change the schedule first, or end the cohort on or after "
+                     "that day.")
+    assert html.find("input", id="ends_on")["value"] == "2024-03-10"  # kept as typed
+    db.session.expire_all()
+    assert world.cohort.ends_on == date(2024, 3, 27)  # nothing saved
+    assert _rows(db) == {one.id: (date(2024, 2, 23), date(2024, 3, 1)),
+                         three.id: (date(2024, 3, 8), date(2024, 3, 20))}
+
+    # The last saved date itself is a day the cohort may end on.
+    response = client.post(settings, data={**SETTINGS, "ends_on": "2024-03-20"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert world.cohort.ends_on == date(2024, 3, 20)
+
+
+def test_the_end_date_rule(app, db, world):
+    _ends(db, world)
+    db.session.add(ModuleSchedule(cohort_id=world.cohort.id, module_id=world.modules[0].id,
+                                  opens_on=date(2024, 3, 5), due_on=None))
+    db.session.commit()
+    assert schedules.end_date_problem(world.cohort, None) is None
+    assert schedules.end_date_problem(world.cohort, date(2024, 3, 5)) is None
+    assert "5 March 2024" in schedules.end_date_problem(world.cohort, date(2024, 3, 4))
