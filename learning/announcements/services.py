@@ -165,9 +165,10 @@ def recipients_of(announcement: Announcement) -> list[AnnouncementRecipient]:
         .order_by(func.lower(AnnouncementRecipient.name), AnnouncementRecipient.user_id)))
 
 
-def received(user_id: int, limit: int | None = None) -> list[tuple[Announcement, str]]:
-    """The announcements a person received, newest first, each with its cohort's name."""
-    query = (select(Announcement, Cohort.name)
+def received(user_id: int, limit: int | None = None) -> list[tuple[Announcement, str, str]]:
+    """The announcements a person received, newest first, each with its cohort's name and
+    time zone (where its times are shown)."""
+    query = (select(Announcement, Cohort.name, Cohort.time_zone)
              .join(AnnouncementRecipient,
                    AnnouncementRecipient.announcement_id == Announcement.id)
              .join(Cohort, Cohort.id == Announcement.cohort_id)
@@ -175,7 +176,8 @@ def received(user_id: int, limit: int | None = None) -> list[tuple[Announcement,
              .order_by(Announcement.created_at.desc(), Announcement.id.desc()))
     if limit is not None:
         query = query.limit(limit)
-    return [(announcement, name) for announcement, name in db.session.execute(query)]
+    return [(announcement, name, time_zone)
+            for announcement, name, time_zone in db.session.execute(query)]
 
 
 def received_count(user_id: int) -> int:

@@ -17,6 +17,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from learning.countries import country_name
+from learning.time_zones import local_time
 
 TRANSLATIONS = "_request_translations"
 
@@ -67,3 +68,6 @@ def init_app(app: Flask) -> None:
     app.context_processor(page_language)
     # `{{ user.country|country_name }}`: a stored ISO code as its name in the page's language.
     app.jinja_env.filters["country_name"] = country_name
+    # `{{ moment|in_time_zone(cohort.time_zone)|datetimeformat("medium", rebase=False) }}`:
+    # the time on the clock where a cohort is, not in the site's default time zone.
+    app.jinja_env.filters["in_time_zone"] = local_time

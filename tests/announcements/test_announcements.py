@@ -1,7 +1,7 @@
 """Announcements: write, preview, send once, recipients recorded, emails by a job, My learning."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -298,3 +298,27 @@ def test_someone_else_s_announcement_is_not_found(facilitator, db, world):
         f"/studio/cohorts/{world.cohort.id}/announcements/{other.id}").status_code == 404
     assert facilitator.get(
         f"/studio/cohorts/{world.cohort.id}/announcements/99999").status_code == 404
+
+
+def test_times_are_shown_in_the_cohort_s_time_zone(client, db, world, crowd, sign_in_as, auth):
+    world.cohort.time_zone = "America/Port_of_Spain"
+    sent, _created = services.send(world.cohort, audiences.Selection("all"), "Late news", "B",
+                                   "late", world.users["facilitator"], 14)
+    # 02:00 UTC on 1 March 2024 is 22:00 on 29 February in Port of Spain.
+    sent.created_at = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
+    db.session.commit()
+
+    sign_in_as("enrolled")
+    latest = page(client.get("/learning")).select_one("section.announcements-latest")
+    assert text(latest.select_one("li .meta")).endswith("· 29 Feb 2024")
+    mine = page(client.get("/announcements")).select_one(".announcements-received .meta")
+    assert text(mine).endswith("· 29 Feb 2024, 22:00:00")
+    auth.logout()
+
+    sign_in_as("facilitator")
+    listed = page(client.get(f"/studio/cohorts/{world.cohort.id}"))
+    assert "29 Feb 2024, 22:00:00" in [text(td) for td in listed.select("td")]
+    shown = page(client.get(f"/studio/cohorts/{world.cohort.id}/announcements/{sent.id}"))
+    details = dict(zip([text(dt) for dt in shown.select("dl.details dt")],
+                       [text(dd) for dd in shown.select("dl.details dd")], strict=True))
+    assert details["Sent"] == "29 Feb 2024, 22:00:00"
