@@ -166,8 +166,10 @@ def recipients_of(announcement: Announcement) -> list[AnnouncementRecipient]:
 
 
 def received(user_id: int, limit: int | None = None) -> list[tuple[Announcement, str, str]]:
-    """The announcements a person received, newest first, each with its cohort's name and
-    time zone (where its times are shown)."""
+    """The announcements a person received, newest first, with their cohorts' names.
+
+    And time zones: an announcement's time is shown as the clock said where its cohort is.
+    """
     query = (select(Announcement, Cohort.name, Cohort.time_zone)
              .join(AnnouncementRecipient,
                    AnnouncementRecipient.announcement_id == Announcement.id)
