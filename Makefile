@@ -38,7 +38,7 @@ html-checker:
 		vnu-jar@$(VNU_VERSION) || echo "The Nu Html Checker is not installed: its test will skip."
 
 test: install html-checker
-	$(BIN)/pytest -n $(WORKERS) --dist worksteal
+	$(BIN)/pytest -n $(WORKERS) --dist load --maxschedchunk 1
 
 # The inner loop: everything but the browser and the slow tests (make test runs them all).
 test-fast: install

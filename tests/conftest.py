@@ -30,6 +30,24 @@ def _fresh_request_globals(sender, **extra):
         g.pop(name)
 
 
+def _start_order(item) -> int:
+    """Browser tests first, then the slow ones, then the rest (each in the order collected)."""
+    if item.get_closest_marker("browser"):
+        return 0
+    return 1 if item.get_closest_marker("slow") else 2
+
+
+def pytest_collection_modifyitems(config, items):
+    """The long tests first, so that no core sits idle at the end of a run.
+
+    Make hands tests out one at a time to whichever worker is free (pytest-xdist's
+    `--dist load --maxschedchunk 1`): the XSS corpus's tests, minutes each, start at once on
+    both workers, and the thousands of short ones fill in after them. In the order collected,
+    one worker ran the whole corpus while the other, its share done, waited.
+    """
+    items.sort(key=_start_order)
+
+
 class SharedApp:
     """One application and one schema for the whole run; each test starts it as new.
 
