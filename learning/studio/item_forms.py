@@ -26,6 +26,16 @@ def _item_published_field():
     return BooleanField(_l("Published: participants can see this item"), default=False)
 
 
+def _minutes_field(label, default: int):
+    """How long an item takes, a whole number of minutes that must be given."""
+    return IntegerField(
+        label, default=default,
+        validators=[InputRequired(_l("Enter the minutes it takes, 0 or more.")),
+                    NumberRange(min=0, max=MINUTES_MAX,
+                                message=_l("Enter a whole number from %(min)d to %(max)d."))],
+    )
+
+
 class ReadingForm(SlugForm):
     """A reading written as a page in Markdown."""
 
@@ -33,12 +43,7 @@ class ReadingForm(SlugForm):
 
     title = title_field()
     slug = slug_field()
-    minutes = IntegerField(
-        _l("Minutes to read"), default=0,
-        validators=[InputRequired(_l("Enter the minutes it takes, 0 or more.")),
-                    NumberRange(min=0, max=MINUTES_MAX,
-                                message=_l("Enter a whole number from %(min)d to %(max)d."))],
-    )
+    minutes = _minutes_field(_l("Minutes to read"), default=0)
     is_required = BooleanField(_l("Required to complete the course"), default=True)
     is_published = _item_published_field()
     body = TextAreaField(_l("Text (Markdown)"), render_kw={"rows": 24},
@@ -176,12 +181,7 @@ class SelfAssessmentForm(SlugForm):
 
     title = title_field()
     slug = slug_field()
-    minutes = IntegerField(
-        _l("Minutes to complete"), default=10,
-        validators=[InputRequired(_l("Enter the minutes it takes, 0 or more.")),
-                    NumberRange(min=0, max=MINUTES_MAX,
-                                message=_l("Enter a whole number from %(min)d to %(max)d."))],
-    )
+    minutes = _minutes_field(_l("Minutes to complete"), default=10)
     is_required = BooleanField(_l("Required to complete the course"), default=True)
     is_published = _item_published_field()
     instrument_id = SelectField(_l("Instrument"), coerce=_optional_int, validate_choice=True,
