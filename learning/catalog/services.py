@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from learning.accounts.models import User
 from learning.accounts.roles import grant_role
-from learning.catalog.models import Course, CourseFacilitator, Item, Module
+from learning.catalog.models import Course, CourseFacilitator, CourseImage, Item, Module
 from learning.database import db
 from learning.instruments.models import Dimension, Instrument
 
@@ -168,3 +168,29 @@ def remove_facilitator(course: Course, user: User) -> bool:
     course.facilitators.remove(user)
     db.session.flush()
     return True
+
+
+def name_image(course_id: int, file_name: str, label: str) -> bool:
+    """Give an image of the course's library a name, or take it away (an empty one).
+
+    The studio's image library and the content importer both name images through this.
+    Its file stays as it is. Returns whether the name changed.
+    """
+    row = db.session.get(CourseImage, (course_id, file_name))
+    if (row.label if row else "") == label:
+        return False
+    if not label:
+        db.session.delete(row)
+    elif row is None:
+        db.session.add(CourseImage(course_id=course_id, file_name=file_name, label=label))
+    else:
+        row.label = label
+    db.session.flush()
+    return True
+
+
+def image_names(course_id: int) -> dict[str, str]:
+    """The names given to the course's images, by file name (unnamed images are not there)."""
+    return dict(db.session.execute(
+        select(CourseImage.file_name, CourseImage.label)
+        .where(CourseImage.course_id == course_id)).all())

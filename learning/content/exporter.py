@@ -19,8 +19,8 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from learning.catalog import services as catalog
 from learning.catalog.models import Course, Item, Module
-from learning.catalog.services import IMAGE_FOLDER
 from learning.content.folder import COURSE_FILE, MODULE_FILE, validate_content
 from learning.content.sanitise import course_images
 from learning.content.specs import ContentError
@@ -127,8 +127,12 @@ def export_content(course: Course, directory: str | Path) -> ExportReport:
                 issuers=list(course.issuers or []))
     if course.certificate_wording:
         data["certificate_wording"] = course.certificate_wording
-    files.add(COURSE_FILE, dump_yaml(data))
     files.add_images()
+    names = {name: label for name, label in sorted(catalog.image_names(course.id).items())
+             if name in files.images}
+    if names:
+        data["image_names"] = names
+    files.add(COURSE_FILE, dump_yaml(data))
     for module in course.modules:
         _export_module(files, module)
     if files.problems:
@@ -178,8 +182,8 @@ class _Files:
         """Copy the course's image library into `images/`, each image keeping its name."""
         self.images = set(stored_images(self.media_root, self.course_slug))
         for name in self.images:
-            self.contents[f"{IMAGE_FOLDER}/{name}"] = \
-                self.media_root / self.course_slug / IMAGE_FOLDER / name
+            self.contents[f"{catalog.IMAGE_FOLDER}/{name}"] = \
+                self.media_root / self.course_slug / catalog.IMAGE_FOLDER / name
 
     def check_page_images(self, folder: str, item: Item) -> None:
         """Every image of the course the item's page shows is in the library."""

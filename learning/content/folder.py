@@ -11,7 +11,8 @@ The layout: `course.yml` (slug, title, published, summary, description, issuers,
 certificate_wording: the line printed under the participant's name on the course's
 certificates, one line of at most 200 characters, optional: without it they print the
 default "has completed the course", translated for whoever reads them; `published: false`
-keeps the whole course out of participants' sight) and, for each module, a
+keeps the whole course out of participants' sight; image_names, optional: the names given
+to images of `images/`, below) and, for each module, a
 folder named after its position and slug holding `module.yml` (slug, position, title,
 live_session, speakers, published, archived, summary, outcomes, items; an item may be a
 draft too, `published: false`, seen only by facilitators previewing, or archived: kept with
@@ -28,6 +29,9 @@ studio gave it (32 hexadecimal digits and `.png`, `.jpg`, `.webp` or `.gif`, the
 type's) and is checked as an upload to the library is (`media.uploads.check_image`: its
 first bytes, at most IMAGE_MAX_BYTES); the folder holds nothing else, no hidden files, links
 or subfolders. A page may show only this course's images, and only those in the folder.
+course.yml's `image_names` maps file names of `images/` to the names the studio shows
+(one line each, at most 200 characters): on import a listed image takes its name, and
+the others keep theirs. An export lists every image that has a name.
 
 The entry points: `load_content` (the spec and the problems) and `validate_content` (the
 problems only) read a folder; `instrument_files.check_instrument` checks one instrument
@@ -82,6 +86,8 @@ class _Reader:
         course_slug = course.slug if course else None
         images = ImageLibrary(self.errors, course_slug)
         self.media.extend(images.read(self.root))
+        if course:
+            course.image_names = images.names_given(self.course_data) or {}
         self.items = ItemReader(self.errors, images, self.instruments)
         modules = self._modules(course_slug or "course")
         if course:
@@ -104,9 +110,10 @@ class _Reader:
             file.error("", "missing file: the content folder needs a course.yml")
             return None
         data = file.load_mapping(path, ("slug", "title", "published", "summary", "description",
-                                        "issuers", "certificate_wording"))
+                                        "issuers", "certificate_wording", "image_names"))
         if data is None:
             return None
+        self.course_data = data  # its image names are read once images/ has been
         slug = data.slug(max_length=column_length(Course, "slug"))
         fields = {
             "title": data.text("title", max_length=column_length(Course, "title")),

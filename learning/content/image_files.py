@@ -6,16 +6,23 @@ name the studio gave it (32 hexadecimal digits and `.png`, `.jpg`, `.webp` or `.
 suffix its type's) and is checked as an upload to the library is (`media.uploads.check_image`:
 its first bytes, at most IMAGE_MAX_BYTES); the folder holds nothing else, no hidden files,
 links or subfolders. A page may show only this course's images, and only those in the folder.
+
+course.yml's `image_names` gives images their names (what the studio shows and offers as
+an image's description): a mapping of file names in `images/` to one line of text each, at
+most IMAGE_LABEL_MAX characters. On import a listed image takes its name; other images keep
+theirs.
 """
 
 from pathlib import Path
 
 from flask import current_app
 
+from learning.catalog.models import IMAGE_LABEL_MAX
 from learning.catalog.services import IMAGE_FOLDER, IMAGE_NAME
-from learning.content.fields import File, Mapping
+from learning.content.fields import File, Mapping, normalise
 from learning.content.sanitise import course_images
 from learning.content.specs import ContentError, MediaFile
+from learning.core.text import has_control_characters
 from learning.media.uploads import UploadError, check_image
 
 
@@ -49,6 +56,42 @@ class ImageLibrary:
             media.append(MediaFile(source=path,
                                    target=f"{course_slug}/{IMAGE_FOLDER}/{path.name}"))
         return media
+
+    def names_given(self, data: Mapping, key: str = "image_names") -> dict[str, str] | None:
+        """course.yml's names for images of `images/`, by file name; None if any is wrong.
+
+        Read once `images/` has been (`read`): a name must be for an image in the folder.
+        """
+        raw = data.data.get(key)
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            data.error(key, "wrong type: expected a mapping of image file names to names")
+            return None
+        names, wrong = {}, False
+        for file_name, text in raw.items():
+            path = data.field_path(key)
+            place = f"{path}.{file_name}"
+            if not isinstance(file_name, str) or file_name not in self.names:
+                data.file.error(place, f"not an image of {IMAGE_FOLDER}/: a name is given to "
+                                       f"a file in the folder, by its file name")
+                wrong = True
+                continue
+            if not isinstance(text, str) or not normalise(text):
+                data.file.error(place, "wrong type: expected the image's name as text")
+                wrong = True
+                continue
+            text = normalise(text)
+            if has_control_characters(text):
+                data.file.error(place, "not one line: an image's name is one line of text")
+                wrong = True
+            elif len(text) > IMAGE_LABEL_MAX:
+                data.file.error(place, f"too long: {len(text)} characters, at most "
+                                       f"{IMAGE_LABEL_MAX}")
+                wrong = True
+            else:
+                names[file_name] = text
+        return None if wrong else names
 
     def check_page(self, data: Mapping, page: Path, body: str) -> None:
         """Every image the page shows is one of this course's, in `images/`."""

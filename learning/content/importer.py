@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from learning.assessments import asked
+from learning.catalog import services as catalog
 from learning.catalog.models import Course, Item, Module
 from learning.content import writing
 from learning.content.folder import COURSE_FILE, MODULE_FILE, load_content
@@ -170,6 +171,9 @@ class _Importer:
         instruments = self._instruments(course, spec.instruments)
         self._modules(course, spec, instruments)
         self._remove_unused_instruments(course, spec)
+        for file_name, label in spec.image_names.items():
+            if catalog.name_image(course.id, file_name, label):
+                self.report.updated += 1
         return course
 
     def _update(self, row, values: dict) -> bool:

@@ -105,3 +105,5 @@ class CourseSpec:
     modules: list[ModuleSpec] = field(default_factory=list)
     instruments: list[InstrumentSpec] = field(default_factory=list)
     media: list[MediaFile] = field(default_factory=list)
+    # The names given to images of `images/` (course.yml's image_names), by file name.
+    image_names: dict[str, str] = field(default_factory=dict)

@@ -11,6 +11,7 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from learning.accounts.permissions import role_required
+from learning.catalog import services as catalog
 from learning.core.limits import body_limit
 from learning.database import db
 from learning.media import uploads
@@ -75,7 +76,7 @@ def rename_image(slug, name):
     form = ImageLabelForm(prefix=f"label-{name[:8]}")
     if not form.validate_on_submit():
         return _library_page(course, ImageForm(formdata=None), {name: form})
-    library.rename_image(course, image.file_name, form.label.data or "")
+    catalog.name_image(course.id, image.file_name, form.label.data or "")
     db.session.commit()
     flash(_("Image named “%(name)s”.", name=form.label.data) if form.label.data
           else _("The image's name is taken away."), "success")

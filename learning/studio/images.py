@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from learning.catalog.models import Course, CourseImage, Item, Module
-from learning.catalog.services import IMAGE_FOLDER, image_path
+from learning.catalog.services import IMAGE_FOLDER, image_names, image_path
 from learning.content.sanitise import course_images
 from learning.database import db
 from learning.media import uploads
@@ -33,9 +33,7 @@ class LibraryImage:
 
 def library(course: Course, media_root) -> list[LibraryImage]:
     """The course's images, newest first, with the names given them."""
-    labels = dict(db.session.execute(
-        select(CourseImage.file_name, CourseImage.label)
-        .where(CourseImage.course_id == course.id)).all())
+    labels = image_names(course.id)
     return [LibraryImage(name, labels.get(name, ""))
             for name in uploads.stored_images(media_root, course.slug)]
 
@@ -47,19 +45,6 @@ def image_or_404(course: Course, media_root, file_name: str) -> LibraryImage:
     if found is None:
         abort(404)
     return found
-
-
-def rename_image(course: Course, file_name: str, label: str) -> None:
-    """Give the image a name, or take its name away (an empty one); its file stays as it is."""
-    row = db.session.get(CourseImage, (course.id, file_name))
-    if not label:
-        if row is not None:
-            db.session.delete(row)
-    elif row is None:
-        db.session.add(CourseImage(course_id=course.id, file_name=file_name, label=label))
-    else:
-        row.label = label
-    db.session.flush()
 
 
 def readings_showing(course: Course, file_name: str) -> list[Item]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from learning.catalog import services as catalog
 from learning.catalog.models import Course
 from learning.content.exporter import ExportError, course_to_export, export_content
 from learning.content.folder import validate_content
@@ -209,3 +210,70 @@ def test_an_image_missing_from_the_library_stops_the_export(app, with_image, tmp
         f"01-first-module: item 'notes': image '{CHART}' is missing from MEDIA_ROOT "
         f"({app.config['MEDIA_ROOT']})"]
     assert not (tmp_path / "out").exists()
+
+
+def names_in_course_yml(content_dir, names) -> None:
+    """Add `image_names` to the folder's course.yml."""
+    course_yml = content_dir / "course.yml"
+    lines = "".join(f"  {name}: {label}\n" for name, label in names.items())
+    course_yml.write_text(course_yml.read_text() + f"image_names:\n{lines}")
+
+
+def test_image_names_travel_with_the_library(app, with_image, tmp_path):
+    """A name given in the studio is exported in course.yml and comes back on import."""
+    run_import(with_image)
+    course = db.session.scalar(select(Course))
+    catalog.name_image(course.id, CHART, "Budget by ministry, 2024")
+    db.session.commit()
+
+    export_content(course_to_export(), tmp_path / "out")
+    assert "image_names:" in (tmp_path / "out" / "course.yml").read_text()
+    catalog.name_image(course.id, CHART, "")  # lost meanwhile
+    db.session.commit()
+    assert run_import(tmp_path / "out").changed
+    assert catalog.image_names(course.id) == {CHART: "Budget by ministry, 2024"}
+    assert not run_import(tmp_path / "out").changed
+
+
+def test_a_listed_image_takes_its_name_and_the_others_keep_theirs(app, with_image):
+    other = "fedcba9876543210fedcba9876543210.png"
+    (with_image / "images" / other).write_bytes(PNG)
+    run_import(with_image)
+    course = db.session.scalar(select(Course))
+    catalog.name_image(course.id, other, "Kept from the studio")
+    db.session.commit()
+
+    names_in_course_yml(with_image, {CHART: "Chart of the survey"})
+    run_import(with_image)
+
+    assert catalog.image_names(course.id) == {CHART: "Chart of the survey",
+                                              other: "Kept from the studio"}
+
+
+@pytest.mark.parametrize(("names", "field", "message"), [
+    ({"0123456789abcdef0123456789abcdee.png": "Missing"},
+     "image_names.0123456789abcdef0123456789abcdee.png", "not an image of images/"),
+    ({CHART: "12"}, f"image_names.{CHART}", "wrong type: expected the image's name as text"),
+    ({CHART: '"a\\tb"'}, f"image_names.{CHART}", "not one line"),
+    ({CHART: "x" * 201}, f"image_names.{CHART}", "too long: 201 characters, at most 200"),
+])
+def test_bad_image_names_are_refused_and_nothing_is_imported(app, with_image, names, field,
+                                                            message):
+    names_in_course_yml(with_image, names)
+
+    with pytest.raises(ContentInvalid) as raised:
+        import_content(with_image)
+    db.session.rollback()
+
+    [error] = raised.value.errors
+    assert (error.file, error.field) == ("course.yml", field)
+    assert error.message.startswith(message)
+    assert db.session.scalar(select(func.count(Course.id))) == 0
+
+
+def test_image_names_must_be_a_mapping(with_image):
+    course_yml = with_image / "course.yml"
+    course_yml.write_text(course_yml.read_text() + "image_names: [a, b]\n")
+
+    assert [str(e) for e in validate_content(with_image)] == [
+        "course.yml: image_names: wrong type: expected a mapping of image file names to names"]
