@@ -13,6 +13,7 @@ most IMAGE_LABEL_MAX characters. On import a listed image takes its name; other 
 theirs.
 """
 
+from collections.abc import Collection
 from pathlib import Path
 
 from flask import current_app
@@ -97,14 +98,25 @@ class ImageLibrary:
         """Every image the page shows is one of this course's, in `images/`."""
         if self.course_slug is None:
             return  # course.yml has problems of its own, reported already
-        for course, name in course_images(body):
+        for course, name in images_out_of_place(body, self.course_slug, self.names):
             if course != self.course_slug:
                 data.error("page", f"image of another course: {page.name} shows "
                                    f"/courses/{course}/images/{name}, but this course is "
                                    f"{self.course_slug!r}; a page shows its own course's images")
-            elif name not in self.names:
+            else:
                 data.error("page", f"missing image: {page.name} shows {name}, which is not "
                                    f"in {IMAGE_FOLDER}/")
+
+
+def images_out_of_place(html: str, course_slug: str,
+                        library: Collection[str]) -> list[tuple[str, str]]:
+    """The (course slug, name) of each image a page shows that is not in its course's library.
+
+    A page shows only its own course's images, and only those its library holds: the
+    rule of the content files (`ImageLibrary.check_page`) and of the studio's readings.
+    """
+    return [(course, name) for course, name in course_images(html)
+            if course != course_slug or name not in library]
 
 
 def image_problem(path: Path, max_bytes: int) -> str | None:

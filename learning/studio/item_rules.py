@@ -12,13 +12,16 @@ and flush; the view commits once.
 
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from learning.catalog.models import Item, Module
 from learning.content import writing
+from learning.content.image_files import images_out_of_place
 from learning.content.sanitise import markdown_to_html
 from learning.database import db
+from learning.media import uploads
 from learning.media.videolength import minutes_to_watch
 from learning.studio.courses import StudioError, swap_with_neighbour
 
@@ -60,6 +63,15 @@ def _assign_reading(item: Item, fields: ReadingFields) -> None:
         item.body_markdown = item.body_html = None
     if item.body_html is None and not (item.url or item.file_path):
         raise StudioError(_("Write the reading's text: nothing of it is left once made safe."))
+    course = item.module.course
+    misplaced = images_out_of_place(item.body_html or "", course.slug, uploads.stored_images(
+        current_app.config["MEDIA_ROOT"], course.slug))
+    if misplaced:
+        shown = ", ".join(f"/courses/{slug}/images/{name}" for slug, name in misplaced)
+        raise StudioError(_(
+            "This text shows images that are not in this course's image library: %(images)s. "
+            "A reading shows its own course's images: upload the image to this course's "
+            "library and insert it from there.", images=shown))
 
 
 def _new_item(module: Module, kind: str, assign, fields) -> Item:

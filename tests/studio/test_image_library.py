@@ -104,3 +104,28 @@ def test_the_file_stays_if_a_reading_shows_it_by_the_time_of_the_commit(app, db,
     with FileChanges(app.config["MEDIA_ROOT"], in_use=images.images_in_use) as files:
         files.releasing([f"mindsets/images/{IMAGE}"])
     assert stored.exists()
+
+
+@pytest.mark.parametrize("src", [
+    f"/courses/other-course/images/{IMAGE}",  # another course's
+    "/courses/mindsets/images/" + "c" * 32 + ".png",  # not in this course's library
+])
+def test_a_reading_shows_only_images_of_its_own_library(client, db, world, sign_in_as, stored,
+                                                        src):
+    sign_in_as("facilitator")
+    module = world.modules[0]
+    items = len(module.items)
+    body = f"# The chart\n\n![A chart]({src})"
+    response = client.post(f"/studio/courses/mindsets/modules/{module.id}/readings/new",
+                           data={**READING, "slug": "charted", "body": body})
+    assert response.status_code == 200
+    soup = page(response)
+    error = soup.find(id="body-error").get_text(" ", strip=True)
+    assert error == (f"Error: This text shows images that are not in this course's image "
+                     f"library: {src}. A reading shows its own course's images: upload the "
+                     "image to this course's library and insert it from there.")
+    assert soup.find("textarea", attrs={"name": "body"}).get_text().strip() == body
+    db.session.expire_all()
+    assert len(module.items) == items
+    # The library's own image is shown.
+    _reading(client, world, f"![A chart]({SRC})", slug="charted")
