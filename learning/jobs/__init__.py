@@ -29,6 +29,7 @@ The rules every job keeps:
   (`learning.database.write_transaction`): on SQLite they take the write lock at BEGIN.
 """
 
+import fcntl
 import functools
 import json
 import logging
@@ -181,7 +182,13 @@ def _make_huey(app: Flask) -> Huey:
         return RedisHuey(QUEUE_NAME, url=config["REDIS_URL"], results=False)
     folder = Path(config.get("INSTANCE_DIR") or app.instance_path)
     folder.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(QUEUE_NAME, filename=str(folder / "queue.db"), results=False, fsync=True)
+    # Opening the queue's file makes it (WAL mode, its tables) the first time, which SQLite
+    # refuses to two processes at once ("database is locked"): gunicorn's workers booting
+    # together on a new installation would fail to. One process at a time, then.
+    with (folder / "queue.db.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return SqliteHuey(QUEUE_NAME, filename=str(folder / "queue.db"), results=False,
+                          fsync=True)
 
 
 @dataclass
