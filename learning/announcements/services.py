@@ -20,7 +20,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from learning import jobs
@@ -31,6 +31,7 @@ from learning.announcements.models import Announcement, AnnouncementRecipient
 from learning.cohorts.models import Cohort
 from learning.content.sanitise import markdown_to_html
 from learning.database import db
+from learning.jobs.subjects import still_queued, take_queued
 from learning.mail import services as mail
 
 # How long an announcement may stay queued before it counts as lost and is queued again.
@@ -107,15 +108,9 @@ def mail_announcement(announcement_id: int) -> None:
     Taken with a conditional UPDATE (queued to done) in the transaction that writes the
     emails: a second run, or a second worker, finds it done and writes nothing.
     """
-    taken = db.session.execute(
-        update(Announcement).where(Announcement.id == announcement_id,
-                                   Announcement.status == "queued")
-        .values(status="done", mailed_at=utcnow())
-        .execution_options(synchronize_session=False)).rowcount
-    if not taken:
+    if not take_queued(Announcement, announcement_id, mailed_at=utcnow()):
         current_app.logger.info("Announcement %s is gone or mailed already: nothing to do.",
                                 announcement_id)
-        db.session.rollback()
         return
     announcement = db.session.get(Announcement, announcement_id)
     cohort = db.session.get(Cohort, announcement.cohort_id)
@@ -132,11 +127,7 @@ def mail_announcement(announcement_id: int) -> None:
 @jobs.periodic()
 def requeue_stalled_announcements() -> None:
     """Queue again each announcement still queued STALLED_AFTER after it was sent."""
-    stalled = list(db.session.scalars(select(Announcement.id).where(
-        Announcement.status == "queued",
-        Announcement.created_at < utcnow() - STALLED_AFTER).order_by(Announcement.id)))
-    db.session.commit()  # the read ends before the jobs are queued (and, in tests, run)
-    for announcement_id in stalled:
+    for announcement_id in still_queued(Announcement, Announcement.created_at, STALLED_AFTER):
         current_app.logger.warning("Announcement %s is still queued: queued again.",
                                    announcement_id)
         mail_announcement.enqueue(announcement_id)

@@ -18,7 +18,8 @@ The rules every job keeps:
   loses it. What must happen therefore lives in the database (an outbox row, a status), a
   periodic job finds what is left undone and queues it again, and running a job twice
   changes nothing the second time: it re-reads its subject, does nothing if the work is
-  done, takes its subject with a conditional UPDATE (so that two workers never both do it),
+  done, takes its subject with a conditional UPDATE (so that two workers never both do it;
+  `learning/jobs/subjects.py` for a subject row that is queued, then done),
   and ends cleanly, with a log line, if the subject was deleted.
 - **Retried with backoff.** A job that raises is run again after 30 s, 1, 2, 4... minutes
   (`backoff_seconds`, at most an hour), `retries` times. One that fails for good is

@@ -15,12 +15,12 @@ from dataclasses import asdict
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
 
 from learning import jobs
 from learning.accounts.models import utcnow
 from learning.cohorts.models import Cohort, RosterImport
 from learning.database import db
+from learning.jobs.subjects import still_queued, take_queued
 from learning.studio import roster
 
 # How long an import may stay queued before it counts as lost and is queued again.
@@ -41,15 +41,9 @@ def queue_import(cohort: Cohort, people: list[roster.Person], by) -> RosterImpor
 @jobs.job()
 def import_roster_rows(import_id: int) -> None:
     """Make the accounts and write the invitations of a stored roster, once."""
-    taken = db.session.execute(
-        update(RosterImport).where(RosterImport.id == import_id,
-                                   RosterImport.status == "queued")
-        .values(status="done", finished_at=utcnow())
-        .execution_options(synchronize_session=False)).rowcount
-    if not taken:
+    if not take_queued(RosterImport, import_id, finished_at=utcnow()):
         current_app.logger.info("Roster import %s is gone or done already: nothing to do.",
                                 import_id)
-        db.session.rollback()
         return
     record = db.session.get(RosterImport, import_id)
     people = [roster.Person(**row) for row in json.loads(record.rows)]
@@ -62,12 +56,7 @@ def import_roster_rows(import_id: int) -> None:
 @jobs.periodic()
 def requeue_stalled_imports() -> None:
     """Queue again each import still queued STALLED_AFTER after it was stored."""
-    stalled = db.session.scalars(select(RosterImport.id).where(
-        RosterImport.status == "queued",
-        RosterImport.created_at < utcnow() - STALLED_AFTER).order_by(RosterImport.id))
-    stalled = list(stalled)
-    db.session.commit()  # the read ends before the jobs are queued (and, in tests, run)
-    for import_id in stalled:
+    for import_id in still_queued(RosterImport, RosterImport.created_at, STALLED_AFTER):
         current_app.logger.warning("Roster import %s is still queued: queued again.",
                                    import_id)
         import_roster_rows.enqueue(import_id)
