@@ -24,10 +24,26 @@ from learning.database import db, write_transaction
 from tests import factories
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Playwright switches some of Chromium's features off with one --disable-features switch of
+# its own, and Chromium keeps only the last such switch: ours restates Playwright's list (as
+# of Playwright 1.65; test_flags.py fails if the installed one adds to it) and adds
+# RenderDocument. That feature makes a new frame for every navigation, even within a site,
+# which here costs about 30 % of Chromium's CPU per page load (scripts/bench/navigation.py);
+# without it a same-site navigation may reuse the frame. What a page is and what its scripts
+# do stay the same.
+PLAYWRIGHT_DISABLED_FEATURES = [
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
+    "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin", "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled",
+    "PreconnectToSearch", "msForceBrowserSignIn", "msEdgeUpdateLaunchServicesPreferredVersion",
+]
+DISABLED_FEATURES = [*PLAYWRIGHT_DISABLED_FEATURES, "RenderDocument"]
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
     "--autoplay-policy=no-user-gesture-required",
+    "--disable-features=" + ",".join(DISABLED_FEATURES),
 ]
 AXE = ROOT / "static" / "vendor" / "axe-core" / "axe.min.js"
 

@@ -1,0 +1,133 @@
+"""What a page load costs the browser tests' Chromium, with and without their flags.
+
+The browser tests' time is mostly Chromium's CPU (the XSS corpus loads about 2,000 pages).
+This serves the app as tests/browser/conftest.py does (Werkzeug in a thread, an SQLite file,
+the course from modules/ imported, CSRF on), signs a facilitator in through the form, and
+loads a few pages many times in one tab, once with conftest.py's flags and once with them
+but Playwright's own --disable-features list in place of ours (RenderDocument on). It prints,
+per page load, the wall time and the CPU time of Chromium's processes and of this one.
+
+    python3 scripts/bench/navigation.py [--loads 40] [--chromium /usr/bin/chromium]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import select  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+from learning import create_app  # noqa: E402
+from learning.catalog.models import Course  # noqa: E402
+from learning.config import TestingConfig  # noqa: E402
+from learning.content.importer import import_content  # noqa: E402
+from learning.database import db  # noqa: E402
+from tests import factories  # noqa: E402
+from tests.browser.conftest import (  # noqa: E402
+    CHROMIUM_FLAGS,
+    PLAYWRIGHT_DISABLED_FEATURES,
+)
+
+FACILITATOR = "facilitator@example.org"
+
+
+def serve(base: Path):
+    """The app on a free port, as the browser tests' live server; (server, url, course slug)."""
+    settings = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
+    settings.update(SQLALCHEMY_DATABASE_URI=f"sqlite:///{base / 'live.db'}",
+                    MEDIA_ROOT=str(base / "media"), WTF_CSRF_ENABLED=True,
+                    RATELIMIT_ENABLED=False, TESTING=False)
+    app = create_app(settings)
+    with app.app_context():
+        db.create_all()
+        import_content(ROOT / "modules")
+        course = db.session.scalars(select(Course)).first()
+        course.facilitators.append(factories.make_user(FACILITATOR, "facilitator"))
+        db.session.commit()
+        slug = course.slug
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}", slug
+
+
+def chromium_cpu_seconds() -> float:
+    """User and system CPU of every Chromium process now running."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        if "chrom" not in stat[stat.index("(") + 1:stat.rindex(")")]:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def measure(chromium: str, flags: list[str], url: str, paths: list[str], loads: int):
+    """Per path: (wall ms, Chromium CPU ms, this process's CPU ms) per page load."""
+    from playwright.sync_api import sync_playwright
+
+    found = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=flags,
+                                             headless=True)
+        page = browser.new_context().new_page()
+        page.goto(f"{url}/sign-in")
+        page.get_by_label("Email").fill(FACILITATOR)
+        page.get_by_label("Password").fill(factories.DEFAULT_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        for path in paths:
+            for _ in range(3):  # caches warm
+                page.goto(url + path, wait_until="load")
+            chromium_before, wall_before = chromium_cpu_seconds(), time.perf_counter()
+            own_before = time.process_time()
+            for _ in range(loads):
+                page.goto(url + path, wait_until="load")
+            found[path] = tuple(1000 * value / loads for value in (
+                time.perf_counter() - wall_before,
+                chromium_cpu_seconds() - chromium_before,
+                time.process_time() - own_before,
+            ))
+        browser.close()
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--loads", type=int, default=40, help="page loads per page and run")
+    parser.add_argument("--chromium", default=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+    args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
+    playwright_only = [flag for flag in CHROMIUM_FLAGS if not flag.startswith("--disable-features")]
+    playwright_only.append("--disable-features=" + ",".join(PLAYWRIGHT_DISABLED_FEATURES))
+    with tempfile.TemporaryDirectory() as base:
+        server, url, slug = serve(Path(base))
+        paths = ["/ping", "/sign-in", "/studio/", f"/studio/courses/{slug}"]
+        runs = {"Playwright's features only": measure(args.chromium, playwright_only, url,
+                                                     paths, args.loads),
+                "conftest.py's flags": measure(args.chromium, CHROMIUM_FLAGS, url, paths,
+                                               args.loads)}
+        server.shutdown()
+    print(f"{args.loads} loads of each page in one tab; per load, milliseconds")
+    print(f"{'flags':28} {'page':40} {'wall':>7} {'Chromium CPU':>13} {'Python CPU':>11}")
+    for name, found in runs.items():
+        for path, (wall, chromium, own) in found.items():
+            print(f"{name:28} {path[:40]:40} {wall:7.1f} {chromium:13.1f} {own:11.1f}")
+
+
+if __name__ == "__main__":
+    main()
