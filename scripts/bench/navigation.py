@@ -60,10 +60,10 @@ def serve(base: Path):
     return server, f"http://127.0.0.1:{server.server_port}", slug
 
 
-def chromium_cpu_seconds() -> float:
-    """User and system CPU of every Chromium process now running."""
+def chromium_cpu() -> dict[str, float]:
+    """User and system CPU seconds of each Chromium process now running, by process id."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    found = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             stat = Path(f"/proc/{pid}/stat").read_text()
@@ -72,8 +72,17 @@ def chromium_cpu_seconds() -> float:
         if "chrom" not in stat[stat.index("(") + 1:stat.rindex(")")]:
             continue
         fields = stat[stat.rindex(")") + 2:].split()
-        total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+        found[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
+def chromium_cpu_since(before: dict[str, float]) -> float:
+    """Chromium's CPU seconds since `before`, over the processes running now.
+
+    A process that ended meanwhile is left out (its last moments uncounted) rather than
+    subtracted, and one that started meanwhile counts from zero.
+    """
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in chromium_cpu().items())
 
 
 def measure(chromium: str, flags: list[str], url: str, paths: list[str], loads: int):
@@ -93,13 +102,13 @@ def measure(chromium: str, flags: list[str], url: str, paths: list[str], loads: 
         for path in paths:
             for _ in range(3):  # caches warm
                 page.goto(url + path, wait_until="load")
-            chromium_before, wall_before = chromium_cpu_seconds(), time.perf_counter()
+            chromium_before, wall_before = chromium_cpu(), time.perf_counter()
             own_before = time.process_time()
             for _ in range(loads):
                 page.goto(url + path, wait_until="load")
             found[path] = tuple(1000 * value / loads for value in (
                 time.perf_counter() - wall_before,
-                chromium_cpu_seconds() - chromium_before,
+                chromium_cpu_since(chromium_before),
                 time.process_time() - own_before,
             ))
         browser.close()
