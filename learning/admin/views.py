@@ -31,6 +31,7 @@ from learning.cohorts.models import Cohort
 from learning.core.routing import paginate
 from learning.countries import country_name
 from learning.database import db
+from learning.mail import services as mail
 from learning.reports.course import kind_labels, status_labels
 from learning.reports.detail import course_lines
 
@@ -187,8 +188,12 @@ def new_user():
         else:
             emails.send_account_invitation(user)
             db.session.commit()
-            flash(_("Account created for %(name)s; they were sent a link to choose a "
-                    "password.", name=user.name), "success")
+            flash(*mail.written_notice(
+                _("Account created for %(name)s; they were sent a link to choose a "
+                  "password.", name=user.name),
+                _("Account created for %(name)s. Email is off on this installation, so the "
+                  "link to choose a password is kept in the email outbox, not sent.",
+                  name=user.name)))
             return _back_to(user)
     return render_template("admin/new_user.html", form=form)
 
@@ -205,8 +210,10 @@ def send_password_reset(id):
         return _back_to(user)
     emails.send_password_reset(user)
     db.session.commit()
-    flash(_("A link to choose a new password was sent to %(email)s.", email=user.email),
-          "success")
+    flash(*mail.written_notice(
+        _("A link to choose a new password was sent to %(email)s.", email=user.email),
+        _("Email is off on this installation, so the link to choose a new password for "
+          "%(email)s is kept in the email outbox, not sent.", email=user.email)))
     return _back_to(user)
 
 

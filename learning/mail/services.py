@@ -23,6 +23,16 @@ def mail_is_on() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
+def written_notice(sent: str, kept: str) -> tuple[str, str]:
+    """The flash message and its category for email just written to the outbox.
+
+    `sent` says it is on its way; `kept` says email is off on this installation, so that it
+    stays in the outbox (admins see it there) and nobody receives it. A page must not say a
+    link was sent when it was not.
+    """
+    return (sent, "success") if mail_is_on() else (kept, "info")
+
+
 def _message_id() -> str:
     sender = current_app.config.get("MAIL_SENDER") or ""
     domain = sender.rpartition("@")[2] or urlsplit(current_app.config["BASE_URL"]).hostname

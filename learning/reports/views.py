@@ -228,8 +228,7 @@ def remind(id):
                           interval_days=interval, link=_course_link(cohort))
     db.session.commit()
     if sent.recipients:  # none when a confirmation pressed at the same time sent them
-        flash(_reminders_written(len(sent.recipients)),
-              "success" if mail.mail_is_on() else "info")
+        flash(*_reminders_written(len(sent.recipients)))
     if sent.reminded_lately:
         flash(ngettext("%(num)d participant reminded in the last %(days)d days was not "
                        "reminded again.",
@@ -238,17 +237,17 @@ def remind(id):
     return redirect(url_for("reports.stalls", id=cohort.id))
 
 
-def _reminders_written(count: int) -> str:
+def _reminders_written(count: int) -> tuple[str, str]:
     """What became of the reminders just written: queued to be emailed, or kept (mail off)."""
-    if mail.mail_is_on():
-        return ngettext("A reminder to %(num)d stalled participant is queued: it is emailed "
-                        "within a minute or so.",
-                        "Reminders to %(num)d stalled participants are queued: they are "
-                        "emailed within a minute or so.", count)
-    return ngettext("A reminder to %(num)d stalled participant was recorded, but email is off "
-                    "on this installation: it was not sent.",
-                    "Reminders to %(num)d stalled participants were recorded, but email is "
-                    "off on this installation: they were not sent.", count)
+    return mail.written_notice(
+        ngettext("A reminder to %(num)d stalled participant is queued: it is emailed "
+                 "within a minute or so.",
+                 "Reminders to %(num)d stalled participants are queued: they are "
+                 "emailed within a minute or so.", count),
+        ngettext("A reminder to %(num)d stalled participant was recorded, but email is off "
+                 "on this installation: it was not sent.",
+                 "Reminders to %(num)d stalled participants were recorded, but email is "
+                 "off on this installation: they were not sent.", count))
 
 
 def _refuse(error: list_requests.BadListRequest) -> NoReturn:

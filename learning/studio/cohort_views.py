@@ -23,6 +23,7 @@ from learning.certificates import services as certificates
 from learning.cohorts import access, joining, members, running, schedules
 from learning.core.limits import body_limit
 from learning.database import db
+from learning.mail import services as mail
 from learning.media import uploads
 from learning.reports import course as report_course
 from learning.reports import figures, stalling
@@ -142,9 +143,12 @@ def resend_invitation(id, user_id):
         flash(str(error), "error")
         return _back_to_cohort(cohort)
     db.session.commit()
-    flash(_("The invitation was sent again to %(name)s at %(email)s: its link to choose a "
-            "password works for %(days)d days.", name=user.name, email=user.email,
-            days=invitation_days()), "success")
+    flash(*mail.written_notice(
+        _("The invitation was sent again to %(name)s at %(email)s: its link to choose a "
+          "password works for %(days)d days.", name=user.name, email=user.email,
+          days=invitation_days()),
+        _("A new invitation for %(name)s at %(email)s is kept in the email outbox, not sent: "
+          "email is off on this installation.", name=user.name, email=user.email)))
     return _back_to_cohort(cohort)
 
 
@@ -189,10 +193,13 @@ def add_participant(id):
               "info")
         return _back_to_cohort(cohort, "add-person")
     db.session.commit()
-    flash(_("%(email)s is invited to %(cohort)s: they are in it once they accept the "
-            "invitation emailed to them, whose link works for %(days)d days.",
-            email=person.email, cohort=cohort.name, days=invitation_days()),
-          "success")
+    flash(*mail.written_notice(
+        _("%(email)s is invited to %(cohort)s: they are in it once they accept the "
+          "invitation emailed to them, whose link works for %(days)d days.",
+          email=person.email, cohort=cohort.name, days=invitation_days()),
+        _("%(email)s is invited to %(cohort)s and is in it once they accept, but email is off "
+          "on this installation: the invitation is kept in the email outbox, not sent.",
+          email=person.email, cohort=cohort.name)))
     return _back_to_cohort(cohort, "add-person")
 
 

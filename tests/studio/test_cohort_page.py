@@ -148,7 +148,16 @@ def test_adding_an_existing_account_invites_it_to_accept(facilitator, db, world,
         == "Olu Outsider"
     # The answer is the same as for a new address.
     flash = text(page(facilitator.get(url(world))).select_one(".messages"))
-    assert "outsider@example.org is invited to Cohort A: they are in it once" in flash
+    assert "outsider@example.org is invited to Cohort A and is in it once they accept" in flash
+
+
+def test_with_email_on_the_page_says_the_invitation_was_emailed(facilitator, world, mail_on):
+    facilitator.post(add_url(world), data={
+        "person-email": "outsider@example.org", "person-name": "Someone Else"})
+    assert text(page(facilitator.get(url(world))).select_one(".messages")) == (
+        "Note: outsider@example.org is invited to Cohort A: they are in it once they accept the "
+        "invitation emailed to them, whose link works for 14 days.")
+    assert [m.to for m in outbox] == ["outsider@example.org"]
 
 
 def test_adding_someone_already_in_the_cohort_sends_nothing(facilitator, db, world):

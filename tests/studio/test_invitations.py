@@ -48,14 +48,25 @@ def test_the_roster_shows_who_has_not_signed_in_with_a_button_to_invite_again(
     assert row.find("button", string="Remove from cohort")
 
 
+def test_with_email_on_the_page_says_the_invitation_was_sent_again(client, world, sign_in_as,
+                                                                  mail_on):
+    sign_in_as("facilitator")
+    response = client.post(_resend(world))
+    assert _messages(page(client.get(response.headers["Location"]))) == [
+        "Note: The invitation was sent again to Pat Participant at participant@example.org: "
+        "its link to choose a password works for 14 days."]
+    assert [m.to for m in mail.outbox] == ["participant@example.org"]
+
+
 def test_a_facilitator_sends_the_invitation_again_and_it_welcomes(app, client, auth, db, world,
                                                                    sign_in_as):
     sign_in_as("facilitator")
     response = client.post(_resend(world))
     assert response.headers["Location"] == f"/studio/cohorts/{world.cohort.id}"
+    # Email is off here (no MAIL_SERVER): the message is written, and the page says where.
     assert _messages(page(client.get(response.headers["Location"]))) == [
-        "Note: The invitation was sent again to Pat Participant at participant@example.org: "
-        "its link to choose a password works for 14 days."]
+        "Note: A new invitation for Pat Participant at participant@example.org is kept in the "
+        "email outbox, not sent: email is off on this installation."]
     assert [m.to for m in mail.outbox] == ["participant@example.org"]
     assert "You have been added to the course Changing mindsets" in " ".join(
         mail.outbox[0].body.split())

@@ -57,7 +57,7 @@ def _invite_outsider(app, client, db, world, sign_in_as, auth):
 
 
 def test_the_answer_is_the_same_whether_or_not_the_roster_names_accounts(
-        app, client, world, sign_in_as):
+        app, client, world, sign_in_as, mail_on):
     _has_signed_in(app)
     sign_in_as("facilitator")
     only_new = _answer(client, _upload(
