@@ -128,18 +128,17 @@ def _send(cohort, form):
         abort(400)  # a token copied from another cohort's form
     db.session.commit()
     if created:
-        flash(ngettext(
-            "Your message “%(subject)s” is sent to %(num)d person: it is emailed within a "
-            "minute or so, and they see it on My learning.",
-            "Your message “%(subject)s” is sent to %(num)d people: it is emailed within a "
-            "minute or so, and they see it on My learning.",
-            announcement.recipient_count, subject=announcement.subject)
-            if mail.mail_is_on() else ngettext(
-            "Your message “%(subject)s” is recorded for %(num)d person, who sees it on My "
-            "learning; email is off on this installation, so it was not emailed.",
-            "Your message “%(subject)s” is recorded for %(num)d people, who see it on My "
-            "learning; email is off on this installation, so it was not emailed.",
-            announcement.recipient_count, subject=announcement.subject), "success")
+        flash(*mail.written_notice(
+            ngettext("Your message “%(subject)s” is sent to %(num)d person: it is emailed "
+                     "within a minute or so, and they see it on My learning.",
+                     "Your message “%(subject)s” is sent to %(num)d people: it is emailed "
+                     "within a minute or so, and they see it on My learning.",
+                     announcement.recipient_count, subject=announcement.subject),
+            ngettext("Your message “%(subject)s” is recorded for %(num)d person, who sees it on "
+                     "My learning; email is off on this installation, so it was not emailed.",
+                     "Your message “%(subject)s” is recorded for %(num)d people, who see it on "
+                     "My learning; email is off on this installation, so it was not emailed.",
+                     announcement.recipient_count, subject=announcement.subject)))
     else:
         flash(_("This message was sent already: it is not sent twice."), "info")
     return redirect(url_for("announcements.announcement", id=cohort.id,
