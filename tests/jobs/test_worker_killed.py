@@ -58,11 +58,12 @@ def smtp_server():
 
 
 def start_worker(url, folder: Path, server: SMTPServer, log: Path, **settings):
-    env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": str(folder),
-           "LEARNING_ENV": "development", "MAIL_SERVER": "127.0.0.1",
-           "MAIL_PORT": str(server.port), "MAIL_USE_TLS": "false",
-           "MAIL_SENDER": "no-reply@learning.example.org", **settings}
-    env.pop("REDIS_URL", None)
+    env = {**os.environ}
+    env.pop("REDIS_URL", None)  # the queue file, unless the test names a Redis of its own
+    env.update({"DATABASE_URL": url, "INSTANCE_PATH": str(folder),
+                "LEARNING_ENV": "development", "MAIL_SERVER": "127.0.0.1",
+                "MAIL_PORT": str(server.port), "MAIL_USE_TLS": "false",
+                "MAIL_SENDER": "no-reply@learning.example.org", **settings})
     with log.open("a") as output:  # the worker writes to its own copy of the file
         return subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
             [str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "jobs", "work",
