@@ -1,4 +1,4 @@
-"""The base of every form: no text field accepts control characters.
+"""The base of every form: no text field accepts control characters; selects render fast.
 
 Every form of the site derives from `Form` (tests/core/test_hostile_input.py checks it),
 so a NUL byte or an escape code typed or pasted into any field gets the form's usual error
@@ -13,7 +13,8 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
+from markupsafe import Markup, escape
+from wtforms import HiddenField, StringField, TextAreaField, widgets
 from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation
 
@@ -70,6 +71,31 @@ class WTFormsTranslations:
 WTFORMS_TRANSLATIONS = WTFormsTranslations()
 
 
+class Select(widgets.Select):
+    """WTForms' select, its plain options written out directly: the same HTML, faster.
+
+    WTForms writes each option's attributes through `html_params` (sorted, each one through
+    `Markup.format`). The studio's cohort page holds two selects of about 490 time zones and
+    250 countries, and that was most of the time spent rendering them. An option with
+    attributes of its own (`render_kw`) still goes through WTForms; tests/core/test_forms.py
+    checks that both write the same HTML.
+    """
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw:
+            return super().render_option(choice, **kwargs)
+        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+        # In html_params' order: the attributes sorted by name, a true boolean as its name
+        # alone. Both values are escaped here (Markup + text would check them again, slower).
+        selected = "selected " if choice.selected else ""
+        return Markup(f'<option {selected}value="{escape(value)}">'  # noqa: S704 - escaped
+                      f"{escape(choice.label or choice.value)}</option>")
+
+
+_SELECTS = {False: Select(), True: Select(multiple=True)}
+
+
 class Form(FlaskForm):
     """A Flask-WTF form whose text fields refuse control characters before anything else.
 
@@ -82,6 +108,8 @@ class Form(FlaskForm):
             field = super().bind_field(form, unbound_field, options)
             if isinstance(field, StringField):
                 field.validators = [no_control_characters, *field.validators]
+            elif type(field.widget) is widgets.Select:
+                field.widget = _SELECTS[field.widget.multiple]
             return field
 
         def get_translations(self, form):
