@@ -49,13 +49,12 @@ def make_instrument(course, slug="instrument", level="individual") -> Instrument
         Statement(position=1, text="I seek feedback."),
         Statement(position=2, text="I avoid new tools.", is_reverse_scored=True),
     ])
+    dimension.feedback.extend([
+        Feedback(band=low, text="Start small."),
+        Feedback(band=high, text="Share what works."),
+    ])
     instrument.dimensions.append(dimension)
     db.session.add(instrument)
-    db.session.flush()
-    dimension.feedback.extend([
-        Feedback(band_id=low.id, text="Start small."),
-        Feedback(band_id=high.id, text="Share what works."),
-    ])
     db.session.flush()
     return instrument
 
@@ -65,8 +64,6 @@ def make_module(course, slug="module", position=1, published=True, items=True) -
     module = Module(course_id=course.id, slug=slug, position=position, title=f"Module {slug}",
                     live_session_on=date(2024, 2, 21), summary="What it is about.",
                     outcomes=["One thing"], is_published=published)
-    db.session.add(module)
-    db.session.flush()
     if items:
         instrument = make_instrument(course, slug=f"{slug}-instrument")
         module.items.extend([
@@ -78,9 +75,11 @@ def make_module(course, slug="module", position=1, published=True, items=True) -
             Item(slug="reading", position=2, kind="reading", title="A reading", minutes=10,
                  body_html="<p>Read <strong>this</strong>.</p>", citation="A Report. UN, 2021."),
             Item(slug="self-assessment", position=3, kind="self_assessment",
-                 title="Self-assessment", minutes=5, instrument_id=instrument.id),
+                 title="Self-assessment", minutes=5, instrument=instrument),
         ])
-        db.session.flush()
+    # One flush for the module and its items.
+    db.session.add(module)
+    db.session.flush()
     return module
 
 
