@@ -86,10 +86,12 @@ class Select(widgets.Select):
         if kwargs or choice.render_kw:
             return super().render_option(choice, **kwargs)
         value = str(choice.value) if isinstance(choice.value, bool) else choice.value
-        # In html_params' order: the attributes sorted by name, a true boolean as its name
-        # alone. Both values are escaped here (Markup + text would check them again, slower).
+        # As html_params writes it: the attributes sorted by name, a true boolean as its name
+        # alone, and a quote in a value that is Markup already made &quot;. Both parts are
+        # escaped here (Markup + text would check them again, slower).
         selected = "selected " if choice.selected else ""
-        return Markup(f'<option {selected}value="{escape(value)}">'  # noqa: S704 - escaped
+        value = str(escape(value)).replace('"', "&quot;")
+        return Markup(f'<option {selected}value="{value}">'  # noqa: S704 - escaped above
                       f"{escape(choice.label or choice.value)}</option>")
 
 

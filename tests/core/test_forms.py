@@ -1,6 +1,7 @@
 """The site's select widget writes exactly what WTForms' own does, and every select uses it."""
 
 import pytest
+from markupsafe import Markup
 from wtforms import SelectField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 
@@ -16,7 +17,8 @@ def _choices(*pairs, **kwargs):
 
 class Choices(Form):
     plain = SelectField(choices=_choices(("a", "Aruba"), ("b&c", "B & C"), (HOSTILE, HOSTILE),
-                                         ("", "Choose…"), ("empty-label", "")))
+                                         ("", "Choose…"), ("empty-label", ""),
+                                         (Markup('say "hi"'), Markup("<em>marked</em>"))))
     numbers = SelectField(coerce=int, choices=_choices((1, "One"), (2, "Two"), (10, "Ten")))
     truth = SelectField(coerce=lambda value: value in (True, "True"),
                         choices=_choices((True, "Yes"), (False, "No")))
@@ -47,6 +49,7 @@ def test_every_kind_of_option_is_written_as_wtforms_writes_it(app, selected):
                 widgets.Select(multiple=field.widget.multiple)(field, class_="wide",
                                                                required=True))
         assert "<script>" not in str(form.plain())
+        assert 'value="say &quot;hi&quot;"' in str(form.plain())
         assert str(form.plain()).count(" selected ") == (1 if selected else 0)
 
 
