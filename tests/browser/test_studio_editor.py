@@ -48,6 +48,12 @@ def test_the_preview_follows_the_text_and_the_picker_inserts_an_image(context, l
     # The image is named in the library: the name is offered as its description.
     page.goto(f"{live_server.url}/studio/courses/{course}/images")
     item = page.locator(f"#image-{name[:8]}")
+    # Its box is 4:3 whatever the image (a square pixel here): nothing moves as it loads, so
+    # the button below it stays where it was when it is clicked.
+    thumbnail = item.locator("img")
+    thumbnail.evaluate("img => img.complete || new Promise(done => img.onload = done)")
+    box = thumbnail.bounding_box()
+    assert box["height"] == pytest.approx((box["width"] - 2) * 3 / 4 + 2, abs=1)
     item.get_by_label("Name").fill("Funnel chart")
     item.get_by_role("button", name="Save the name").click()
     expect(page.locator(".messages")).to_contain_text("Image named “Funnel chart”.")
