@@ -17,7 +17,6 @@ import logging
 import os
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -25,39 +24,30 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
-from learning import create_app  # noqa: E402
 from learning.catalog.models import Course  # noqa: E402
-from learning.config import TestingConfig  # noqa: E402
-from learning.content.importer import import_content  # noqa: E402
 from learning.database import db  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.browser.conftest import (  # noqa: E402
     CHROMIUM_FLAGS,
     PLAYWRIGHT_DISABLED_FEATURES,
+    live_app,
 )
+from tests.browser.conftest import serve as browser_serve  # noqa: E402
 
 FACILITATOR = "facilitator@example.org"
 
 
 def serve(base: Path):
-    """The app on a free port, as the browser tests' live server; (server, url, course slug)."""
-    settings = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
-    settings.update(SQLALCHEMY_DATABASE_URI=f"sqlite:///{base / 'live.db'}",
-                    MEDIA_ROOT=str(base / "media"), WTF_CSRF_ENABLED=True,
-                    RATELIMIT_ENABLED=False, TESTING=False)
-    app = create_app(settings)
+    """The app as the browser tests serve it, a facilitator added; (server, url, slug)."""
+    app = live_app(base)
     with app.app_context():
-        db.create_all()
-        import_content(ROOT / "modules")
         course = db.session.scalars(select(Course)).first()
         course.facilitators.append(factories.make_user(FACILITATOR, "facilitator"))
         db.session.commit()
         slug = course.slug
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}", slug
+    server, url = browser_serve(app)
+    return server, url, slug
 
 
 def chromium_cpu() -> dict[str, float]:

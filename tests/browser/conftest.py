@@ -92,9 +92,9 @@ class LiveServer:
             return db.session.scalars(select(Course.slug)).first()
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    base = tmp_path_factory.mktemp("live")
+def live_app(base: Path):
+    """The application the browser tests serve: an SQLite file in `base`, the course from
+    modules/ imported and one demo cohort (scripts/bench/navigation.py serves it too)."""
     settings = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
     settings.update(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{base / 'live.db'}",
@@ -113,12 +113,22 @@ def live_server(tmp_path_factory):
         course = db.session.scalars(select(Course)).first()
         factories.make_cohort(course, name="Browser cohort", join_code="BROWSER2024")
         db.session.commit()
+    return app
+
+
+def serve(app):
+    """Werkzeug serving the app on a free port, in a thread: (server, its address)."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    app = live_app(tmp_path_factory.mktemp("live"))
+    server, url = serve(app)
+    yield LiveServer(app, url)
     server.shutdown()
-    thread.join()
     with app.app_context():
         db.engine.dispose()
 

@@ -11,11 +11,9 @@ import os
 import pytest
 import redis
 
-from learning import create_app
-from learning.config import TestingConfig
 from learning.database import db
 from learning.mail import services as mail
-from tests.jobs.test_worker_killed import start_worker, status, wait_for
+from tests.jobs.test_worker_killed import queueing_app, start_worker, status, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -30,23 +28,11 @@ def redis_queue_app(tmp_path):
         redis.Redis.from_url(REDIS_URL).ping()
     except redis.ConnectionError:
         pytest.skip("Redis is not running at " + REDIS_URL)
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'shared.db'}"
-    app = create_app({**{k: getattr(TestingConfig, k) for k in dir(TestingConfig)
-                         if k.isupper()},
-                      "SQLALCHEMY_DATABASE_URI": url, "JOBS_IMMEDIATE": False,
-                      "INSTANCE_DIR": str(tmp_path), "REDIS_URL": REDIS_URL})
-    huey = app.extensions["jobs"].huey
-    huey.flush()  # what an earlier, interrupted run may have left
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        db.session.remove()
-    yield app, url
-    huey.flush()
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    with queueing_app(tmp_path, REDIS_URL=REDIS_URL) as (app, url):
+        huey = app.extensions["jobs"].huey
+        huey.flush()  # what an earlier, interrupted run may have left
+        yield app, url
+        huey.flush()
 
 
 def test_a_message_queued_in_redis_is_sent_by_a_worker(redis_queue_app, smtp_server, tmp_path):

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,23 +30,35 @@ pytestmark = pytest.mark.slow
 WAIT_SECONDS = 60
 
 
-@pytest.fixture
-def shared_database(tmp_path):
-    """The suite's database (or an SQLite file) and an application queueing for real."""
+@contextmanager
+def queueing_app(tmp_path, **settings):
+    """The suite's database (or an SQLite file) and an application queueing for real: (app, url).
+
+    The tables are made for the test and dropped after it, so that worker processes over
+    the same database see its commits.
+    """
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'shared.db'}"
     app = create_app({**{k: getattr(TestingConfig, k) for k in dir(TestingConfig)
                          if k.isupper()},
                       "SQLALCHEMY_DATABASE_URI": url, "JOBS_IMMEDIATE": False,
-                      "INSTANCE_DIR": str(tmp_path)})
+                      "INSTANCE_DIR": str(tmp_path), **settings})
     with app.app_context():
         db.drop_all()
         db.create_all()
         db.session.remove()
-    yield app, url
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    try:
+        yield app, url
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def shared_database(tmp_path):
+    with queueing_app(tmp_path) as found:
+        yield found
 
 
 @pytest.fixture
