@@ -20,6 +20,7 @@ Visitors, in the order of each row's letters:
     facilitator, facilitator of another course, manager, manager of another cohort, admin
 """
 
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,7 +35,7 @@ from learning.cohorts.models import CohortManager, RosterImport
 from learning.jobs.models import FailedJob
 from learning.mail import services as mail
 from learning.progress import services as progress
-from tests import factories
+from tests import factories, snapshot
 from tests.conftest import AuthActions, csrf_token, page
 
 pytestmark = pytest.mark.usefixtures("unhurried")
@@ -172,12 +173,46 @@ def test_every_row_names_each_visitor_once(app):
             if len(letters) != len(VISITORS) or set(letters) - set("osd")] == []
 
 
-def build_world(app, db):
-    """Two courses, a cohort of each, the eight visitors, a certificate and a recording."""
+@dataclass(frozen=True)
+class World:
+    """What the visitors meet: their emails, the values of the URLs' arguments, the cohort."""
+
+    emails: dict[str, str]
+    values: dict
+    cohort_id: int
+    files: dict[str, bytes]  # under MEDIA_ROOT: the recording's video, an image
+
+
+# The world each process made first, by database, and its rows: put back for every test
+# and visitor after that (tests/snapshot.py), the same rows with the same ids.
+_made: dict[str, tuple[World, snapshot.Snapshot]] = {}
+
+
+def build_world(app, db) -> World:
+    """Two courses, a cohort of each, the eight visitors, a certificate and a recording.
+
+    Made once per process and database through the application's services and its forms,
+    then put back as rows into the emptied database, with its files under MEDIA_ROOT.
+    """
     # Each visitor signs in for every route: far past the limits meant for guessing.
     for limit in ("SIGN_IN_RATE_LIMIT", "SIGN_IN_ACCOUNT_ADDRESS_RATE_LIMIT",
                   "SIGN_IN_ACCOUNT_RATE_LIMIT"):
         app.config[limit] = "1000/minute"
+    database = db.engine.url.render_as_string(hide_password=False)
+    if database in _made:
+        world, rows = _made[database]
+        snapshot.restore(db, rows)
+    else:
+        world = _make_world(app, db)
+        _made[database] = world, snapshot.take(db)
+    for path, content in world.files.items():
+        file = Path(app.config["MEDIA_ROOT"], path)
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(content)
+    return world
+
+
+def _make_world(app, db) -> World:
     course = factories.make_course(slug="mindsets", title="Mindsets")
     module = factories.make_module(course, slug="one")
     other_course = factories.make_course(slug="other", title="Other")
@@ -207,12 +242,8 @@ def build_world(app, db):
         progress.mark_complete(participant.id, item, "read")
     db.session.commit()
     recording, assessment = module.items[0], module.items[2]
-    video = Path(app.config["MEDIA_ROOT"]) / recording.video_path
-    video.parent.mkdir(parents=True, exist_ok=True)
-    video.write_bytes(bytes(range(256)))
-    image = Path(app.config["MEDIA_ROOT"], course.slug, "images", "0" * 32 + ".png")
-    image.parent.mkdir(parents=True, exist_ok=True)
-    image.write_bytes(b"\x89PNG\r\n\x1a\n")
+    image = Path(course.slug, "images", "0" * 32 + ".png")
+    files = {recording.video_path: bytes(range(256)), str(image): b"\x89PNG\r\n\x1a\n"}
     values = {
         "slug": course.slug, "module_slug": module.slug, "item_slug": recording.slug,
         "item_id": recording.id, "kind": "video", "instrument_slug": assessment.instrument.slug,
@@ -242,10 +273,11 @@ def build_world(app, db):
     values.update(message_id=message.id, failed_job_id=failed.id, import_id=imported.id,
                   announcement_id=announcement.id)
     _submit_self_assessment(app, values)
-    return people, values, cohort
+    return World({visitor: person.email for visitor, person in people.items()}, values,
+                 cohort.id, files)
 
 
-def fresh_world(app, db, empty_database):
+def fresh_world(app, db, empty_database) -> World:
     """An empty database and a new world: what one visitor's change leaves is not the next's."""
     empty_database()
     return build_world(app, db)
@@ -264,14 +296,15 @@ def _submit_self_assessment(app, values) -> None:
     assert response.status_code == 302
 
 
-def _url(app, endpoint: str, method: str, values: dict, cohort) -> str:
+def _url(app, endpoint: str, method: str, world: World) -> str:
     rule = next(r for r in app.url_map.iter_rules()
                 if r.endpoint == endpoint and method in r.methods)
+    values = world.values
     arguments = {name: values.get(name) for name in rule.arguments}
     if "id" in arguments:
         # Users under /admin; cohorts everywhere else.
         arguments["id"] = (values["user_id"] if endpoint.startswith("admin.")
-                           else cohort.id)
+                           else world.cohort_id)
     # The object each of these acts on: a reading, the course's facilitator, the manager.
     chosen = {"studio.edit_reading": ("item_id", "reading_id"),
               "studio.edit_self_assessment": ("item_id", "assessment_id"),
@@ -308,6 +341,19 @@ def _changed(before: dict[str, list], after: dict[str, list]) -> list[str]:
     return [name for name in before if before[name] != after[name]]
 
 
+def test_the_world_put_back_is_the_world_made(app, db, empty_database):
+    """Its rows come back the same, ids included, and new rows take the ids after them."""
+    _make_world(app, db)
+    made, rows = _rows(db), snapshot.take(db)
+    empty_database()
+    assert [name for name, found in _rows(db).items() if found] == []
+    snapshot.restore(db, rows)
+    assert _changed(made, _rows(db)) == []
+    users = len(made["user"])
+    assert factories.make_user("new@example.org").id == users + 1
+    db.session.commit()
+
+
 def test_the_row_check_sees_a_change_in_any_table(app, db):
     build_world(app, db)
     before = _rows(db)
@@ -338,18 +384,18 @@ def _class(response) -> str:
                          ids=[f"{endpoint}-{method}" for endpoint, method in sorted(MATRIX)])
 def test_who_may_use_each_route(csrf_app, db, empty_database, endpoint, method):
     app = csrf_app
-    people, values, cohort = build_world(app, db)
-    url = _url(app, endpoint, method, values, cohort)
+    world = build_world(app, db)
+    url = _url(app, endpoint, method, world)
     found = ""
     for visitor in VISITORS:
         if method != "GET" and found.endswith("o"):
             # A change the previous visitor was let through to make (a deletion, a removal)
             # is undone first: each visitor meets the same world.
-            people, values, cohort = fresh_world(app, db, empty_database)
-            url = _url(app, endpoint, method, values, cohort)
+            world = fresh_world(app, db, empty_database)
+            url = _url(app, endpoint, method, world)
         client = app.test_client()
         if visitor != "anonymous":
-            response = AuthActions(client).login(people[visitor].email)
+            response = AuthActions(client).login(world.emails[visitor])
             assert response.status_code == 302, visitor
         data = None
         if method != "GET":
