@@ -4,11 +4,13 @@ For each database it builds a fresh installation with a realistic data set (the 
 content, the demo accounts and a synthetic cohort of over a thousand participants with
 progress), starts `gunicorn -w 2`, signs participants in through the real sign-in form, and
 starts a toy Flask hello world under the same gunicorn settings (scripts/bench/hello.py, the
-ceiling), and drives five scenarios with wrk from a second process: the hello world, GET /ping
-(a short text through the app and its middleware, the second reference), the sign-in page
-(anonymous), a participant's module page, and progress heartbeats from many participants, in
-turn, for a few rounds. It prints requests per second, p50 and p99 latency and errors, and
-writes them with the ratios to the references, machine and versions into BENCHMARKS.md.
+ceiling) and the stack's floor (scripts/bench/floor.py: the least a sign-in page and a module
+page can do on the project's libraries), and drives seven scenarios with wrk from a second
+process: the hello world, GET /ping (a short text through the app and its middleware, the
+second reference), the floor's two pages, the sign-in page (anonymous), a participant's module
+page, and progress heartbeats from many participants, in turn, for a few rounds. It prints
+requests per second, p50 and p99 latency and errors, and writes them with the ratios to the
+references, each target beside its floor, machine and versions into BENCHMARKS.md.
 
 Run by hand from the repository root (not part of `make test`); a full run on both databases
 takes a few minutes:
@@ -56,20 +58,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 DRIVER = ROOT / "scripts" / "bench" / "driver.lua"
-HELLO_FOLDER = ROOT / "scripts" / "bench"  # hello.py: the toy Flask app, the ceiling
+HELLO_FOLDER = ROOT / "scripts" / "bench"  # hello.py, the ceiling; floor.py, the floor
 USER_AGENT = "learning-benchmark"
 LOCKED = "database is locked"
 DEFAULT_POSTGRESQL_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/learning_bench"
-SCENARIOS = ("hello", "ping", "sign-in", "module", "heartbeat")
+SCENARIOS = ("hello", "ping", "floor sign-in", "floor module", "sign-in", "module", "heartbeat")
 SCENARIO_TITLES = {
     "hello": "hello world (ceiling)",
     "ping": "GET /ping (reference)",
+    "floor sign-in": "sign-in page's floor",
+    "floor module": "module page's floor",
     "sign-in": "sign-in page",
     "module": "module page",
     "heartbeat": "progress heartbeat",
 }
 # The references the ratios are taken to: the hello world and /ping.
 REFERENCES = ("hello", "ping")
+# The server each scenario is asked of: the app's, unless named here.
+SERVERS = {"hello": "hello", "floor sign-in": "floor", "floor module": "floor"}
+# A target's scenario, and the floor's scenario doing the least that page must.
+FLOORS = {"sign-in": "floor sign-in", "module": "floor module"}
 
 
 @dataclass(frozen=True)
@@ -149,6 +157,7 @@ class Target:
     course_slug: str
     module_slug: str
     recordings: list[tuple[int, int]]  # (item id, duration in seconds)
+    module_items: int  # how many items the module's page lists
 
     @property
     def module_path(self) -> str:
@@ -227,6 +236,13 @@ class DatabaseRun:
         """True if every target is met."""
         return all(ok for _, _, ok in self.checks())
 
+    def floors(self) -> list[tuple[TargetRatio, float, float]]:
+        """Each target that has a floor: (target, the page's ratio, the floor's ratio)."""
+        return [(target, self.ratio(target.scenario, target.reference),
+                 self.ratio(FLOORS[target.scenario], target.reference))
+                for target in TARGETS
+                if self.name in target.databases and target.scenario in FLOORS]
+
 
 class Installation:
     """A fresh installation on one database, in a temporary folder, served by gunicorn."""
@@ -240,10 +256,14 @@ class Installation:
         self.port = 0
         self.hello_process: subprocess.Popen | None = None
         self.hello_port = 0
+        self.floor_process: subprocess.Popen | None = None
+        self.floor_port = 0
         if database == "sqlite":
             self.url = f"sqlite:///{workdir / 'learning.db'}"
         else:
             self.url = postgresql_url
+        # The floor's tables: a file of their own, or beside the app's in PostgreSQL.
+        floor_url = f"sqlite:///{workdir / 'floor.db'}" if database == "sqlite" else self.url
         self.env = {
             **os.environ,
             "DATABASE_URL": self.url,
@@ -257,6 +277,7 @@ class Installation:
             # Signing in a few dozen participants in seconds is the point, not an attack.
             "SIGN_IN_RATE_LIMIT": "100000 per minute",
             "PYTHONUNBUFFERED": "1",
+            "FLOOR_DATABASE_URL": floor_url,
         }
         for name in ("REDIS_URL", "PROXY_COUNT", "FLASK_APP"):
             self.env.pop(name, None)
@@ -270,6 +291,16 @@ class Installation:
     def hello_url(self) -> str:
         """Where the hello world answers."""
         return f"http://127.0.0.1:{self.hello_port}"
+
+    @property
+    def floor_url(self) -> str:
+        """Where the stack's floor answers."""
+        return f"http://127.0.0.1:{self.floor_port}"
+
+    def url_for(self, scenario: str) -> str:
+        """Where a scenario's requests go."""
+        return {"hello": self.hello_url, "floor": self.floor_url}.get(SERVERS.get(scenario),
+                                                                       self.base_url)
 
     def _admin_engine(self):
         from sqlalchemy import create_engine
@@ -341,12 +372,24 @@ class Installation:
                    "--password-file", str(password_file))
         return password_file
 
-    def start(self) -> None:
-        """Start the app and the hello world, each under gunicorn with the same settings."""
+    def start(self, target: Target, participants: int) -> None:
+        """Start the app, the hello world and the floor, under the same gunicorn settings.
+
+        The floor gets as many participants as the app has signed in, and a module of as
+        many items as the module page lists.
+        """
         self.port = _free_port()
         self.process = self._serve(ROOT, "wsgi:app", self.port, "/healthz")
         self.hello_port = _free_port()
         self.hello_process = self._serve(HELLO_FOLDER, "hello:app", self.hello_port, "/")
+        command = [sys.executable, "floor.py", "--setup", str(participants),
+                   str(target.module_items)]
+        done = subprocess.run(command, cwd=HELLO_FOLDER, env=self.env,  # noqa: S603
+                              capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise BenchmarkError(f"The floor's set-up failed:\n{done.stdout}{done.stderr}")
+        self.floor_port = _free_port()
+        self.floor_process = self._serve(HELLO_FOLDER, "floor:app", self.floor_port, "/sign-in")
 
     def _serve(self, folder: Path, app: str, port: int, probe: str) -> subprocess.Popen:
         """`gunicorn -w N` for the app on a free port, once `probe` answers 200."""
@@ -370,7 +413,7 @@ class Installation:
 
     def stop(self) -> None:
         """Stop both servers."""
-        for process in (self.process, self.hello_process):
+        for process in (self.process, self.hello_process, self.floor_process):
             _stop(process)
 
     def log_size(self) -> int:
@@ -439,6 +482,8 @@ def describe(installation: Installation, module_slug: str, signed_in: int):
                 items=count(Item.id),
             )
             course = session.scalars(select(Course).order_by(Course.id)).first()
+            module_items = count(Item.id, Item.module_id == select(Module.id).where(
+                Module.course_id == course.id, Module.slug == module_slug).scalar_subquery())
             recordings = session.execute(
                 select(Item.id, Item.duration_seconds).join(Module)
                 .where(Module.course_id == course.id, Module.is_published.is_(True),
@@ -463,7 +508,8 @@ def describe(installation: Installation, module_slug: str, signed_in: int):
         engine.dispose()
     if not recordings:
         raise BenchmarkError("The course has no published recording to send heartbeats for.")
-    target = Target(course.slug, module_slug, [(item_id, d) for item_id, d in recordings])
+    target = Target(course.slug, module_slug, [(item_id, d) for item_id, d in recordings],
+                    module_items)
     return data_set, target, emails, version
 
 
@@ -513,6 +559,18 @@ def sign_in(base_url: str, email: str, password: str, target: Target) -> Partici
     return Participant(email, cookie, token)
 
 
+def floor_cookies(floor_url: str, count: int) -> list[str]:
+    """The session cookies of the floor's participants 1 to count, signed in at /enter/<n>."""
+    def enter(number: int) -> str:
+        jar = CookieJar()
+        with _opener(jar).open(f"{floor_url}/enter/{number}", timeout=30) as response:
+            response.read()
+        return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(enter, range(1, count + 1)))
+
+
 def sign_in_all(base_url: str, emails: list[str], password: str,
                 target: Target) -> list[Participant]:
     """Sign the participants in, a few at a time (each sign-in hashes a password)."""
@@ -541,24 +599,26 @@ def check_heartbeat(base_url: str, participant: Participant, item_id: int) -> No
 # --- driving the load ------------------------------------------------------------------------
 
 
-def write_scenario_files(workdir: Path, participants: list[Participant],
-                         target: Target) -> tuple[Path, Path]:
-    """The cookies the module scenario rotates through, and the heartbeat scenario's lines.
+def write_scenario_files(workdir: Path, participants: list[Participant], target: Target,
+                         floor: list[str]) -> tuple[Path, Path, Path]:
+    """The cookies the module scenarios rotate through, and the heartbeat scenario's lines.
 
     Each participant reports on every recording of the course, so heartbeats spread over
     participants and items as they would in a cohort working through the course.
     """
     cookies = workdir / "cookies.txt"
     cookies.write_text("".join(f"{p.cookie}\n" for p in participants))
+    floor_cookies_file = workdir / "floor-cookies.txt"
+    floor_cookies_file.write_text("".join(f"{cookie}\n" for cookie in floor))
     heartbeats = workdir / "heartbeats.txt"
     heartbeats.write_text("".join(
         f"{p.cookie}\t{urllib.parse.quote(p.csrf_token, safe='')}\t{item_id}\t{duration}\n"
         for item_id, duration in target.recordings
         for p in participants
     ))
-    for path in (cookies, heartbeats):
+    for path in (cookies, floor_cookies_file, heartbeats):
         path.chmod(0o600)
-    return cookies, heartbeats
+    return cookies, floor_cookies_file, heartbeats
 
 
 def run_wrk(base_url: str, arguments: list[str], seconds: int, connections: int,
@@ -576,7 +636,7 @@ def run_wrk(base_url: str, arguments: list[str], seconds: int, connections: int,
 def measure(installation: Installation, scenario: str, arguments: list[str],
             options: argparse.Namespace) -> Result:
     """Warm up, then measure one scenario; count what the server logged as locked meanwhile."""
-    base_url = installation.hello_url if scenario == "hello" else installation.base_url
+    base_url = installation.url_for(scenario)
     if options.warmup:
         run_wrk(base_url, arguments, options.warmup, options.connections, options.threads)
     offset = installation.log_size()
@@ -633,15 +693,19 @@ def benchmark_database(database: str, options: argparse.Namespace) -> DatabaseRu
         data_set, target, emails, version = describe(installation, options.module,
                                                      options.signed_in)
         say(f"{database}: starting gunicorn with {options.workers} workers")
-        installation.start()
+        installation.start(target, len(emails))
         say(f"{database}: signing in {len(emails)} participants")
         participants = sign_in_all(installation.base_url, emails, password, target)
         check_heartbeat(installation.base_url, participants[0], target.recordings[0][0])
-        cookies, heartbeats = write_scenario_files(workdir, participants, target)
+        floor = floor_cookies(installation.floor_url, len(emails))
+        cookies, floor_file, heartbeats = write_scenario_files(workdir, participants, target,
+                                                               floor)
         run = DatabaseRun(database, version, data_set, len(participants))
         arguments = {
             "hello": ["get", "/"],
             "ping": ["get", "/ping"],
+            "floor sign-in": ["get", "/sign-in"],
+            "floor module": ["module", str(floor_file), "/module"],
             "sign-in": ["get", "/sign-in"],
             "module": ["module", str(cookies), target.module_path],
             "heartbeat": ["heartbeat", str(heartbeats)],
@@ -738,6 +802,24 @@ def targets_table(runs: list[DatabaseRun]) -> list[str]:
     return rows
 
 
+def _beside_the_floor(target: TargetRatio, floor: float) -> str:
+    if floor < target.ratio:
+        return "above the floor: no page doing this much reaches it here"
+    return "below the floor: within reach"
+
+
+def floors_table(runs: list[DatabaseRun]) -> list[str]:
+    """Each target beside its floor's ratio: whether a page doing that much could meet it."""
+    rows = ["| database | target | the page | its floor | the target is |",
+            "| --- | --- | ---: | ---: | --- |"]
+    for run in runs:
+        for target, page, floor in run.floors():
+            rows.append(f"| {run.name} | {target.scenario} ≥ {target.ratio:.2f} × "
+                        f"{SCENARIO_TITLES[target.reference]} | {page:.2f} | {floor:.2f} "
+                        f"| {_beside_the_floor(target, floor)} |")
+    return rows
+
+
 def print_summary(runs: list[DatabaseRun]) -> None:
     """A plain-text table on standard output."""
     header = (f"{'database':<11} {'scenario':<22} {'req/s':>8} {'/hello':>7} {'/ping':>6} "
@@ -755,6 +837,11 @@ def print_summary(runs: list[DatabaseRun]) -> None:
     for run in runs:
         for what, measured, ok in run.checks():
             print(f"{run.name:<11} {what:<48} {measured:>8}  {'PASS' if ok else 'FAIL'}")
+    print()
+    for run in runs:
+        for target, page, floor in run.floors():
+            print(f"{run.name:<11} {target.scenario + ' target':<16} {target.ratio:.2f}, "
+                  f"page {page:.2f}, floor {floor:.2f}: {_beside_the_floor(target, floor)}")
 
 
 def _between(path: Path, begin: str, end: str) -> str:
@@ -826,9 +913,9 @@ def write_report(path: Path, runs: list[DatabaseRun], options: argparse.Namespac
         f"- Server: gunicorn, {options.workers} sync workers, LEARNING_ENV=production "
         "(every guarantee as shipped: CSRF on, the session checked in the database on every "
         "request, every commit waiting for the disk, a dropped connection never a 500); the "
-        "hello world under the same gunicorn settings",
+        "hello world and the floors under the same gunicorn settings",
         f"- Load: wrk from a second process, {options.threads} threads, "
-        f"{options.connections} connections; the five scenarios in turn, "
+        f"{options.connections} connections; the {len(SCENARIOS)} scenarios in turn, "
         f"{options.rounds} round{'' if options.rounds == 1 else 's'} of {options.duration} s "
         "each, every one after a "
         f"{options.warmup} s warm-up (req/s over all rounds, p50 the median round's, p99 the "
@@ -838,6 +925,12 @@ def write_report(path: Path, runs: list[DatabaseRun], options: argparse.Namespac
         "",
         "Scenarios: the ceiling is a toy Flask hello world (`scripts/bench/hello.py`, "
         "`GET /` answering a short text) in a gunicorn of its own with the same settings; "
+        "the floors are the least a sign-in page and a module page can do on the project's "
+        "libraries, with none of the app's guarantees on top (`scripts/bench/floor.py`, in a "
+        "gunicorn of its own with the same settings: a Flask-WTF form with its CSRF token and "
+        "a new session cookie; a participant signed in through Flask-Login, looked up in the "
+        "database on every request, and the module's items through Flask-SQLAlchemy, as many "
+        "as the module page lists, each in a short template); "
         "`GET /ping` is a short text through the app and all its middleware; the sign-in "
         "page is `GET /sign-in` with no cookie (a form with a CSRF token); the module page "
         f"is `GET /courses/<course>/modules/{options.module}` as a signed-in participant; "
@@ -857,6 +950,12 @@ def write_report(path: Path, runs: list[DatabaseRun], options: argparse.Namespac
         f'errors and no "{LOCKED}".',
         "",
         *targets_table(runs),
+        "",
+        "Each page's target beside its floor's ratio, measured in the same run: a target "
+        "above the floor cannot be met by any page doing that much on these libraries on "
+        "this machine, whatever the app leaves out.",
+        "",
+        *floors_table(runs),
         "",
         *notes(path),
         "",
