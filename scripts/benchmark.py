@@ -412,7 +412,7 @@ class Installation:
         raise BenchmarkError(f"gunicorn did not answer {probe} within 60 s:\n{self.log_tail()}")
 
     def stop(self) -> None:
-        """Stop both servers."""
+        """Stop the three servers."""
         for process in (self.process, self.hello_process, self.floor_process):
             _stop(process)
 
