@@ -529,6 +529,11 @@ class CsrfField(HTMLParser):
             self.value = attributes.get("value")
 
 
+def _cookie_header(jar: CookieJar) -> str:
+    """The Cookie header a browser holding these cookies would send."""
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
 def _opener(jar: CookieJar):
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     opener.addheaders = [("User-Agent", USER_AGENT)]
@@ -555,7 +560,7 @@ def sign_in(base_url: str, email: str, password: str, target: Target) -> Partici
     with opener.open(base_url + target.module_path, timeout=30) as response:
         if response.status != 200 or urllib.parse.urlsplit(response.url).path != target.module_path:
             raise BenchmarkError(f"{email} cannot open {target.module_path}.")
-    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    cookie = _cookie_header(jar)
     return Participant(email, cookie, token)
 
 
@@ -565,7 +570,7 @@ def floor_cookies(floor_url: str, count: int) -> list[str]:
         jar = CookieJar()
         with _opener(jar).open(f"{floor_url}/enter/{number}", timeout=30) as response:
             response.read()
-        return "; ".join(f"{c.name}={c.value}" for c in jar)
+        return _cookie_header(jar)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         return list(pool.map(enter, range(1, count + 1)))

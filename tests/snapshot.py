@@ -8,24 +8,44 @@ milliseconds instead of a few hundred. What lives outside the database (files, c
 the test module's to put back.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, insert, select, text
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The rows of each table, by table name, in the order the tables are made."""
+    """The rows of each table, by table name, in the order the tables are made.
+
+    On PostgreSQL, with each id sequence of a table holding rows and the largest id taken.
+    """
 
     rows: dict[str, list[dict]]
+    last_ids: dict[str, int] = field(default_factory=dict)  # by sequence name
 
 
-def take(db) -> Snapshot:
-    """Every row of every table, as committed."""
+def table_rows(db) -> dict[str, list[dict]]:
+    """Every row of every table as committed, by table name, in the order they are made."""
     rows = {table.name: [dict(row) for row in db.session.execute(select(table)).mappings()]
             for table in db.metadata.sorted_tables}
     db.session.rollback()
-    return Snapshot(rows)
+    return rows
+
+
+def take(db) -> Snapshot:
+    """Every row of every table, as committed, and on PostgreSQL the ids' sequences."""
+    rows = table_rows(db)
+    last_ids = {}
+    if db.engine.dialect.name == "postgresql":
+        for table in db.metadata.sorted_tables:
+            if not rows[table.name] or "id" not in table.c:
+                continue
+            sequence = db.session.scalar(
+                select(func.pg_get_serial_sequence(f'"{table.name}"', "id")))
+            if sequence:
+                last_ids[sequence] = max(row["id"] for row in rows[table.name])
+        db.session.rollback()
+    return Snapshot(rows, last_ids)
 
 
 def restore(db, snapshot: Snapshot) -> None:
@@ -38,13 +58,10 @@ def restore(db, snapshot: Snapshot) -> None:
     for name, rows in snapshot.rows.items():
         if rows:
             db.session.execute(insert(tables[name]), rows)
-    if db.engine.dialect.name == "postgresql":
-        for name, rows in snapshot.rows.items():
-            table = tables[name]
-            if not rows or "id" not in table.c or table.c.id.autoincrement is False:
-                continue
-            sequence = db.session.scalar(select(func.pg_get_serial_sequence(f'"{name}"', "id")))
-            if sequence:
-                db.session.execute(text("SELECT setval(:sequence, :last)"),
-                                   {"sequence": sequence, "last": max(r["id"] for r in rows)})
+    if snapshot.last_ids:
+        names = list(snapshot.last_ids)
+        calls = ", ".join(f"setval(:s{n}, :v{n})" for n in range(len(names)))
+        db.session.execute(text(f"SELECT {calls}"), {
+            **{f"s{n}": name for n, name in enumerate(names)},
+            **{f"v{n}": snapshot.last_ids[name] for n, name in enumerate(names)}})
     db.session.commit()

@@ -25,7 +25,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import select
 
 from learning.announcements.models import Announcement
 from learning.catalog.models import CourseFacilitator
@@ -329,11 +328,8 @@ def _csrf_token(client, visitor: str) -> str:
 
 def _rows(db) -> dict[str, list]:
     """Every row of every table: what a refused request must leave as it found it."""
-    rows = {table.name: sorted((tuple(row) for row in db.session.execute(select(table))),
-                               key=repr)
-            for table in db.metadata.sorted_tables}
-    db.session.rollback()
-    return rows
+    return {name: sorted((tuple(row.values()) for row in rows), key=repr)
+            for name, rows in snapshot.table_rows(db).items()}
 
 
 def _changed(before: dict[str, list], after: dict[str, list]) -> list[str]:
