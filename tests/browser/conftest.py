@@ -3,6 +3,15 @@
 The server is the application on a free port with its own SQLite file, the course from
 modules/ imported, and one demo cohort. Without Chromium or Playwright these tests are
 skipped, unless REQUIRE_BROWSER is set (CI sets it), when they fail instead.
+
+The XSS corpus (test_xss.py, about 2,000 page loads) runs in Debian's headless shell of
+the same Chromium (package chromium-headless-shell: Blink and V8 as in /usr/bin/chromium,
+without the full browser around them, as Playwright itself runs headless tests). A page
+load there costs about half the CPU (scripts/bench/navigation.py); what the corpus checks,
+the HTML parser, the scripts that run and the DOM they leave, is Blink's in both, and the
+corpus's control test runs in both to show each catches every vector. Everything else,
+the pages people use, their accessibility and layout, the recording's player, runs in the
+full browser. Without the shell the corpus runs in the full browser, slower (CI installs it).
 """
 
 import os
@@ -24,6 +33,7 @@ from learning.database import db, write_transaction
 from tests import factories
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+HEADLESS_SHELL = os.environ.get("CHROMIUM_HEADLESS_SHELL", "/usr/bin/chromium-headless-shell")
 # Playwright switches some of Chromium's features off with one --disable-features switch of
 # its own, and Chromium keeps only the last such switch: ours restates Playwright's list (as
 # of Playwright 1.65; test_flags.py fails if the installed one adds to it) and adds
@@ -54,19 +64,46 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
+def _installed(executable: str) -> bool:
+    return Path(executable).exists() or shutil.which(executable) is not None
+
+
 @pytest.fixture(scope="session")
-def browser():
+def playwright_driver():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("Playwright for Python is not installed")
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS,
-                                             headless=True)
-        yield browser
-        browser.close()
+        yield playwright
+
+
+def _launch(playwright, executable: str):
+    return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS,
+                                      headless=True)
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
+    if not _installed(CHROMIUM):
+        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    browser = _launch(playwright_driver, CHROMIUM)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def shell_browser(playwright_driver, request):
+    """Chromium's headless shell, for the XSS corpus; the full browser where it is missing."""
+    if not _installed(HEADLESS_SHELL):
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(f"browser tests required but no headless shell at {HEADLESS_SHELL} "
+                        "(apt-get install chromium-headless-shell)")
+        yield request.getfixturevalue("browser")
+        return
+    browser = _launch(playwright_driver, HEADLESS_SHELL)
+    yield browser
+    browser.close()
 
 
 class LiveServer:
@@ -150,7 +187,10 @@ def sign_in(page, live_server, email, password):
 
 
 def axe_violations(page) -> list[dict]:
-    """WCAG 2.x A and AA violations axe-core finds on the page."""
+    """WCAG 2.x A and AA violations axe-core finds on the page, once it has loaded."""
+    # A click on a link returns once the next page is committed, when its document may
+    # have no root element yet: axe then fails reading document.documentElement.
+    page.wait_for_load_state()
     # Evaluated through the DevTools protocol, so the page's strict CSP does not block it.
     page.evaluate(AXE.read_text())
     result = page.evaluate(

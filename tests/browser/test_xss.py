@@ -1,5 +1,8 @@
 """Stored and reflected XSS in headless Chromium: every typed field, every page that shows it.
 
+The pages load in Chromium's headless shell (`shell_browser`, see conftest.py): the same
+Blink and V8 as the full browser at half the CPU per page load.
+
 The vectors of `xss_payloads.py` go in through the real forms over HTTP (Playwright's request
 context: the browser's own cookies, CSRF tokens as the pages give them), then every page
 that shows them is loaded, as each kind of viewer: the participant, the facilitator, the
@@ -390,7 +393,7 @@ def _enrol_participant(viewer: Viewer, site: Site, index: int) -> list[str]:
     return problems
 
 
-def test_people_s_names_organisations_countries_and_reflections(browser, site):
+def test_people_s_names_organisations_countries_and_reflections(shell_browser, site):
     """Each participant types vectors into the profile and the reflection; nobody's page runs them.
 
     Shown to the participant (the welcome message, profile, My learning, the results with the
@@ -400,7 +403,7 @@ def test_people_s_names_organisations_countries_and_reflections(browser, site):
     with vectors of its own: the admin's countries to fix and each person's pages show it.
     """
     problems = []
-    participants = Viewer(browser, site.url)
+    participants = Viewer(shell_browser, site.url)
     for index in range(PARTICIPANTS):
         problems += _enrol_participant(participants, site, index)
     loads = participants.loaded
@@ -414,7 +417,7 @@ def test_people_s_names_organisations_countries_and_reflections(browser, site):
     cohort = f"/reports/cohorts/{site.cohort_id}"
     pages = -(-len(users) // 50)
 
-    manager = Viewer(browser, site.url)
+    manager = Viewer(shell_browser, site.url)
     manager.sign_in(site.manager)
     paths = ["/reports", cohort, f"{cohort}/breakdowns", f"{cohort}/stalls",
              f"{cohort}/mindset", f"/cohorts/{site.cohort_id}",
@@ -428,7 +431,7 @@ def test_people_s_names_organisations_countries_and_reflections(browser, site):
     loads += manager.loaded
     manager.close()
 
-    facilitator = Viewer(browser, site.url)
+    facilitator = Viewer(shell_browser, site.url)
     facilitator.sign_in(site.facilitator)
     for path in [f"/studio/cohorts/{site.cohort_id}", f"/cohorts/{site.cohort_id}",
                  f"{cohort}/participants", f"{cohort}/breakdowns",
@@ -449,7 +452,7 @@ def test_people_s_names_organisations_countries_and_reflections(browser, site):
                                 country_as_entered=texts[index])
         db.session.commit()
         to_fix = list(db.session.scalars(select(User.id).where(User.country_as_entered != "")))
-    admin = Viewer(browser, site.url)
+    admin = Viewer(shell_browser, site.url)
     admin.sign_in(site.admin)
     everyone = len(users) + len(to_fix) + 3
     paths = [f"/admin/users?page={page}" for page in range(1, -(-everyone // 25) + 1)]
@@ -512,7 +515,7 @@ READING_PARTS = 2
 
 
 @pytest.mark.parametrize("part", range(READING_PARTS))
-def test_studio_modules_readings_and_recordings(browser, site, part):
+def test_studio_modules_readings_and_recordings(shell_browser, site, part):
     """The facilitator types vectors into every authoring field; the studio and participants' pages
     run none of them, and the stored reading HTML holds only allow-listed markup.
 
@@ -534,8 +537,8 @@ def test_studio_modules_readings_and_recordings(browser, site, part):
                                               join_code=f"XSSREAD{part}24"))
         db.session.commit()
         course_id = course.id
-    facilitator = _signed_in(browser, site, site.facilitator)
-    reader = _signed_in(browser, site, site.reader)
+    facilitator = _signed_in(shell_browser, site, site.facilitator)
+    reader = _signed_in(shell_browser, site, site.reader)
     problems = []
     titles = _pack(200)
     studio = f"/studio/courses/{slug}"
@@ -614,11 +617,11 @@ def test_studio_modules_readings_and_recordings(browser, site, part):
     assert loads == 4 + 4 * len(titles) + 2 * len(items)
 
 
-def test_cohort_names(browser, site):
+def test_cohort_names(shell_browser, site):
     """Cohort names typed when a cohort is made and when it is renamed, on every page naming it."""
-    facilitator = _signed_in(browser, site, site.facilitator)
-    manager = _signed_in(browser, site, site.manager)
-    reader = _signed_in(browser, site, site.reader)
+    facilitator = _signed_in(shell_browser, site, site.facilitator)
+    manager = _signed_in(shell_browser, site, site.manager)
+    reader = _signed_in(shell_browser, site, site.reader)
     names = _pack(120)
     problems = []
     made = []
@@ -665,7 +668,7 @@ def test_cohort_names(browser, site):
 
 
 @pytest.mark.slow  # a participant completes the course after each change: minutes
-def test_course_settings(browser, site):
+def test_course_settings(shell_browser, site):
     """A course's title, summary, description, issuers and certificate wording, typed in the
     studio's course settings, on every page that shows them or a certificate's snapshot of them.
 
@@ -674,10 +677,10 @@ def test_course_settings(browser, site):
     the facilitator's page for it. Then the participants' course pages, the studio's and the
     reports'.
     """
-    facilitator = _signed_in(browser, site, site.facilitator)
-    manager = _signed_in(browser, site, site.manager)
-    anonymous = _signed_in(browser, site, None)
-    participant = Viewer(browser, site.url)  # a new person at it after each change
+    facilitator = _signed_in(shell_browser, site, site.facilitator)
+    manager = _signed_in(shell_browser, site, site.manager)
+    anonymous = _signed_in(shell_browser, site, None)
+    participant = Viewer(shell_browser, site.url)  # a new person at it after each change
     titles, summaries, wordings, issuers = _pack(200), _pack(400), _pack(200), _pack(200)
     count = max(len(titles), len(summaries), len(wordings))
     settings = f"/studio/courses/{COURSE}/settings"
@@ -737,14 +740,14 @@ def _csv(rows) -> bytes:
     return out.getvalue().encode()
 
 
-def test_roster_csv_import(browser, site):
+def test_roster_csv_import(shell_browser, site):
     """Names and organisations from a CSV file; a refused file's problems shown back, countries
     that name none among them.
 
     The file names are vectors too: they are never shown (stored files get random names).
     """
-    facilitator = _signed_in(browser, site, site.facilitator)
-    manager = _signed_in(browser, site, site.manager)
+    facilitator = _signed_in(shell_browser, site, site.facilitator)
+    manager = _signed_in(shell_browser, site, site.manager)
     problems = []
     # Each cell starts with its row number: a vector starting with "-" or "=" would be refused
     # as a formula, which the refused file below checks.
@@ -804,7 +807,7 @@ def test_roster_csv_import(browser, site):
 REFUSED_BATCH = 4
 
 
-def test_refused_values_are_shown_back_harmlessly(browser, site):
+def test_refused_values_are_shown_back_harmlessly(shell_browser, site):
     """Every vector in every field of the registration form, refused and shown back.
 
     The email is no address and the passwords differ, so the form comes back with what was
@@ -812,7 +815,7 @@ def test_refused_values_are_shown_back_harmlessly(browser, site):
     hidden `next` field. The country list gets the vector as an option of its own, so that it
     is sent, and named in its error.
     """
-    viewer = _signed_in(browser, site, None)
+    viewer = _signed_in(shell_browser, site, None)
     page = viewer.page
     page.goto(site.url + "/register")
     problems = []
@@ -839,12 +842,12 @@ def test_refused_values_are_shown_back_harmlessly(browser, site):
     assert sum(len(batch) for batch in batches) == len(PAYLOADS)
 
 
-def test_vectors_in_query_strings(browser, site):
+def test_vectors_in_query_strings(shell_browser, site):
     """Values from the address a page may show again: the participants' search and filters,
     `next` on the sign-in and registration forms, a certificate code nobody has. A country
     filter that is no country's code is refused (400), naming what was asked."""
-    manager = _signed_in(browser, site, site.manager)
-    anonymous = _signed_in(browser, site, None)
+    manager = _signed_in(shell_browser, site, site.manager)
+    anonymous = _signed_in(shell_browser, site, None)
     problems = []
     cohort = f"/reports/cohorts/{site.cohort_id}/participants"
     # A query string with a control character is refused whole (400), and shown nowhere.
@@ -865,9 +868,9 @@ def test_vectors_in_query_strings(browser, site):
     assert problems == []
 
 
-def test_uploaded_file_names(browser, site):
+def test_uploaded_file_names(shell_browser, site):
     """Vectors as the names of uploaded files: refused uploads show the form again, without them."""
-    facilitator = _signed_in(browser, site, site.facilitator)
+    facilitator = _signed_in(shell_browser, site, site.facilitator)
     with site.app.app_context(), write_transaction():  # a module of its own: runs alone too
         course = db.session.get(Course, site.studio_course_id)
         module_id = factories.make_module(course, "file-names", position=900, items=False).id
@@ -929,13 +932,15 @@ INERT_AS_TEXT = {
 }
 
 
-def test_the_watch_sees_a_vector_that_runs(browser, site):
+@pytest.mark.parametrize("browser_name", ["shell_browser", "browser"])
+def test_the_watch_sees_a_vector_that_runs(request, site, browser_name):
     """The control: each HTML vector put unescaped into a page of the site's origin is seen.
 
     If a page showed a vector as markup, the tests above would fail: a dialog, an error, a
-    sentinel, or an active attribute, element or URL left in the DOM.
+    sentinel, or an active attribute, element or URL left in the DOM. In the headless shell
+    the corpus runs in, and in the full browser the other browser tests use: both see all.
     """
-    viewer = Viewer(browser, site.url)
+    viewer = Viewer(request.getfixturevalue(browser_name), site.url)
     raw = {}
     viewer.page.route(f"{site.url}/control", lambda route: route.fulfill(
         status=200, content_type="text/html; charset=utf-8",
