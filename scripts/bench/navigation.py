@@ -3,11 +3,14 @@
 The browser tests' time is mostly Chromium's CPU (the XSS corpus loads about 2,000 pages).
 This serves the app as tests/browser/conftest.py does (Werkzeug in a thread, an SQLite file,
 the course from modules/ imported, CSRF on), signs a facilitator in through the form, and
-loads a few pages many times in one tab, once with conftest.py's flags and once with them
-but Playwright's own --disable-features list in place of ours (RenderDocument on). It prints,
-per page load, the wall time and the CPU time of Chromium's processes and of this one.
+loads a few pages many times in one tab: in the full browser once with conftest.py's flags
+and once with them but Playwright's own --disable-features list in place of ours
+(RenderDocument on), then in the headless shell the XSS corpus runs in, with conftest.py's
+flags. It prints, per page load, the wall time and the CPU time of Chromium's processes and
+of this one.
 
     python3 scripts/bench/navigation.py [--loads 40] [--chromium /usr/bin/chromium]
+        [--shell /usr/bin/chromium-headless-shell]
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from learning.database import db  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.browser.conftest import (  # noqa: E402
     CHROMIUM_FLAGS,
+    HEADLESS_SHELL,
     PLAYWRIGHT_DISABLED_FEATURES,
     live_app,
 )
@@ -109,6 +113,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--loads", type=int, default=40, help="page loads per page and run")
     parser.add_argument("--chromium", default=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+    parser.add_argument("--shell", default=HEADLESS_SHELL,
+                        help="Chromium's headless shell (left out if it is not installed)")
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
     playwright_only = [flag for flag in CHROMIUM_FLAGS if not flag.startswith("--disable-features")]
@@ -120,6 +126,8 @@ def main() -> None:
                                                      paths, args.loads),
                 "conftest.py's flags": measure(args.chromium, CHROMIUM_FLAGS, url, paths,
                                                args.loads)}
+        if os.path.exists(args.shell):
+            runs["headless shell"] = measure(args.shell, CHROMIUM_FLAGS, url, paths, args.loads)
         server.shutdown()
     print(f"{args.loads} loads of each page in one tab; per load, milliseconds")
     print(f"{'flags':28} {'page':40} {'wall':>7} {'Chromium CPU':>13} {'Python CPU':>11}")
