@@ -10,7 +10,10 @@ flags. It prints, per page load, the wall time and the CPU time of Chromium's pr
 of this one.
 
     python3 scripts/bench/navigation.py [--loads 40] [--chromium /usr/bin/chromium]
-        [--shell /usr/bin/chromium-headless-shell]
+        [--shell /usr/bin/chromium-headless-shell] [--also=--single-process ...]
+
+Each --also adds a run of the full browser with conftest.py's flags and those (one or more
+switches, space-separated), to see what another switch would save.
 """
 
 from __future__ import annotations
@@ -115,6 +118,8 @@ def main() -> None:
     parser.add_argument("--chromium", default=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
     parser.add_argument("--shell", default=HEADLESS_SHELL,
                         help="Chromium's headless shell (left out if it is not installed)")
+    parser.add_argument("--also", action="append", default=[], metavar="SWITCHES",
+                        help="a run with conftest.py's flags and these switches too")
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
     playwright_only = [flag for flag in CHROMIUM_FLAGS if not flag.startswith("--disable-features")]
@@ -126,6 +131,9 @@ def main() -> None:
                                                      paths, args.loads),
                 "conftest.py's flags": measure(args.chromium, CHROMIUM_FLAGS, url, paths,
                                                args.loads)}
+        for switches in args.also:
+            runs[switches] = measure(args.chromium, CHROMIUM_FLAGS + switches.split(), url,
+                                     paths, args.loads)
         if os.path.exists(args.shell):
             runs["headless shell"] = measure(args.shell, CHROMIUM_FLAGS, url, paths, args.loads)
         server.shutdown()

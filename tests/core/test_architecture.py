@@ -5,6 +5,7 @@ function, or one under `if TYPE_CHECKING:`, is still a circle.
 """
 
 import ast
+import functools
 from pathlib import Path
 
 import learning
@@ -17,9 +18,17 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+@functools.cache
+def _parsed() -> tuple[tuple[str, ast.Module], ...]:
+    # Parsed once per process: a dozen tests read the same source, and parsing it all
+    # cost each of them about half a second.
+    return tuple((_module_name(path), ast.parse(path.read_text(), str(path)))
+                 for path in sorted(PACKAGE.rglob("*.py")))
+
+
 def _sources() -> dict[str, ast.Module]:
-    return {_module_name(path): ast.parse(path.read_text(), str(path))
-            for path in sorted(PACKAGE.rglob("*.py"))}
+    """Each module's syntax tree, by module name (the trees are shared: read, never change)."""
+    return dict(_parsed())
 
 
 def _imports(tree: ast.Module, known: set[str]) -> set[str]:
@@ -36,12 +45,18 @@ def _imports(tree: ast.Module, known: set[str]) -> set[str]:
     return found
 
 
-def _graph() -> dict[str, set[str]]:
+@functools.cache
+def _import_graph() -> tuple[tuple[str, frozenset[str]], ...]:
     sources = _sources()
     known = set(sources)
     # The factory imports everything; it is the root, not part of any circle.
-    return {name: _imports(tree, known) - {name} for name, tree in sources.items()
-            if name != "learning"}
+    return tuple((name, frozenset(_imports(tree, known) - {name}))
+                 for name, tree in sources.items() if name != "learning")
+
+
+def _graph() -> dict[str, set[str]]:
+    """The modules each module imports, by name: a fresh copy for the caller."""
+    return {name: set(imported) for name, imported in _import_graph()}
 
 
 def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
