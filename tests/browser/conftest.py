@@ -118,15 +118,16 @@ class LiveServer:
         email = f"p-{secrets.token_hex(4)}@example.org"
         # The server writes concurrently: read-then-write needs an immediate transaction.
         with self.app.app_context(), write_transaction():
-            cohort = db.session.scalars(select(Cohort)).first()
+            cohort = db.session.scalars(select(Cohort).order_by(Cohort.id)).first()
             user = factories.make_user(email, name="Zoë Ångström-Ñúñez")
             factories.enrol(user, cohort)
             db.session.commit()
         return email, factories.DEFAULT_PASSWORD
 
     def course_slug(self) -> str:
+        """The course imported from modules/ (the first made: a test may add its own)."""
         with self.app.app_context():
-            return db.session.scalars(select(Course.slug)).first()
+            return db.session.scalars(select(Course.slug).order_by(Course.id)).first()
 
 
 def live_app(base: Path):
@@ -147,7 +148,7 @@ def live_app(base: Path):
     with app.app_context():
         db.create_all()
         import_content(ROOT / "modules")
-        course = db.session.scalars(select(Course)).first()
+        course = db.session.scalars(select(Course).order_by(Course.id)).first()
         factories.make_cohort(course, name="Browser cohort", join_code="BROWSER2024")
         db.session.commit()
     return app

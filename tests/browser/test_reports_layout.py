@@ -20,7 +20,7 @@ def _manager(live_server) -> tuple[str, str, int]:
         live_server.participant()
     email = f"m-{secrets.token_hex(4)}@example.org"
     with live_server.app.app_context(), write_transaction():
-        cohort = db.session.scalars(select(Cohort)).first()
+        cohort = db.session.scalars(select(Cohort).order_by(Cohort.id)).first()
         cohort.managers.append(factories.make_user(email, "manager", name="Mona Manager"))
         db.session.commit()
         return email, factories.DEFAULT_PASSWORD, cohort.id

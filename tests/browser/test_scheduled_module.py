@@ -27,7 +27,7 @@ def scheduled(live_server):
     participant = f"s-{secrets.token_hex(4)}@example.org"
     facilitator = f"f-{secrets.token_hex(4)}@example.org"
     with live_server.app.app_context(), write_transaction():
-        course = db.session.scalars(select(Course)).first()
+        course = db.session.scalars(select(Course).order_by(Course.id)).first()
         module = [m for m in course.modules if m.is_published][1]
         cohort = factories.make_cohort(course, name="Scheduled cohort",
                                        join_code=secrets.token_hex(5).upper())

@@ -27,7 +27,7 @@ def facilitator(live_server) -> tuple[str, str]:
     email = f"f-{secrets.token_hex(4)}@example.org"
     with live_server.app.app_context(), write_transaction():
         user = factories.make_user(email, "facilitator", name="Fay Facilitator")
-        course = db.session.scalars(select(Course)).first()
+        course = db.session.scalars(select(Course).order_by(Course.id)).first()
         course.facilitators.append(user)
         db.session.commit()
     return email, factories.DEFAULT_PASSWORD
@@ -35,7 +35,7 @@ def facilitator(live_server) -> tuple[str, str]:
 
 def _cohort_id(live_server) -> int:
     with live_server.app.app_context():
-        return db.session.scalars(select(Cohort.id)).first()
+        return db.session.scalars(select(Cohort.id).order_by(Cohort.id)).first()
 
 
 def test_a_facilitator_creates_a_module_with_a_reading_and_a_recording(context, live_server,
@@ -92,14 +92,14 @@ def test_publishing_an_item_that_moves_figures_asks_first(context, live_server):
     with live_server.app.app_context(), write_transaction():
         # A module of its own: a participant of the browser cohort finished it, all but a
         # draft reading, which publishing would add to what they have left.
-        course = db.session.scalars(select(Course)).first()
+        course = db.session.scalars(select(Course).order_by(Course.id)).first()
         position = max(module.position for module in course.modules) + 1
         module = factories.make_module(course, f"confirm-{secrets.token_hex(3)}",
                                        position=position)
         recording, reading, assessment = module.items
         reading.is_published = False
         participant = factories.make_user(f"p-{secrets.token_hex(4)}@example.org")
-        factories.enrol(participant, db.session.scalars(select(Cohort)).first())
+        factories.enrol(participant, db.session.scalars(select(Cohort).order_by(Cohort.id)).first())
         db.session.add_all([Progress(user_id=participant.id, item_id=item.id,
                                      status="complete", completed_at=utcnow())
                             for item in (recording, assessment)])

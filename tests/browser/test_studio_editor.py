@@ -34,7 +34,7 @@ def _library_image(live_server) -> str:
 
 def _first_module_id(live_server) -> int:
     with live_server.app.app_context():
-        course = db.session.scalars(select(Course)).first()
+        course = db.session.scalars(select(Course).order_by(Course.id)).first()
         return course.modules[0].id
 
 
