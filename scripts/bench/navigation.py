@@ -38,6 +38,7 @@ from tests.browser.conftest import (  # noqa: E402
     CHROMIUM_FLAGS,
     HEADLESS_SHELL,
     PLAYWRIGHT_DISABLED_FEATURES,
+    installed,
     live_app,
 )
 from tests.browser.conftest import serve as browser_serve  # noqa: E402
@@ -134,7 +135,7 @@ def main() -> None:
         for switches in args.also:
             runs[switches] = measure(args.chromium, CHROMIUM_FLAGS + switches.split(), url,
                                      paths, args.loads)
-        if os.path.exists(args.shell):
+        if installed(args.shell):
             runs["headless shell"] = measure(args.shell, CHROMIUM_FLAGS, url, paths, args.loads)
         server.shutdown()
     print(f"{args.loads} loads of each page in one tab; per load, milliseconds")

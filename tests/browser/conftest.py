@@ -64,7 +64,7 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-def _installed(executable: str) -> bool:
+def installed(executable: str) -> bool:
     return Path(executable).exists() or shutil.which(executable) is not None
 
 
@@ -85,7 +85,7 @@ def _launch(playwright, executable: str):
 
 @pytest.fixture(scope="session")
 def browser(playwright_driver):
-    if not _installed(CHROMIUM):
+    if not installed(CHROMIUM):
         _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     browser = _launch(playwright_driver, CHROMIUM)
     yield browser
@@ -95,7 +95,7 @@ def browser(playwright_driver):
 @pytest.fixture(scope="session")
 def shell_browser(playwright_driver, request):
     """Chromium's headless shell, for the XSS corpus; the full browser where it is missing."""
-    if not _installed(HEADLESS_SHELL):
+    if not installed(HEADLESS_SHELL):
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(f"browser tests required but no headless shell at {HEADLESS_SHELL} "
                         "(apt-get install chromium-headless-shell)")
@@ -104,6 +104,19 @@ def shell_browser(playwright_driver, request):
     browser = _launch(playwright_driver, HEADLESS_SHELL)
     yield browser
     browser.close()
+
+
+def demo_course() -> Course:
+    """The course imported from modules/: the first made (a test may add its own).
+
+    In the live server's application context, as `demo_cohort`.
+    """
+    return db.session.scalars(select(Course).order_by(Course.id)).first()
+
+
+def demo_cohort() -> Cohort:
+    """The demo cohort live_app makes: the first made."""
+    return db.session.scalars(select(Cohort).order_by(Cohort.id)).first()
 
 
 class LiveServer:
@@ -118,16 +131,15 @@ class LiveServer:
         email = f"p-{secrets.token_hex(4)}@example.org"
         # The server writes concurrently: read-then-write needs an immediate transaction.
         with self.app.app_context(), write_transaction():
-            cohort = db.session.scalars(select(Cohort).order_by(Cohort.id)).first()
+            cohort = demo_cohort()
             user = factories.make_user(email, name="Zoë Ångström-Ñúñez")
             factories.enrol(user, cohort)
             db.session.commit()
         return email, factories.DEFAULT_PASSWORD
 
     def course_slug(self) -> str:
-        """The course imported from modules/ (the first made: a test may add its own)."""
         with self.app.app_context():
-            return db.session.scalars(select(Course.slug).order_by(Course.id)).first()
+            return demo_course().slug
 
 
 def live_app(base: Path):
@@ -148,8 +160,7 @@ def live_app(base: Path):
     with app.app_context():
         db.create_all()
         import_content(ROOT / "modules")
-        course = db.session.scalars(select(Course).order_by(Course.id)).first()
-        factories.make_cohort(course, name="Browser cohort", join_code="BROWSER2024")
+        factories.make_cohort(demo_course(), name="Browser cohort", join_code="BROWSER2024")
         db.session.commit()
     return app
 

@@ -4,12 +4,11 @@ import pytest
 from sqlalchemy import select
 
 from learning.accounts.models import User
-from learning.catalog.models import Course
 from learning.certificates import services as certificates
 from learning.database import db, write_transaction
 from learning.progress import services as progress
 from tests import factories
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import axe_violations, demo_course, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +20,7 @@ def certified_participant(live_server):
     email, password = live_server.participant()
     with live_server.app.app_context(), write_transaction():
         user = db.session.scalars(select(User).where(User.email == email)).one()
-        course = db.session.scalars(select(Course).order_by(Course.id)).first()
+        course = demo_course()
         for item in factories.required_items(course):
             progress.mark_complete(user.id, item, "read")
         code = certificates.certificate_for(user.id, course.id).code

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import DISABLED_FEATURES, HEADLESS_SHELL, _installed
+from tests.browser.conftest import DISABLED_FEATURES, HEADLESS_SHELL, installed
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +47,7 @@ def _shell_command_lines() -> list[str]:
 
 
 def test_the_headless_shell_keeps_every_feature_switched_off_too(shell_browser):
-    if not _installed(HEADLESS_SHELL):
+    if not installed(HEADLESS_SHELL):
         pytest.skip("no headless shell: the corpus runs in the full browser")
     lines = _shell_command_lines()
     assert lines

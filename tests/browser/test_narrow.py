@@ -8,13 +8,11 @@ from sqlalchemy import select
 
 from learning.accounts.models import User
 from learning.assessments import answering, asked
-from learning.catalog.models import Course
 from learning.certificates import services as certificates
-from learning.cohorts.models import Cohort
 from learning.database import db, write_transaction
 from learning.progress import services as progress
 from tests import factories
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import axe_violations, demo_cohort, demo_course, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +33,7 @@ def with_results(live_server) -> tuple[str, str, str]:
     email, password = live_server.participant()
     with live_server.app.app_context(), write_transaction():
         user = db.session.scalars(select(User).where(User.email == email)).one()
-        course = db.session.scalars(select(Course).order_by(Course.id)).first()
+        course = demo_course()
         instrument = asked.instruments_of(course)[0]
         item = asked.assessment_item_or_404(course, instrument)
         keys = answering.statement_keys(asked.snapshot(instrument))
@@ -53,12 +51,12 @@ def admin_of_a_cohort(live_server) -> tuple[str, str, int]:
     certified, _ = live_server.participant()
     with live_server.app.app_context(), write_transaction():
         factories.make_user(email, "admin", name="Ada Min")
-        course = db.session.scalars(select(Course).order_by(Course.id)).first()
+        course = demo_course()
         user = db.session.scalars(select(User).where(User.email == certified)).one()
         for item in factories.required_items(course):
             progress.mark_complete(user.id, item, "read")
         assert certificates.certificate_for(user.id, course.id) is not None
-        cohort_id = db.session.scalars(select(Cohort.id).order_by(Cohort.id)).first()
+        cohort_id = demo_cohort().id
         db.session.commit()
     return email, factories.DEFAULT_PASSWORD, cohort_id
 

@@ -4,12 +4,10 @@ chart sits beside its table with its labels whole."""
 import secrets
 
 import pytest
-from sqlalchemy import select
 
-from learning.cohorts.models import Cohort
 from learning.database import db, write_transaction
 from tests import factories
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import axe_violations, demo_cohort, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +18,7 @@ def _manager(live_server) -> tuple[str, str, int]:
         live_server.participant()
     email = f"m-{secrets.token_hex(4)}@example.org"
     with live_server.app.app_context(), write_transaction():
-        cohort = db.session.scalars(select(Cohort).order_by(Cohort.id)).first()
+        cohort = demo_cohort()
         cohort.managers.append(factories.make_user(email, "manager", name="Mona Manager"))
         db.session.commit()
         return email, factories.DEFAULT_PASSWORD, cohort.id

@@ -6,14 +6,12 @@ from datetime import timedelta
 
 import pytest
 from babel.dates import format_date
-from sqlalchemy import select
 
-from learning.catalog.models import Course
 from learning.cohorts import schedules
 from learning.cohorts.models import Cohort, ModuleSchedule
 from learning.database import db, write_transaction
 from tests import factories
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import axe_violations, demo_course, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +25,7 @@ def scheduled(live_server):
     participant = f"s-{secrets.token_hex(4)}@example.org"
     facilitator = f"f-{secrets.token_hex(4)}@example.org"
     with live_server.app.app_context(), write_transaction():
-        course = db.session.scalars(select(Course).order_by(Course.id)).first()
+        course = demo_course()
         module = [m for m in course.modules if m.is_published][1]
         cohort = factories.make_cohort(course, name="Scheduled cohort",
                                        join_code=secrets.token_hex(5).upper())

@@ -4,16 +4,14 @@ studio's pages have no WCAG violations."""
 import secrets
 
 import pytest
-from sqlalchemy import select
 
 from learning.accounts.models import utcnow
-from learning.catalog.models import Course, Module
-from learning.cohorts.models import Cohort
+from learning.catalog.models import Module
 from learning.config import ROOT
 from learning.database import db, write_transaction
 from learning.progress.models import Progress
 from tests import factories
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import axe_violations, demo_cohort, demo_course, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +25,7 @@ def facilitator(live_server) -> tuple[str, str]:
     email = f"f-{secrets.token_hex(4)}@example.org"
     with live_server.app.app_context(), write_transaction():
         user = factories.make_user(email, "facilitator", name="Fay Facilitator")
-        course = db.session.scalars(select(Course).order_by(Course.id)).first()
+        course = demo_course()
         course.facilitators.append(user)
         db.session.commit()
     return email, factories.DEFAULT_PASSWORD
@@ -35,7 +33,7 @@ def facilitator(live_server) -> tuple[str, str]:
 
 def _cohort_id(live_server) -> int:
     with live_server.app.app_context():
-        return db.session.scalars(select(Cohort.id).order_by(Cohort.id)).first()
+        return demo_cohort().id
 
 
 def test_a_facilitator_creates_a_module_with_a_reading_and_a_recording(context, live_server,
@@ -92,14 +90,14 @@ def test_publishing_an_item_that_moves_figures_asks_first(context, live_server):
     with live_server.app.app_context(), write_transaction():
         # A module of its own: a participant of the browser cohort finished it, all but a
         # draft reading, which publishing would add to what they have left.
-        course = db.session.scalars(select(Course).order_by(Course.id)).first()
+        course = demo_course()
         position = max(module.position for module in course.modules) + 1
         module = factories.make_module(course, f"confirm-{secrets.token_hex(3)}",
                                        position=position)
         recording, reading, assessment = module.items
         reading.is_published = False
         participant = factories.make_user(f"p-{secrets.token_hex(4)}@example.org")
-        factories.enrol(participant, db.session.scalars(select(Cohort).order_by(Cohort.id)).first())
+        factories.enrol(participant, demo_cohort())
         db.session.add_all([Progress(user_id=participant.id, item_id=item.id,
                                      status="complete", completed_at=utcnow())
                             for item in (recording, assessment)])

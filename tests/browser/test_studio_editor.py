@@ -7,11 +7,8 @@ import secrets
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
-from learning.catalog.models import Course
-from learning.database import db
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import axe_violations, demo_course, sign_in
 from tests.browser.test_studio import facilitator
 
 pytestmark = pytest.mark.browser
@@ -34,7 +31,7 @@ def _library_image(live_server) -> str:
 
 def _first_module_id(live_server) -> int:
     with live_server.app.app_context():
-        course = db.session.scalars(select(Course).order_by(Course.id)).first()
+        course = demo_course()
         return course.modules[0].id
 
 
